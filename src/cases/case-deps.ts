@@ -1,0 +1,12 @@
+import type { Db } from '../db/database.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { LoopPolicy } from './lifecycle.ts';
+
+/** What the case services need from the outside world, passed in (no globals), so tests can set each. */
+export interface CaseDeps {
+  db: Db;
+  clock: Clock;
+  policy: LoopPolicy & { timeZone: string };
+  /** The grid area code a WGS-84 point falls in, or null outside every area. */
+  locateArea(longitude: number, latitude: number): string | null;
+}

@@ -1,0 +1,48 @@
+import { defineError } from '../lib/app-error.ts';
+import type { CaseAction, CaseStatus, TransitionAction } from './lifecycle.ts';
+
+export const caseNotFound = defineError('CASE_ERR_NOT_FOUND', 404, (caseNumber: string) => ({
+  message: `There is no case ${caseNumber}, or you may not see it`,
+}));
+
+export const illegalTransition = defineError(
+  'CASE_ERR_ILLEGAL_TRANSITION',
+  409,
+  (action: TransitionAction, currentStatus: CaseStatus, allowedActions: TransitionAction[]) => ({
+    message: `Cannot ${action} a case that is ${currentStatus}; allowed now: ${allowedActions.join(', ') || 'none'}`,
+    details: { action, currentStatus, allowedActions },
+  }),
+);
+
+export const reopenWindowPassed = defineError('CASE_ERR_REOPEN_WINDOW_PASSED', 409, (days: number) => ({
+  message: `A case can be reopened only within ${days} days of its closure`,
+  details: { reopenWindowDays: days },
+}));
+
+export const actionForbidden = defineError(
+  'CASE_ERR_FORBIDDEN',
+  403,
+  (action: CaseAction, reason: string, allowedActions: TransitionAction[]) => ({
+    message: `You may not ${action} this case (${reason.replaceAll('_', ' ')})`,
+    details: { action, reason, allowedActions },
+  }),
+);
+
+export const missingInput = defineError('CASE_ERR_MISSING_INPUT', 400, (action: CaseAction, field: string) => ({
+  message: `To ${action} a case, give ${field}`,
+  details: { action, field },
+}));
+
+export const channelForbidden = defineError('CASE_ERR_CHANNEL_FORBIDDEN', 403, (role: string, channel: string) => ({
+  message: `A ${role} cannot report through the ${channel} channel`,
+  details: { role, channel },
+}));
+
+export const badCursor = defineError('REQUEST_ERR_BAD_CURSOR', 400, () => ({
+  message: 'The cursor is not one this API gave out; start again without it',
+}));
+
+export const noDefaultBody = defineError('CASE_ERR_NO_HANDLING_BODY', 400, (categoryCode: string) => ({
+  message: `Category ${categoryCode} has no default handling body; give bodyId to dispatch`,
+  details: { category: categoryCode },
+}));

@@ -1,0 +1,262 @@
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { Database, Db } from '../db/database.ts';
+import { type Actor, defaultBodyFor } from '../organizations/index.ts';
+import type { CaseDeps } from './case-deps.ts';
+import { badCursor, caseNotFound } from './cases.errors.ts';
+import type { Channel, Priority } from './cases.tables.ts';
+import { allowedActions, type CaseAction, type CaseStatus, type TransitionAction } from './lifecycle.ts';
+import { visibleTo } from './visibility.ts';
+
+export interface CaseFilter {
+  status?: CaseStatus[];
+  /** A category code; matches it and every category below it. */
+  category?: string;
+  bodyId?: string;
+  channel?: Channel;
+  /** A grid area code; matches it and every area below it. */
+  gridCode?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  /** Words to find in the title or description. */
+  text?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+interface NamedRef {
+  id: string;
+  code: string;
+  nameZh: string;
+  nameEn: string;
+}
+
+export interface CaseSummary {
+  caseNumber: string;
+  title: string;
+  status: CaseStatus;
+  category: Omit<NamedRef, 'id'>;
+  channel: Channel;
+  priority: Priority;
+  gridCode: string | null;
+  address: string | null;
+  assignedBody: NamedRef | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CaseEventView {
+  seq: number;
+  action: CaseAction;
+  fromStatus: CaseStatus | null;
+  toStatus: CaseStatus;
+  actorRole: string;
+  /** Staff names are shown; a citizen actor is not named (their identity is personal data). */
+  actorName: string | null;
+  note: string | null;
+  bodyId: string | null;
+  reviewDate: string | null;
+  createdAt: Date;
+}
+
+export interface CaseDetail extends CaseSummary {
+  description: string;
+  location: { longitude: number; latitude: number } | null;
+  reworkCount: number;
+  closedAt: Date | null;
+  events: CaseEventView[];
+  /** What the asking user may do next; the console shows exactly these buttons. */
+  allowedActions: TransitionAction[];
+  /** The category's default handling body, offered to the dispatcher. */
+  suggestedBodyId: string | null;
+}
+
+function summaryQuery(db: Db) {
+  return db
+    .selectFrom('cases')
+    .innerJoin('categories', 'categories.id', 'cases.category_id')
+    .leftJoin('handling_bodies', 'handling_bodies.id', 'cases.assigned_body_id')
+    .select([
+      'cases.id',
+      'cases.case_number',
+      'cases.title',
+      'cases.status',
+      'cases.channel',
+      'cases.priority',
+      'cases.grid_code',
+      'cases.address',
+      'cases.created_at',
+      'cases.updated_at',
+      'categories.code as category_code',
+      'categories.name_zh as category_name_zh',
+      'categories.name_en as category_name_en',
+      'handling_bodies.id as body_id',
+      'handling_bodies.code as body_code',
+      'handling_bodies.name_zh as body_name_zh',
+      'handling_bodies.name_en as body_name_en',
+    ]);
+}
+
+type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['executeTakeFirstOrThrow']>>;
+
+function toSummary(row: SummaryRow): CaseSummary {
+  return {
+    caseNumber: row.case_number,
+    title: row.title,
+    status: row.status,
+    category: { code: row.category_code, nameZh: row.category_name_zh, nameEn: row.category_name_en },
+    channel: row.channel,
+    priority: row.priority,
+    gridCode: row.grid_code,
+    address: row.address,
+    assignedBody:
+      row.body_id && row.body_code && row.body_name_zh && row.body_name_en
+        ? { id: row.body_id, code: row.body_code, nameZh: row.body_name_zh, nameEn: row.body_name_en }
+        : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+interface CursorPosition {
+  createdAt: string;
+  id: string;
+}
+
+function encodeCursor(position: CursorPosition): string {
+  return Buffer.from(JSON.stringify([position.createdAt, position.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): CursorPosition {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    if (
+      typeof createdAt === 'string' &&
+      !Number.isNaN(Date.parse(createdAt)) &&
+      typeof id === 'string' &&
+      uuid.test(id)
+    ) {
+      return { createdAt, id };
+    }
+  } catch {
+    // fall through: any undecodable cursor is the client's mistake
+  }
+  throw badCursor();
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function matchesFilter(filter: CaseFilter) {
+  return (eb: ExpressionBuilder<Database, 'cases' | 'categories'>) => {
+    const conditions = [];
+    if (filter.status?.length) conditions.push(eb('cases.status', 'in', filter.status));
+    if (filter.category) conditions.push(eb('categories.code', 'like', `${escapeLike(filter.category)}%`));
+    if (filter.bodyId) conditions.push(eb('cases.assigned_body_id', '=', filter.bodyId));
+    if (filter.channel) conditions.push(eb('cases.channel', '=', filter.channel));
+    if (filter.gridCode) conditions.push(eb('cases.grid_code', 'like', `${escapeLike(filter.gridCode)}%`));
+    if (filter.createdFrom) conditions.push(eb('cases.created_at', '>=', filter.createdFrom));
+    if (filter.createdTo) conditions.push(eb('cases.created_at', '<', filter.createdTo));
+    if (filter.text?.trim()) {
+      conditions.push(eb(sql`cases.title || ' ' || cases.description`, 'ilike', `%${escapeLike(filter.text.trim())}%`));
+    }
+    return eb.and(conditions);
+  };
+}
+
+/** A page of the cases the actor may see, newest first, with a cursor for the next page. */
+export async function listCases(
+  deps: Pick<CaseDeps, 'db'>,
+  actor: Actor,
+  filter: CaseFilter,
+): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+  const limit = filter.limit ?? 20;
+  let query = summaryQuery(deps.db).where(visibleTo(actor)).where(matchesFilter(filter));
+  if (filter.cursor) {
+    const after = decodeCursor(filter.cursor);
+    query = query.where((eb) =>
+      eb.or([
+        eb('cases.created_at', '<', new Date(after.createdAt)),
+        eb.and([eb('cases.created_at', '=', new Date(after.createdAt)), eb('cases.id', '<', after.id)]),
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy('cases.created_at', 'desc')
+    .orderBy('cases.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toSummary),
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id }) : null,
+  };
+}
+
+/** One case with its history and what the actor may do next; 404 when the actor may not see it. */
+export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: string): Promise<CaseDetail> {
+  const row = await summaryQuery(deps.db)
+    .select([
+      'cases.description',
+      'cases.longitude',
+      'cases.latitude',
+      'cases.rework_count',
+      'cases.closed_at',
+      'cases.assigned_body_id',
+      'cases.reported_by_user_id',
+    ])
+    .where('cases.case_number', '=', caseNumber)
+    .where(visibleTo(actor))
+    .executeTakeFirst();
+  if (!row) throw caseNotFound(caseNumber);
+
+  const events = await deps.db
+    .selectFrom('case_events')
+    .innerJoin('users', 'users.id', 'case_events.actor_user_id')
+    .select([
+      'case_events.seq',
+      'case_events.action',
+      'case_events.from_status',
+      'case_events.to_status',
+      'case_events.actor_role',
+      'case_events.note',
+      'case_events.details',
+      'case_events.created_at',
+      'users.display_name',
+    ])
+    .where('case_events.case_id', '=', row.id)
+    .orderBy('case_events.seq')
+    .execute();
+
+  const facts = {
+    status: row.status,
+    assignedBodyId: row.assigned_body_id,
+    reportedByUserId: row.reported_by_user_id,
+    closedAt: row.closed_at,
+  };
+  return {
+    ...toSummary(row),
+    description: row.description,
+    location:
+      row.longitude !== null && row.latitude !== null ? { longitude: row.longitude, latitude: row.latitude } : null,
+    reworkCount: row.rework_count,
+    closedAt: row.closed_at,
+    events: events.map((e) => ({
+      seq: e.seq,
+      action: e.action,
+      fromStatus: e.from_status,
+      toStatus: e.to_status,
+      actorRole: e.actor_role,
+      actorName: e.actor_role === 'citizen' ? null : e.display_name,
+      note: e.note,
+      bodyId: e.details.bodyId ?? null,
+      reviewDate: e.details.reviewDate ?? null,
+      createdAt: e.created_at,
+    })),
+    allowedActions: allowedActions(facts, actor, deps.clock.now(), deps.policy),
+    suggestedBodyId: await defaultBodyFor(deps.db, row.category_code),
+  };
+}

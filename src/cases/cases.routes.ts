@@ -1,0 +1,110 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorResponses } from '../lib/http-schemas.ts';
+import type { CaseDeps } from './case-deps.ts';
+import {
+  CaseDetailResponse,
+  CaseListQuery,
+  CaseListResponse,
+  CaseNumberParams,
+  LifecycleResponse,
+  NewCaseBody,
+  TransitionBody,
+} from './cases.schemas.ts';
+import { getCaseDetail, listCases } from './cases.queries.ts';
+import { reportCase } from './intake.ts';
+import { CASE_STATUSES, RULES, TRANSITION_ACTIONS } from './lifecycle.ts';
+import { transitionCase } from './transitions.ts';
+
+export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async (app, { deps }) => {
+  app.get(
+    '/cases',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'List the cases you may see, newest first',
+        querystring: CaseListQuery,
+        response: { 200: CaseListResponse, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const { from, to, q, ...rest } = request.query;
+      return listCases(deps, request.actor, {
+        ...rest,
+        text: q,
+        createdFrom: from ? new Date(from) : undefined,
+        createdTo: to ? new Date(to) : undefined,
+      });
+    },
+  );
+
+  app.post(
+    '/cases',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Report a new case',
+        body: NewCaseBody,
+        response: { 201: CaseDetailResponse, ...errorResponses(400, 401, 403, 413) },
+      },
+    },
+    async (request, reply) => {
+      const caseNumber = await reportCase(deps, request.actor, request.body);
+      reply.code(201).header('location', `/api/v1/cases/${caseNumber}`);
+      return getCaseDetail(deps, request.actor, caseNumber);
+    },
+  );
+
+  app.get(
+    '/cases/:caseNumber',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'One case with its history and the actions you may take',
+        params: CaseNumberParams,
+        response: { 200: CaseDetailResponse, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => getCaseDetail(deps, request.actor, request.params.caseNumber),
+  );
+
+  app.post(
+    '/cases/:caseNumber/actions',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Move a case along the closed loop (register, dispatch, accept, handle, verify, close…)',
+        params: CaseNumberParams,
+        body: TransitionBody,
+        response: { 200: CaseDetailResponse, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      await transitionCase(deps, request.actor, request.params.caseNumber, request.body);
+      return getCaseDetail(deps, request.actor, request.params.caseNumber);
+    },
+  );
+
+  app.get(
+    '/lifecycle',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['cases'],
+        summary: 'The closed loop: statuses, actions, who may take them and what each needs',
+        response: { 200: LifecycleResponse },
+      },
+    },
+    async () => ({
+      statuses: [...CASE_STATUSES],
+      actions: TRANSITION_ACTIONS.map((action) => ({
+        action,
+        from: [...RULES[action].from],
+        to: RULES[action].to,
+        roles: [...RULES[action].roles],
+        requires: Object.entries(RULES[action].requires)
+          .filter(([, needed]) => needed)
+          .map(([field]) => field),
+      })),
+    }),
+  );
+};

@@ -1,0 +1,20 @@
+export type { CaseDeps } from './case-deps.ts';
+export { type CaseDetail, type CaseFilter, type CaseSummary, getCaseDetail, listCases } from './cases.queries.ts';
+export { CHANNELS, type Channel, PRIORITIES, type Priority } from './cases.tables.ts';
+export type { CasesTables } from './cases.tables.ts';
+export { type NewCase, reportCase } from './intake.ts';
+export {
+  actionsFrom,
+  allowedActions,
+  applyEvent,
+  CASE_ACTIONS,
+  CASE_STATUSES,
+  type CaseAction,
+  type CaseStatus,
+  RULES,
+  replay,
+  TRANSITION_ACTIONS,
+  type TransitionAction,
+} from './lifecycle.ts';
+export { casesRoutes } from './cases.routes.ts';
+export { type TransitionInput, transitionCase } from './transitions.ts';

@@ -1,0 +1,87 @@
+import { type Actor, requireCategory } from '../organizations/index.ts';
+import { recordPerson } from '../privacy/index.ts';
+import type { CaseDeps } from './case-deps.ts';
+import { nextCaseNumber, yearIn } from './case-number.ts';
+import { actionForbidden, channelForbidden, missingInput } from './cases.errors.ts';
+import type { Channel, Priority } from './cases.tables.ts';
+import { REPORT_CHANNELS, RULES } from './lifecycle.ts';
+
+export interface NewCase {
+  title: string;
+  description: string;
+  categoryCode: string;
+  location?: { longitude: number; latitude: number };
+  address?: string;
+  channel?: Channel;
+  priority?: Priority;
+  /** The caller's identity, taken by a hotline dispatcher; stored as personal data, apart from the case. */
+  reporter?: { name?: string; phone?: string };
+}
+
+const DEFAULT_CHANNEL: Partial<Record<Actor['role'], Channel>> = {
+  citizen: 'web',
+  dispatcher: 'hotline',
+  grid_worker: 'grid_patrol',
+};
+
+/** Takes in a report from any channel and returns the new case's number. */
+export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): Promise<string> {
+  if (!RULES.report.roles.includes(actor.role)) throw actionForbidden('report', 'role', []);
+  const channel = input.channel ?? DEFAULT_CHANNEL[actor.role] ?? 'web';
+  if (!REPORT_CHANNELS[actor.role]?.includes(channel)) throw channelForbidden(actor.role, channel);
+  if (!input.location && !input.address?.trim()) throw missingInput('report', 'a location or an address');
+
+  const category = await requireCategory(deps.db, input.categoryCode);
+  const now = deps.clock.now();
+  const gridCode = input.location ? deps.locateArea(input.location.longitude, input.location.latitude) : null;
+
+  return deps.db.transaction().execute(async (trx) => {
+    const reporterPersonId =
+      actor.role === 'citizen'
+        ? actor.personId
+        : input.reporter && (input.reporter.name || input.reporter.phone)
+          ? await recordPerson(trx, input.reporter)
+          : null;
+    const caseNumber = await nextCaseNumber(trx, yearIn(deps.policy.timeZone, now));
+    const created = await trx
+      .insertInto('cases')
+      .values({
+        case_number: caseNumber,
+        title: input.title.trim(),
+        description: input.description.trim(),
+        category_id: category.id,
+        longitude: input.location?.longitude ?? null,
+        latitude: input.location?.latitude ?? null,
+        address: input.address?.trim() || null,
+        grid_code: gridCode,
+        channel,
+        priority: input.priority ?? 'normal',
+        status: 'reported',
+        assigned_body_id: null,
+        reporter_person_id: reporterPersonId,
+        reported_by_user_id: actor.userId,
+        event_count: 1,
+        created_at: now,
+        updated_at: now,
+        closed_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('case_events')
+      .values({
+        case_id: created.id,
+        seq: 1,
+        action: 'report',
+        from_status: null,
+        to_status: 'reported',
+        actor_user_id: actor.userId,
+        actor_role: actor.role,
+        note: null,
+        details: JSON.stringify({}),
+        created_at: now,
+      })
+      .execute();
+    return caseNumber;
+  });
+}

@@ -1,0 +1,224 @@
+/**
+ * The closed loop of a case (GB/T 30428 digital urban management, 7 steps), as data.
+ *
+ *   reported ─register→ registered ─dispatch→ dispatched ─accept→ in_progress ─handle→ handled
+ *      │                    │                     │  └─return→ returned ─dispatch→ …      │
+ *      └──────cancel────────┴─→ cancelled         └──────return──────┘                  │
+ *   handled ─verify_pass→ verified ─close→ closed ─reopen (reporter, in window)→ reopened ─dispatch→ …
+ *   handled ─verify_fail→ in_progress (rework, 返工)
+ *   registered/dispatched/in_progress/returned/reopened ─suspend→ suspended ─resume→ (the status before)
+ *
+ * Pure: no I/O. The transition service, the replay check, the API's "allowed actions" and the console's
+ * buttons all read these rules, so they cannot disagree.
+ */
+import type { Role } from '../organizations/index.ts';
+
+export const CASE_STATUSES = [
+  'reported',
+  'registered',
+  'cancelled',
+  'dispatched',
+  'in_progress',
+  'returned',
+  'handled',
+  'verified',
+  'closed',
+  'reopened',
+  'suspended',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const CASE_ACTIONS = [
+  'report',
+  'register',
+  'cancel',
+  'dispatch',
+  'accept',
+  'return',
+  'handle',
+  'verify_pass',
+  'verify_fail',
+  'close',
+  'reopen',
+  'suspend',
+  'resume',
+] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+/** The actions taken on an existing case (everything but the report that creates it). */
+export type TransitionAction = Exclude<CaseAction, 'report'>;
+export const TRANSITION_ACTIONS = CASE_ACTIONS.filter((a): a is TransitionAction => a !== 'report');
+
+/** Who, beyond the role, may take an action: anyone of the role, the assigned body's staff, or the reporter. */
+type Relation = 'any' | 'assigned_body' | 'reporter';
+
+interface Rule {
+  from: readonly CaseStatus[];
+  /** 'previous' = back to the status the case had before it was suspended. */
+  to: CaseStatus | 'previous';
+  roles: readonly Role[];
+  relation: Relation;
+  requires: { note?: boolean; body?: boolean; reviewDate?: boolean };
+}
+
+const DESK: readonly Role[] = ['dispatcher', 'supervisor'];
+const SUSPENDABLE: readonly CaseStatus[] = ['registered', 'dispatched', 'in_progress', 'returned', 'reopened'];
+
+export const RULES: Record<CaseAction, Rule> = {
+  report: { from: [], to: 'reported', roles: ['citizen', 'dispatcher', 'grid_worker'], relation: 'any', requires: {} },
+  register: { from: ['reported'], to: 'registered', roles: DESK, relation: 'any', requires: {} },
+  cancel: {
+    from: ['reported', 'registered', 'reopened'],
+    to: 'cancelled',
+    roles: DESK,
+    relation: 'any',
+    requires: { note: true },
+  },
+  dispatch: {
+    from: ['registered', 'returned', 'reopened'],
+    to: 'dispatched',
+    roles: DESK,
+    relation: 'any',
+    requires: { body: true },
+  },
+  accept: { from: ['dispatched'], to: 'in_progress', roles: ['handler'], relation: 'assigned_body', requires: {} },
+  return: {
+    from: ['dispatched', 'in_progress'],
+    to: 'returned',
+    roles: ['handler'],
+    relation: 'assigned_body',
+    requires: { note: true },
+  },
+  handle: {
+    from: ['in_progress'],
+    to: 'handled',
+    roles: ['handler'],
+    relation: 'assigned_body',
+    requires: { note: true },
+  },
+  verify_pass: {
+    from: ['handled'],
+    to: 'verified',
+    roles: ['grid_worker', 'dispatcher', 'supervisor'],
+    relation: 'any',
+    requires: {},
+  },
+  verify_fail: {
+    from: ['handled'],
+    to: 'in_progress',
+    roles: ['grid_worker', 'dispatcher', 'supervisor'],
+    relation: 'any',
+    requires: { note: true },
+  },
+  close: { from: ['verified'], to: 'closed', roles: DESK, relation: 'any', requires: {} },
+  reopen: { from: ['closed'], to: 'reopened', roles: ['citizen'], relation: 'reporter', requires: { note: true } },
+  suspend: {
+    from: SUSPENDABLE,
+    to: 'suspended',
+    roles: DESK,
+    relation: 'any',
+    requires: { note: true, reviewDate: true },
+  },
+  resume: { from: ['suspended'], to: 'previous', roles: DESK, relation: 'any', requires: {} },
+};
+
+/** Which channels each role may report through. */
+export const REPORT_CHANNELS: Partial<Record<Role, readonly string[]>> = {
+  citizen: ['web'],
+  dispatcher: ['hotline', 'import', 'web'],
+  grid_worker: ['grid_patrol'],
+};
+
+export interface CaseFacts {
+  status: CaseStatus;
+  assignedBodyId: string | null;
+  reportedByUserId: string;
+  closedAt: Date | null;
+}
+
+export interface ActingUser {
+  userId: string;
+  role: Role;
+  handlingBodyId: string | null;
+}
+
+export interface LoopPolicy {
+  reopenWindowDays: number;
+}
+
+/** Why an action cannot be taken now; null when it can. */
+export type Refusal =
+  | { kind: 'illegal_transition' }
+  | { kind: 'forbidden'; reason: 'role' | 'not_assigned_body' | 'not_reporter' }
+  | { kind: 'window_passed' };
+
+export function refusal(
+  action: TransitionAction,
+  facts: CaseFacts,
+  actor: ActingUser,
+  now: Date,
+  policy: LoopPolicy,
+): Refusal | null {
+  const rule = RULES[action];
+  if (!rule.from.includes(facts.status)) return { kind: 'illegal_transition' };
+  if (!rule.roles.includes(actor.role)) return { kind: 'forbidden', reason: 'role' };
+  if (rule.relation === 'assigned_body' && (!actor.handlingBodyId || actor.handlingBodyId !== facts.assignedBodyId)) {
+    return { kind: 'forbidden', reason: 'not_assigned_body' };
+  }
+  if (rule.relation === 'reporter' && actor.userId !== facts.reportedByUserId) {
+    return { kind: 'forbidden', reason: 'not_reporter' };
+  }
+  if (action === 'reopen' && facts.closedAt) {
+    const deadline = facts.closedAt.getTime() + policy.reopenWindowDays * 86_400_000;
+    if (now.getTime() > deadline) return { kind: 'window_passed' };
+  }
+  return null;
+}
+
+/** The actions this actor may take on this case now, in loop order. */
+export function allowedActions(facts: CaseFacts, actor: ActingUser, now: Date, policy: LoopPolicy): TransitionAction[] {
+  return TRANSITION_ACTIONS.filter((action) => refusal(action, facts, actor, now, policy) === null);
+}
+
+/** The actions the loop allows from a status, whoever asks. */
+export function actionsFrom(status: CaseStatus): TransitionAction[] {
+  return TRANSITION_ACTIONS.filter((action) => RULES[action].from.includes(status));
+}
+
+export interface ReplayedEvent {
+  action: CaseAction;
+  actorRole: Role;
+}
+
+export interface ReplayState {
+  status: CaseStatus;
+  /** Where `resume` goes: the status before the latest suspension. */
+  resumeTo: CaseStatus | null;
+}
+
+/**
+ * Applies one event to the state, or throws if the loop does not allow it (status or role).
+ * Replaying a case's events from the first must give the status stored on the case.
+ */
+export function applyEvent(state: ReplayState | null, event: ReplayedEvent): ReplayState {
+  const rule = RULES[event.action];
+  if (!rule.roles.includes(event.actorRole)) {
+    throw new Error(`role ${event.actorRole} may not ${event.action}`);
+  }
+  if (state === null) {
+    if (event.action !== 'report') throw new Error(`a case must begin with a report, not ${event.action}`);
+    return { status: 'reported', resumeTo: null };
+  }
+  if (!rule.from.includes(state.status)) throw new Error(`${event.action} is not allowed from ${state.status}`);
+  if (rule.to === 'previous') {
+    if (!state.resumeTo) throw new Error('resume without a suspension');
+    return { status: state.resumeTo, resumeTo: null };
+  }
+  return { status: rule.to, resumeTo: event.action === 'suspend' ? state.status : state.resumeTo };
+}
+
+export function replay(events: readonly ReplayedEvent[]): ReplayState {
+  let state: ReplayState | null = null;
+  for (const event of events) state = applyEvent(state, event);
+  if (!state) throw new Error('a case has at least one event');
+  return state;
+}

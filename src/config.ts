@@ -1,0 +1,47 @@
+import path from 'node:path';
+
+/** Everything the process reads from its environment, read once. Nothing else touches process.env. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Where the embedded database keeps its files when no DATABASE_URL is given. */
+  dataDir: string;
+  /** A PostgreSQL connection string; when set, the embedded database is not used. */
+  databaseUrl: string | undefined;
+  /** Load the demo city into an empty database at start. */
+  demoData: boolean;
+  /** Offer "sign in as a demo user" (token hand-out) in the console; for demos only. */
+  demoSignIn: boolean;
+  /** How many days after closure the reporter may reopen a case. */
+  reopenWindowDays: number;
+  logLevel: string;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: integer(env.PORT, 'PORT', 3000),
+    host: env.HOST ?? '127.0.0.1',
+    dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    demoData: flag(env.DEMO_DATA, 'DEMO_DATA', true),
+    demoSignIn: flag(env.DEMO_SIGN_IN, 'DEMO_SIGN_IN', true),
+    reopenWindowDays: integer(env.REOPEN_WINDOW_DAYS, 'REOPEN_WINDOW_DAYS', 15),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}
+
+function integer(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) {
+    throw new Error(`${name} must be a non-negative whole number, got "${value}"`);
+  }
+  return parsed;
+}
+
+function flag(value: string | undefined, name: string, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(value.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
+  throw new Error(`${name} must be true or false, got "${value}"`);
+}

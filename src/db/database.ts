@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { CasesTables } from '../cases/cases.tables.ts';
+import type { GridTables } from '../grid/grid.tables.ts';
+import type { OrganizationsTables } from '../organizations/organizations.tables.ts';
+import type { PrivacyTables } from '../privacy/privacy.tables.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+
+/** The whole schema, composed from the tables each domain owns. */
+export interface Database extends OrganizationsTables, PrivacyTables, GridTables, CasesTables {}
+
+export type Db = Kysely<Database>;
+
+export type DatabaseTarget =
+  | { kind: 'pglite'; dataDir: string | undefined } // undefined = in memory (tests)
+  | { kind: 'postgres'; url: string };
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: DatabaseTarget['kind'];
+  close(): Promise<void>;
+}
+
+// Both back ends return the same JavaScript types: bigint counts as numbers (they never exceed 2^53 here)
+// and DATE columns as 'YYYY-MM-DD' strings, so no code needs to know which database it runs on.
+const INT8 = 20;
+const DATE = 1082;
+const NUMERIC = 1700;
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: 10,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+          if (oid === INT8 || oid === NUMERIC) return (value: string) => Number(value);
+          if (oid === DATE) return (value: string) => value;
+          return pg.types.getTypeParser(oid, format);
+        }) as typeof pg.types.getTypeParser,
+      },
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    dataDir: target.dataDir ? path.join(target.dataDir, 'pglite') : undefined,
+    extensions: { pg_trgm },
+    parsers: {
+      [INT8]: (value: string) => Number(value),
+      [NUMERIC]: (value: string) => Number(value),
+      [DATE]: (value: string) => value,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+export function databaseTarget(config: { databaseUrl: string | undefined; dataDir: string }): DatabaseTarget {
+  return config.databaseUrl
+    ? { kind: 'postgres', url: config.databaseUrl }
+    : { kind: 'pglite', dataDir: config.dataDir };
+}

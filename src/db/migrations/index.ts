@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-24T0800-foundation.ts';
+
+/**
+ * The one ordered migration set, listed statically (no directory scanning, so it also works bundled).
+ * Append new migrations at the end; never edit one that has shipped.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-24T0800-foundation': foundation,
+};

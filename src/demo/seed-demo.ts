@@ -1,0 +1,235 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { type CaseDeps, reportCase, type TransitionAction, transitionCase } from '../cases/index.ts';
+import type { Db } from '../db/database.ts';
+import { type AreaLocator, importAreas } from '../grid/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import {
+  type Actor,
+  actorForUsername,
+  createHandlingBody,
+  createUser,
+  importTaxonomy,
+  type TaxonomyLeafRow,
+} from '../organizations/index.ts';
+import { recordPerson } from '../privacy/index.ts';
+import { DEFAULT_BODIES, DEMO_BODIES, DEMO_USERS, DISTRICT_NAMES_EN, demoTimeLimits } from './demo-city.ts';
+
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+interface DemoMessage {
+  sourceId: string;
+  title: string;
+  description: string;
+  category: string;
+  district: string;
+  longitude: number;
+  latitude: number;
+}
+
+export interface SeedOptions {
+  db: Db;
+  areas: AreaLocator;
+  /** The demo's "today": cases are spread over the 60 days before it. */
+  now: Date;
+  reopenWindowDays: number;
+  timeZone: string;
+  /** Called as cases are loaded, for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
+  /** Load only the first N messages (tests use a few). */
+  limit?: number;
+}
+
+export interface SeedReport {
+  bodies: number;
+  categories: number;
+  areas: number;
+  users: number;
+  cases: number;
+  byStatus: Record<string, number>;
+}
+
+/** True when nobody has set this database up yet: the demo city loads only then. */
+export async function isEmpty(db: Db): Promise<boolean> {
+  return !(await db.selectFrom('users').select('id').limit(1).executeTakeFirst());
+}
+
+/**
+ * Loads the demo city into an empty database: 长沙's districts, handling bodies, the real 12345 taxonomy,
+ * demo users, and real citizen messages as cases spread over every status of the loop. Every case goes
+ * through the same services a person would use, so its events are genuine.
+ */
+export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
+  const { db } = options;
+  if (!(await isEmpty(db))) throw new Error('The database already has users; the demo city loads only into an empty one');
+
+  await createUser(db, 'bootstrap', { username: 'admin', displayName: DEMO_USERS[0]!.displayName, role: 'admin' });
+  const admin = (await actorForUsername(db, 'admin'))!;
+
+  const bodyIds = new Map<string, string>();
+  for (const body of DEMO_BODIES) bodyIds.set(body.code, (await createHandlingBody(db, admin, body)).id);
+
+  const districts = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'changsha-districts.geojson'), 'utf8')) as GeoJSON.FeatureCollection;
+  const cityOutline = districts.features.flatMap((f) =>
+    f.geometry.type === 'MultiPolygon' ? (f.geometry as GeoJSON.MultiPolygon).coordinates : [(f.geometry as GeoJSON.Polygon).coordinates],
+  );
+  const city: GeoJSON.FeatureCollection = {
+    type: 'FeatureCollection',
+    features: [{ type: 'Feature', properties: { adcode: '430100', name: '长沙市' }, geometry: { type: 'MultiPolygon', coordinates: cityOutline } }],
+  };
+  const mapping = { codeProperty: 'adcode', nameProperty: 'name', crs: 'gcj02' } as const;
+  await importAreas(db, admin, city, { ...mapping, level: 'city' }, { 长沙市: 'Changsha' });
+  const areaCount = await importAreas(db, admin, districts, { ...mapping, level: 'district', parentCode: '430100' }, DISTRICT_NAMES_EN);
+  await options.areas.reload();
+
+  const sheet = parse(fs.readFileSync(path.join(FIXTURES, 'taxonomy.csv')), { columns: false, from_line: 2 }) as string[][];
+  const names = parse(fs.readFileSync(path.join(FIXTURES, 'taxonomy-names-en.csv')), { columns: false, from_line: 2 }) as string[][];
+  const rows: TaxonomyLeafRow[] = sheet.map(([l1, l2, l3]) => ({ path: [l1!, l2!, l3!] }));
+  const { codes } = await importTaxonomy(db, admin, rows, new Map(names.map(([zh, en]) => [zh!, en!])), {
+    bodyFor: (key) => (DEFAULT_BODIES[key] ? (bodyIds.get(DEFAULT_BODIES[key]) ?? null) : null),
+    limitsFor: demoTimeLimits,
+  });
+
+  for (const user of DEMO_USERS.slice(1)) {
+    const personId = user.role === 'citizen' ? await recordPerson(db, { name: user.displayName }) : null;
+    await createUser(db, admin, {
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      handlingBodyId: user.bodyCode ? bodyIds.get(user.bodyCode) : null,
+      personId,
+    });
+  }
+
+  const messages = (JSON.parse(fs.readFileSync(path.join(FIXTURES, 'messages.json'), 'utf8')) as DemoMessage[]).slice(
+    0,
+    options.limit,
+  );
+  const byStatus = await loadCases(options, messages, codes);
+  const count = async (table: 'handling_bodies' | 'categories' | 'users') =>
+    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  return {
+    bodies: await count('handling_bodies'),
+    categories: await count('categories'),
+    areas: areaCount + 1,
+    users: await count('users'),
+    cases: messages.length,
+    byStatus,
+  };
+}
+
+/** The actions that take a new case to each demo status, in order. */
+const PATHS: Record<string, TransitionAction[]> = {
+  reported: [],
+  registered: ['register'],
+  cancelled: ['cancel'],
+  dispatched: ['register', 'dispatch'],
+  returned: ['register', 'dispatch', 'return'],
+  in_progress: ['register', 'dispatch', 'accept'],
+  handled: ['register', 'dispatch', 'accept', 'handle'],
+  verified: ['register', 'dispatch', 'accept', 'handle', 'verify_pass'],
+  closed: ['register', 'dispatch', 'accept', 'handle', 'verify_pass', 'close'],
+  rework: ['register', 'dispatch', 'accept', 'handle', 'verify_fail', 'handle', 'verify_pass', 'close'],
+  suspended: ['register', 'suspend'],
+  reopened: ['register', 'dispatch', 'accept', 'handle', 'verify_pass', 'close', 'reopen'],
+};
+
+const NOTES: Partial<Record<TransitionAction, string>> = {
+  cancel: '重复诉求，已合并处理 / Duplicate of an earlier case',
+  return: '不属于本单位职责范围 / Not within our remit',
+  handle: '已安排人员现场处理并回复诉求人 / Staff sent on site; the reporter was answered',
+  verify_fail: '现场核查问题仍未解决 / On-site check: not yet solved',
+  suspend: '需跨部门协调，暂缓办理 / Needs coordination across departments',
+  reopen: '问题再次出现 / The problem is back',
+};
+
+/** Deterministic "random" in [0, 1) from an index, so the demo is the same on every machine. */
+const spread = (i: number, salt: number) => (((i + 1) * 2654435761 + salt * 40503) >>> 0) / 4294967296;
+
+function demoStatus(i: number, total: number): string {
+  const age = i / total; // 0 = oldest
+  const r = spread(i, 1);
+  const pick = (table: Array<[string, number]>) => {
+    let acc = 0;
+    for (const [status, weight] of table) {
+      acc += weight;
+      if (r < acc) return status;
+    }
+    return table.at(-1)![0];
+  };
+  if (age < 0.6) return pick([['closed', 0.74], ['rework', 0.08], ['cancelled', 0.07], ['suspended', 0.04], ['verified', 0.03], ['handled', 0.04]]);
+  if (age < 0.85) return pick([['in_progress', 0.3], ['handled', 0.2], ['dispatched', 0.15], ['returned', 0.05], ['verified', 0.1], ['closed', 0.2]]);
+  return pick([['reported', 0.45], ['registered', 0.3], ['dispatched', 0.25]]);
+}
+
+async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: Map<string, string>) {
+  const { db } = options;
+  let at = options.now;
+  const clock: Clock = { now: () => at };
+  const deps: CaseDeps = {
+    db,
+    clock,
+    policy: { reopenWindowDays: options.reopenWindowDays, timeZone: options.timeZone },
+    locateArea: (lon, lat) => options.areas.locate(lon, lat),
+  };
+  const actors = new Map<string, Actor>();
+  const actor = async (username: string) => {
+    if (!actors.has(username)) actors.set(username, (await actorForUsername(db, username))!);
+    return actors.get(username)!;
+  };
+  const handlerOf = async (bodyId: string | null) => {
+    const row = await db.selectFrom('users').select('username').where('handling_body_id', '=', bodyId).executeTakeFirstOrThrow();
+    return actor(row.username);
+  };
+
+  const byStatus: Record<string, number> = {};
+  const start = options.now.getTime() - 60 * DAY;
+  for (const [i, message] of messages.entries()) {
+    // A few cases come from the demo citizens through the web, including a recently closed one they can
+    // still reopen and one they already reopened.
+    const fromEnd = messages.length - i;
+    const citizen = fromEnd === 5 || fromEnd === 13 ? 'citizen' : i % 40 === 7 ? (i % 80 === 7 ? 'citizen' : 'citizen2') : null;
+    const status = fromEnd === 5 ? 'reopened' : fromEnd === 13 ? 'closed' : demoStatus(i, messages.length);
+    const created = start + (i / messages.length) * 59 * DAY + spread(i, 2) * 6 * HOUR;
+    const steps = PATHS[status]!;
+    const stepLength = Math.min(20 * HOUR, (options.now.getTime() - created) / (steps.length + 1));
+    at = new Date(created);
+
+    const categoryCode = codes.get(message.category);
+    if (!categoryCode) throw new Error(`Demo message ${message.sourceId} has an unknown category ${message.category}`);
+    const caseNumber = await reportCase(deps, await actor(citizen ?? 'dispatcher'), {
+      title: message.title,
+      description: message.description,
+      categoryCode,
+      location: { longitude: message.longitude, latitude: message.latitude },
+      channel: citizen ? 'web' : 'import',
+      priority: /安全|消防|燃气|事故/.test(message.category) ? 'high' : 'normal',
+    });
+
+    for (const [k, action] of steps.entries()) {
+      at = new Date(created + (k + 1) * stepLength * (0.6 + 0.4 * spread(i, k + 3)));
+      const assigned = await db.selectFrom('cases').select('assigned_body_id').where('case_number', '=', caseNumber).executeTakeFirstOrThrow();
+      const by =
+        action === 'accept' || action === 'return' || action === 'handle'
+          ? await handlerOf(assigned.assigned_body_id)
+          : action === 'verify_pass' || action === 'verify_fail'
+            ? await actor('gridworker')
+            : action === 'reopen'
+              ? await actor(citizen ?? 'citizen')
+              : await actor('dispatcher');
+      await transitionCase(deps, by, caseNumber, {
+        action,
+        note: NOTES[action],
+        reviewDate: action === 'suspend' ? new Date(options.now.getTime() + 14 * DAY).toISOString().slice(0, 10) : undefined,
+      });
+    }
+    const final = status === 'rework' ? 'closed' : status;
+    byStatus[final] = (byStatus[final] ?? 0) + 1;
+    options.onProgress?.(i + 1, messages.length);
+  }
+  return byStatus;
+}

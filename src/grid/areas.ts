@@ -1,0 +1,150 @@
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import gcoord from 'gcoord';
+import type { Db } from '../db/database.ts';
+import type { Actor } from '../organizations/index.ts';
+import type { AreaLevel } from './grid.tables.ts';
+
+export type SourceCrs = 'wgs84' | 'gcj02' | 'bd09';
+
+const GCOORD_CRS = { wgs84: gcoord.WGS84, gcj02: gcoord.GCJ02, bd09: gcoord.BD09 } as const;
+
+export interface AreaFeatureMapping {
+  level: AreaLevel;
+  codeProperty: string;
+  nameProperty: string;
+  parentCode?: string;
+  crs: SourceCrs;
+}
+
+type AreaGeometry = GeoJSON.Polygon | GeoJSON.MultiPolygon;
+
+/**
+ * Loads administrative areas from a GeoJSON FeatureCollection, converting the boundaries to WGS-84.
+ * All or nothing: runs in one transaction. (Full validation and the finer grid levels come with the
+ * grid work; this is what the demo city needs.)
+ */
+export async function importAreas(
+  db: Db,
+  actor: Actor,
+  collection: GeoJSON.FeatureCollection,
+  mapping: AreaFeatureMapping,
+  englishNames: Record<string, string> = {},
+): Promise<number> {
+  if (actor.role !== 'admin') throw new Error('Only an administrator may import boundaries');
+  const rows = collection.features.map((feature) => {
+    const properties = feature.properties ?? {};
+    const code = String(properties[mapping.codeProperty] ?? '');
+    const name = String(properties[mapping.nameProperty] ?? '');
+    if (!code || !name) throw new Error(`A feature lacks ${mapping.codeProperty} or ${mapping.nameProperty}`);
+    if (feature.geometry.type !== 'Polygon' && feature.geometry.type !== 'MultiPolygon') {
+      throw new Error(`Area ${code} is a ${feature.geometry.type}, not a polygon`);
+    }
+    // gcoord's GeoJSON typings are narrower than @types/geojson's; the shapes are the same.
+    const geometry = gcoord.transform(
+      feature.geometry as never,
+      GCOORD_CRS[mapping.crs],
+      gcoord.WGS84,
+    ) as unknown as AreaGeometry;
+    return {
+      code,
+      parent_code: mapping.parentCode ?? null,
+      level: mapping.level,
+      name_zh: name,
+      name_en: englishNames[name] ?? name,
+      geometry: JSON.stringify(geometry),
+    };
+  });
+  await db.transaction().execute(async (trx) => {
+    for (const row of rows) {
+      await trx
+        .insertInto('grid_areas')
+        .values(row)
+        .onConflict((oc) =>
+          oc.column('code').doUpdateSet({ name_zh: row.name_zh, name_en: row.name_en, geometry: row.geometry }),
+        )
+        .execute();
+    }
+  });
+  return rows.length;
+}
+
+export interface AreaSummary {
+  code: string;
+  parentCode: string | null;
+  level: AreaLevel;
+  nameZh: string;
+  nameEn: string;
+}
+
+export async function listAreas(db: Db): Promise<AreaSummary[]> {
+  const rows = await db
+    .selectFrom('grid_areas')
+    .select(['code', 'parent_code', 'level', 'name_zh', 'name_en'])
+    .orderBy('code')
+    .execute();
+  return rows.map((r) => ({
+    code: r.code,
+    parentCode: r.parent_code,
+    level: r.level,
+    nameZh: r.name_zh,
+    nameEn: r.name_en,
+  }));
+}
+
+export async function areasAsGeoJson(db: Db): Promise<GeoJSON.FeatureCollection> {
+  const rows = await db.selectFrom('grid_areas').selectAll().orderBy('code').execute();
+  return {
+    type: 'FeatureCollection',
+    features: rows.map((r) => ({
+      type: 'Feature',
+      properties: { code: r.code, level: r.level, nameZh: r.name_zh, nameEn: r.name_en },
+      geometry: r.geometry,
+    })),
+  };
+}
+
+interface IndexedArea {
+  code: string;
+  bbox: [number, number, number, number];
+  geometry: AreaGeometry;
+}
+
+/**
+ * Finds the area a WGS-84 point lies in. Kept in memory because every intake asks; `reload()` after an
+ * import. A linear scan over bounding boxes is enough for a city's districts; the unit-grid work replaces
+ * it with a spatial index.
+ */
+export class AreaLocator {
+  private areas: IndexedArea[] = [];
+
+  constructor(private readonly db: Db) {}
+
+  async reload(): Promise<void> {
+    const rows = await this.db.selectFrom('grid_areas').select(['code', 'geometry']).orderBy('code').execute();
+    this.areas = rows.map((r) => ({ code: r.code, geometry: r.geometry, bbox: boundingBox(r.geometry) }));
+  }
+
+  locate(longitude: number, latitude: number): string | null {
+    for (const area of this.areas) {
+      const [minX, minY, maxX, maxY] = area.bbox;
+      if (longitude < minX || longitude > maxX || latitude < minY || latitude > maxY) continue;
+      if (booleanPointInPolygon([longitude, latitude], area.geometry)) return area.code;
+    }
+    return null;
+  }
+}
+
+function boundingBox(geometry: AreaGeometry): [number, number, number, number] {
+  const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  for (const polygon of polygons) {
+    for (const [x, y] of polygon[0] ?? []) {
+      if (x === undefined || y === undefined) continue;
+      box[0] = Math.min(box[0], x);
+      box[1] = Math.min(box[1], y);
+      box[2] = Math.max(box[2], x);
+      box[3] = Math.max(box[3], y);
+    }
+  }
+  return box;
+}

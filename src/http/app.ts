@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { sql } from 'kysely';
+import { type CaseDeps, casesRoutes } from '../cases/index.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import { type AreaLocator, gridRoutes } from '../grid/index.ts';
+import { AppError } from '../lib/app-error.ts';
+import type { Clock } from '../lib/clock.ts';
+import { ErrorResponse } from '../lib/http-schemas.ts';
+import { organizationsRoutes } from '../organizations/index.ts';
+import { authenticate } from './auth.ts';
+import { handleError } from './error-handler.ts';
+import { serveConsole } from './web.ts';
+
+export interface AppDeps {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'demoSignIn' | 'reopenWindowDays'>;
+  areas: AreaLocator;
+}
+
+/** JSON bodies larger than this are refused with 413: cases are text; attachments will have their own route. */
+export const BODY_LIMIT_BYTES = 256 * 1024;
+export const CITY_TIME_ZONE = 'Asia/Shanghai';
+
+/** Builds the HTTP application without listening, so tests can `inject()` requests. */
+export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false) {
+  const app = Fastify({
+    logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler(handleError);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addSchema(ErrorResponse);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'CivicGrid API',
+        version: '1',
+        description: 'Cases from report to closure on the city grid. Errors: `{ "error": { "code", "message", "details" } }`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+      return { status: 'ready' };
+    } catch (error) {
+      app.log.warn({ err: error }, 'database not reachable');
+      return reply.status(503).send({ status: 'database unreachable' });
+    }
+  });
+
+  const caseDeps: CaseDeps = {
+    db: deps.db,
+    clock: deps.clock,
+    policy: { reopenWindowDays: deps.config.reopenWindowDays, timeZone: CITY_TIME_ZONE },
+    locateArea: (longitude, latitude) => deps.areas.locate(longitude, latitude),
+  };
+
+  await app.register(
+    async (api) => {
+      authenticate(api, deps.db);
+      await api.register(organizationsRoutes, { db: deps.db, demoSignIn: deps.config.demoSignIn });
+      await api.register(gridRoutes, { db: deps.db });
+      await api.register(casesRoutes, { deps: caseDeps });
+      api.setNotFoundHandler(() => {
+        throw new AppError('ROUTE_ERR_NOT_FOUND', 404, 'There is no such API route');
+      });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await serveConsole(app);
+  return app;
+}

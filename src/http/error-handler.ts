@@ -1,0 +1,51 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../lib/app-error.ts';
+
+/** Fastify's own client errors, renamed into our catalogue so clients see one vocabulary. */
+const FASTIFY_CLIENT_ERRORS: Record<string, { code: string; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'REQUEST_ERR_MALFORMED_JSON', message: 'The request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'REQUEST_ERR_EMPTY_BODY', message: 'The request body is empty but JSON was declared' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'REQUEST_ERR_TOO_LARGE', message: 'The request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'REQUEST_ERR_UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'REQUEST_ERR_BAD_LENGTH', message: 'Content-Length does not match the body' },
+  FST_ERR_BAD_URL: { code: 'REQUEST_ERR_BAD_URL', message: 'The URL is malformed' },
+};
+
+interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown>; requestId: string };
+}
+
+/**
+ * The root error handler: every error leaves as `{ error: { code, message, details } }`. Client mistakes
+ * keep their status and message; anything else is logged in full and answered with a bare 500 that
+ * reveals nothing (no stack, no SQL).
+ */
+export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  const body = (code: string, message: string, details?: Record<string, unknown>): ErrorBody => ({
+    error: { code, message, ...(details ? { details } : {}), requestId: String(request.id) },
+  });
+
+  if (error instanceof AppError) {
+    return reply.status(error.statusCode).send(body(error.code, error.message, error.details));
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const issues = fastifyError.validation.map((issue) => ({
+      where: fastifyError.validationContext ?? 'request',
+      path: issue.instancePath || '/',
+      message: issue.message ?? 'is invalid',
+      ...(issue.keyword === 'additionalProperties'
+        ? { field: (issue.params as { additionalProperty?: string }).additionalProperty }
+        : {}),
+    }));
+    return reply.status(400).send(body('REQUEST_ERR_VALIDATION', fastifyError.message, { issues }));
+  }
+  const known = fastifyError.code ? FASTIFY_CLIENT_ERRORS[fastifyError.code] : undefined;
+  const status = fastifyError.statusCode ?? 500;
+  if (known) return reply.status(status).send(body(known.code, known.message));
+  if (status >= 400 && status < 500) {
+    return reply.status(status).send(body('REQUEST_ERR_BAD_REQUEST', fastifyError.message));
+  }
+  request.log.error({ err: error }, 'request failed');
+  return reply.status(500).send(body('INTERNAL_ERROR', 'Something went wrong on our side; the request id helps us find it'));
+}

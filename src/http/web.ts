@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+export const CONSOLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/**
+ * Serves the built web console at `/`. Unknown paths outside the API get index.html, so the console's
+ * own routes (e.g. /cases/2026-000001) survive a reload.
+ */
+export async function serveConsole(app: FastifyInstance) {
+  const index = path.join(CONSOLE_DIR, 'index.html');
+  if (!fs.existsSync(index)) {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .type('text/html')
+        .send('<p>The web console is not built. Run <code>npm run build:web</code> (npm start does it for you).</p>'),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, { root: CONSOLE_DIR, wildcard: false });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/docs')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send({ error: { code: 'ROUTE_ERR_NOT_FOUND', message: 'Not found', requestId: request.id } });
+  });
+}

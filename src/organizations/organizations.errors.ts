@@ -1,0 +1,19 @@
+import { defineError } from '../lib/app-error.ts';
+
+export const unknownCategory = defineError('CATEGORY_ERR_UNKNOWN', 400, (code: string) => ({
+  message: `There is no category with code "${code}"`,
+  details: { category: code },
+}));
+
+export const unknownHandlingBody = defineError('BODY_ERR_UNKNOWN', 400, (id: string) => ({
+  message: `There is no handling body with id "${id}"`,
+  details: { bodyId: id },
+}));
+
+export const categoryNotFound = defineError('CATEGORY_ERR_NOT_FOUND', 404, (code: string) => ({
+  message: `There is no category with code "${code}"`,
+}));
+
+export const adminOnly = defineError('AUTH_ERR_FORBIDDEN', 403, (what: string) => ({
+  message: `Only an administrator may ${what}`,
+}));

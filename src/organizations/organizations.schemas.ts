@@ -1,0 +1,57 @@
+import { Type } from 'typebox';
+import { Uuid } from '../lib/http-schemas.ts';
+import { HANDLING_BODY_TYPES, ROLES } from './organizations.tables.ts';
+
+const RoleSchema = Type.Enum(ROLES);
+
+export const CategoryResponse = Type.Object({
+  code: Type.String(),
+  level: Type.Integer(),
+  parentCode: Type.Union([Type.String(), Type.Null()]),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+  defaultBodyId: Type.Union([Uuid, Type.Null()]),
+  responseLimitHours: Type.Union([Type.Integer(), Type.Null()]),
+  handlingLimitDays: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+export const CategoryListQuery = Type.Object(
+  {
+    parent: Type.Optional(Type.String({ pattern: '^([0-9]{2}){1,2}$', description: 'Only the children of this code' })),
+    level: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CategoryParams = Type.Object({ code: Type.String({ pattern: '^([0-9]{2}){1,3}$' }) });
+
+export const HandlingBodyResponse = Type.Object({
+  id: Uuid,
+  code: Type.String(),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+  type: Type.Enum(HANDLING_BODY_TYPES),
+  parentId: Type.Union([Uuid, Type.Null()]),
+});
+
+export const MeResponse = Type.Object({
+  userId: Uuid,
+  username: Type.String(),
+  displayName: Type.String(),
+  role: RoleSchema,
+  handlingBodyId: Type.Union([Uuid, Type.Null()]),
+});
+
+export const DemoUserResponse = Type.Object({
+  username: Type.String(),
+  displayName: Type.String(),
+  role: RoleSchema,
+  handlingBodyId: Type.Union([Uuid, Type.Null()]),
+});
+
+export const DemoSignInBody = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
+
+export const DemoSignInResponse = Type.Object({ token: Type.String(), user: MeResponse });

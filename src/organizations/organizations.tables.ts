@@ -1,0 +1,68 @@
+import type { Generated } from 'kysely';
+
+export const HANDLING_BODY_TYPES = [
+  'government_department',
+  'district_government',
+  'street_office',
+  'community_committee',
+  'enterprise',
+  'ngo',
+  'volunteer_team',
+] as const;
+export type HandlingBodyType = (typeof HANDLING_BODY_TYPES)[number];
+
+export const ROLES = ['citizen', 'dispatcher', 'handler', 'grid_worker', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** An organisation that takes and handles cases (承办单位): a department, street office, company, NGO… */
+export interface HandlingBodyTable {
+  id: Generated<string>;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  type: HandlingBodyType;
+  parent_id: string | null;
+  created_at: Generated<Date>;
+}
+
+/** A node of the category taxonomy; level 1 to 3, codes are 2 digits per level ("01", "0103", "010302"). */
+export interface CategoryTable {
+  id: Generated<string>;
+  code: string;
+  parent_id: string | null;
+  level: number;
+  name_zh: string;
+  name_en: string;
+  default_body_id: string | null;
+  /** Working hours within which the handling body must accept (签收) a case; set on leaves. */
+  response_limit_hours: number | null;
+  /** Working days within which the case must be handled (办结); set on leaves. */
+  handling_limit_days: number | null;
+}
+
+export interface UserTable {
+  id: Generated<string>;
+  username: string;
+  display_name: string;
+  role: Role;
+  /** The body a handler works for; required for handlers, empty for other roles. */
+  handling_body_id: string | null;
+  /** The personal-data record of a citizen user (their identity as a reporter). */
+  person_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ApiTokenTable {
+  /** SHA-256 of the token: the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  label: string;
+  created_at: Generated<Date>;
+}
+
+export interface OrganizationsTables {
+  handling_bodies: HandlingBodyTable;
+  categories: CategoryTable;
+  users: UserTable;
+  api_tokens: ApiTokenTable;
+}

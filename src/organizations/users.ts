@@ -1,0 +1,71 @@
+import type { Db } from '../db/database.ts';
+import type { Actor } from './actors.ts';
+import { adminOnly } from './organizations.errors.ts';
+import type { Role } from './organizations.tables.ts';
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  handlingBodyId?: string | null;
+  personId?: string | null;
+}
+
+export interface UserSummary {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  handlingBodyId: string | null;
+}
+
+/**
+ * Creates a user. `actor` is the administrator doing it, or 'bootstrap' for the very first
+ * administrator of an empty database (there is nobody yet who could create it).
+ */
+export async function createUser(db: Db, actor: Actor | 'bootstrap', input: NewUser): Promise<UserSummary> {
+  if (actor === 'bootstrap') {
+    const existing = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+    if (existing || input.role !== 'admin') throw adminOnly('create users once the first administrator exists');
+  } else if (actor.role !== 'admin') {
+    throw adminOnly('create users');
+  }
+  const row = await db
+    .insertInto('users')
+    .values({
+      username: input.username,
+      display_name: input.displayName,
+      role: input.role,
+      handling_body_id: input.handlingBodyId ?? null,
+      person_id: input.personId ?? null,
+    })
+    .returning(['id', 'username', 'display_name', 'role', 'handling_body_id'])
+    .executeTakeFirstOrThrow();
+  return toSummary(row);
+}
+
+export async function listUsers(db: Db): Promise<UserSummary[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'username', 'display_name', 'role', 'handling_body_id'])
+    .orderBy('role')
+    .orderBy('username')
+    .execute();
+  return rows.map(toSummary);
+}
+
+function toSummary(row: {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  handling_body_id: string | null;
+}): UserSummary {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    handlingBodyId: row.handling_body_id,
+  };
+}
