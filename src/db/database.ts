@@ -8,6 +8,7 @@ import type { CasesTables } from '../cases/cases.tables.ts';
 import type { GridTables } from '../grid/grid.tables.ts';
 import type { OrganizationsTables } from '../organizations/organizations.tables.ts';
 import type { PrivacyTables } from '../privacy/privacy.tables.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 
 /** The whole schema, composed from the tables each domain owns. */
@@ -47,16 +48,26 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
-  const pglite = await PGlite.create({
-    dataDir: target.dataDir ? path.join(target.dataDir, 'pglite') : undefined,
-    extensions: { pg_trgm },
-    parsers: {
-      [INT8]: (value: string) => Number(value),
-      [NUMERIC]: (value: string) => Number(value),
-      [DATE]: (value: string) => value,
-    },
-  });
+  let unlock = () => {};
+  if (target.dataDir) {
+    fs.mkdirSync(target.dataDir, { recursive: true });
+    unlock = lockDataDir(target.dataDir);
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      dataDir: target.dataDir ? path.join(target.dataDir, 'pglite') : undefined,
+      extensions: { pg_trgm },
+      parsers: {
+        [INT8]: (value: string) => Number(value),
+        [NUMERIC]: (value: string) => Number(value),
+        [DATE]: (value: string) => value,
+      },
+    });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
@@ -64,6 +75,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     close: async () => {
       await db.destroy();
       await pglite.close();
+      unlock();
     },
   };
 }

@@ -24,7 +24,9 @@ forEachDatabase('demo city', (database) => {
           .where('case_id', '=', c.id)
           .orderBy('seq')
           .execute();
-        expect(replay(events.map((e) => ({ action: e.action, actorRole: e.actor_role as never }))).status).toBe(c.status);
+        expect(replay(events.map((e) => ({ action: e.action, actorRole: e.actor_role as never }))).status).toBe(
+          c.status,
+        );
       }
     });
 

@@ -65,7 +65,8 @@ export async function isEmpty(db: Db): Promise<boolean> {
  */
 export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   const { db } = options;
-  if (!(await isEmpty(db))) throw new Error('The database already has users; the demo city loads only into an empty one');
+  if (!(await isEmpty(db)))
+    throw new Error('The database already has users; the demo city loads only into an empty one');
 
   await createUser(db, 'bootstrap', { username: 'admin', displayName: DEMO_USERS[0]!.displayName, role: 'admin' });
   const admin = (await actorForUsername(db, 'admin'))!;
@@ -73,21 +74,43 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   const bodyIds = new Map<string, string>();
   for (const body of DEMO_BODIES) bodyIds.set(body.code, (await createHandlingBody(db, admin, body)).id);
 
-  const districts = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'changsha-districts.geojson'), 'utf8')) as GeoJSON.FeatureCollection;
+  const districts = JSON.parse(
+    fs.readFileSync(path.join(FIXTURES, 'changsha-districts.geojson'), 'utf8'),
+  ) as GeoJSON.FeatureCollection;
   const cityOutline = districts.features.flatMap((f) =>
-    f.geometry.type === 'MultiPolygon' ? (f.geometry as GeoJSON.MultiPolygon).coordinates : [(f.geometry as GeoJSON.Polygon).coordinates],
+    f.geometry.type === 'MultiPolygon'
+      ? (f.geometry as GeoJSON.MultiPolygon).coordinates
+      : [(f.geometry as GeoJSON.Polygon).coordinates],
   );
   const city: GeoJSON.FeatureCollection = {
     type: 'FeatureCollection',
-    features: [{ type: 'Feature', properties: { adcode: '430100', name: '长沙市' }, geometry: { type: 'MultiPolygon', coordinates: cityOutline } }],
+    features: [
+      {
+        type: 'Feature',
+        properties: { adcode: '430100', name: '长沙市' },
+        geometry: { type: 'MultiPolygon', coordinates: cityOutline },
+      },
+    ],
   };
   const mapping = { codeProperty: 'adcode', nameProperty: 'name', crs: 'gcj02' } as const;
   await importAreas(db, admin, city, { ...mapping, level: 'city' }, { 长沙市: 'Changsha' });
-  const areaCount = await importAreas(db, admin, districts, { ...mapping, level: 'district', parentCode: '430100' }, DISTRICT_NAMES_EN);
+  const areaCount = await importAreas(
+    db,
+    admin,
+    districts,
+    { ...mapping, level: 'district', parentCode: '430100' },
+    DISTRICT_NAMES_EN,
+  );
   await options.areas.reload();
 
-  const sheet = parse(fs.readFileSync(path.join(FIXTURES, 'taxonomy.csv')), { columns: false, from_line: 2 }) as string[][];
-  const names = parse(fs.readFileSync(path.join(FIXTURES, 'taxonomy-names-en.csv')), { columns: false, from_line: 2 }) as string[][];
+  const sheet = parse(fs.readFileSync(path.join(FIXTURES, 'taxonomy.csv')), {
+    columns: false,
+    from_line: 2,
+  }) as string[][];
+  const names = parse(fs.readFileSync(path.join(FIXTURES, 'taxonomy-names-en.csv')), {
+    columns: false,
+    from_line: 2,
+  }) as string[][];
   const rows: TaxonomyLeafRow[] = sheet.map(([l1, l2, l3]) => ({ path: [l1!, l2!, l3!] }));
   const { codes } = await importTaxonomy(db, admin, rows, new Map(names.map(([zh, en]) => [zh!, en!])), {
     bodyFor: (key) => (DEFAULT_BODIES[key] ? (bodyIds.get(DEFAULT_BODIES[key]) ?? null) : null),
@@ -111,7 +134,14 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   );
   const byStatus = await loadCases(options, messages, codes);
   const count = async (table: 'handling_bodies' | 'categories' | 'users') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     bodies: await count('handling_bodies'),
     categories: await count('categories'),
@@ -161,9 +191,29 @@ function demoStatus(i: number, total: number): string {
     }
     return table.at(-1)![0];
   };
-  if (age < 0.6) return pick([['closed', 0.74], ['rework', 0.08], ['cancelled', 0.07], ['suspended', 0.04], ['verified', 0.03], ['handled', 0.04]]);
-  if (age < 0.85) return pick([['in_progress', 0.3], ['handled', 0.2], ['dispatched', 0.15], ['returned', 0.05], ['verified', 0.1], ['closed', 0.2]]);
-  return pick([['reported', 0.45], ['registered', 0.3], ['dispatched', 0.25]]);
+  if (age < 0.6)
+    return pick([
+      ['closed', 0.74],
+      ['rework', 0.08],
+      ['cancelled', 0.07],
+      ['suspended', 0.04],
+      ['verified', 0.03],
+      ['handled', 0.04],
+    ]);
+  if (age < 0.85)
+    return pick([
+      ['in_progress', 0.3],
+      ['handled', 0.2],
+      ['dispatched', 0.15],
+      ['returned', 0.05],
+      ['verified', 0.1],
+      ['closed', 0.2],
+    ]);
+  return pick([
+    ['reported', 0.45],
+    ['registered', 0.3],
+    ['dispatched', 0.25],
+  ]);
 }
 
 async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: Map<string, string>) {
@@ -182,7 +232,11 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
     return actors.get(username)!;
   };
   const handlerOf = async (bodyId: string | null) => {
-    const row = await db.selectFrom('users').select('username').where('handling_body_id', '=', bodyId).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('users')
+      .select('username')
+      .where('handling_body_id', '=', bodyId)
+      .executeTakeFirstOrThrow();
     return actor(row.username);
   };
 
@@ -192,7 +246,8 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
     // A few cases come from the demo citizens through the web, including a recently closed one they can
     // still reopen and one they already reopened.
     const fromEnd = messages.length - i;
-    const citizen = fromEnd === 5 || fromEnd === 13 ? 'citizen' : i % 40 === 7 ? (i % 80 === 7 ? 'citizen' : 'citizen2') : null;
+    const citizen =
+      fromEnd === 5 || fromEnd === 13 ? 'citizen' : i % 40 === 7 ? (i % 80 === 7 ? 'citizen' : 'citizen2') : null;
     const status = fromEnd === 5 ? 'reopened' : fromEnd === 13 ? 'closed' : demoStatus(i, messages.length);
     const created = start + (i / messages.length) * 59 * DAY + spread(i, 2) * 6 * HOUR;
     const steps = PATHS[status]!;
@@ -212,7 +267,11 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
 
     for (const [k, action] of steps.entries()) {
       at = new Date(created + (k + 1) * stepLength * (0.6 + 0.4 * spread(i, k + 3)));
-      const assigned = await db.selectFrom('cases').select('assigned_body_id').where('case_number', '=', caseNumber).executeTakeFirstOrThrow();
+      const assigned = await db
+        .selectFrom('cases')
+        .select('assigned_body_id')
+        .where('case_number', '=', caseNumber)
+        .executeTakeFirstOrThrow();
       const by =
         action === 'accept' || action === 'return' || action === 'handle'
           ? await handlerOf(assigned.assigned_body_id)
@@ -224,7 +283,8 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
       await transitionCase(deps, by, caseNumber, {
         action,
         note: NOTES[action],
-        reviewDate: action === 'suspend' ? new Date(options.now.getTime() + 14 * DAY).toISOString().slice(0, 10) : undefined,
+        reviewDate:
+          action === 'suspend' ? new Date(options.now.getTime() + 14 * DAY).toISOString().slice(0, 10) : undefined,
       });
     }
     const final = status === 'rework' ? 'closed' : status;

@@ -50,7 +50,8 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       info: {
         title: 'CivicGrid API',
         version: '1',
-        description: 'Cases from report to closure on the city grid. Errors: `{ "error": { "code", "message", "details" } }`.',
+        description:
+          'Cases from report to closure on the city grid. Errors: `{ "error": { "code", "message", "details" } }`.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],

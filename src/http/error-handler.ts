@@ -4,10 +4,19 @@ import { AppError } from '../lib/app-error.ts';
 /** Fastify's own client errors, renamed into our catalogue so clients see one vocabulary. */
 const FASTIFY_CLIENT_ERRORS: Record<string, { code: string; message: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'REQUEST_ERR_MALFORMED_JSON', message: 'The request body is not valid JSON' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'REQUEST_ERR_EMPTY_BODY', message: 'The request body is empty but JSON was declared' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'REQUEST_ERR_EMPTY_BODY',
+    message: 'The request body is empty but JSON was declared',
+  },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'REQUEST_ERR_TOO_LARGE', message: 'The request body is too large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'REQUEST_ERR_UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'REQUEST_ERR_BAD_LENGTH', message: 'Content-Length does not match the body' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'REQUEST_ERR_UNSUPPORTED_MEDIA_TYPE',
+    message: 'Send the body as application/json',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'REQUEST_ERR_BAD_LENGTH',
+    message: 'Content-Length does not match the body',
+  },
   FST_ERR_BAD_URL: { code: 'REQUEST_ERR_BAD_URL', message: 'The URL is malformed' },
 };
 
@@ -47,5 +56,7 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     return reply.status(status).send(body('REQUEST_ERR_BAD_REQUEST', fastifyError.message));
   }
   request.log.error({ err: error }, 'request failed');
-  return reply.status(500).send(body('INTERNAL_ERROR', 'Something went wrong on our side; the request id helps us find it'));
+  return reply
+    .status(500)
+    .send(body('INTERNAL_ERROR', 'Something went wrong on our side; the request id helps us find it'));
 }

@@ -25,6 +25,8 @@ export async function serveConsole(app: FastifyInstance) {
     if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/docs')) {
       return reply.type('text/html').sendFile('index.html');
     }
-    return reply.status(404).send({ error: { code: 'ROUTE_ERR_NOT_FOUND', message: 'Not found', requestId: request.id } });
+    return reply
+      .status(404)
+      .send({ error: { code: 'ROUTE_ERR_NOT_FOUND', message: 'Not found', requestId: request.id } });
   });
 }

@@ -18,5 +18,10 @@ export {
 } from './handling-bodies.ts';
 export { HANDLING_BODY_TYPES, type HandlingBodyType, ROLES, type Role } from './organizations.tables.ts';
 export { organizationsRoutes } from './organizations.routes.ts';
-export { type ImportedTaxonomy, importTaxonomy, type TaxonomyDefaults, type TaxonomyLeafRow } from './taxonomy-import.ts';
+export {
+  type ImportedTaxonomy,
+  importTaxonomy,
+  type TaxonomyDefaults,
+  type TaxonomyLeafRow,
+} from './taxonomy-import.ts';
 export { createUser, listUsers, type NewUser, type UserSummary } from './users.ts';

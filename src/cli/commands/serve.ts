@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { readConfig } from '../../config.ts';
+import { isEmpty } from '../../demo/seed-demo.ts';
+import { AreaLocator } from '../../grid/index.ts';
+import { buildApp } from '../../http/app.ts';
+import { systemClock } from '../../lib/clock.ts';
+import { describeDatabase, openConfiguredDatabase } from '../runtime.ts';
+import { describeSeed, loadDemoCity } from './seed-demo.ts';
+
+export function serveCommand(program: Command) {
+  program
+    .command('serve')
+    .description('Run the API and the web console (migrates first; loads the demo city into an empty database)')
+    .option('--port <port>', 'port to listen on (default: PORT or 3000)')
+    .option('--host <host>', 'address to listen on (default: HOST or 127.0.0.1)')
+    .action(async (options: { port?: string; host?: string }) => {
+      const config = readConfig({
+        ...process.env,
+        ...(options.port ? { PORT: options.port } : {}),
+        ...(options.host ? { HOST: options.host } : {}),
+      });
+      console.log(`CivicGrid: using ${describeDatabase(config)}`);
+      const handle = await openConfiguredDatabase(config);
+      const areas = new AreaLocator(handle.db);
+      if (config.demoData && (await isEmpty(handle.db))) {
+        console.log(describeSeed(await loadDemoCity(handle.db, areas, config.reopenWindowDays)));
+      }
+      await areas.reload();
+
+      const logger = process.stdout.isTTY
+        ? { level: config.logLevel, transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
+        : { level: config.logLevel };
+      const app = await buildApp({ db: handle.db, clock: systemClock, config, areas }, logger);
+
+      let closing = false;
+      const shutdown = async (signal: string) => {
+        if (closing) return;
+        closing = true;
+        app.log.info(`${signal} received: finishing requests and closing the database`);
+        await app.close();
+        await handle.close();
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void shutdown('SIGINT'));
+      process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+      await app.listen({ port: config.port, host: config.host });
+      const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+      console.log(
+        `CivicGrid is ready: console http://${shownHost}:${config.port}/  API docs http://${shownHost}:${config.port}/docs`,
+      );
+    });
+}

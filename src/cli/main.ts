@@ -1,0 +1,25 @@
+import { Command, CommanderError } from 'commander';
+import { migrateCommand } from './commands/migrate.ts';
+import { seedDemoCommand } from './commands/seed-demo.ts';
+import { serveCommand } from './commands/serve.ts';
+import { tokenCommand } from './commands/token.ts';
+
+const program = new Command('civicgrid')
+  .description('CivicGrid: city cases from report to closure, on the city grid')
+  .showHelpAfterError()
+  .exitOverride();
+
+for (const register of [serveCommand, migrateCommand, seedDemoCommand, tokenCommand]) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else {
+    // A clear line for people; the stack only when asked for (DEBUG=1).
+    console.error(`civicgrid: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
+    process.exitCode = 1;
+  }
+}

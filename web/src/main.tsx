@@ -1,0 +1,89 @@
+import { render } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, hasToken, type Me, setToken } from './api.ts';
+import { I18n, type Language, translator } from './i18n.ts';
+import { loadReferenceData, Reference, type ReferenceData } from './reference-data.ts';
+import { linkTo, navigate, useLocation } from './router.ts';
+import { ROUTES } from './routes.tsx';
+import { SignIn } from './pages/SignIn.tsx';
+import './styles.css';
+
+function App() {
+  const [language, setLanguage] = useState<Language>(() => (localStorage.getItem('civicgrid.lang') as Language) ?? 'zh-CN');
+  const i18n = useMemo(() => translator(language), [language]);
+  const [me, setMe] = useState<Me | null>(null);
+  const [reference, setReference] = useState<ReferenceData | null>(null);
+  const [checked, setChecked] = useState(!hasToken());
+  const url = useLocation();
+
+  useEffect(() => {
+    document.documentElement.lang = language;
+    localStorage.setItem('civicgrid.lang', language);
+  }, [language]);
+
+  useEffect(() => {
+    if (!hasToken()) return;
+    api<Me>('/me')
+      .then(setMe)
+      .catch(() => setToken(null))
+      .finally(() => setChecked(true));
+  }, []);
+
+  useEffect(() => {
+    if (me && !reference) void loadReferenceData().then(setReference);
+  }, [me, reference]);
+
+  const signOut = () => {
+    setToken(null);
+    setMe(null);
+    navigate('/');
+  };
+
+  const route = ROUTES.map((r) => ({ r, match: url.pathname.match(r.pattern) })).find((x) => x.match);
+  let page = <p>{i18n.t('loading')}</p>;
+  if (checked && !me) page = <SignIn onSignedIn={setMe} />;
+  else if (me && reference) {
+    page = route ? route.r.render(route.match!, { me, query: url.searchParams }) : <p class="error">404</p>;
+  }
+
+  return (
+    <I18n.Provider value={i18n}>
+      <Reference.Provider value={reference}>
+        <header class="top-bar">
+          <a class="brand" {...linkTo('/cases')}>
+            {i18n.t('appName')}
+          </a>
+          {me && (
+            <nav>
+              {ROUTES.filter((r) => r.nav && (!r.nav.roles || r.nav.roles.includes(me.role))).map((r) => (
+                <a key={r.nav!.path} {...linkTo(r.nav!.path)} class={url.pathname === r.nav!.path ? 'current' : ''} data-testid={`nav-${r.nav!.label}`}>
+                  {i18n.t(r.nav!.label)}
+                </a>
+              ))}
+              <a href="/docs" target="_blank" rel="noreferrer">
+                {i18n.t('apiDocs')}
+              </a>
+            </nav>
+          )}
+          <div class="spacer" />
+          <button type="button" class="link" data-testid="language" onClick={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')}>
+            {i18n.t('language')}
+          </button>
+          {me && (
+            <span class="who" data-testid="signed-in-as">
+              {me.displayName} · {i18n.term(me.role)}
+            </span>
+          )}
+          {me && (
+            <button type="button" class="link" data-testid="sign-out" onClick={signOut}>
+              {i18n.t('signOut')}
+            </button>
+          )}
+        </header>
+        <main>{page}</main>
+      </Reference.Provider>
+    </I18n.Provider>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,152 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, type CaseSummary } from '../api.ts';
+import { StatusBadge } from '../components/StatusBadge.tsx';
+import { useI18n } from '../i18n.ts';
+import { useReference } from '../reference-data.ts';
+import { linkTo, navigate } from '../router.ts';
+
+const FILTER_KEYS = ['status', 'category', 'bodyId', 'channel', 'q', 'from', 'to'] as const;
+const CHANNELS = ['web', 'hotline', 'grid_patrol', 'open311', 'import', 'sensor'];
+
+/** The case list; its filters live in the URL so a filtered view can be bookmarked and shared. */
+export function CaseList({ query }: { query: URLSearchParams }) {
+  const { t, term, name, date } = useI18n();
+  const { lifecycle, categories, bodies, areaByCode } = useReference();
+  const [items, setItems] = useState<CaseSummary[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const queryString = query.toString();
+
+  const apiQuery = (cursor?: string) => {
+    const params = new URLSearchParams();
+    for (const key of FILTER_KEYS) {
+      const value = query.get(key);
+      if (!value) continue;
+      params.set(key, key === 'from' || key === 'to' ? new Date(value).toISOString() : value);
+    }
+    if (cursor) params.set('cursor', cursor);
+    return params.toString();
+  };
+
+  const load = async (cursor?: string) => {
+    setLoading(true);
+    try {
+      const page = await api<{ items: CaseSummary[]; nextCursor: string | null }>(`/cases?${apiQuery(cursor)}`);
+      setItems((previous) => (cursor ? [...previous, ...page.items] : page.items));
+      setNext(page.nextCursor);
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload exactly when the filters in the URL change
+  useEffect(() => {
+    void load();
+  }, [queryString]);
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const params = new URLSearchParams();
+    for (const key of FILTER_KEYS) {
+      const value = String(form.get(key) ?? '');
+      if (value) params.set(key, value);
+    }
+    navigate(`/cases?${params}`);
+  };
+
+  return (
+    <section>
+      <form class="filters" onSubmit={onSubmit} key={queryString}>
+        <select name="status" aria-label={t('status')} value={query.get('status') ?? ''}>
+          <option value="">{t('allStatuses')}</option>
+          {lifecycle.statuses.map((s) => (
+            <option key={s} value={s}>
+              {term(s)}
+            </option>
+          ))}
+        </select>
+        <select name="category" aria-label={t('category')} value={query.get('category') ?? ''}>
+          <option value="">{t('allCategories')}</option>
+          {categories
+            .filter((c) => c.level === 1)
+            .map((c) => (
+              <option key={c.code} value={c.code}>
+                {name(c)}
+              </option>
+            ))}
+        </select>
+        <select name="bodyId" aria-label={t('body')} value={query.get('bodyId') ?? ''}>
+          <option value="">{t('allBodies')}</option>
+          {bodies.map((b) => (
+            <option key={b.id} value={b.id}>
+              {name(b)}
+            </option>
+          ))}
+        </select>
+        <select name="channel" aria-label={t('channel')} value={query.get('channel') ?? ''}>
+          <option value="">{t('allChannels')}</option>
+          {CHANNELS.map((c) => (
+            <option key={c} value={c}>
+              {term(c)}
+            </option>
+          ))}
+        </select>
+        <input type="date" name="from" aria-label={t('from')} value={query.get('from') ?? ''} />
+        <input type="date" name="to" aria-label={t('to')} value={query.get('to') ?? ''} />
+        <input type="search" name="q" placeholder={t('search')} value={query.get('q') ?? ''} data-testid="search" />
+        <button type="submit">{t('apply')}</button>
+        <a {...linkTo('/cases')} class="button secondary">
+          {t('reset')}
+        </a>
+      </form>
+      {error && <p class="error">{error}</p>}
+      <table class="cases" data-testid="case-list">
+        <thead>
+          <tr>
+            <th>{t('caseNumber')}</th>
+            <th>{t('title')}</th>
+            <th>{t('category')}</th>
+            <th>{t('status')}</th>
+            <th>{t('body')}</th>
+            <th>{t('district')}</th>
+            <th>{t('channel')}</th>
+            <th>{t('createdAt')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((c) => {
+            const area = c.gridCode ? areaByCode.get(c.gridCode) : undefined;
+            return (
+              <tr key={c.caseNumber} data-case={c.caseNumber}>
+                <td>
+                  <a {...linkTo(`/cases/${c.caseNumber}`)}>{c.caseNumber}</a>
+                </td>
+                <td class="title-cell">{c.title}</td>
+                <td>{name(c.category)}</td>
+                <td>
+                  <StatusBadge status={c.status} />
+                </td>
+                <td>{c.assignedBody ? name(c.assignedBody) : '—'}</td>
+                <td>{area ? name(area) : '—'}</td>
+                <td>{term(c.channel)}</td>
+                <td class="nowrap">{date(c.createdAt)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {!loading && items.length === 0 && <p class="empty">{t('noCases')}</p>}
+      {loading && <p class="empty">{t('loading')}</p>}
+      {next && !loading && (
+        <button type="button" class="secondary" onClick={() => load(next)}>
+          {t('loadMore')}
+        </button>
+      )}
+    </section>
+  );
+}

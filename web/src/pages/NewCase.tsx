@@ -1,0 +1,125 @@
+import { useState } from 'preact/hooks';
+import { ApiError, api, type CaseDetail, type Me } from '../api.ts';
+import { CategoryPicker } from '../components/CategoryPicker.tsx';
+import { useI18n } from '../i18n.ts';
+import { navigate } from '../router.ts';
+
+const CHANNELS_BY_ROLE: Record<string, string[]> = {
+  citizen: ['web'],
+  dispatcher: ['hotline', 'import', 'web'],
+  grid_worker: ['grid_patrol'],
+};
+
+export function NewCase({ me }: { me: Me }) {
+  const { t, term } = useI18n();
+  const [category, setCategory] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const channels = CHANNELS_BY_ROLE[me.role] ?? [];
+
+  const onSubmit = async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const text = (key: string) => String(form.get(key) ?? '').trim();
+    const longitude = text('longitude');
+    const latitude = text('latitude');
+    const body = {
+      title: text('title'),
+      description: text('description'),
+      categoryCode: category,
+      channel: text('channel') || undefined,
+      priority: text('priority') || undefined,
+      address: text('address') || undefined,
+      location: longitude && latitude ? { longitude: Number(longitude), latitude: Number(latitude) } : undefined,
+      reporter:
+        text('reporterName') || text('reporterPhone')
+          ? { name: text('reporterName') || undefined, phone: text('reporterPhone') || undefined }
+          : undefined,
+    };
+    setBusy(true);
+    try {
+      const created = await api<CaseDetail>('/cases', { method: 'POST', body });
+      navigate(`/cases/${created.caseNumber}`);
+    } catch (e) {
+      setError(e instanceof ApiError ? `${e.message} (${e.code})` : (e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (channels.length === 0) return <p class="hint">{term(me.role)}: —</p>;
+  return (
+    <section>
+      <h1>{t('newCase')}</h1>
+      <form class="new-case" onSubmit={onSubmit} data-testid="new-case-form">
+        <label>
+          {t('title')} *
+          <input name="title" required maxLength={200} data-testid="new-title" />
+        </label>
+        <label>
+          {t('description')}
+          <textarea name="description" rows={5} maxLength={10000} data-testid="new-description" />
+        </label>
+        <fieldset>
+          <legend>{t('category')} *</legend>
+          <CategoryPicker value={category} onChange={setCategory} />
+        </fieldset>
+        <div class="row">
+          <label>
+            {t('channel')}
+            <select name="channel" data-testid="new-channel">
+              {channels.map((c) => (
+                <option key={c} value={c}>
+                  {term(c)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('priority')}
+            <select name="priority">
+              {['normal', 'low', 'high', 'urgent'].map((p) => (
+                <option key={p} value={p}>
+                  {term(p)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <label>
+          {t('address')}
+          <input name="address" maxLength={500} data-testid="new-address" />
+        </label>
+        <div class="row">
+          <label>
+            {t('longitude')}
+            <input name="longitude" type="number" step="any" min={-180} max={180} data-testid="new-longitude" />
+          </label>
+          <label>
+            {t('latitude')}
+            <input name="latitude" type="number" step="any" min={-90} max={90} data-testid="new-latitude" />
+          </label>
+        </div>
+        {me.role === 'dispatcher' && (
+          <fieldset>
+            <legend>{t('reporter')}</legend>
+            <div class="row">
+              <label>
+                {t('reporterName')}
+                <input name="reporterName" maxLength={100} />
+              </label>
+              <label>
+                {t('reporterPhone')}
+                <input name="reporterPhone" maxLength={30} />
+              </label>
+            </div>
+          </fieldset>
+        )}
+        {error && <p class="error">{error}</p>}
+        <button type="submit" disabled={busy || category.length === 0} data-testid="new-submit">
+          {t('submit')}
+        </button>
+      </form>
+    </section>
+  );
+}

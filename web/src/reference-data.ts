@@ -1,0 +1,40 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import { type Area, api, type Category, type HandlingBody, type Lifecycle } from './api.ts';
+
+/** Data every page needs and that rarely changes, loaded once after sign-in. */
+export interface ReferenceData {
+  categories: Category[];
+  bodies: HandlingBody[];
+  areas: Area[];
+  lifecycle: Lifecycle;
+  categoryByCode: Map<string, Category>;
+  bodyById: Map<string, HandlingBody>;
+  areaByCode: Map<string, Area>;
+}
+
+export async function loadReferenceData(): Promise<ReferenceData> {
+  const [categories, bodies, areas, lifecycle] = await Promise.all([
+    api<Category[]>('/categories'),
+    api<HandlingBody[]>('/handling-bodies'),
+    api<Area[]>('/grid/areas'),
+    api<Lifecycle>('/lifecycle'),
+  ]);
+  return {
+    categories,
+    bodies,
+    areas,
+    lifecycle,
+    categoryByCode: new Map(categories.map((c) => [c.code, c])),
+    bodyById: new Map(bodies.map((b) => [b.id, b])),
+    areaByCode: new Map(areas.map((a) => [a.code, a])),
+  };
+}
+
+export const Reference = createContext<ReferenceData | null>(null);
+
+export function useReference(): ReferenceData {
+  const data = useContext(Reference);
+  if (!data) throw new Error('reference data is not loaded');
+  return data;
+}
