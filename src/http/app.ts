@@ -14,6 +14,7 @@ import { ErrorResponse } from '../lib/http-schemas.ts';
 import { organizationsRoutes } from '../organizations/index.ts';
 import { authenticate } from './auth.ts';
 import { handleError } from './error-handler.ts';
+import { validatorCompiler } from './validation.ts';
 import { serveConsole } from './web.ts';
 
 export interface AppDeps {
@@ -36,8 +37,11 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Only JSON bodies are accepted: anything else is a 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler(handleError);
   app.addHook('onSend', async (request, reply) => {

@@ -1,0 +1,158 @@
+/**
+ * Random action sequences by random actors against the real services and database: whatever happens,
+ * every case's stored status is what replaying its events gives, every event was taken by a role the
+ * loop allows (and by the assigned body or the reporter where the loop demands it), and a refused action
+ * changes nothing.
+ */
+import fc from 'fast-check';
+import { beforeAll, expect, it } from 'vitest';
+import { forEachDatabase } from '../../test/db.ts';
+import { DEMO_NOW, loadSmallDemoCity } from '../../test/demo-city.ts';
+import type { Db } from '../db/database.ts';
+import { AppError } from '../lib/app-error.ts';
+import { type Actor, actorForUsername } from '../organizations/index.ts';
+import type { CaseDeps } from './case-deps.ts';
+import { reportCase } from './intake.ts';
+import { actionsFrom, type CaseStatus, RULES, replay, TRANSITION_ACTIONS } from './lifecycle.ts';
+import { transitionCase } from './transitions.ts';
+
+const USERNAMES = [
+  'dispatcher',
+  'supervisor',
+  'gridworker',
+  'citizen',
+  'citizen2',
+  'admin',
+  'handler.urban-management',
+  'handler.housing',
+  'handler.ecology',
+];
+
+// Three in four commands are steered towards an action the loop allows from the case's current status,
+// taken by someone of a role that may (otherwise almost every random action is refused at once and the
+// deep end of the loop is never reached); the rest are anything by anyone.
+const command = fc.record({
+  caseIndex: fc.nat(1),
+  steered: fc.nat(3).map((n) => n > 0),
+  pick: fc.nat(1000),
+  actor: fc.constantFrom(...USERNAMES),
+  action: fc.constantFrom(...TRANSITION_ACTIONS),
+  withNote: fc.boolean(),
+  body: fc.constantFrom('default', 'urban-management', 'housing', 'ecology'),
+  advanceHours: fc.nat(24 * 8),
+});
+
+async function snapshot(db: Db, caseNumber: string) {
+  const row = await db
+    .selectFrom('cases')
+    .select(['id', 'status', 'assigned_body_id', 'reported_by_user_id', 'closed_at', 'event_count'])
+    .where('case_number', '=', caseNumber)
+    .executeTakeFirstOrThrow();
+  const events = await db
+    .selectFrom('case_events')
+    .select(['action', 'actor_role', 'actor_user_id', 'from_status', 'to_status'])
+    .where('case_id', '=', row.id)
+    .orderBy('seq')
+    .execute();
+  return { row, events };
+}
+
+forEachDatabase('case loop under random actions', (database) => {
+  const actors = new Map<string, Actor>();
+  const bodyIds = new Map<string, string>();
+  let now = DEMO_NOW;
+  let deps: CaseDeps;
+
+  beforeAll(async () => {
+    const { db } = database();
+    const { areas } = await loadSmallDemoCity(database(), 0);
+    for (const username of USERNAMES) actors.set(username, (await actorForUsername(db, username))!);
+    for (const body of await db.selectFrom('handling_bodies').select(['id', 'code']).execute()) bodyIds.set(body.code, body.id);
+    deps = {
+      db,
+      clock: { now: () => now },
+      policy: { reopenWindowDays: 15, timeZone: 'Asia/Shanghai' },
+      locateArea: (lon, lat) => areas.locate(lon, lat),
+    };
+  });
+
+  it('should keep every case consistent with its events, whatever anyone tries', async () => {
+    let runs = 0;
+    const accepted = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { minLength: 20, maxLength: 60 }), async (commands) => {
+        runs++;
+        const caseNumbers = [];
+        for (const [i, reporter] of ['citizen', 'dispatcher'].entries()) {
+          caseNumbers.push(
+            await reportCase(deps, actors.get(reporter)!, {
+              title: `property run ${runs} case ${i}`,
+              description: '',
+              // 城乡建设/城市建设和市政管理/…: default body is urban management
+              categoryCode: '010401',
+              address: '五一大道 1 号',
+            }),
+          );
+        }
+        for (const c of commands) {
+          now = new Date(now.getTime() + c.advanceHours * 3_600_000);
+          const caseNumber = caseNumbers[c.caseIndex]!;
+          const before = await snapshot(deps.db, caseNumber);
+          // Cancelling ends a case for good, so steering picks it rarely.
+          const legal = actionsFrom(before.row.status).filter((a) => a !== 'cancel' || c.pick % 10 === 0);
+          const action = c.steered && legal.length ? legal[c.pick % legal.length]! : c.action;
+          const candidates = USERNAMES.filter((u) => {
+            const who = actors.get(u)!;
+            if (!RULES[action].roles.includes(who.role)) return false;
+            return RULES[action].relation !== 'assigned_body' || who.handlingBodyId === before.row.assigned_body_id;
+          });
+          const actor = actors.get(c.steered && candidates.length ? candidates[c.pick % candidates.length]! : c.actor)!;
+          let refused: AppError | undefined;
+          try {
+            await transitionCase(deps, actor, caseNumber, {
+              action,
+              note: c.withNote || c.steered ? 'because' : undefined,
+              bodyId: c.body === 'default' ? undefined : bodyIds.get(c.body),
+              reviewDate: '2027-01-01',
+            });
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            refused = error;
+          }
+          const after = await snapshot(deps.db, caseNumber);
+
+          if (refused) {
+            // A refusal changes nothing, and says why in the right terms.
+            expect(after.row).toEqual(before.row);
+            if (!RULES[action].from.includes(before.row.status) && refused.statusCode !== 404) {
+              expect(refused.code).toBe('CASE_ERR_ILLEGAL_TRANSITION');
+              expect(refused.details?.currentStatus).toBe(before.row.status);
+            }
+          } else {
+            // An accepted action was the actor's to take.
+            expect(RULES[action].from).toContain(before.row.status);
+            expect(RULES[action].roles).toContain(actor.role);
+            if (RULES[action].relation === 'assigned_body') expect(actor.handlingBodyId).toBe(before.row.assigned_body_id);
+            if (RULES[action].relation === 'reporter') expect(actor.userId).toBe(before.row.reported_by_user_id);
+            accepted.set(action, (accepted.get(action) ?? 0) + 1);
+            expect(after.events).toHaveLength(before.events.length + 1);
+          }
+
+          // The stored status is always the replay of the events; events chain from status to status.
+          const replayed = replay(after.events.map((e) => ({ action: e.action, actorRole: e.actor_role as Actor['role'] })));
+          expect(after.row.status).toBe(replayed.status);
+          expect(after.row.event_count).toBe(after.events.length);
+          let previous: CaseStatus | null = null;
+          for (const e of after.events) {
+            expect(e.from_status).toBe(previous);
+            previous = e.to_status;
+          }
+        }
+      }),
+      { numRuns: 40, seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined },
+    );
+    if (process.env.DEBUG_PROPERTY) console.log(accepted);
+    // The runs must have exercised the whole loop, or the property above proves little.
+    for (const action of TRANSITION_ACTIONS) expect(accepted.get(action) ?? 0, action).toBeGreaterThan(0);
+  }, 180_000);
+});
