@@ -25,7 +25,9 @@ const messages: Array<Record<string, string>> = parse(
   fs.readFileSync(path.join(dataDir, 'teddycup2020/messages_with_votes.csv')),
   { columns: true },
 );
-const districts = JSON.parse(fs.readFileSync(path.join(fixtures, 'changsha-districts.geojson'), 'utf8')) as GeoJSON.FeatureCollection;
+const districts = JSON.parse(
+  fs.readFileSync(path.join(fixtures, 'changsha-districts.geojson'), 'utf8'),
+) as GeoJSON.FeatureCollection;
 
 // Topic words citizens use → the leaf they belong to (level-1/level-2/level-3 names).
 const KEYWORDS: Array<[RegExp, string]> = [

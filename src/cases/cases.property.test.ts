@@ -35,11 +35,13 @@ const command = fc.record({
   caseIndex: fc.nat(1),
   steered: fc.nat(3).map((n) => n > 0),
   pick: fc.nat(1000),
+  rareRoll: fc.nat(5),
   actor: fc.constantFrom(...USERNAMES),
   action: fc.constantFrom(...TRANSITION_ACTIONS),
   withNote: fc.boolean(),
   body: fc.constantFrom('default', 'urban-management', 'housing', 'ecology'),
-  advanceHours: fc.nat(24 * 8),
+  // Mostly hours; sometimes weeks, so the reopen window both holds and runs out.
+  advanceHours: fc.oneof({ arbitrary: fc.nat(24), weight: 4 }, { arbitrary: fc.nat(24 * 20), weight: 1 }),
 });
 
 async function snapshot(db: Db, caseNumber: string) {
@@ -67,7 +69,8 @@ forEachDatabase('case loop under random actions', (database) => {
     const { db } = database();
     const { areas } = await loadSmallDemoCity(database(), 0);
     for (const username of USERNAMES) actors.set(username, (await actorForUsername(db, username))!);
-    for (const body of await db.selectFrom('handling_bodies').select(['id', 'code']).execute()) bodyIds.set(body.code, body.id);
+    for (const body of await db.selectFrom('handling_bodies').select(['id', 'code']).execute())
+      bodyIds.set(body.code, body.id);
     deps = {
       db,
       clock: { now: () => now },
@@ -98,13 +101,17 @@ forEachDatabase('case loop under random actions', (database) => {
           now = new Date(now.getTime() + c.advanceHours * 3_600_000);
           const caseNumber = caseNumbers[c.caseIndex]!;
           const before = await snapshot(deps.db, caseNumber);
-          // Cancelling ends a case for good, so steering picks it rarely.
-          const legal = actionsFrom(before.row.status).filter((a) => a !== 'cancel' || c.pick % 10 === 0);
+          // Cancelling ends a case for good and suspending only pauses it, so steering picks them rarely.
+          const legal = actionsFrom(before.row.status).filter(
+            (a) => (a !== 'cancel' && a !== 'suspend') || c.rareRoll === 0,
+          );
           const action = c.steered && legal.length ? legal[c.pick % legal.length]! : c.action;
           const candidates = USERNAMES.filter((u) => {
             const who = actors.get(u)!;
             if (!RULES[action].roles.includes(who.role)) return false;
-            return RULES[action].relation !== 'assigned_body' || who.handlingBodyId === before.row.assigned_body_id;
+            if (RULES[action].relation === 'assigned_body') return who.handlingBodyId === before.row.assigned_body_id;
+            if (RULES[action].relation === 'reporter') return who.userId === before.row.reported_by_user_id;
+            return true;
           });
           const actor = actors.get(c.steered && candidates.length ? candidates[c.pick % candidates.length]! : c.actor)!;
           let refused: AppError | undefined;
@@ -132,14 +139,17 @@ forEachDatabase('case loop under random actions', (database) => {
             // An accepted action was the actor's to take.
             expect(RULES[action].from).toContain(before.row.status);
             expect(RULES[action].roles).toContain(actor.role);
-            if (RULES[action].relation === 'assigned_body') expect(actor.handlingBodyId).toBe(before.row.assigned_body_id);
+            if (RULES[action].relation === 'assigned_body')
+              expect(actor.handlingBodyId).toBe(before.row.assigned_body_id);
             if (RULES[action].relation === 'reporter') expect(actor.userId).toBe(before.row.reported_by_user_id);
             accepted.set(action, (accepted.get(action) ?? 0) + 1);
             expect(after.events).toHaveLength(before.events.length + 1);
           }
 
           // The stored status is always the replay of the events; events chain from status to status.
-          const replayed = replay(after.events.map((e) => ({ action: e.action, actorRole: e.actor_role as Actor['role'] })));
+          const replayed = replay(
+            after.events.map((e) => ({ action: e.action, actorRole: e.actor_role as Actor['role'] })),
+          );
           expect(after.row.status).toBe(replayed.status);
           expect(after.row.event_count).toBe(after.events.length);
           let previous: CaseStatus | null = null;
@@ -149,7 +159,7 @@ forEachDatabase('case loop under random actions', (database) => {
           }
         }
       }),
-      { numRuns: 40, seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined },
+      { numRuns: 60, seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined },
     );
     if (process.env.DEBUG_PROPERTY) console.log(accepted);
     // The runs must have exercised the whole loop, or the property above proves little.

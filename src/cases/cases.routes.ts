@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../lib/http-schemas.ts';
 import type { CaseDeps } from './case-deps.ts';
+import { getCaseDetail, listCases } from './cases.queries.ts';
 import {
   CaseDetailResponse,
   CaseListQuery,
@@ -10,7 +11,6 @@ import {
   NewCaseBody,
   TransitionBody,
 } from './cases.schemas.ts';
-import { getCaseDetail, listCases } from './cases.queries.ts';
 import { reportCase } from './intake.ts';
 import { CASE_STATUSES, RULES, TRANSITION_ACTIONS } from './lifecycle.ts';
 import { transitionCase } from './transitions.ts';

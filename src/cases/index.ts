@@ -1,7 +1,8 @@
 export type { CaseDeps } from './case-deps.ts';
 export { type CaseDetail, type CaseFilter, type CaseSummary, getCaseDetail, listCases } from './cases.queries.ts';
-export { CHANNELS, type Channel, PRIORITIES, type Priority } from './cases.tables.ts';
+export { casesRoutes } from './cases.routes.ts';
 export type { CasesTables } from './cases.tables.ts';
+export { CHANNELS, type Channel, PRIORITIES, type Priority } from './cases.tables.ts';
 export { type NewCase, reportCase } from './intake.ts';
 export {
   actionsFrom,
@@ -16,5 +17,4 @@ export {
   TRANSITION_ACTIONS,
   type TransitionAction,
 } from './lifecycle.ts';
-export { casesRoutes } from './cases.routes.ts';
 export { type TransitionInput, transitionCase } from './transitions.ts';

@@ -85,7 +85,10 @@ describe('the closed loop', () => {
   it('should let only the assigned body accept, return or handle', () => {
     const dispatched = facts({ status: 'dispatched', assignedBodyId: 'body-1' });
     expect(refusal('accept', dispatched, handler, now, policy)).toBeNull();
-    expect(refusal('accept', dispatched, otherHandler, now, policy)).toEqual({ kind: 'forbidden', reason: 'not_assigned_body' });
+    expect(refusal('accept', dispatched, otherHandler, now, policy)).toEqual({
+      kind: 'forbidden',
+      reason: 'not_assigned_body',
+    });
     expect(refusal('accept', dispatched, dispatcher, now, policy)).toEqual({ kind: 'forbidden', reason: 'role' });
     expect(allowedActions(dispatched, handler, now, policy)).toEqual(['accept', 'return']);
   });
@@ -105,7 +108,9 @@ describe('the closed loop', () => {
   });
 
   it('should name an illegal transition before a missing permission', () => {
-    expect(refusal('close', facts({ status: 'reported' }), reporter, now, policy)).toEqual({ kind: 'illegal_transition' });
+    expect(refusal('close', facts({ status: 'reported' }), reporter, now, policy)).toEqual({
+      kind: 'illegal_transition',
+    });
   });
 
   it('should require a note wherever a reason is owed', () => {

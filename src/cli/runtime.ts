@@ -1,4 +1,4 @@
-import { readConfig, type Config } from '../config.ts';
+import { type Config, readConfig } from '../config.ts';
 import { type DatabaseHandle, databaseTarget, openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 

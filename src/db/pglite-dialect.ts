@@ -30,6 +30,7 @@ export class PGliteDialect implements Dialect {
   createDriver(): Driver {
     return new PGliteDriver(this.pglite);
   }
+  // biome-ignore lint/suspicious/noExplicitAny: the signature is Kysely's Dialect interface
   createIntrospector(db: Kysely<any>) {
     return new PostgresIntrospector(db);
   }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import { loadSmallDemoCity } from '../../test/demo-city.ts';
@@ -34,7 +35,18 @@ forEachDatabase('demo city', (database) => {
       const { db } = database();
       const placed = await db.selectFrom('cases').select('grid_code').where('grid_code', 'is not', null).execute();
       expect(placed.length).toBe(40);
-      expect(placed.every((c) => /^4301\d\d$/.test(c.grid_code!))).toBe(true);
+      const districts = await db.selectFrom('grid_areas').select('code').where('level', '=', 'district').execute();
+      const districtCodes = districts.map((d) => d.code);
+      expect(districtCodes).toHaveLength(9);
+      expect(placed.every((c) => districtCodes.includes(c.grid_code!))).toBe(true);
+      // …and precisely in the district the fixture drew the point in (cases are numbered in fixture order).
+      const fixture = JSON.parse(
+        fs.readFileSync(new URL('./fixtures/messages.json', import.meta.url), 'utf8'),
+      ) as Array<{
+        district: string;
+      }>;
+      const ordered = await db.selectFrom('cases').select('grid_code').orderBy('case_number').execute();
+      expect(ordered.map((c) => c.grid_code)).toEqual(fixture.slice(0, 40).map((m) => m.district));
     });
   });
 });

@@ -2,7 +2,7 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import gcoord from 'gcoord';
 import type { Db } from '../db/database.ts';
 import type { Actor } from '../organizations/index.ts';
-import type { AreaLevel } from './grid.tables.ts';
+import { AREA_LEVELS, type AreaLevel } from './grid.tables.ts';
 
 export type SourceCrs = 'wgs84' | 'gcj02' | 'bd09';
 
@@ -39,9 +39,11 @@ export async function importAreas(
     if (feature.geometry.type !== 'Polygon' && feature.geometry.type !== 'MultiPolygon') {
       throw new Error(`Area ${code} is a ${feature.geometry.type}, not a polygon`);
     }
-    // gcoord's GeoJSON typings are narrower than @types/geojson's; the shapes are the same.
+    // gcoord converts GeoJSON in place, so it gets a copy: the caller's features (which may share
+    // coordinate arrays, e.g. a city outline made of its districts) must not be shifted twice.
+    // Its GeoJSON typings are narrower than @types/geojson's; the shapes are the same.
     const geometry = gcoord.transform(
-      feature.geometry as never,
+      structuredClone(feature.geometry) as never,
       GCOORD_CRS[mapping.crs],
       gcoord.WGS84,
     ) as unknown as AreaGeometry;
@@ -120,7 +122,9 @@ export class AreaLocator {
   constructor(private readonly db: Db) {}
 
   async reload(): Promise<void> {
-    const rows = await this.db.selectFrom('grid_areas').select(['code', 'geometry']).orderBy('code').execute();
+    const rows = await this.db.selectFrom('grid_areas').select(['code', 'level', 'geometry']).orderBy('code').execute();
+    // Finest level first, so a point gets the smallest area that holds it, not the city around it.
+    rows.sort((a, b) => AREA_LEVELS.indexOf(b.level) - AREA_LEVELS.indexOf(a.level));
     this.areas = rows.map((r) => ({ code: r.code, geometry: r.geometry, bbox: boundingBox(r.geometry) }));
   }
 

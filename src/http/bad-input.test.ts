@@ -6,7 +6,11 @@ import { buildTestApp, loadSmallDemoCity } from '../../test/demo-city.ts';
 
 const VALID_CASE = { title: '路灯不亮', description: '五一大道路灯坏了', categoryCode: '010201', address: '五一大道' };
 
-function expectErrorShape(response: { statusCode: number; json(): unknown; body: string }, status: number, code: string) {
+function expectErrorShape(
+  response: { statusCode: number; json(): unknown; body: string },
+  status: number,
+  code: string,
+) {
   expect(response.statusCode).toBe(status);
   const body = response.json() as { error: { code: string; message: string; requestId: string } };
   expect(body.error.code).toBe(code);
@@ -35,7 +39,9 @@ forEachDatabase('bad input', (database) => {
     it('should answer 400 naming each missing field', async () => {
       const response = await post('/api/v1/cases', { description: 'no title or category' });
       expectErrorShape(response, 400, 'REQUEST_ERR_VALIDATION');
-      const paths = (response.json().error.details.issues as Array<{ message: string }>).map((i) => i.message).join(' ');
+      const paths = (response.json().error.details.issues as Array<{ message: string }>)
+        .map((i) => i.message)
+        .join(' ');
       expect(paths).toMatch(/title/);
       expect(paths).toMatch(/categoryCode/);
     });
@@ -47,7 +53,11 @@ forEachDatabase('bad input', (database) => {
         400,
         'REQUEST_ERR_VALIDATION',
       );
-      expectErrorShape(await post('/api/v1/cases', { ...VALID_CASE, priority: 'whenever' }), 400, 'REQUEST_ERR_VALIDATION');
+      expectErrorShape(
+        await post('/api/v1/cases', { ...VALID_CASE, priority: 'whenever' }),
+        400,
+        'REQUEST_ERR_VALIDATION',
+      );
       expectErrorShape(await post('/api/v1/cases', [VALID_CASE]), 400, 'REQUEST_ERR_VALIDATION');
     });
 
@@ -96,38 +106,73 @@ forEachDatabase('bad input', (database) => {
     });
 
     it('should answer 403 when a role reports through a channel that is not its own', async () => {
-      expectErrorShape(await post('/api/v1/cases', { ...VALID_CASE, channel: 'sensor' }), 403, 'CASE_ERR_CHANNEL_FORBIDDEN');
+      expectErrorShape(
+        await post('/api/v1/cases', { ...VALID_CASE, channel: 'sensor' }),
+        403,
+        'CASE_ERR_CHANNEL_FORBIDDEN',
+      );
     });
   });
 
   describe('reading cases', () => {
     it('should answer 400 for a cursor it did not give out', async () => {
       for (const cursor of ['garbage', 'eyJhIjoxfQ', Buffer.from('["not a date","x"]').toString('base64url'), '%%%']) {
-        const response = await app.inject({ url: `/api/v1/cases?cursor=${encodeURIComponent(cursor)}`, headers: dispatcher });
+        const response = await app.inject({
+          url: `/api/v1/cases?cursor=${encodeURIComponent(cursor)}`,
+          headers: dispatcher,
+        });
         expectErrorShape(response, 400, 'REQUEST_ERR_BAD_CURSOR');
       }
     });
 
     it('should answer 400 for bad filters and page sizes', async () => {
-      for (const query of ['limit=0', 'limit=1000', 'limit=abc', 'status=lost', 'from=yesterday', 'bodyId=not-a-uuid', 'category=x']) {
-        expectErrorShape(await app.inject({ url: `/api/v1/cases?${query}`, headers: dispatcher }), 400, 'REQUEST_ERR_VALIDATION');
+      for (const query of [
+        'limit=0',
+        'limit=1000',
+        'limit=abc',
+        'status=lost',
+        'from=yesterday',
+        'bodyId=not-a-uuid',
+        'category=x',
+      ]) {
+        expectErrorShape(
+          await app.inject({ url: `/api/v1/cases?${query}`, headers: dispatcher }),
+          400,
+          'REQUEST_ERR_VALIDATION',
+        );
       }
     });
 
     it('should answer 404 for a case that does not exist and 400 for a malformed case number', async () => {
-      expectErrorShape(await app.inject({ url: '/api/v1/cases/2026-999999', headers: dispatcher }), 404, 'CASE_ERR_NOT_FOUND');
-      expectErrorShape(await app.inject({ url: '/api/v1/cases/abc', headers: dispatcher }), 400, 'REQUEST_ERR_VALIDATION');
+      expectErrorShape(
+        await app.inject({ url: '/api/v1/cases/2026-999999', headers: dispatcher }),
+        404,
+        'CASE_ERR_NOT_FOUND',
+      );
+      expectErrorShape(
+        await app.inject({ url: '/api/v1/cases/abc', headers: dispatcher }),
+        400,
+        'REQUEST_ERR_VALIDATION',
+      );
     });
 
     it('should answer 404 for an unknown API route and 401 without a valid token', async () => {
-      expectErrorShape(await app.inject({ url: '/api/v1/nothing-here', headers: dispatcher }), 404, 'ROUTE_ERR_NOT_FOUND');
+      expectErrorShape(
+        await app.inject({ url: '/api/v1/nothing-here', headers: dispatcher }),
+        404,
+        'ROUTE_ERR_NOT_FOUND',
+      );
       expectErrorShape(await app.inject({ url: '/api/v1/cases' }), 401, 'AUTH_ERR_UNAUTHENTICATED');
       expectErrorShape(
         await app.inject({ url: '/api/v1/cases', headers: { authorization: 'Bearer forged' } }),
         401,
         'AUTH_ERR_UNAUTHENTICATED',
       );
-      expectErrorShape(await app.inject({ url: '/api/v1/cases', headers: { authorization: 'Basic abc' } }), 401, 'AUTH_ERR_UNAUTHENTICATED');
+      expectErrorShape(
+        await app.inject({ url: '/api/v1/cases', headers: { authorization: 'Basic abc' } }),
+        401,
+        'AUTH_ERR_UNAUTHENTICATED',
+      );
     });
   });
 
@@ -155,14 +200,21 @@ forEachDatabase('bad input', (database) => {
         400,
         'BODY_ERR_UNKNOWN',
       );
-      expectErrorShape(await post(url, { action: 'suspend', note: 'wait', reviewDate: '31/12/2026' }), 400, 'REQUEST_ERR_VALIDATION');
+      expectErrorShape(
+        await post(url, { action: 'suspend', note: 'wait', reviewDate: '31/12/2026' }),
+        400,
+        'REQUEST_ERR_VALIDATION',
+      );
     });
 
     it('should answer 403 when the role may not take the action', async () => {
       const caseNumber = (await post('/api/v1/cases', VALID_CASE)).json().caseNumber as string;
-      const response = await post(`/api/v1/cases/${caseNumber}/actions`, { action: 'register' }, await as('gridworker'));
+      const response = await post(
+        `/api/v1/cases/${caseNumber}/actions`,
+        { action: 'register' },
+        await as('gridworker'),
+      );
       expectErrorShape(response, 403, 'CASE_ERR_FORBIDDEN');
     });
   });
 });
-

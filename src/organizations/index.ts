@@ -16,8 +16,8 @@ export {
   type NewHandlingBody,
   requireHandlingBody,
 } from './handling-bodies.ts';
-export { HANDLING_BODY_TYPES, type HandlingBodyType, ROLES, type Role } from './organizations.tables.ts';
 export { organizationsRoutes } from './organizations.routes.ts';
+export { HANDLING_BODY_TYPES, type HandlingBodyType, ROLES, type Role } from './organizations.tables.ts';
 export {
   type ImportedTaxonomy,
   importTaxonomy,

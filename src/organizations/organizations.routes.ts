@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import { errorResponses } from '../lib/http-schemas.ts';
 import { actorForUsername, issueApiToken } from './actors.ts';
+import type { Category } from './categories.ts';
 import { getCategory, listCategories, parentCodeOf } from './categories.ts';
 import { listHandlingBodies } from './handling-bodies.ts';
 import {
@@ -16,7 +17,6 @@ import {
   HandlingBodyResponse,
   MeResponse,
 } from './organizations.schemas.ts';
-import type { Category } from './categories.ts';
 import { listUsers } from './users.ts';
 
 function categoryView(c: Category) {

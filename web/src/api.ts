@@ -39,7 +39,12 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const payload = await response.json().catch(() => null);
   if (!response.ok) {
     const error = (payload as ApiErrorBody | null)?.error;
-    throw new ApiError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? response.statusText, error?.details);
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'HTTP_ERROR',
+      error?.message ?? response.statusText,
+      error?.details,
+    );
   }
   return payload as T;
 }

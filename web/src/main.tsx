@@ -2,14 +2,16 @@ import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, hasToken, type Me, setToken } from './api.ts';
 import { I18n, type Language, translator } from './i18n.ts';
+import { SignIn } from './pages/SignIn.tsx';
 import { loadReferenceData, Reference, type ReferenceData } from './reference-data.ts';
 import { linkTo, navigate, useLocation } from './router.ts';
 import { ROUTES } from './routes.tsx';
-import { SignIn } from './pages/SignIn.tsx';
 import './styles.css';
 
 function App() {
-  const [language, setLanguage] = useState<Language>(() => (localStorage.getItem('civicgrid.lang') as Language) ?? 'zh-CN');
+  const [language, setLanguage] = useState<Language>(
+    () => (localStorage.getItem('civicgrid.lang') as Language) ?? 'zh-CN',
+  );
   const i18n = useMemo(() => translator(language), [language]);
   const [me, setMe] = useState<Me | null>(null);
   const [reference, setReference] = useState<ReferenceData | null>(null);
@@ -56,7 +58,12 @@ function App() {
           {me && (
             <nav>
               {ROUTES.filter((r) => r.nav && (!r.nav.roles || r.nav.roles.includes(me.role))).map((r) => (
-                <a key={r.nav!.path} {...linkTo(r.nav!.path)} class={url.pathname === r.nav!.path ? 'current' : ''} data-testid={`nav-${r.nav!.label}`}>
+                <a
+                  key={r.nav!.path}
+                  {...linkTo(r.nav!.path)}
+                  class={url.pathname === r.nav!.path ? 'current' : ''}
+                  data-testid={`nav-${r.nav!.label}`}
+                >
                   {i18n.t(r.nav!.label)}
                 </a>
               ))}
@@ -66,7 +73,12 @@ function App() {
             </nav>
           )}
           <div class="spacer" />
-          <button type="button" class="link" data-testid="language" onClick={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')}>
+          <button
+            type="button"
+            class="link"
+            data-testid="language"
+            onClick={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')}
+          >
             {i18n.t('language')}
           </button>
           {me && (

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readConfig } from '../../config.ts';
-import { openDatabase, databaseTarget } from '../../db/database.ts';
+import { databaseTarget, openDatabase } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { describeDatabase } from '../runtime.ts';
 

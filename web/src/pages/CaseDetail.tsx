@@ -55,7 +55,11 @@ export function CaseDetail({ caseNumber }: { caseNumber: string }) {
             <dt>{t('address')}</dt>
             <dd>{detail.address ?? '—'}</dd>
             <dt>{t('location')}</dt>
-            <dd>{detail.location ? `${detail.location.longitude.toFixed(5)}, ${detail.location.latitude.toFixed(5)}` : '—'}</dd>
+            <dd>
+              {detail.location
+                ? `${detail.location.longitude.toFixed(5)}, ${detail.location.latitude.toFixed(5)}`
+                : '—'}
+            </dd>
             <dt>{t('reworkCount')}</dt>
             <dd>{detail.reworkCount}</dd>
           </dl>
@@ -179,7 +183,11 @@ function ActionPanel({ detail, onDone }: { detail: Detail; onDone(detail: Detail
           </div>
         </form>
       )}
-      {error && <p class="error" data-testid="action-error">{error}</p>}
+      {error && (
+        <p class="error" data-testid="action-error">
+          {error}
+        </p>
+      )}
     </aside>
   );
 }

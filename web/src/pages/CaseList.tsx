@@ -43,7 +43,7 @@ export function CaseList({ query }: { query: URLSearchParams }) {
     }
   };
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reload exactly when the filters in the URL change
+  // Reload exactly when the filters in the URL change.
   useEffect(() => {
     void load();
   }, [queryString]);

@@ -23,7 +23,10 @@ export function SignIn({ onSignedIn }: { onSignedIn(me: Me): void }) {
 
   const signIn = async (username: string) => {
     try {
-      const { token, user } = await api<{ token: string; user: Me }>('/demo/sign-in', { method: 'POST', body: { username } });
+      const { token, user } = await api<{ token: string; user: Me }>('/demo/sign-in', {
+        method: 'POST',
+        body: { username },
+      });
       setToken(token);
       onSignedIn(user);
     } catch (e) {
@@ -44,7 +47,12 @@ export function SignIn({ onSignedIn }: { onSignedIn(me: Me): void }) {
             <h2>{term(role)}</h2>
             <div class="user-buttons">
               {ofRole.map((u) => (
-                <button type="button" key={u.username} data-testid={`sign-in-${u.username}`} onClick={() => signIn(u.username)}>
+                <button
+                  type="button"
+                  key={u.username}
+                  data-testid={`sign-in-${u.username}`}
+                  onClick={() => signIn(u.username)}
+                >
                   {u.displayName}
                 </button>
               ))}

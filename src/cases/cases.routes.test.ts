@@ -1,0 +1,199 @@
+import type { FastifyInstance } from 'fastify';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { forEachDatabase } from '../../test/db.ts';
+import { buildTestApp, loadSmallDemoCity } from '../../test/demo-city.ts';
+import type { CaseSummary } from './cases.queries.ts';
+
+/** A case summary as it arrives over HTTP: dates are ISO strings. */
+type CaseSummaryJson = Omit<CaseSummary, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
+
+forEachDatabase('cases API', (database) => {
+  let app: FastifyInstance;
+  let as: (username: string) => Promise<Record<string, string>>;
+
+  beforeAll(async () => {
+    const { areas } = await loadSmallDemoCity(database(), 30);
+    ({ app, as } = await buildTestApp(database(), areas));
+  });
+
+  const act = async (username: string, caseNumber: string, body: Record<string, unknown>) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${caseNumber}/actions`,
+      headers: await as(username),
+      payload: body,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json();
+  };
+
+  describe('the closed loop over HTTP', () => {
+    it('should take a citizen report through every step to closure, recording each event', async () => {
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/cases',
+        headers: await as('citizen'),
+        payload: {
+          title: '小区门口路灯不亮',
+          description: '芙蓉区五一大道旁路灯连续三晚不亮',
+          categoryCode: '0102',
+          location: { longitude: 112.99, latitude: 28.195 },
+        },
+      });
+      expect(created.statusCode).toBe(201);
+      const caseNumber = created.json().caseNumber as string;
+      expect(caseNumber).toMatch(/^2026-\d{6}$/);
+      expect(created.headers.location).toBe(`/api/v1/cases/${caseNumber}`);
+      expect(created.json()).toMatchObject({ status: 'reported', channel: 'web', gridCode: '430102' });
+
+      await act('dispatcher', caseNumber, { action: 'register' });
+      const dispatched = await act('dispatcher', caseNumber, { action: 'dispatch' });
+      expect(dispatched.assignedBody.code).toBe('urban-management');
+      await act('handler.urban-management', caseNumber, { action: 'accept' });
+      await act('handler.urban-management', caseNumber, { action: 'handle', note: '已更换灯泡' });
+      await act('gridworker', caseNumber, { action: 'verify_fail', note: '仍有一盏不亮' });
+      await act('handler.urban-management', caseNumber, { action: 'handle', note: '全部更换' });
+      await act('gridworker', caseNumber, { action: 'verify_pass' });
+      const closed = await act('supervisor', caseNumber, { action: 'close' });
+
+      expect(closed.status).toBe('closed');
+      expect(closed.reworkCount).toBe(1);
+      expect(closed.closedAt).toBeTruthy();
+      expect(closed.events.map((e: { action: string }) => e.action)).toEqual([
+        'report',
+        'register',
+        'dispatch',
+        'accept',
+        'handle',
+        'verify_fail',
+        'handle',
+        'verify_pass',
+        'close',
+      ]);
+      expect(closed.events[0].actorName).toBeNull(); // the citizen is not named to staff
+
+      const reporterView = await app.inject({ url: `/api/v1/cases/${caseNumber}`, headers: await as('citizen') });
+      expect(reporterView.json().allowedActions).toEqual(['reopen']);
+      const reopened = await act('citizen', caseNumber, { action: 'reopen', note: '又坏了' });
+      expect(reopened.status).toBe('reopened');
+    });
+
+    it('should offer each user exactly the actions the loop gives their role', async () => {
+      const caseNumber = (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/cases',
+          headers: await as('dispatcher'),
+          payload: { title: '噪音扰民', description: '夜间施工', categoryCode: '14', address: '岳麓区' },
+        })
+      ).json().caseNumber;
+      const allowed = async (username: string) =>
+        (await app.inject({ url: `/api/v1/cases/${caseNumber}`, headers: await as(username) })).json().allowedActions;
+      expect(await allowed('dispatcher')).toEqual(['register', 'cancel']);
+      expect(await allowed('gridworker')).toEqual([]);
+      await act('dispatcher', caseNumber, { action: 'register' });
+      expect(await allowed('supervisor')).toEqual(['cancel', 'dispatch', 'suspend']);
+    });
+  });
+
+  describe('the case list', () => {
+    it('should page through every case once, newest first, with a cursor', async () => {
+      const headers = await as('dispatcher');
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const url: string = `/api/v1/cases?limit=7${cursor ? `&cursor=${cursor}` : ''}`;
+        const page = (await app.inject({ url, headers })).json();
+        seen.push(...page.items.map((c: { caseNumber: string }) => c.caseNumber));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 50);
+      const total = await database()
+        .db.selectFrom('cases')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(seen.length).toBe(Number(total.n));
+      expect(new Set(seen).size).toBe(seen.length);
+    });
+
+    it('should filter by status, category, channel, area, body, date and text', async () => {
+      const headers = await as('dispatcher');
+      const list = async (query: string) =>
+        (await app.inject({ url: `/api/v1/cases?limit=100&${query}`, headers })).json().items as CaseSummaryJson[];
+      const all = await list('');
+      const closed = await list('status=closed');
+      expect(closed.length).toBeGreaterThan(0);
+      expect(closed.every((c) => c.status === 'closed')).toBe(true);
+      const closedOrReported = await list('status=closed&status=reported');
+      expect(closedOrReported.length).toBe(all.filter((c) => ['closed', 'reported'].includes(c.status)).length);
+      expect((await list('category=01')).every((c) => c.category.code.startsWith('01'))).toBe(true);
+      expect((await list('channel=import')).every((c) => c.channel === 'import')).toBe(true);
+      expect((await list('gridCode=430102')).every((c) => c.gridCode === '430102')).toBe(true);
+      const bodyId = all.find((c) => c.assignedBody)!.assignedBody!.id;
+      const ofBody = await list(`bodyId=${bodyId}`);
+      expect(ofBody.length).toBeGreaterThan(0);
+      expect(ofBody.every((c) => c.assignedBody?.id === bodyId)).toBe(true);
+      const word = all[0]!.title.slice(2, 6);
+      expect((await list(`q=${encodeURIComponent(word)}`)).some((c) => c.caseNumber === all[0]!.caseNumber)).toBe(true);
+      const middle = all[Math.floor(all.length / 2)]!.createdAt;
+      const recent = await list(`from=${encodeURIComponent(middle)}`);
+      expect(recent.every((c) => c.createdAt >= middle)).toBe(true);
+      expect(recent.length).toBeLessThan(all.length);
+    });
+
+    it('should show a citizen only their own cases and a handler only their body’s', async () => {
+      const mine = (await app.inject({ url: '/api/v1/cases?limit=100', headers: await as('citizen') })).json().items;
+      const citizenId = (await app.inject({ url: '/api/v1/me', headers: await as('citizen') })).json().userId;
+      const reportedBy = await database()
+        .db.selectFrom('cases')
+        .select('case_number')
+        .where('reported_by_user_id', '=', citizenId)
+        .execute();
+      expect(mine.map((c: { caseNumber: string }) => c.caseNumber).sort()).toEqual(
+        reportedBy.map((r) => r.case_number).sort(),
+      );
+
+      const handlerCases = (
+        await app.inject({ url: '/api/v1/cases?limit=100', headers: await as('handler.urban-management') })
+      ).json().items;
+      expect(
+        handlerCases.every((c: { assignedBody: { code: string } }) => c.assignedBody.code === 'urban-management'),
+      ).toBe(true);
+
+      const someoneElses = await database()
+        .db.selectFrom('cases')
+        .select('case_number')
+        .where('reported_by_user_id', '!=', citizenId)
+        .executeTakeFirstOrThrow();
+      const peek = await app.inject({ url: `/api/v1/cases/${someoneElses.case_number}`, headers: await as('citizen') });
+      expect(peek.statusCode).toBe(404);
+    });
+
+    it('should never put the reporter’s personal data in a response', async () => {
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/cases',
+        headers: await as('dispatcher'),
+        payload: {
+          title: '来电反映积水',
+          description: '路面积水',
+          categoryCode: '0102',
+          address: '天心区',
+          reporter: { name: '赵来电', phone: '13812345678' },
+        },
+      });
+      expect(created.statusCode).toBe(201);
+      const detail = await app.inject({
+        url: `/api/v1/cases/${created.json().caseNumber}`,
+        headers: await as('dispatcher'),
+      });
+      const list = await app.inject({ url: '/api/v1/cases?limit=100', headers: await as('dispatcher') });
+      for (const body of [created.body, detail.body, list.body]) {
+        expect(body).not.toContain('13812345678');
+        expect(body).not.toContain('赵来电');
+        expect(body).not.toContain('reporter');
+      }
+    });
+  });
+});
