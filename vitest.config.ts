@@ -6,6 +6,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    reporters: process.env.CI ? ['default'] : ['default'],
+    // CI lists every test, so its log shows each one ran on "pglite:" and on "postgres:".
+    reporters: [process.env.CI ? 'verbose' : 'default', './test/summary-reporter.ts'],
   },
 });
