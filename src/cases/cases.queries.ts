@@ -4,7 +4,7 @@ import { type Actor, defaultBodyFor } from '../organizations/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { badCursor, caseNotFound } from './cases.errors.ts';
 import type { Channel, Priority } from './cases.tables.ts';
-import { allowedActions, type CaseAction, type CaseStatus, type TransitionAction } from './lifecycle.ts';
+import { allowedActions, type CaseAction, type CaseStatus, factsOf, type TransitionAction } from './lifecycle.ts';
 import { visibleTo } from './visibility.ts';
 
 export interface CaseFilter {
@@ -231,12 +231,7 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
     .orderBy('case_events.seq')
     .execute();
 
-  const facts = {
-    status: row.status,
-    assignedBodyId: row.assigned_body_id,
-    reportedByUserId: row.reported_by_user_id,
-    closedAt: row.closed_at,
-  };
+  const facts = factsOf(row);
   return {
     ...toSummary(row),
     description: row.description,

@@ -135,6 +135,21 @@ export interface CaseFacts {
   closedAt: Date | null;
 }
 
+/** The facts of a stored case row, as the rules read them. */
+export function factsOf(row: {
+  status: CaseStatus;
+  assigned_body_id: string | null;
+  reported_by_user_id: string;
+  closed_at: Date | null;
+}): CaseFacts {
+  return {
+    status: row.status,
+    assignedBodyId: row.assigned_body_id,
+    reportedByUserId: row.reported_by_user_id,
+    closedAt: row.closed_at,
+  };
+}
+
 export interface ActingUser {
   userId: string;
   role: Role;

@@ -10,7 +10,7 @@ import {
   reopenWindowPassed,
 } from './cases.errors.ts';
 import type { CaseEventDetails, CaseTable } from './cases.tables.ts';
-import { allowedActions, type CaseFacts, type CaseStatus, RULES, refusal, type TransitionAction } from './lifecycle.ts';
+import { allowedActions, type CaseStatus, factsOf, RULES, refusal, type TransitionAction } from './lifecycle.ts';
 import { visibleTo } from './visibility.ts';
 
 export interface TransitionInput {
@@ -58,12 +58,7 @@ export async function transitionCase(
       .executeTakeFirst();
     if (!row) throw caseNotFound(caseNumber);
 
-    const facts: CaseFacts = {
-      status: row.status,
-      assignedBodyId: row.assigned_body_id,
-      reportedByUserId: row.reported_by_user_id,
-      closedAt: row.closed_at,
-    };
+    const facts = factsOf(row);
     const refused = refusal(input.action, facts, actor, now, deps.policy);
     if (refused) {
       const allowed = allowedActions(facts, actor, now, deps.policy);
