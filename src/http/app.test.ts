@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { beforeAll, expect, it } from 'vitest';
+import { forEachDatabase } from '../../test/db.ts';
+import { buildTestApp, loadSmallDemoCity } from '../../test/demo-city.ts';
+
+forEachDatabase('the HTTP application', (database) => {
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    const { areas } = await loadSmallDemoCity(database(), 0);
+    ({ app } = await buildTestApp(database(), areas));
+  });
+
+  it('should answer liveness and readiness probes', async () => {
+    expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready' });
+  });
+
+  it('should serve an OpenAPI document in which every API route declares its responses', async () => {
+    const ui = await app.inject({ url: '/docs' });
+    expect([200, 302]).toContain(ui.statusCode);
+    const document = (await app.inject({ url: '/docs/json' })).json() as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+    };
+    expect(document.openapi).toMatch(/^3\./);
+    const apiPaths = Object.keys(document.paths).filter((p) => p.startsWith('/api/v1/'));
+    expect(apiPaths).toEqual(
+      expect.arrayContaining(['/api/v1/cases', '/api/v1/cases/{caseNumber}', '/api/v1/cases/{caseNumber}/actions']),
+    );
+    for (const path of apiPaths) {
+      for (const [method, operation] of Object.entries(document.paths[path]!)) {
+        if (path.endsWith('.geojson')) continue; // a GeoJSON document, described by its media type
+        const success = method === 'post' && path === '/api/v1/cases' ? '201' : '200';
+        expect(Object.keys(operation.responses ?? {}), `${method} ${path}`).toContain(success);
+      }
+    }
+  });
+
+  it('should echo a request id, or make one', async () => {
+    const given = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'trace-123' } });
+    expect(given.headers['x-request-id']).toBe('trace-123');
+    const made = await app.inject({ url: '/healthz' });
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('should serve the taxonomy and the areas without signing in', async () => {
+    const level1 = (await app.inject({ url: '/api/v1/categories?level=1' })).json() as Array<{
+      nameZh: string;
+      nameEn: string;
+    }>;
+    expect(level1).toHaveLength(15);
+    expect(level1.every((c) => c.nameZh && c.nameEn && c.nameEn !== c.nameZh)).toBe(true);
+    const children = (await app.inject({ url: '/api/v1/categories?parent=01' })).json() as Array<{ code: string }>;
+    expect(children.length).toBeGreaterThan(0);
+    expect(children.every((c) => /^01\d\d$/.test(c.code))).toBe(true);
+    const areas = (await app.inject({ url: '/api/v1/grid/areas' })).json() as Array<{ level: string }>;
+    expect(areas.filter((a) => a.level === 'district')).toHaveLength(9);
+    const geojson = await app.inject({ url: '/api/v1/grid/areas.geojson' });
+    expect(geojson.headers['content-type']).toContain('application/geo+json');
+    expect(geojson.json().features).toHaveLength(10);
+  });
+});
