@@ -1,6 +1,7 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import gcoord from 'gcoord';
 import type { Db } from '../db/database.ts';
+import { defineError } from '../lib/app-error.ts';
 import type { Actor } from '../organizations/index.ts';
 import { AREA_LEVELS, type AreaLevel } from './grid.tables.ts';
 
@@ -18,6 +19,10 @@ export interface AreaFeatureMapping {
 
 type AreaGeometry = GeoJSON.Polygon | GeoJSON.MultiPolygon;
 
+const importForbidden = defineError('GRID_ERR_FORBIDDEN', 403, () => ({
+  message: 'Only an administrator may import boundaries',
+}));
+
 /**
  * Loads administrative areas from a GeoJSON FeatureCollection, converting the boundaries to WGS-84.
  * All or nothing: runs in one transaction. (Full validation and the finer grid levels come with the
@@ -30,7 +35,7 @@ export async function importAreas(
   mapping: AreaFeatureMapping,
   englishNames: Record<string, string> = {},
 ): Promise<number> {
-  if (actor.role !== 'admin') throw new Error('Only an administrator may import boundaries');
+  if (actor.role !== 'admin') throw importForbidden();
   const rows = collection.features.map((feature) => {
     const properties = feature.properties ?? {};
     const code = String(properties[mapping.codeProperty] ?? '');
@@ -93,12 +98,21 @@ export async function listAreas(db: Db): Promise<AreaSummary[]> {
   }));
 }
 
-export async function areasAsGeoJson(db: Db): Promise<GeoJSON.FeatureCollection> {
+export interface AreaFeatureCollection {
+  type: 'FeatureCollection';
+  features: Array<{
+    type: 'Feature';
+    properties: { code: string; level: AreaLevel; nameZh: string; nameEn: string };
+    geometry: AreaGeometry;
+  }>;
+}
+
+export async function areasAsGeoJson(db: Db): Promise<AreaFeatureCollection> {
   const rows = await db.selectFrom('grid_areas').selectAll().orderBy('code').execute();
   return {
     type: 'FeatureCollection',
     features: rows.map((r) => ({
-      type: 'Feature',
+      type: 'Feature' as const,
       properties: { code: r.code, level: r.level, nameZh: r.name_zh, nameEn: r.name_en },
       geometry: r.geometry,
     })),

@@ -12,6 +12,22 @@ const AreaResponse = Type.Object({
   nameEn: Type.String(),
 });
 
+const AreasGeoJson = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(
+    Type.Object({
+      type: Type.Literal('Feature'),
+      properties: Type.Object({
+        code: Type.String(),
+        level: Type.String(),
+        nameZh: Type.String(),
+        nameEn: Type.String(),
+      }),
+      geometry: Type.Unknown({ description: 'GeoJSON Polygon or MultiPolygon, WGS-84' }),
+    }),
+  ),
+});
+
 export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
   app.get(
     '/grid/areas',
@@ -30,7 +46,11 @@ export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
     '/grid/areas.geojson',
     {
       config: { public: true },
-      schema: { tags: ['grid'], summary: 'The boundaries of the areas as a GeoJSON FeatureCollection (WGS-84)' },
+      schema: {
+        tags: ['grid'],
+        summary: 'The boundaries of the areas as a GeoJSON FeatureCollection (WGS-84)',
+        response: { 200: AreasGeoJson },
+      },
     },
     async (_request, reply) => {
       reply.type('application/geo+json');

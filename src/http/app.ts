@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
+import { Type } from 'typebox';
 import { type CaseDeps, casesRoutes } from '../cases/index.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
@@ -63,8 +64,11 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+  const Probe = {
+    response: { 200: Type.Object({ status: Type.String() }), 503: Type.Object({ status: Type.String() }) },
+  };
+  app.get('/healthz', { schema: { hide: true, ...Probe } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true, ...Probe } }, async (_request, reply) => {
     try {
       await sql`select 1`.execute(deps.db);
       return { status: 'ready' };

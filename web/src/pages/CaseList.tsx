@@ -123,7 +123,7 @@ export function CaseList({ query }: { query: URLSearchParams }) {
             const area = c.gridCode ? areaByCode.get(c.gridCode) : undefined;
             return (
               <tr key={c.caseNumber} data-case={c.caseNumber}>
-                <td>
+                <td class="nowrap">
                   <a {...linkTo(`/cases/${c.caseNumber}`)}>{c.caseNumber}</a>
                 </td>
                 <td class="title-cell">{c.title}</td>
