@@ -1,9 +1,9 @@
-import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import gcoord from 'gcoord';
 import type { Db } from '../db/database.ts';
 import { defineError } from '../lib/app-error.ts';
 import type { Actor } from '../organizations/index.ts';
 import { AREA_LEVELS, type AreaLevel } from './grid.tables.ts';
+import { PlacementIndex } from './placement.ts';
 
 export type SourceCrs = 'wgs84' | 'gcj02' | 'bd09';
 
@@ -119,50 +119,23 @@ export async function areasAsGeoJson(db: Db): Promise<AreaFeatureCollection> {
   };
 }
 
-interface IndexedArea {
-  code: string;
-  bbox: [number, number, number, number];
-  geometry: AreaGeometry;
-}
-
 /**
- * Finds the area a WGS-84 point lies in. Kept in memory because every intake asks; `reload()` after an
- * import. A linear scan over bounding boxes is enough for a city's districts; the unit-grid work replaces
- * it with a spatial index.
+ * Finds the area a WGS-84 point lies in, from an in-memory placement index over every boundary, because
+ * every intake asks. `reload()` after boundaries change.
  */
 export class AreaLocator {
-  private areas: IndexedArea[] = [];
+  private index = PlacementIndex.build([]);
 
   constructor(private readonly db: Db) {}
 
   async reload(): Promise<void> {
-    const rows = await this.db.selectFrom('grid_areas').select(['code', 'level', 'geometry']).orderBy('code').execute();
-    // Finest level first, so a point gets the smallest area that holds it, not the city around it.
-    rows.sort((a, b) => AREA_LEVELS.indexOf(b.level) - AREA_LEVELS.indexOf(a.level));
-    this.areas = rows.map((r) => ({ code: r.code, geometry: r.geometry, bbox: boundingBox(r.geometry) }));
+    const rows = await this.db.selectFrom('grid_areas').select(['code', 'level', 'geometry']).execute();
+    this.index = PlacementIndex.build(
+      rows.map((r) => ({ code: r.code, depth: AREA_LEVELS.indexOf(r.level), geometry: r.geometry })),
+    );
   }
 
   locate(longitude: number, latitude: number): string | null {
-    for (const area of this.areas) {
-      const [minX, minY, maxX, maxY] = area.bbox;
-      if (longitude < minX || longitude > maxX || latitude < minY || latitude > maxY) continue;
-      if (booleanPointInPolygon([longitude, latitude], area.geometry)) return area.code;
-    }
-    return null;
+    return this.index.locate(longitude, latitude);
   }
-}
-
-function boundingBox(geometry: AreaGeometry): [number, number, number, number] {
-  const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  for (const polygon of polygons) {
-    for (const [x, y] of polygon[0] ?? []) {
-      if (x === undefined || y === undefined) continue;
-      box[0] = Math.min(box[0], x);
-      box[1] = Math.min(box[1], y);
-      box[2] = Math.max(box[2], x);
-      box[3] = Math.max(box[3], y);
-    }
-  }
-  return box;
 }
