@@ -78,6 +78,27 @@ forEachDatabase('cases API', (database) => {
       expect(reopened.status).toBe('reopened');
     });
 
+    it('should take a point in GCJ-02 (as AMap gives it), store it in WGS-84 and place it', async () => {
+      // The DataV centre of 芙蓉区, which DataV publishes in GCJ-02.
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/cases',
+        headers: await as('gridworker'),
+        payload: {
+          title: '井盖缺失',
+          description: '',
+          categoryCode: '0102',
+          location: { longitude: 112.988094, latitude: 28.193106, crs: 'gcj02' },
+        },
+      });
+      expect(response.statusCode).toBe(201);
+      const { location, gridCode } = response.json();
+      expect(gridCode).toBe('430102');
+      // The national offset here is some hundreds of metres to the south-east.
+      expect(location.longitude).toBeLessThan(112.988094 - 0.003);
+      expect(location.latitude).toBeGreaterThan(28.193106 + 0.002);
+    });
+
     it('should offer each user exactly the actions the loop gives their role', async () => {
       const caseNumber = (
         await app.inject({

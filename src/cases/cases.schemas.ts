@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { COORDINATE_SYSTEMS } from '../grid/index.ts';
 import { DateTime, DateTimeInput, Uuid } from '../lib/http-schemas.ts';
 import { CHANNELS, PRIORITIES } from './cases.tables.ts';
 import { CASE_ACTIONS, CASE_STATUSES, TRANSITION_ACTIONS } from './lifecycle.ts';
@@ -29,8 +30,14 @@ export const NewCaseBody = Type.Object(
         {
           longitude: Type.Number({ minimum: -180, maximum: 180 }),
           latitude: Type.Number({ minimum: -90, maximum: 90 }),
+          crs: Type.Optional(
+            Type.Enum(COORDINATE_SYSTEMS, {
+              description:
+                'The coordinate system of the point: wgs84 (GPS, default), gcj02 (AMap, Tencent), bd09 (Baidu); stored as WGS-84',
+            }),
+          ),
         },
-        { additionalProperties: false, description: 'WGS-84' },
+        { additionalProperties: false },
       ),
     ),
     address: Type.Optional(Type.String({ maxLength: 500 })),

@@ -1,3 +1,4 @@
+import { type CoordinateSystem, convertPoint } from '../grid/index.ts';
 import { type Actor, requireCategory } from '../organizations/index.ts';
 import { recordPerson } from '../privacy/index.ts';
 import type { CaseDeps } from './case-deps.ts';
@@ -10,7 +11,8 @@ export interface NewCase {
   title: string;
   description: string;
   categoryCode: string;
-  location?: { longitude: number; latitude: number };
+  /** Where; in WGS-84 unless `crs` says otherwise. */
+  location?: { longitude: number; latitude: number; crs?: CoordinateSystem };
   address?: string;
   channel?: Channel;
   priority?: Priority;
@@ -33,7 +35,10 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
 
   const category = await requireCategory(deps.db, input.categoryCode);
   const now = deps.clock.now();
-  const gridCode = input.location ? deps.locateArea(input.location.longitude, input.location.latitude) : null;
+  const point = input.location
+    ? convertPoint([input.location.longitude, input.location.latitude], input.location.crs ?? 'wgs84')
+    : null;
+  const gridCode = point ? deps.locateArea(point[0], point[1]) : null;
 
   return deps.db.transaction().execute(async (trx) => {
     const reporterPersonId =
@@ -50,8 +55,8 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
         title: input.title.trim(),
         description: input.description.trim(),
         category_id: category.id,
-        longitude: input.location?.longitude ?? null,
-        latitude: input.location?.latitude ?? null,
+        longitude: point?.[0] ?? null,
+        latitude: point?.[1] ?? null,
         address: input.address?.trim() || null,
         grid_code: gridCode,
         channel,

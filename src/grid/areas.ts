@@ -1,20 +1,16 @@
-import gcoord from 'gcoord';
 import type { Db } from '../db/database.ts';
 import { defineError } from '../lib/app-error.ts';
 import type { Actor } from '../organizations/index.ts';
+import { type CoordinateSystem, convertGeometry } from './crs.ts';
 import { AREA_LEVELS, type AreaLevel } from './grid.tables.ts';
 import { PlacementIndex } from './placement.ts';
-
-export type SourceCrs = 'wgs84' | 'gcj02' | 'bd09';
-
-const GCOORD_CRS = { wgs84: gcoord.WGS84, gcj02: gcoord.GCJ02, bd09: gcoord.BD09 } as const;
 
 export interface AreaFeatureMapping {
   level: AreaLevel;
   codeProperty: string;
   nameProperty: string;
   parentCode?: string;
-  crs: SourceCrs;
+  crs: CoordinateSystem;
 }
 
 type AreaGeometry = GeoJSON.Polygon | GeoJSON.MultiPolygon;
@@ -44,14 +40,7 @@ export async function importAreas(
     if (feature.geometry.type !== 'Polygon' && feature.geometry.type !== 'MultiPolygon') {
       throw new Error(`Area ${code} is a ${feature.geometry.type}, not a polygon`);
     }
-    // gcoord converts GeoJSON in place, so it gets a copy: the caller's features (which may share
-    // coordinate arrays, e.g. a city outline made of its districts) must not be shifted twice.
-    // Its GeoJSON typings are narrower than @types/geojson's; the shapes are the same.
-    const geometry = gcoord.transform(
-      structuredClone(feature.geometry) as never,
-      GCOORD_CRS[mapping.crs],
-      gcoord.WGS84,
-    ) as unknown as AreaGeometry;
+    const geometry = convertGeometry(feature.geometry, mapping.crs);
     return {
       code,
       parent_code: mapping.parentCode ?? null,

@@ -1,4 +1,5 @@
-export { AreaLocator, type AreaSummary, areasAsGeoJson, importAreas, listAreas, type SourceCrs } from './areas.ts';
+export { AreaLocator, type AreaSummary, areasAsGeoJson, importAreas, listAreas } from './areas.ts';
+export { COORDINATE_SYSTEMS, type CoordinateSystem, convertPoint } from './crs.ts';
 export { gridRoutes } from './grid.routes.ts';
 export type { GridTables } from './grid.tables.ts';
 export { type PlaceableArea, PlacementIndex } from './placement.ts';
