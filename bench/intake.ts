@@ -78,7 +78,7 @@ async function benchBackend(database: string, env: Record<string, string>): Prom
             JSON.stringify({
               title: `来电反映路灯不亮 ${++n}`,
               description: '芙蓉区五一大道与芙蓉路口路灯不亮，影响夜间出行。',
-              categoryCode: '0102',
+              categoryCode: '010204',
               location: { longitude: 112.99 + (n % 100) * 1e-4, latitude: 28.195 },
               address: '芙蓉区五一大道',
               reporter: { name: '来电人', phone: '13800000000' },

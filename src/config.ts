@@ -10,7 +10,7 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Load the demo city into an empty database at start. */
   demoData: boolean;
-  /** Offer "sign in as a demo user" (token hand-out) in the console; for demos only. */
+  /** Offer "sign in as a demo user" (token hand-out) in the console; for demos only (default: embedded database). */
   demoSignIn: boolean;
   /** How many days after closure the reporter may reopen a case. */
   reopenWindowDays: number;
@@ -24,7 +24,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     demoData: flag(env.DEMO_DATA, 'DEMO_DATA', true),
-    demoSignIn: flag(env.DEMO_SIGN_IN, 'DEMO_SIGN_IN', true),
+    // Demo sign-in hands out tokens to anyone: on by default only for the embedded (demo) database.
+    demoSignIn: flag(env.DEMO_SIGN_IN, 'DEMO_SIGN_IN', !env.DATABASE_URL),
     reopenWindowDays: integer(env.REOPEN_WINDOW_DAYS, 'REOPEN_WINDOW_DAYS', 15),
     logLevel: env.LOG_LEVEL ?? 'info',
   };

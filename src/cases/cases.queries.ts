@@ -130,12 +130,9 @@ function decodeCursor(cursor: string): CursorPosition {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-    if (
-      typeof createdAt === 'string' &&
-      !Number.isNaN(Date.parse(createdAt)) &&
-      typeof id === 'string' &&
-      uuid.test(id)
-    ) {
+    // Only instants the database can hold (a forged cursor could carry year 275760).
+    const year = typeof createdAt === 'string' ? new Date(createdAt).getUTCFullYear() : Number.NaN;
+    if (typeof createdAt === 'string' && year >= 1900 && year <= 9999 && typeof id === 'string' && uuid.test(id)) {
       return { createdAt, id };
     }
   } catch {
@@ -207,6 +204,7 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
       'cases.closed_at',
       'cases.assigned_body_id',
       'cases.reported_by_user_id',
+      'cases.reporter_person_id',
     ])
     .where('cases.case_number', '=', caseNumber)
     .where(visibleTo(actor))

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import { buildTestApp, loadSmallDemoCity } from '../../test/demo-city.ts';
@@ -36,7 +37,7 @@ forEachDatabase('cases API', (database) => {
         payload: {
           title: '小区门口路灯不亮',
           description: '芙蓉区五一大道旁路灯连续三晚不亮',
-          categoryCode: '0102',
+          categoryCode: '010204',
           location: { longitude: 112.99, latitude: 28.195 },
         },
       });
@@ -87,7 +88,7 @@ forEachDatabase('cases API', (database) => {
         payload: {
           title: '井盖缺失',
           description: '',
-          categoryCode: '0102',
+          categoryCode: '010204',
           location: { longitude: 112.988094, latitude: 28.193106, crs: 'gcj02' },
         },
       });
@@ -105,7 +106,7 @@ forEachDatabase('cases API', (database) => {
           method: 'POST',
           url: '/api/v1/cases',
           headers: await as('dispatcher'),
-          payload: { title: '噪音扰民', description: '夜间施工', categoryCode: '14', address: '岳麓区' },
+          payload: { title: '噪音扰民', description: '夜间施工', categoryCode: '140101', address: '岳麓区' },
         })
       ).json().caseNumber;
       const allowed = async (username: string) =>
@@ -114,6 +115,70 @@ forEachDatabase('cases API', (database) => {
       expect(await allowed('gridworker')).toEqual([]);
       await act('dispatcher', caseNumber, { action: 'register' });
       expect(await allowed('supervisor')).toEqual(['cancel', 'dispatch', 'suspend']);
+    });
+  });
+
+  describe('wrong turns in the loop', () => {
+    const hotlineCase = async (reporter?: { name?: string; phone?: string }) =>
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/cases',
+          headers: await as('dispatcher'),
+          payload: { title: '来电：路面塌陷', description: '', categoryCode: '010204', address: '雨花区', reporter },
+        })
+      ).json().caseNumber as string;
+
+    it('should let a body return a case and still show it to that body afterwards', async () => {
+      const caseNumber = await hotlineCase();
+      await act('dispatcher', caseNumber, { action: 'register' });
+      await act('dispatcher', caseNumber, { action: 'dispatch' });
+      const returned = await act('handler.urban-management', caseNumber, { action: 'return', note: '应由区政府处理' });
+      expect(returned.status).toBe('returned');
+      expect(returned.assignedBody).toBeNull();
+      expect(returned.allowedActions).toEqual([]);
+      const list = (
+        await app.inject({ url: '/api/v1/cases?limit=100', headers: await as('handler.urban-management') })
+      ).json();
+      expect(list.items.some((c: { caseNumber: string }) => c.caseNumber === caseNumber)).toBe(true);
+      const other = await app.inject({ url: `/api/v1/cases/${caseNumber}`, headers: await as('handler.ecology') });
+      expect(other.statusCode).toBe(404);
+    });
+
+    it('should let the desk re-dispatch a case the body has not accepted yet', async () => {
+      const caseNumber = await hotlineCase();
+      await act('dispatcher', caseNumber, { action: 'register' });
+      await act('dispatcher', caseNumber, { action: 'dispatch' });
+      const ecology = (await app.inject({ url: '/api/v1/handling-bodies' }))
+        .json()
+        .find((b: { code: string }) => b.code === 'ecology');
+      const redispatched = await act('supervisor', caseNumber, { action: 'dispatch', bodyId: ecology.id });
+      expect(redispatched.assignedBody.code).toBe('ecology');
+      await act('handler.ecology', caseNumber, { action: 'accept' });
+    });
+
+    it('should let the desk reopen a closed case for a caller on record, and nobody for an anonymous one', async () => {
+      const close = async (caseNumber: string) => {
+        await act('dispatcher', caseNumber, { action: 'register' });
+        await act('dispatcher', caseNumber, { action: 'dispatch' });
+        await act('handler.urban-management', caseNumber, { action: 'accept' });
+        await act('handler.urban-management', caseNumber, { action: 'handle', note: '已修复' });
+        await act('gridworker', caseNumber, { action: 'verify_pass' });
+        await act('dispatcher', caseNumber, { action: 'close' });
+      };
+      const known = await hotlineCase({ phone: '13900000000' });
+      await close(known);
+      expect((await act('dispatcher', known, { action: 'reopen', note: '来电人反映又塌陷' })).status).toBe('reopened');
+      const anonymous = await hotlineCase();
+      await close(anonymous);
+      const refused = await app.inject({
+        method: 'POST',
+        url: `/api/v1/cases/${anonymous}/actions`,
+        headers: await as('dispatcher'),
+        payload: { action: 'reopen', note: '?' },
+      });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.details.reason).toBe('not_reporter');
     });
   });
 
@@ -163,6 +228,20 @@ forEachDatabase('cases API', (database) => {
       expect(recent.length).toBeLessThan(all.length);
     });
 
+    it('should treat the end of a date range as exclusive and LIKE wildcards in text as plain characters', async () => {
+      const headers = await as('dispatcher');
+      const list = async (query: string) =>
+        (await app.inject({ url: `/api/v1/cases?limit=100&${query}`, headers })).json().items as CaseSummaryJson[];
+      const all = await list('');
+      const pivot = all[Math.floor(all.length / 2)]!.createdAt;
+      const before = await list(`to=${encodeURIComponent(pivot)}`);
+      expect(before.every((c) => c.createdAt < pivot)).toBe(true);
+      expect(before.length + (await list(`from=${encodeURIComponent(pivot)}`)).length).toBe(all.length);
+      for (const wildcard of ['%', '_', '\\', '%_%']) {
+        expect(await list(`q=${encodeURIComponent(wildcard)}`)).toEqual([]);
+      }
+    });
+
     it('should show a citizen only their own cases and a handler only their body’s', async () => {
       const mine = (await app.inject({ url: '/api/v1/cases?limit=100', headers: await as('citizen') })).json().items;
       const citizenId = (await app.inject({ url: '/api/v1/me', headers: await as('citizen') })).json().userId;
@@ -178,9 +257,34 @@ forEachDatabase('cases API', (database) => {
       const handlerCases = (
         await app.inject({ url: '/api/v1/cases?limit=100', headers: await as('handler.urban-management') })
       ).json().items;
-      expect(
-        handlerCases.every((c: { assignedBody: { code: string } }) => c.assignedBody.code === 'urban-management'),
-      ).toBe(true);
+      // Exactly the cases dispatched to the body, now or before.
+      const urban = await database()
+        .db.selectFrom('handling_bodies')
+        .select('id')
+        .where('code', '=', 'urban-management')
+        .executeTakeFirstOrThrow();
+      const ofBody = await database()
+        .db.selectFrom('cases')
+        .select('case_number')
+        .where((eb) =>
+          eb.or([
+            eb('assigned_body_id', '=', urban.id),
+            eb(
+              'id',
+              'in',
+              eb
+                .selectFrom('case_events')
+                .select('case_id')
+                .where('action', '=', 'dispatch')
+                .where(sql<string>`details->>'bodyId'`, '=', urban.id),
+            ),
+          ]),
+        )
+        .execute();
+      expect(handlerCases.map((c: { caseNumber: string }) => c.caseNumber).sort()).toEqual(
+        ofBody.map((r) => r.case_number).sort(),
+      );
+      expect(handlerCases.length).toBeGreaterThan(0);
 
       const someoneElses = await database()
         .db.selectFrom('cases')
@@ -199,7 +303,7 @@ forEachDatabase('cases API', (database) => {
         payload: {
           title: '来电反映积水',
           description: '路面积水',
-          categoryCode: '0102',
+          categoryCode: '010204',
           address: '天心区',
           reporter: { name: '赵来电', phone: '13812345678' },
         },

@@ -19,7 +19,7 @@ export const CaseNumberParams = Type.Object({
 
 export const NewCaseBody = Type.Object(
   {
-    title: Type.String({ minLength: 1, maxLength: 200 }),
+    title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'Not only spaces' }),
     description: Type.String({ maxLength: 10000 }),
     categoryCode: Type.String({
       pattern: '^([0-9]{2}){1,3}$',
@@ -81,7 +81,7 @@ export const CaseListQuery = Type.Object(
     channel: Type.Optional(ChannelSchema),
     gridCode: Type.Optional(Type.String({ pattern: '^[0-9]{1,20}$' })),
     from: Type.Optional(DateTimeInput),
-    to: Type.Optional(DateTimeInput),
+    to: Type.Optional({ ...DateTimeInput, description: 'Exclusive: cases reported before this instant' }),
     q: Type.Optional(Type.String({ maxLength: 100 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),

@@ -1,5 +1,5 @@
 import { type CoordinateSystem, convertPoint } from '../grid/index.ts';
-import { type Actor, requireCategory } from '../organizations/index.ts';
+import { type Actor, requireLeafCategory } from '../organizations/index.ts';
 import { recordPerson } from '../privacy/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { nextCaseNumber, yearIn } from './case-number.ts';
@@ -33,7 +33,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
   if (!REPORT_CHANNELS[actor.role]?.includes(channel)) throw channelForbidden(actor.role, channel);
   if (!input.location && !input.address?.trim()) throw missingInput('report', 'a location or an address');
 
-  const category = await requireCategory(deps.db, input.categoryCode);
+  const category = await requireLeafCategory(deps.db, input.categoryCode);
   const now = deps.clock.now();
   const point = input.location
     ? convertPoint([input.location.longitude, input.location.latitude], input.location.crs ?? 'wgs84')

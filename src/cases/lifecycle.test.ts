@@ -21,6 +21,7 @@ const facts = (over: Partial<CaseFacts>): CaseFacts => ({
   status: 'reported',
   assignedBodyId: null,
   reportedByUserId: 'c',
+  hasReporterOnRecord: true,
   closedAt: null,
   ...over,
 });

@@ -48,7 +48,10 @@ export type CaseAction = (typeof CASE_ACTIONS)[number];
 export type TransitionAction = Exclude<CaseAction, 'report'>;
 export const TRANSITION_ACTIONS = CASE_ACTIONS.filter((a): a is TransitionAction => a !== 'report');
 
-/** Who, beyond the role, may take an action: anyone of the role, the assigned body's staff, or the reporter. */
+/**
+ * Who, beyond the role, may take an action: anyone of the role; the assigned body's staff; or the
+ * reporter (a citizen who reported it, or the desk for a case whose reporter is on record).
+ */
 type Relation = 'any' | 'assigned_body' | 'reporter';
 
 interface Rule {
@@ -73,8 +76,9 @@ export const RULES: Record<CaseAction, Rule> = {
     relation: 'any',
     requires: { note: true },
   },
+  // Also from `dispatched`: re-dispatch (改派) a case the body has not accepted yet, e.g. sent to the wrong body.
   dispatch: {
-    from: ['registered', 'returned', 'reopened'],
+    from: ['registered', 'dispatched', 'returned', 'reopened'],
     to: 'dispatched',
     roles: DESK,
     relation: 'any',
@@ -110,7 +114,14 @@ export const RULES: Record<CaseAction, Rule> = {
     requires: { note: true },
   },
   close: { from: ['verified'], to: 'closed', roles: DESK, relation: 'any', requires: {} },
-  reopen: { from: ['closed'], to: 'reopened', roles: ['citizen'], relation: 'reporter', requires: { note: true } },
+  // The reporter, or the desk on behalf of a caller on record (a hotline reporter has no account).
+  reopen: {
+    from: ['closed'],
+    to: 'reopened',
+    roles: ['citizen', 'dispatcher'],
+    relation: 'reporter',
+    requires: { note: true },
+  },
   suspend: {
     from: SUSPENDABLE,
     to: 'suspended',
@@ -132,6 +143,8 @@ export interface CaseFacts {
   status: CaseStatus;
   assignedBodyId: string | null;
   reportedByUserId: string;
+  /** A reporter's identity is on record (a caller who gave a name or number, or a citizen account). */
+  hasReporterOnRecord: boolean;
   closedAt: Date | null;
 }
 
@@ -140,12 +153,14 @@ export function factsOf(row: {
   status: CaseStatus;
   assigned_body_id: string | null;
   reported_by_user_id: string;
+  reporter_person_id: string | null;
   closed_at: Date | null;
 }): CaseFacts {
   return {
     status: row.status,
     assignedBodyId: row.assigned_body_id,
     reportedByUserId: row.reported_by_user_id,
+    hasReporterOnRecord: row.reporter_person_id !== null,
     closedAt: row.closed_at,
   };
 }
@@ -179,7 +194,7 @@ export function refusal(
   if (rule.relation === 'assigned_body' && (!actor.handlingBodyId || actor.handlingBodyId !== facts.assignedBodyId)) {
     return { kind: 'forbidden', reason: 'not_assigned_body' };
   }
-  if (rule.relation === 'reporter' && actor.userId !== facts.reportedByUserId) {
+  if (rule.relation === 'reporter' && !actsForReporter(facts, actor)) {
     return { kind: 'forbidden', reason: 'not_reporter' };
   }
   if (action === 'reopen' && facts.closedAt) {
@@ -187,6 +202,10 @@ export function refusal(
     if (now.getTime() > deadline) return { kind: 'window_passed' };
   }
   return null;
+}
+
+function actsForReporter(facts: CaseFacts, actor: ActingUser): boolean {
+  return actor.role === 'citizen' ? actor.userId === facts.reportedByUserId : facts.hasReporterOnRecord;
 }
 
 /** The actions this actor may take on this case now, in loop order. */

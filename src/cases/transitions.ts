@@ -34,7 +34,6 @@ export async function transitionCase(
   caseNumber: string,
   input: TransitionInput,
 ): Promise<void> {
-  const now = deps.clock.now();
   const rule = RULES[input.action];
   const note = input.note?.trim() || null;
 
@@ -47,6 +46,7 @@ export async function transitionCase(
         'cases.status',
         'cases.assigned_body_id',
         'cases.reported_by_user_id',
+        'cases.reporter_person_id',
         'cases.closed_at',
         'cases.event_count',
         'cases.rework_count',
@@ -57,7 +57,8 @@ export async function transitionCase(
       .forUpdate('cases')
       .executeTakeFirst();
     if (!row) throw caseNotFound(caseNumber);
-
+    // Read the clock only once the case is locked, so events of one case are in time order.
+    const now = deps.clock.now();
     const facts = factsOf(row);
     const refused = refusal(input.action, facts, actor, now, deps.policy);
     if (refused) {

@@ -1,10 +1,10 @@
-import type { ExpressionBuilder } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Actor } from '../organizations/index.ts';
 
 /**
  * Which cases an actor may see. Citizens see the cases they reported; a handler sees the cases dispatched
- * to their body; city-wide roles see all. (Grid workers are scoped to their grids once grids exist.)
+ * to their body, now or before (so a body still sees a case it returned); city-wide roles see all. (Grid workers are scoped to their grids once grids exist.)
  * Applied inside every query, so a list, a count and a detail read can never disagree.
  */
 export function visibleTo(actor: Actor) {
@@ -12,8 +12,20 @@ export function visibleTo(actor: Actor) {
     switch (actor.role) {
       case 'citizen':
         return eb('cases.reported_by_user_id', '=', actor.userId);
-      case 'handler':
-        return eb('cases.assigned_body_id', '=', actor.handlingBodyId ?? '00000000-0000-0000-0000-000000000000');
+      case 'handler': {
+        const bodyId = actor.handlingBodyId ?? '00000000-0000-0000-0000-000000000000';
+        return eb.or([
+          eb('cases.assigned_body_id', '=', bodyId),
+          eb.exists(
+            eb
+              .selectFrom('case_events')
+              .select(sql.lit(1).as('one'))
+              .whereRef('case_events.case_id', '=', 'cases.id')
+              .where('case_events.action', '=', 'dispatch')
+              .where(sql<string>`case_events.details->>'bodyId'`, '=', bodyId),
+          ),
+        ]);
+      }
       default:
         return eb.lit(true);
     }

@@ -18,9 +18,10 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(fs.readFileSync(lockPath, 'utf8'));
-      if (holder && holder !== process.pid && isRunning(holder)) {
+      // An empty file is a process that is creating its lock this very moment: it holds the directory.
+      if (!holder || (holder !== process.pid && isRunning(holder))) {
         throw new Error(
-          `The embedded database in ${dataDir} is in use by another CivicGrid process (pid ${holder}). ` +
+          `The embedded database in ${dataDir} is in use by another CivicGrid process (pid ${holder || 'starting'}). ` +
             'Stop it first, or run this against PostgreSQL (DATABASE_URL) so several processes can share it.',
         );
       }

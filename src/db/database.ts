@@ -10,9 +10,10 @@ import type { OrganizationsTables } from '../organizations/organizations.tables.
 import type { PrivacyTables } from '../privacy/privacy.tables.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import type { SettingsTables } from './settings.ts';
 
 /** The whole schema, composed from the tables each domain owns. */
-export interface Database extends OrganizationsTables, PrivacyTables, GridTables, CasesTables {}
+export interface Database extends SettingsTables, OrganizationsTables, PrivacyTables, GridTables, CasesTables {}
 
 export type Db = Kysely<Database>;
 

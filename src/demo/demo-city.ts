@@ -229,7 +229,7 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'gridworker', displayName: '王网格', role: 'grid_worker' },
   { username: 'citizen', displayName: '陈市民', role: 'citizen' },
   { username: 'citizen2', displayName: '刘市民', role: 'citizen' },
-  ...DEMO_BODIES.filter((b) => b.type !== 'district_government' && b.type !== 'ngo').map((b) => ({
+  ...DEMO_BODIES.map((b) => ({
     username: `handler.${b.code}`,
     displayName: `${b.nameZh} 承办人`,
     role: 'handler' as const,

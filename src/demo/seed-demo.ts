@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { type CaseDeps, reportCase, type TransitionAction, transitionCase } from '../cases/index.ts';
 import type { Db } from '../db/database.ts';
+import { readSetting, writeSetting } from '../db/settings.ts';
 import { type AreaLocator, importAreas } from '../grid/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import {
@@ -53,9 +54,16 @@ export interface SeedReport {
   byStatus: Record<string, number>;
 }
 
+const DEMO_STATE = 'demo_city';
+
 /** True when nobody has set this database up yet: the demo city loads only then. */
 export async function isEmpty(db: Db): Promise<boolean> {
   return !(await db.selectFrom('users').select('id').limit(1).executeTakeFirst());
+}
+
+/** True when a demo load began and never finished (the first start was interrupted). */
+export async function demoLoadInterrupted(db: Db): Promise<boolean> {
+  return (await readSetting<string>(db, DEMO_STATE)) === 'loading';
 }
 
 /**
@@ -68,6 +76,10 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   if (!(await isEmpty(db)))
     throw new Error('The database already has users; the demo city loads only into an empty one');
 
+  // Loading takes a while and goes through the ordinary services (many transactions), so it is marked
+  // as begun and as finished: a start that finds it begun but not finished says so instead of running
+  // on half a city.
+  await writeSetting(db, DEMO_STATE, 'loading');
   await createUser(db, 'bootstrap', { username: 'admin', displayName: DEMO_USERS[0]!.displayName, role: 'admin' });
   const admin = (await actorForUsername(db, 'admin'))!;
 
@@ -133,6 +145,7 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
     options.limit,
   );
   const byStatus = await loadCases(options, messages, codes);
+  await writeSetting(db, DEMO_STATE, 'loaded');
   const count = async (table: 'handling_bodies' | 'categories' | 'users') =>
     Number(
       (

@@ -15,7 +15,7 @@ import { ErrorResponse } from '../lib/http-schemas.ts';
 import { organizationsRoutes } from '../organizations/index.ts';
 import { authenticate } from './auth.ts';
 import { handleError } from './error-handler.ts';
-import { validatorCompiler } from './validation.ts';
+import { rejectNulCharacters, validatorCompiler } from './validation.ts';
 import { serveConsole } from './web.ts';
 
 export interface AppDeps {
@@ -33,6 +33,8 @@ export const CITY_TIME_ZONE = 'Asia/Shanghai';
 export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false) {
   const app = Fastify({
     logger,
+    // Errors Fastify meets before routing (a malformed URL, an over-long parameter) get our shape too.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -41,6 +43,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  app.addHook('preValidation', rejectNulCharacters);
   // Only JSON bodies are accepted: anything else is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import { buildTestApp, loadSmallDemoCity } from '../../test/demo-city.ts';
 
-const VALID_CASE = { title: '路灯不亮', description: '五一大道路灯坏了', categoryCode: '010201', address: '五一大道' };
+const VALID_CASE = { title: '路灯不亮', description: '五一大道路灯坏了', categoryCode: '010204', address: '五一大道' };
 
 function expectErrorShape(
   response: { statusCode: number; json(): unknown; body: string },
@@ -83,6 +83,33 @@ forEachDatabase('bad input', (database) => {
       expectErrorShape(await post('/api/v1/cases', withoutPlace), 400, 'CASE_ERR_MISSING_INPUT');
     });
 
+    it('should answer 400 for text the database cannot store or that says nothing', async () => {
+      expectErrorShape(
+        await post('/api/v1/cases', { ...VALID_CASE, title: 'a\u0000b' }),
+        400,
+        'REQUEST_ERR_VALIDATION',
+      );
+      expectErrorShape(
+        await post('/api/v1/cases', { ...VALID_CASE, reporter: { phone: '1\u0000' } }),
+        400,
+        'REQUEST_ERR_VALIDATION',
+      );
+      expectErrorShape(await post('/api/v1/cases', { ...VALID_CASE, title: '   ' }), 400, 'REQUEST_ERR_VALIDATION');
+      expectErrorShape(
+        await post('/api/v1/demo/sign-in', { username: 'dispatcher\u0000' }, {}),
+        400,
+        'REQUEST_ERR_VALIDATION',
+      );
+    });
+
+    it('should answer 400 for a category that has subcategories: cases go on leaves', async () => {
+      expectErrorShape(
+        await post('/api/v1/cases', { ...VALID_CASE, categoryCode: '0102' }),
+        400,
+        'CATEGORY_ERR_NOT_LEAF',
+      );
+    });
+
     it('should answer 413 for an oversized body', async () => {
       const response = await post('/api/v1/cases', { ...VALID_CASE, description: 'x'.repeat(300 * 1024) });
       expectErrorShape(response, 413, 'REQUEST_ERR_TOO_LARGE');
@@ -125,6 +152,15 @@ forEachDatabase('bad input', (database) => {
       }
     });
 
+    it('should answer 400 for a well-formed cursor holding an instant the database cannot hold', async () => {
+      const forge = (instant: string) =>
+        Buffer.from(JSON.stringify([instant, '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+      for (const instant of ['-271821-04-20T00:00:00Z', '+275760-09-13T00:00:00Z', '0000-01-01T00:00:00Z']) {
+        const response = await app.inject({ url: `/api/v1/cases?cursor=${forge(instant)}`, headers: dispatcher });
+        expectErrorShape(response, 400, 'REQUEST_ERR_BAD_CURSOR');
+      }
+    });
+
     it('should answer 400 for bad filters and page sizes', async () => {
       for (const query of [
         'limit=0',
@@ -134,6 +170,9 @@ forEachDatabase('bad input', (database) => {
         'from=yesterday',
         'bodyId=not-a-uuid',
         'category=x',
+        'to=2026-06-30T23:59:60Z',
+        'from=0000-01-01T00:00:00Z',
+        'q=a%00b',
       ]) {
         expectErrorShape(
           await app.inject({ url: `/api/v1/cases?${query}`, headers: dispatcher }),
@@ -154,6 +193,18 @@ forEachDatabase('bad input', (database) => {
         400,
         'REQUEST_ERR_VALIDATION',
       );
+    });
+
+    it('should answer a malformed or over-long URL in the one error shape', async () => {
+      expectErrorShape(
+        await app.inject({ url: '/api/v1/cases/%E0%A4%A', headers: dispatcher }),
+        400,
+        'REQUEST_ERR_BAD_URL',
+      );
+      const long = await app.inject({ url: `/api/v1/cases/2026-${'1'.repeat(500)}`, headers: dispatcher });
+      expect(long.statusCode).toBeGreaterThanOrEqual(400);
+      expect(long.statusCode).toBeLessThan(500);
+      expect(long.json().error.code).toMatch(/^REQUEST_ERR_/);
     });
 
     it('should answer 404 for an unknown API route and 401 without a valid token', async () => {

@@ -18,6 +18,7 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { code: string; message: string }> =
     message: 'Content-Length does not match the body',
   },
   FST_ERR_BAD_URL: { code: 'REQUEST_ERR_BAD_URL', message: 'The URL is malformed' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'REQUEST_ERR_BAD_URL', message: 'A part of the URL is too long' },
 };
 
 interface ErrorBody {
@@ -48,6 +49,13 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
         : {}),
     }));
     return reply.status(400).send(body('REQUEST_ERR_VALIDATION', fastifyError.message, { issues }));
+  }
+  // A safety net: PostgreSQL's "data exception" class (22xxx: a value out of range, an invalid text
+  // representation…) is a value the client sent that validation let through. Logged, answered as 400.
+  const sqlState = (error as { code?: unknown }).code;
+  if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState)) {
+    request.log.warn({ err: error }, 'database refused a value validation let through');
+    return reply.status(400).send(body('REQUEST_ERR_INVALID_VALUE', 'A value in the request cannot be stored'));
   }
   const known = fastifyError.code ? FASTIFY_CLIENT_ERRORS[fastifyError.code] : undefined;
   const status = fastifyError.statusCode ?? 500;

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Actor } from './actors.ts';
-import { adminOnly, categoryNotFound, unknownCategory } from './organizations.errors.ts';
+import { adminOnly, categoryNotFound, categoryNotLeaf, unknownCategory } from './organizations.errors.ts';
 import type { CategoryTable } from './organizations.tables.ts';
 
 export type Category = Selectable<CategoryTable>;
@@ -62,6 +62,22 @@ export async function getCategory(db: Db, code: string): Promise<Category> {
 export async function requireCategory(db: Db, code: string): Promise<Category> {
   const category = await db.selectFrom('categories').selectAll().where('code', '=', code).executeTakeFirst();
   if (!category) throw unknownCategory(code);
+  return category;
+}
+
+/**
+ * The leaf category a case is filed under: cases go on leaves, which carry the time limits and the most
+ * specific routing; 400 for an unknown code or one that has subcategories.
+ */
+export async function requireLeafCategory(db: Db, code: string): Promise<Category> {
+  const category = await requireCategory(db, code);
+  const child = await db
+    .selectFrom('categories')
+    .select('id')
+    .where('parent_id', '=', category.id)
+    .limit(1)
+    .executeTakeFirst();
+  if (child) throw categoryNotLeaf(code);
   return category;
 }
 

@@ -8,6 +8,7 @@ export {
   type NewCategory,
   parentCodeOf,
   requireCategory,
+  requireLeafCategory,
 } from './categories.ts';
 export {
   createHandlingBody,

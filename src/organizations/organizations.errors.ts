@@ -17,3 +17,8 @@ export const categoryNotFound = defineError('CATEGORY_ERR_NOT_FOUND', 404, (code
 export const adminOnly = defineError('AUTH_ERR_FORBIDDEN', 403, (what: string) => ({
   message: `Only an administrator may ${what}`,
 }));
+
+export const categoryNotLeaf = defineError('CATEGORY_ERR_NOT_LEAF', 400, (code: string) => ({
+  message: `Category "${code}" has subcategories; file the case under one of them`,
+  details: { category: code },
+}));

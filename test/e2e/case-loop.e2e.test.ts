@@ -45,14 +45,21 @@ describe.skipIf(!HAVE_CHROMIUM || !consoleBuilt)('the web console (Chromium)', (
     await page.getByTestId('signed-in-as').waitFor();
   }
 
+  /** Takes an action through the console and waits until the case's history shows it. */
   async function act(caseNumber: string, action: string, fill?: (page: Page) => Promise<void>) {
     await page.goto(`${base}/cases/${caseNumber}`);
+    const events = page.getByTestId('timeline').locator('li');
+    await events.first().waitFor();
+    const before = await events.count();
     await page.getByTestId(`action-${action}`).click();
     if (fill) {
       await fill(page);
       await page.getByTestId('action-submit').click();
     }
-    await page.getByTestId(`action-${action}`).waitFor({ state: 'detached' });
+    await page
+      .getByTestId('timeline')
+      .locator(`li:nth-child(${before + 1})`)
+      .waitFor();
   }
 
   it('should take a case from the report form to closed in the list', async () => {
@@ -62,6 +69,7 @@ describe.skipIf(!HAVE_CHROMIUM || !consoleBuilt)('the web console (Chromium)', (
     await page.getByTestId('new-description').fill('五一大道与芙蓉路口的三盏路灯一周都不亮。');
     await page.getByTestId('category-level-1').selectOption('01');
     await page.getByTestId('category-level-2').selectOption('0102');
+    await page.getByTestId('category-level-3').selectOption('010204');
     await page.getByTestId('new-address').fill('芙蓉区五一大道');
     await page.getByTestId('new-longitude').fill('112.99');
     await page.getByTestId('new-latitude').fill('28.195');
@@ -102,6 +110,8 @@ describe.skipIf(!HAVE_CHROMIUM || !consoleBuilt)('the web console (Chromium)', (
     await page.getByTestId('nav-newCase').click();
     await page.getByTestId('new-title').fill('重复提交测试');
     await page.getByTestId('category-level-1').selectOption('01');
+    await page.getByTestId('category-level-2').selectOption('0102');
+    await page.getByTestId('category-level-3').selectOption('010204');
     await page.getByTestId('new-address').fill('天心区');
     await page.getByTestId('new-submit').click();
     await page.waitForURL(/\/cases\/\d{4}-\d{6}$/);

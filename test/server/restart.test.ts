@@ -33,7 +33,7 @@ describe('restarting the server on the embedded database', () => {
     const response = await fetch(`${url}/api/v1/cases`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ title, description: 'restart test', categoryCode: '0102', address: '五一大道' }),
+      body: JSON.stringify({ title, description: 'restart test', categoryCode: '010204', address: '五一大道' }),
     });
     expect(response.status).toBe(201);
     return ((await response.json()) as { caseNumber: string }).caseNumber;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readConfig } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
-import { isEmpty, type SeedReport, seedDemoCity } from '../../demo/seed-demo.ts';
+import { demoLoadInterrupted, isEmpty, type SeedReport, seedDemoCity } from '../../demo/seed-demo.ts';
 import { AreaLocator } from '../../grid/index.ts';
 import { CITY_TIME_ZONE } from '../../http/app.ts';
 import { progressReporter } from '../progress.ts';
@@ -30,6 +30,10 @@ export async function loadDemoCity(
   }
 }
 
+export const INTERRUPTED_DEMO =
+  'Loading the demo city was interrupted, so the database holds only part of it. Start again from empty: ' +
+  'stop CivicGrid and delete the data directory (DATA_DIR, default ./data), or drop and recreate the PostgreSQL database.';
+
 export function describeSeed(report: SeedReport): string {
   const statuses = Object.entries(report.byStatus)
     .map(([status, n]) => `${status} ${n}`)
@@ -50,6 +54,11 @@ export function seedDemoCommand(program: Command) {
       const config = readConfig();
       const handle = await openConfiguredDatabase(config);
       try {
+        if (await demoLoadInterrupted(handle.db)) {
+          console.error(INTERRUPTED_DEMO);
+          process.exitCode = 1;
+          return;
+        }
         if (!(await isEmpty(handle.db))) {
           console.error('The database already has users; the demo city loads only into an empty database.');
           process.exitCode = 1;

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { readConfig } from '../../config.ts';
-import { isEmpty } from '../../demo/seed-demo.ts';
+import { demoLoadInterrupted, isEmpty } from '../../demo/seed-demo.ts';
 import { AreaLocator } from '../../grid/index.ts';
 import { buildApp } from '../../http/app.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { describeDatabase, openConfiguredDatabase } from '../runtime.ts';
-import { describeSeed, loadDemoCity } from './seed-demo.ts';
+import { describeSeed, INTERRUPTED_DEMO, loadDemoCity } from './seed-demo.ts';
 
 export function serveCommand(program: Command) {
   program
@@ -22,6 +22,10 @@ export function serveCommand(program: Command) {
       console.log(`CivicGrid: using ${describeDatabase(config)}`);
       const handle = await openConfiguredDatabase(config);
       const areas = new AreaLocator(handle.db);
+      if (await demoLoadInterrupted(handle.db)) {
+        await handle.close();
+        throw new Error(INTERRUPTED_DEMO);
+      }
       if (config.demoData && (await isEmpty(handle.db))) {
         console.log(describeSeed(await loadDemoCity(handle.db, areas, config.reopenWindowDays)));
       }

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-24T0800-foundation.ts';
+import * as settings from './2026-11-24T1000-settings.ts';
 
 /**
  * The one ordered migration set, listed statically (no directory scanning, so it also works bundled).
@@ -7,4 +8,5 @@ import * as foundation from './2026-11-24T0800-foundation.ts';
  */
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-24T0800-foundation': foundation,
+  '2026-11-24T1000-settings': settings,
 };

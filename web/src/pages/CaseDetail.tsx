@@ -13,6 +13,7 @@ export function CaseDetail({ caseNumber }: { caseNumber: string }) {
 
   useEffect(() => {
     setDetail(null);
+    setError(null);
     api<Detail>(`/cases/${caseNumber}`)
       .then(setDetail)
       .catch((e: Error) => setError(e.message));
@@ -151,7 +152,8 @@ function ActionPanel({ detail, onDone }: { detail: Detail; onDone(detail: Detail
           {requires(open).includes('body') && (
             <label>
               {t('body')}
-              <select name="bodyId" data-testid="action-body" value={detail.suggestedBodyId ?? ''}>
+              <select name="bodyId" data-testid="action-body" value={detail.suggestedBodyId ?? ''} required>
+                <option value="">{t('choose')}</option>
                 {bodies.map((b) => (
                   <option key={b.id} value={b.id}>
                     {name(b)}

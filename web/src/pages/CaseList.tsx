@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type CaseSummary } from '../api.ts';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useI18n } from '../i18n.ts';
@@ -6,6 +6,16 @@ import { useReference } from '../reference-data.ts';
 import { linkTo, navigate } from '../router.ts';
 
 const FILTER_KEYS = ['status', 'category', 'bodyId', 'channel', 'q', 'from', 'to'] as const;
+
+/**
+ * The start of a calendar day in the city (Asia/Shanghai, UTC+8, no daylight saving), `plusDays` later.
+ * "From 20 Nov to 20 Nov" means the whole of 20 November there: the API's `to` is exclusive.
+ */
+function startOfDay(day: string, plusDays = 0): string {
+  const date = new Date(`${day}T00:00:00+08:00`);
+  date.setUTCDate(date.getUTCDate() + plusDays);
+  return date.toISOString();
+}
 const CHANNELS = ['web', 'hotline', 'grid_patrol', 'open311', 'import', 'sensor'];
 
 /** The case list; its filters live in the URL so a filtered view can be bookmarked and shared. */
@@ -23,23 +33,27 @@ export function CaseList({ query }: { query: URLSearchParams }) {
     for (const key of FILTER_KEYS) {
       const value = query.get(key);
       if (!value) continue;
-      params.set(key, key === 'from' || key === 'to' ? new Date(value).toISOString() : value);
+      params.set(key, key === 'from' ? startOfDay(value) : key === 'to' ? startOfDay(value, 1) : value);
     }
     if (cursor) params.set('cursor', cursor);
     return params.toString();
   };
 
+  // Only the latest request may fill the list: an older, slower answer for other filters is dropped.
+  const latest = useRef(0);
   const load = async (cursor?: string) => {
+    const request = ++latest.current;
     setLoading(true);
     try {
       const page = await api<{ items: CaseSummary[]; nextCursor: string | null }>(`/cases?${apiQuery(cursor)}`);
+      if (request !== latest.current) return;
       setItems((previous) => (cursor ? [...previous, ...page.items] : page.items));
       setNext(page.nextCursor);
       setError(null);
     } catch (e) {
-      setError((e as Error).message);
+      if (request === latest.current) setError((e as Error).message);
     } finally {
-      setLoading(false);
+      if (request === latest.current) setLoading(false);
     }
   };
 

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, api, type CaseDetail, type Me } from '../api.ts';
 import { CategoryPicker } from '../components/CategoryPicker.tsx';
 import { useI18n } from '../i18n.ts';
+import { useReference } from '../reference-data.ts';
 import { navigate } from '../router.ts';
 
 const CHANNELS_BY_ROLE: Record<string, string[]> = {
@@ -16,6 +17,9 @@ export function NewCase({ me }: { me: Me }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const channels = CHANNELS_BY_ROLE[me.role] ?? [];
+  const { categories } = useReference();
+  // Cases are filed under a leaf of the taxonomy: it carries the time limits and the routing.
+  const isLeaf = (code: string) => code !== '' && !categories.some((c) => c.parentCode === code);
 
   const onSubmit = async (event: Event) => {
     event.preventDefault();
@@ -116,7 +120,7 @@ export function NewCase({ me }: { me: Me }) {
           </fieldset>
         )}
         {error && <p class="error">{error}</p>}
-        <button type="submit" disabled={busy || category.length === 0} data-testid="new-submit">
+        <button type="submit" disabled={busy || !isLeaf(category)} data-testid="new-submit">
           {t('submit')}
         </button>
       </form>
