@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { gridCommand } from './commands/grid.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { seedDemoCommand } from './commands/seed-demo.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -9,7 +10,7 @@ const program = new Command('civicgrid')
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of [serveCommand, migrateCommand, seedDemoCommand, tokenCommand]) register(program);
+for (const register of [serveCommand, migrateCommand, seedDemoCommand, gridCommand, tokenCommand]) register(program);
 
 try {
   await program.parseAsync(process.argv);

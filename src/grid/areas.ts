@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
-import { defineError } from '../lib/app-error.ts';
 import type { Actor } from '../organizations/index.ts';
 import { type CoordinateSystem, convertGeometry } from './crs.ts';
+import { gridAdminOnly } from './grid.errors.ts';
 import { AREA_LEVELS, type AreaLevel } from './grid.tables.ts';
 import { PlacementIndex } from './placement.ts';
 
@@ -15,10 +15,6 @@ export interface AreaFeatureMapping {
 
 type AreaGeometry = GeoJSON.Polygon | GeoJSON.MultiPolygon;
 
-const importForbidden = defineError('GRID_ERR_FORBIDDEN', 403, () => ({
-  message: 'Only an administrator may import boundaries',
-}));
-
 /**
  * Loads administrative areas from a GeoJSON FeatureCollection, converting the boundaries to WGS-84.
  * All or nothing: runs in one transaction. (Full validation and the finer grid levels come with the
@@ -31,7 +27,7 @@ export async function importAreas(
   mapping: AreaFeatureMapping,
   englishNames: Record<string, string> = {},
 ): Promise<number> {
-  if (actor.role !== 'admin') throw importForbidden();
+  if (actor.role !== 'admin') throw gridAdminOnly('import boundaries');
   const rows = collection.features.map((feature) => {
     const properties = feature.properties ?? {};
     const code = String(properties[mapping.codeProperty] ?? '');
@@ -72,12 +68,24 @@ export interface AreaSummary {
   nameEn: string;
 }
 
-export async function listAreas(db: Db): Promise<AreaSummary[]> {
-  const rows = await db
+export interface AreaFilter {
+  /** Only areas of these levels; by default every level above the unit grid (there can be 100,000s). */
+  levels?: AreaLevel[];
+  /** Only this area and those under it (a code prefix). */
+  within?: string;
+}
+
+function filteredAreas(db: Db, filter: AreaFilter) {
+  let query = db
     .selectFrom('grid_areas')
-    .select(['code', 'parent_code', 'level', 'name_zh', 'name_en'])
-    .orderBy('code')
-    .execute();
+    .where('level', 'in', filter.levels?.length ? filter.levels : AREA_LEVELS.filter((l) => l !== 'grid'))
+    .orderBy('code');
+  if (filter.within) query = query.where('code', 'like', `${filter.within.replace(/[\\%_]/g, '')}%`);
+  return query;
+}
+
+export async function listAreas(db: Db, filter: AreaFilter = {}): Promise<AreaSummary[]> {
+  const rows = await filteredAreas(db, filter).select(['code', 'parent_code', 'level', 'name_zh', 'name_en']).execute();
   return rows.map((r) => ({
     code: r.code,
     parentCode: r.parent_code,
@@ -96,8 +104,8 @@ export interface AreaFeatureCollection {
   }>;
 }
 
-export async function areasAsGeoJson(db: Db): Promise<AreaFeatureCollection> {
-  const rows = await db.selectFrom('grid_areas').selectAll().orderBy('code').execute();
+export async function areasAsGeoJson(db: Db, filter: AreaFilter = {}): Promise<AreaFeatureCollection> {
+  const rows = await filteredAreas(db, filter).select(['code', 'level', 'name_zh', 'name_en', 'geometry']).execute();
   return {
     type: 'FeatureCollection',
     features: rows.map((r) => ({

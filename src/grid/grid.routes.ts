@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Db } from '../db/database.ts';
+import { AppError } from '../lib/app-error.ts';
+import { errorResponses } from '../lib/http-schemas.ts';
 import { areasAsGeoJson, listAreas } from './areas.ts';
 import { AREA_LEVELS } from './grid.tables.ts';
 
@@ -28,6 +30,18 @@ const AreasGeoJson = Type.Object({
   ),
 });
 
+const AreaQuery = Type.Object(
+  {
+    level: Type.Optional(
+      Type.Array(Type.Enum(AREA_LEVELS), { description: 'One or more levels (default: all but grid)' }),
+    ),
+    within: Type.Optional(
+      Type.String({ pattern: '^[0-9]{1,15}$', description: 'An area code: it and the areas under it' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
   app.get(
     '/grid/areas',
@@ -36,10 +50,11 @@ export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
       schema: {
         tags: ['grid'],
         summary: 'The administrative areas of the city',
-        response: { 200: Type.Array(AreaResponse) },
+        querystring: AreaQuery,
+        response: { 200: Type.Array(AreaResponse), ...errorResponses(400) },
       },
     },
-    async () => listAreas(db),
+    async (request) => listAreas(db, { levels: request.query.level, within: request.query.within }),
   );
 
   app.get(
@@ -49,12 +64,17 @@ export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
       schema: {
         tags: ['grid'],
         summary: 'The boundaries of the areas as a GeoJSON FeatureCollection (WGS-84)',
-        response: { 200: AreasGeoJson },
+        querystring: AreaQuery,
+        response: { 200: AreasGeoJson, ...errorResponses(400) },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      // Unit grids only for one area at a time: a city has hundreds of thousands of them.
+      if (request.query.level?.includes('grid') && !request.query.within) {
+        throw new AppError('GRID_ERR_TOO_MANY', 400, 'Ask for unit grids within an area (within=<code>)');
+      }
       reply.type('application/geo+json');
-      return areasAsGeoJson(db);
+      return areasAsGeoJson(db, { levels: request.query.level, within: request.query.within });
     },
   );
 };

@@ -1,5 +1,6 @@
 export { AreaLocator, type AreaSummary, areasAsGeoJson, importAreas, listAreas } from './areas.ts';
 export { COORDINATE_SYSTEMS, type CoordinateSystem, convertPoint } from './crs.ts';
+export { cellCode, type GeneratedGridReport, GRID_CODE_LENGTH, generateGrid } from './generate-grid.ts';
 export { gridRoutes } from './grid.routes.ts';
 export type { GridTables } from './grid.tables.ts';
 export { type PlaceableArea, PlacementIndex } from './placement.ts';

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import area from '@turf/area';
+import { beforeAll, expect, it } from 'vitest';
+import { forEachDatabase } from '../../test/db.ts';
+import { type Actor, createUser } from '../organizations/index.ts';
+import { AreaLocator, importAreas } from './areas.ts';
+import { convertGeometry } from './crs.ts';
+import { cellCode, type GeneratedGridReport, generateGrid } from './generate-grid.ts';
+import { containsPoint, PlacementIndex } from './placement.ts';
+
+const districts = JSON.parse(
+  fs.readFileSync(new URL('../demo/fixtures/changsha-districts.geojson', import.meta.url), 'utf8'),
+) as GeoJSON.FeatureCollection<GeoJSON.MultiPolygon, { adcode: number; name: string }>;
+const furong = districts.features.find((f) => f.properties.adcode === 430102)!;
+const furongWgs84 = convertGeometry(furong.geometry, 'gcj02');
+
+it('should code cells with the parent code and a sequence filling 15 digits', () => {
+  expect(cellCode('430102001001', 7)).toBe('430102001001007');
+  expect(cellCode('430102', 4571)).toBe('430102000004571');
+  expect(() => cellCode('430102001001', 1000)).toThrow(/more than 999 cells/);
+});
+
+forEachDatabase('unit grid generation (芙蓉区, 100 m)', (database) => {
+  let admin: Actor;
+  let report: GeneratedGridReport;
+
+  beforeAll(async () => {
+    const { db } = database();
+    const user = await createUser(db, 'bootstrap', { username: 'admin', displayName: 'Admin', role: 'admin' });
+    admin = {
+      userId: user.id,
+      username: 'admin',
+      displayName: 'Admin',
+      role: 'admin',
+      handlingBodyId: null,
+      personId: null,
+    };
+    await importAreas(
+      db,
+      admin,
+      { type: 'FeatureCollection', features: [furong] },
+      {
+        level: 'district',
+        codeProperty: 'adcode',
+        nameProperty: 'name',
+        crs: 'gcj02',
+      },
+    );
+    report = await generateGrid(db, admin, { within: '430102', cellMeters: 100 });
+  }, 120_000);
+
+  const cells = async () =>
+    database()
+      .db.selectFrom('grid_areas')
+      .select(['code', 'geometry'])
+      .where('level', '=', 'grid')
+      .orderBy('code')
+      .execute();
+
+  it('should number every cell under the district, 15 digits, in order', async () => {
+    const rows = await cells();
+    expect(rows.length).toBe(report.cells);
+    expect(report.cells).toBeGreaterThan(4000);
+    rows.forEach((row, i) => expect(row.code).toBe(cellCode('430102', i + 1)));
+  });
+
+  it('should cover the district’s area to within 0.5 %', async () => {
+    const total = (await cells()).reduce(
+      (sum, c) => sum + area({ type: 'Feature', properties: {}, geometry: c.geometry }),
+      0,
+    );
+    const district = area({ type: 'Feature', properties: {}, geometry: furongWgs84 });
+    expect(Math.abs(total / district - 1)).toBeLessThan(0.005);
+  });
+
+  it('should make whole cells of 100 m × 100 m and put every point of the district in exactly one cell', async () => {
+    const rows = await cells();
+    // Uncut cells are axis-aligned squares; their ground area must be 100 m × 100 m to within half a percent.
+    const axisAligned = (g: GeoJSON.Polygon | GeoJSON.MultiPolygon) =>
+      g.type === 'Polygon' &&
+      g.coordinates.length === 1 &&
+      new Set(g.coordinates[0]!.map(([x]) => x)).size === 2 &&
+      new Set(g.coordinates[0]!.map(([, y]) => y)).size === 2;
+    const sizes = rows
+      .filter((c) => axisAligned(c.geometry))
+      .map((c) => area({ type: 'Feature', properties: {}, geometry: c.geometry }))
+      .filter((m2) => m2 > 9_000);
+    expect(sizes.length).toBeGreaterThan(rows.length * 0.8);
+    expect(Math.min(...sizes)).toBeGreaterThan(9_950);
+    expect(Math.max(...sizes)).toBeLessThan(10_050);
+
+    const index = PlacementIndex.build(rows.map((c) => ({ code: c.code, depth: 0, geometry: c.geometry })));
+    const packed = furongWgs84.coordinates.map((rings) => rings.map((ring) => Float64Array.from(ring.flat())));
+    const corners = furongWgs84.coordinates.flat(2) as Array<[number, number]>;
+    const xs = corners.map(([x]) => x);
+    const ys = corners.map(([, y]) => y);
+    const [minX, minY, maxX, maxY] = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    let tested = 0;
+    while (tested < 3000) {
+      const x = minX + random() * (maxX - minX);
+      const y = minY + random() * (maxY - minY);
+      if (!containsPoint(packed, x, y)) continue;
+      tested++;
+      expect(index.touching(x, y, 0)).toHaveLength(1);
+    }
+  });
+
+  it('should place a point on the finest level: its unit grid cell', async () => {
+    const areas = new AreaLocator(database().db);
+    await areas.reload();
+    expect(areas.locate(112.99, 28.195)).toMatch(/^430102\d{9}$/);
+  });
+
+  it('should refuse to generate twice unless told to replace, and refuse non-administrators', async () => {
+    await expect(generateGrid(database().db, admin, { within: '430102', cellMeters: 100 })).rejects.toMatchObject({
+      code: 'GRID_ERR_CELLS_EXIST',
+    });
+    await expect(
+      generateGrid(database().db, { ...admin, role: 'dispatcher' }, { within: '430102', cellMeters: 100 }),
+    ).rejects.toMatchObject({ code: 'GRID_ERR_FORBIDDEN' });
+    const again = await generateGrid(database().db, admin, { within: '430102', cellMeters: 200, replace: true });
+    expect(again.cells).toBeLessThan(report.cells / 3);
+    expect((await cells()).length).toBe(again.cells);
+  });
+});

@@ -1,0 +1,20 @@
+import { defineError } from '../lib/app-error.ts';
+
+export const gridAdminOnly = defineError('GRID_ERR_FORBIDDEN', 403, (what: string) => ({
+  message: `Only an administrator may ${what}`,
+}));
+
+export const unknownArea = defineError('GRID_ERR_UNKNOWN_AREA', 404, (code: string) => ({
+  message: `There is no area with code "${code}"`,
+  details: { code },
+}));
+
+export const cellsExist = defineError('GRID_ERR_CELLS_EXIST', 409, (code: string, count: number) => ({
+  message: `Area ${code} already has ${count} unit grid cells; replace them explicitly to generate anew`,
+  details: { code, count },
+}));
+
+export const cannotHoldCells = defineError('GRID_ERR_BAD_PARENT', 400, (code: string, reason: string) => ({
+  message: `Cannot generate unit grids in area ${code}: ${reason}`,
+  details: { code },
+}));
