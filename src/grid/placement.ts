@@ -16,35 +16,120 @@ interface PackedArea {
   code: string;
   depth: number;
   polygons: Float64Array[][];
+  bounds: [number, number, number, number];
+}
+
+/** The areas of one level in a uniform grid of buckets over their bounding boxes (see PlacementIndex). */
+class LevelBuckets {
+  private constructor(
+    private readonly areas: PackedArea[],
+    private readonly minX: number,
+    private readonly minY: number,
+    private readonly size: number,
+    private readonly columns: number,
+    private readonly rows: number,
+    private readonly offsets: Int32Array,
+    private readonly entries: Int32Array,
+    /** Every area's box, [minX, minY, maxX, maxY] in a row, so the common rejection reads one array. */
+    private readonly boxes: Float64Array,
+  ) {}
+
+  static build(areas: PackedArea[]): LevelBuckets {
+    let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const { bounds } of areas) {
+      minX = Math.min(minX, bounds[0]);
+      minY = Math.min(minY, bounds[1]);
+      maxX = Math.max(maxX, bounds[2]);
+      maxY = Math.max(maxY, bounds[3]);
+    }
+    const width = Math.max(maxX - minX, 1e-9);
+    const height = Math.max(maxY - minY, 1e-9);
+    // Buckets half the size of a typical area of the level (its median box side): a bucket then meets
+    // about two areas, most of which its bounding-box check rules out before any polygon test.
+    const sides = areas.map(({ bounds: b }) => Math.max(b[2] - b[0], b[3] - b[1])).sort((a, b) => a - b);
+    const typical = sides[sides.length >> 1]! / 2;
+    // …but never more buckets than about four per area, whatever the spread of sizes.
+    const size = Math.max(typical, Math.sqrt((width * height) / (4 * areas.length)), 1e-9);
+    const columns = Math.max(1, Math.ceil(width / size));
+    const rows = Math.max(1, Math.ceil(height / size));
+    const counts = new Int32Array(columns * rows + 1);
+    const span = (bounds: PackedArea['bounds']) => {
+      const c0 = Math.min(columns - 1, Math.floor((bounds[0] - minX) / size));
+      const c1 = Math.min(columns - 1, Math.floor((bounds[2] - minX) / size));
+      const r0 = Math.min(rows - 1, Math.floor((bounds[1] - minY) / size));
+      const r1 = Math.min(rows - 1, Math.floor((bounds[3] - minY) / size));
+      return [c0, c1, r0, r1] as const;
+    };
+    for (const area of areas) {
+      const [c0, c1, r0, r1] = span(area.bounds);
+      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) counts[r * columns + c + 1]!++;
+    }
+    for (let b = 1; b < counts.length; b++) counts[b]! += counts[b - 1]!;
+    const offsets = counts;
+    const entries = new Int32Array(offsets[offsets.length - 1]!);
+    const next = offsets.slice(0, -1);
+    areas.forEach((area, i) => {
+      const [c0, c1, r0, r1] = span(area.bounds);
+      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) entries[next[r * columns + c]!++] = i;
+    });
+    const boxes = new Float64Array(areas.length * 4);
+    areas.forEach((area, i) => boxes.set(area.bounds, i * 4));
+    return new LevelBuckets(areas, minX, minY, size, columns, rows, offsets, entries, boxes);
+  }
+
+  locate(x: number, y: number): PackedArea | null {
+    const column = Math.floor((x - this.minX) / this.size);
+    const row = Math.floor((y - this.minY) / this.size);
+    if (column < 0 || row < 0 || column >= this.columns || row >= this.rows) return null;
+    const bucket = row * this.columns + column;
+    const boxes = this.boxes;
+    for (let e = this.offsets[bucket]!, end = this.offsets[bucket + 1]!; e < end; e++) {
+      const i = this.entries[e]!;
+      const k = i * 4;
+      if (x < boxes[k]! || y < boxes[k + 1]! || x > boxes[k + 2]! || y > boxes[k + 3]!) continue;
+      const area = this.areas[i]!;
+      if (containsPoint(area.polygons, x, y)) return area;
+    }
+    return null;
+  }
 }
 
 /**
- * Point → area placement: a Flatbush R-tree over the areas' bounding boxes narrows a point to a few
- * candidates, then an exact point-in-polygon test decides. Built once from the boundaries and rebuilt
- * when they change; read-only afterwards, so one index serves every request.
+ * Point → area placement, built once from the boundaries and rebuilt when they change; read-only
+ * afterwards, so one index serves every request.
  *
- * The point-in-polygon test is written here rather than taken from @turf/boolean-point-in-polygon because
- * it runs on every lookup: over packed typed arrays it is several times faster than walking GeoJSON
- * arrays. It is the crossing-number rule with half-open edges, so a point on an edge shared by two areas
- * of a partition falls in exactly one of them, the same one every time; if two areas of the same depth
- * ever both claim a point (overlapping input), the smaller code wins.
+ * Lookups go level by level from the finest (unit grids) up, and the first level with an area holding
+ * the point answers. Each level has a uniform bucket grid over its areas' bounding boxes (a CSR layout:
+ * one Int32Array of area numbers, one of offsets), sized so a bucket holds about one area of that level:
+ * a lookup computes its bucket and tests the few areas in it, with no allocation. This is hand-written
+ * because lookups are the hot path (every intake, every map click, bulk imports) and Flatbush's tree walk
+ * tops out below a million lookups a second here (bench/grid.ts); Flatbush still serves the range queries
+ * (`nearest`, `touching`).
+ *
+ * The point-in-polygon test is also written here, over packed typed arrays, rather than taken from
+ * @turf/boolean-point-in-polygon, for the same reason. It is the crossing-number rule with half-open
+ * edges, so a point on an edge shared by two areas of a partition falls in exactly one of them, the same
+ * one every time; if two areas of one level ever both hold a point (overlapping input), the smaller code
+ * wins.
  */
 export class PlacementIndex {
   private constructor(
     private readonly areas: PackedArea[],
     private readonly tree: Flatbush | null,
+    /** Finest level first. */
+    private readonly levels: LevelBuckets[],
   ) {}
 
   static build(areas: readonly PlaceableArea[]): PlacementIndex {
-    if (areas.length === 0) return new PlacementIndex([], null);
-    const packed = areas.map(pack);
-    const tree = new Flatbush(areas.length);
-    for (const area of packed) {
-      const [minX, minY, maxX, maxY] = bounds(area);
-      tree.add(minX, minY, maxX, maxY);
-    }
+    if (areas.length === 0) return new PlacementIndex([], null, []);
+    // Sorted by code, so every bucket lists its areas in code order and the first hit is the smallest code.
+    const packed = areas.map(pack).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    const tree = new Flatbush(packed.length);
+    for (const area of packed) tree.add(area.bounds[0], area.bounds[1], area.bounds[2], area.bounds[3]);
     tree.finish();
-    return new PlacementIndex(packed, tree);
+    const depths = [...new Set(packed.map((a) => a.depth))].sort((a, b) => b - a);
+    const levels = depths.map((depth) => LevelBuckets.build(packed.filter((a) => a.depth === depth)));
+    return new PlacementIndex(packed, tree, levels);
   }
 
   get size(): number {
@@ -74,15 +159,12 @@ export class PlacementIndex {
 
   /** The code of the finest area holding the WGS-84 point, or null when no area holds it. */
   locate(longitude: number, latitude: number): string | null {
-    if (!this.tree || !Number.isFinite(longitude) || !Number.isFinite(latitude)) return null;
-    const candidates = this.tree.search(longitude, latitude, longitude, latitude);
-    let best: PackedArea | null = null;
-    for (const i of candidates) {
-      const area = this.areas[i]!;
-      if (best && (area.depth < best.depth || (area.depth === best.depth && area.code > best.code))) continue;
-      if (containsPoint(area.polygons, longitude, latitude)) best = area;
+    if (!Number.isFinite(longitude) || !Number.isFinite(latitude)) return null;
+    for (const level of this.levels) {
+      const area = level.locate(longitude, latitude);
+      if (area) return area.code;
     }
-    return best?.code ?? null;
+    return null;
   }
 
   /**
@@ -109,19 +191,16 @@ export class PlacementIndex {
 
 function pack(area: PlaceableArea): PackedArea {
   const polygons = area.geometry.type === 'Polygon' ? [area.geometry.coordinates] : area.geometry.coordinates;
-  return {
-    code: area.code,
-    depth: area.depth,
-    polygons: polygons.map((rings) => rings.map((ring) => Float64Array.from(ring.flatMap(([x, y]) => [x!, y!])))),
-  };
+  const packed = polygons.map((rings) => rings.map((ring) => Float64Array.from(ring.flatMap(([x, y]) => [x!, y!]))));
+  return { code: area.code, depth: area.depth, polygons: packed, bounds: bounds(packed) };
 }
 
-function bounds(area: PackedArea): [number, number, number, number] {
+function bounds(polygons: Float64Array[][]): [number, number, number, number] {
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
   let maxY = -Infinity;
-  for (const polygon of area.polygons) {
+  for (const polygon of polygons) {
     const outer = polygon[0];
     if (!outer) continue;
     for (let i = 0; i < outer.length; i += 2) {
