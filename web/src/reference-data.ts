@@ -11,6 +11,8 @@ export interface ReferenceData {
   categoryByCode: Map<string, Category>;
   bodyById: Map<string, HandlingBody>;
   areaByCode: Map<string, Area>;
+  /** The named area a grid code lies in: itself, else its community, street, district (codes nest). */
+  areaFor(code: string | null): Area | undefined;
 }
 
 export async function loadReferenceData(): Promise<ReferenceData> {
@@ -20,6 +22,7 @@ export async function loadReferenceData(): Promise<ReferenceData> {
     api<Area[]>('/grid/areas'),
     api<Lifecycle>('/lifecycle'),
   ]);
+  const areaByCode = new Map(areas.map((a) => [a.code, a]));
   return {
     categories,
     bodies,
@@ -27,7 +30,9 @@ export async function loadReferenceData(): Promise<ReferenceData> {
     lifecycle,
     categoryByCode: new Map(categories.map((c) => [c.code, c])),
     bodyById: new Map(bodies.map((b) => [b.id, b])),
-    areaByCode: new Map(areas.map((a) => [a.code, a])),
+    areaByCode,
+    areaFor: (code) =>
+      code ? [15, 12, 9, 6].map((n) => areaByCode.get(code.slice(0, n))).find((a) => a !== undefined) : undefined,
   };
 }
 

@@ -7,7 +7,7 @@ import { linkTo } from '../router.ts';
 
 export function CaseDetail({ caseNumber }: { caseNumber: string }) {
   const { t, term, name, date } = useI18n();
-  const { categoryByCode, bodyById, areaByCode } = useReference();
+  const { categoryByCode, bodyById, areaFor } = useReference();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -26,7 +26,7 @@ export function CaseDetail({ caseNumber }: { caseNumber: string }) {
     .filter((code, i, all) => all.indexOf(code) === i)
     .map((code) => categoryByCode.get(code))
     .filter((c) => c !== undefined);
-  const area = detail.gridCode ? areaByCode.get(detail.gridCode) : undefined;
+  const area = areaFor(detail.gridCode);
 
   return (
     <section class="case-detail" data-testid="case-detail">
@@ -53,6 +53,8 @@ export function CaseDetail({ caseNumber }: { caseNumber: string }) {
             <dd>{term(detail.priority)}</dd>
             <dt>{t('district')}</dt>
             <dd>{area ? name(area) : '—'}</dd>
+            <dt>{t('gridCode')}</dt>
+            <dd class="case-number">{detail.gridCode ?? '—'}</dd>
             <dt>{t('address')}</dt>
             <dd>{detail.address ?? '—'}</dd>
             <dt>{t('location')}</dt>

@@ -21,7 +21,7 @@ const CHANNELS = ['web', 'hotline', 'grid_patrol', 'open311', 'import', 'sensor'
 /** The case list; its filters live in the URL so a filtered view can be bookmarked and shared. */
 export function CaseList({ query }: { query: URLSearchParams }) {
   const { t, term, name, date } = useI18n();
-  const { lifecycle, categories, bodies, areaByCode } = useReference();
+  const { lifecycle, categories, bodies, areaFor } = useReference();
   const [items, setItems] = useState<CaseSummary[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -134,7 +134,7 @@ export function CaseList({ query }: { query: URLSearchParams }) {
         </thead>
         <tbody>
           {items.map((c) => {
-            const area = c.gridCode ? areaByCode.get(c.gridCode) : undefined;
+            const area = areaFor(c.gridCode);
             return (
               <tr key={c.caseNumber} data-case={c.caseNumber}>
                 <td class="nowrap">
