@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import union from '@turf/union';
 import { parse } from 'csv-parse/sync';
 import { type CaseDeps, reportCase, type TransitionAction, transitionCase } from '../cases/index.ts';
 import type { Db } from '../db/database.ts';
@@ -89,24 +90,17 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   const districts = JSON.parse(
     fs.readFileSync(path.join(FIXTURES, 'changsha-districts.geojson'), 'utf8'),
   ) as GeoJSON.FeatureCollection;
-  const cityOutline = districts.features.flatMap((f) =>
-    f.geometry.type === 'MultiPolygon'
-      ? (f.geometry as GeoJSON.MultiPolygon).coordinates
-      : [(f.geometry as GeoJSON.Polygon).coordinates],
-  );
+  // The city is the union of its districts, dissolved into one outline (districts share edges, so
+  // merely listing their polygons would not make a valid MultiPolygon).
+  const outline = union(districts as GeoJSON.FeatureCollection<GeoJSON.Polygon | GeoJSON.MultiPolygon>);
+  if (!outline) throw new Error('The demo districts have no area');
   const city: GeoJSON.FeatureCollection = {
     type: 'FeatureCollection',
-    features: [
-      {
-        type: 'Feature',
-        properties: { adcode: '430100', name: '长沙市' },
-        geometry: { type: 'MultiPolygon', coordinates: cityOutline },
-      },
-    ],
+    features: [{ type: 'Feature', properties: { adcode: '430100', name: '长沙市' }, geometry: outline.geometry }],
   };
   const mapping = { codeProperty: 'adcode', nameProperty: 'name', crs: 'gcj02' } as const;
   await importAreas(db, admin, city, { ...mapping, level: 'city' }, { 长沙市: 'Changsha' });
-  const areaCount = await importAreas(
+  const { imported: areaCount } = await importAreas(
     db,
     admin,
     districts,

@@ -3,7 +3,8 @@ import { beforeAll, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import type { Actor } from '../organizations/index.ts';
 import { createUser } from '../organizations/index.ts';
-import { AreaLocator, importAreas, listAreas } from './areas.ts';
+import { AreaLocator, listAreas } from './areas.ts';
+import { importAreas } from './boundary-import.ts';
 import { convertPoint } from './crs.ts';
 
 const districts = JSON.parse(

@@ -1,64 +1,9 @@
 import type { Db } from '../db/database.ts';
 import type { Actor } from '../organizations/index.ts';
-import { type CoordinateSystem, convertGeometry } from './crs.ts';
-import { gridAdminOnly } from './grid.errors.ts';
 import { AREA_LEVELS, type AreaLevel } from './grid.tables.ts';
 import { PlacementIndex } from './placement.ts';
 
-export interface AreaFeatureMapping {
-  level: AreaLevel;
-  codeProperty: string;
-  nameProperty: string;
-  parentCode?: string;
-  crs: CoordinateSystem;
-}
-
 type AreaGeometry = GeoJSON.Polygon | GeoJSON.MultiPolygon;
-
-/**
- * Loads administrative areas from a GeoJSON FeatureCollection, converting the boundaries to WGS-84.
- * All or nothing: runs in one transaction. (Full validation and the finer grid levels come with the
- * grid work; this is what the demo city needs.)
- */
-export async function importAreas(
-  db: Db,
-  actor: Actor,
-  collection: GeoJSON.FeatureCollection,
-  mapping: AreaFeatureMapping,
-  englishNames: Record<string, string> = {},
-): Promise<number> {
-  if (actor.role !== 'admin') throw gridAdminOnly('import boundaries');
-  const rows = collection.features.map((feature) => {
-    const properties = feature.properties ?? {};
-    const code = String(properties[mapping.codeProperty] ?? '');
-    const name = String(properties[mapping.nameProperty] ?? '');
-    if (!code || !name) throw new Error(`A feature lacks ${mapping.codeProperty} or ${mapping.nameProperty}`);
-    if (feature.geometry.type !== 'Polygon' && feature.geometry.type !== 'MultiPolygon') {
-      throw new Error(`Area ${code} is a ${feature.geometry.type}, not a polygon`);
-    }
-    const geometry = convertGeometry(feature.geometry, mapping.crs);
-    return {
-      code,
-      parent_code: mapping.parentCode ?? null,
-      level: mapping.level,
-      name_zh: name,
-      name_en: englishNames[name] ?? name,
-      geometry: JSON.stringify(geometry),
-    };
-  });
-  await db.transaction().execute(async (trx) => {
-    for (const row of rows) {
-      await trx
-        .insertInto('grid_areas')
-        .values(row)
-        .onConflict((oc) =>
-          oc.column('code').doUpdateSet({ name_zh: row.name_zh, name_en: row.name_en, geometry: row.geometry }),
-        )
-        .execute();
-    }
-  });
-  return rows.length;
-}
 
 export interface AreaSummary {
   code: string;

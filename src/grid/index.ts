@@ -1,4 +1,6 @@
-export { AreaLocator, type AreaSummary, areasAsGeoJson, importAreas, listAreas } from './areas.ts';
+export { AreaLocator, type AreaSummary, areasAsGeoJson, listAreas } from './areas.ts';
+export type { BoundaryProblem } from './boundary-checks.ts';
+export { type AreaFeatureMapping, type BoundaryImportReport, importAreas } from './boundary-import.ts';
 export { COORDINATE_SYSTEMS, type CoordinateSystem, convertPoint } from './crs.ts';
 export { cellCode, type GeneratedGridReport, GRID_CODE_LENGTH, generateGrid } from './generate-grid.ts';
 export { gridRoutes } from './grid.routes.ts';
