@@ -5,4 +5,5 @@ export { COORDINATE_SYSTEMS, type CoordinateSystem, convertPoint } from './crs.t
 export { cellCode, type GeneratedGridReport, GRID_CODE_LENGTH, generateGrid } from './generate-grid.ts';
 export { gridRoutes } from './grid.routes.ts';
 export type { GridTables } from './grid.tables.ts';
+export { AREA_LEVELS, type AreaLevel } from './grid.tables.ts';
 export { type PlaceableArea, PlacementIndex } from './placement.ts';
