@@ -15,17 +15,25 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Runs a civicgrid command to completion and returns its output; rejects on a non-zero exit. */
-export function runCli(args: string[], env: Record<string, string>): Promise<string> {
-  return new Promise((resolve, reject) => {
+/** Runs a civicgrid command to completion: its exit code and everything it printed. */
+export function runCliForResult(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('exit', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`civicgrid ${args.join(' ')} exited ${code}: ${output}`)),
-    );
+    child.on('exit', (code) => resolve({ code, output }));
   });
+}
+
+/** Runs a civicgrid command to completion and returns its output; rejects on a non-zero exit. */
+export async function runCli(args: string[], env: Record<string, string>): Promise<string> {
+  const { code, output } = await runCliForResult(args, env);
+  if (code !== 0) throw new Error(`civicgrid ${args.join(' ')} exited ${code}: ${output}`);
+  return output;
 }
 
 export interface RunningServer {
