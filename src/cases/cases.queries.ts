@@ -15,6 +15,8 @@ export interface CaseFilter {
   channel?: Channel;
   /** A grid area code; matches it and every area below it. */
   gridCode?: string;
+  /** Only cases whose point lies outside every area (or only those inside one). */
+  outsideJurisdiction?: boolean;
   createdFrom?: Date;
   createdTo?: Date;
   /** Words to find in the title or description. */
@@ -38,6 +40,7 @@ export interface CaseSummary {
   channel: Channel;
   priority: Priority;
   gridCode: string | null;
+  outsideJurisdiction: boolean;
   address: string | null;
   assignedBody: NamedRef | null;
   createdAt: Date;
@@ -83,6 +86,7 @@ function summaryQuery(db: Db) {
       'cases.channel',
       'cases.priority',
       'cases.grid_code',
+      'cases.outside_jurisdiction',
       'cases.address',
       'cases.created_at',
       'cases.updated_at',
@@ -107,6 +111,7 @@ function toSummary(row: SummaryRow): CaseSummary {
     channel: row.channel,
     priority: row.priority,
     gridCode: row.grid_code,
+    outsideJurisdiction: row.outside_jurisdiction,
     address: row.address,
     assignedBody:
       row.body_id && row.body_code && row.body_name_zh && row.body_name_en
@@ -153,6 +158,9 @@ function matchesFilter(filter: CaseFilter) {
     if (filter.bodyId) conditions.push(eb('cases.assigned_body_id', '=', filter.bodyId));
     if (filter.channel) conditions.push(eb('cases.channel', '=', filter.channel));
     if (filter.gridCode) conditions.push(eb('cases.grid_code', 'like', `${escapeLike(filter.gridCode)}%`));
+    if (filter.outsideJurisdiction !== undefined) {
+      conditions.push(eb('cases.outside_jurisdiction', '=', filter.outsideJurisdiction));
+    }
     if (filter.createdFrom) conditions.push(eb('cases.created_at', '>=', filter.createdFrom));
     if (filter.createdTo) conditions.push(eb('cases.created_at', '<', filter.createdTo));
     if (filter.text?.trim()) {

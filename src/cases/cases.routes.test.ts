@@ -100,6 +100,27 @@ forEachDatabase('cases API', (database) => {
       expect(location.latitude).toBeGreaterThan(28.193106 + 0.002);
     });
 
+    it('should accept a point outside the city, flag it and leave it to the dispatcher', async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/cases',
+        headers: await as('citizen'),
+        payload: {
+          title: '在北京看到的问题',
+          description: '',
+          categoryCode: '010204',
+          location: { longitude: 116.4, latitude: 39.9 },
+        },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toMatchObject({ gridCode: null, outsideJurisdiction: true, status: 'reported' });
+      const flagged = (
+        await app.inject({ url: '/api/v1/cases?outsideJurisdiction=true', headers: await as('dispatcher') })
+      ).json().items;
+      expect(flagged.map((c: { caseNumber: string }) => c.caseNumber)).toContain(response.json().caseNumber);
+      expect(flagged.every((c: { outsideJurisdiction: boolean }) => c.outsideJurisdiction)).toBe(true);
+    });
+
     it('should offer each user exactly the actions the loop gives their role', async () => {
       const caseNumber = (
         await app.inject({

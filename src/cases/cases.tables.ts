@@ -20,6 +20,8 @@ export interface CaseTable {
   address: string | null;
   /** Code of the grid area the location falls in (the district, until finer grids exist). */
   grid_code: string | null;
+  /** The case has a point, but no area of the city holds it: accepted, flagged, left to the dispatcher. */
+  outside_jurisdiction: Generated<boolean>;
   channel: Channel;
   priority: Priority;
   /** Always equal to replaying this case's events (see lifecycle.ts); written only by the transition service. */

@@ -59,6 +59,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
         latitude: point?.[1] ?? null,
         address: input.address?.trim() || null,
         grid_code: gridCode,
+        outside_jurisdiction: point !== null && gridCode === null,
         channel,
         priority: input.priority ?? 'normal',
         status: 'reported',

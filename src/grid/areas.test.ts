@@ -57,6 +57,43 @@ forEachDatabase('城市 areas (长沙)', (database) => {
     expect(Math.abs(stored[0]! - original[0]!)).toBeGreaterThan(0.001);
   });
 
+  it('should rebuild a placement index when another instance changed the boundaries', async () => {
+    const mine = locator();
+    await mine.reload();
+    expect(await mine.refreshIfChanged()).toBe(false);
+    const square: GeoJSON.FeatureCollection = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { adcode: '430199', name: '测试区' },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [120, 30],
+                [120.1, 30],
+                [120.1, 30.1],
+                [120, 30.1],
+                [120, 30],
+              ],
+            ],
+          },
+        },
+      ],
+    };
+    await importAreas(database().db, admin, square, {
+      level: 'district',
+      codeProperty: 'adcode',
+      nameProperty: 'name',
+      crs: 'wgs84',
+    });
+    expect(mine.locate(120.05, 30.05)).toBeNull();
+    expect(await mine.refreshIfChanged()).toBe(true);
+    expect(mine.locate(120.05, 30.05)).toBe('430199');
+    await database().db.deleteFrom('grid_areas').where('code', '=', '430199').execute();
+  });
+
   it('should refuse an import by anyone but an administrator, importing nothing', async () => {
     const dispatcher = { ...admin, role: 'dispatcher' as const };
     await expect(
@@ -67,6 +104,6 @@ forEachDatabase('城市 areas (长沙)', (database) => {
         crs: 'gcj02',
       }),
     ).rejects.toMatchObject({ code: 'GRID_ERR_FORBIDDEN' });
-    expect(await listAreas(database().db)).toHaveLength(9);
+    expect(await listAreas(database().db)).toHaveLength(9); // the test square above was removed again
   });
 });

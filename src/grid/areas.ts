@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { readSetting, writeSetting } from '../db/settings.ts';
 import type { Actor } from '../organizations/index.ts';
 import { AREA_LEVELS, type AreaLevel } from './grid.tables.ts';
 import { PlacementIndex } from './placement.ts';
@@ -61,23 +62,62 @@ export async function areasAsGeoJson(db: Db, filter: AreaFilter = {}): Promise<A
   };
 }
 
+/** Bumped whenever boundaries change, so every app instance knows to rebuild its placement index. */
+export const GRID_VERSION = 'grid_version';
+
+export async function markGridChanged(db: Db): Promise<void> {
+  await writeSetting(db, GRID_VERSION, new Date().toISOString());
+}
+
 /**
  * Finds the area a WGS-84 point lies in, from an in-memory placement index over every boundary, because
- * every intake asks. `reload()` after boundaries change.
+ * every intake asks. `refreshIfChanged()` (run every few seconds by the server) rebuilds it when any
+ * instance changed the boundaries.
  */
 export class AreaLocator {
   private index = PlacementIndex.build([]);
+  private version: string | undefined;
 
   constructor(private readonly db: Db) {}
 
   async reload(): Promise<void> {
+    const version = await readSetting<string>(this.db, GRID_VERSION);
     const rows = await this.db.selectFrom('grid_areas').select(['code', 'level', 'geometry']).execute();
     this.index = PlacementIndex.build(
       rows.map((r) => ({ code: r.code, depth: AREA_LEVELS.indexOf(r.level), geometry: r.geometry })),
     );
+    this.version = version;
+  }
+
+  async refreshIfChanged(): Promise<boolean> {
+    if ((await readSetting<string>(this.db, GRID_VERSION)) === this.version) return false;
+    await this.reload();
+    return true;
   }
 
   locate(longitude: number, latitude: number): string | null {
     return this.index.locate(longitude, latitude);
   }
+}
+
+/** An area and the areas above it, from the city down. */
+export async function areaPath(db: Db, code: string): Promise<AreaSummary[]> {
+  const path: AreaSummary[] = [];
+  for (let next: string | null = code; next && path.length < 8; ) {
+    const row = await db
+      .selectFrom('grid_areas')
+      .select(['code', 'parent_code', 'level', 'name_zh', 'name_en'])
+      .where('code', '=', next)
+      .executeTakeFirst();
+    if (!row) break;
+    path.unshift({
+      code: row.code,
+      parentCode: row.parent_code,
+      level: row.level,
+      nameZh: row.name_zh,
+      nameEn: row.name_en,
+    });
+    next = row.parent_code;
+  }
+  return path;
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Actor } from '../organizations/index.ts';
+import { markGridChanged } from './areas.ts';
 import {
   areaOutside,
   type BoundaryProblem,
@@ -127,6 +128,7 @@ export async function importAreas(
         )
         .execute();
     }
+    await markGridChanged(trx);
   });
   return { imported: candidates.length, warnings: problems };
 }

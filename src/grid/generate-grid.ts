@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import type { Actor } from '../organizations/index.ts';
+import { markGridChanged } from './areas.ts';
 import { cannotHoldCells, cellsExist, gridAdminOnly, unknownArea } from './grid.errors.ts';
 import { squareCells } from './square-cells.ts';
 
@@ -80,6 +81,7 @@ export async function generateGrid(db: Db, actor: Actor, options: GenerateGridOp
         .execute();
       options.onProgress?.('saving', Math.min(i + INSERT_BATCH, rows.length), rows.length);
     }
+    await markGridChanged(trx);
   });
   return {
     within: parent.code,

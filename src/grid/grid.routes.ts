@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import { errorResponses } from '../lib/http-schemas.ts';
-import { areasAsGeoJson, listAreas } from './areas.ts';
+import { type AreaLocator, areaPath, areasAsGeoJson, listAreas } from './areas.ts';
+import { COORDINATE_SYSTEMS, convertPoint } from './crs.ts';
 import { AREA_LEVELS } from './grid.tables.ts';
 
 const AreaResponse = Type.Object({
@@ -42,7 +43,48 @@ const AreaQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
+const LocateQuery = Type.Object(
+  {
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    crs: Type.Optional(Type.Enum(COORDINATE_SYSTEMS, { description: 'wgs84 (default), gcj02 or bd09' })),
+  },
+  { additionalProperties: false },
+);
+
+const LocateResponse = Type.Object({
+  longitude: Type.Number({ description: 'WGS-84' }),
+  latitude: Type.Number({ description: 'WGS-84' }),
+  code: Type.Union([Type.String(), Type.Null()], { description: 'The finest area holding the point' }),
+  outsideJurisdiction: Type.Boolean(),
+  path: Type.Array(AreaResponse, { description: 'From the city down to that area' }),
+});
+
+export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator }> = async (app, { db, areas }) => {
+  app.get(
+    '/grid/locate',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['grid'],
+        summary: 'Which area (down to the unit grid) a point lies in',
+        querystring: LocateQuery,
+        response: { 200: LocateResponse, ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const [longitude, latitude] = convertPoint([request.query.lon, request.query.lat], request.query.crs ?? 'wgs84');
+      const code = areas.locate(longitude, latitude);
+      return {
+        longitude,
+        latitude,
+        code,
+        outsideJurisdiction: code === null,
+        path: code ? await areaPath(db, code) : [],
+      };
+    },
+  );
+
   app.get(
     '/grid/areas',
     {

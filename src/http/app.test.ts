@@ -36,6 +36,18 @@ forEachDatabase('the HTTP application', (database) => {
     }
   });
 
+  it('should locate a point in any coordinate system, with the path of areas above it', async () => {
+    // 芙蓉区's DataV centre, in GCJ-02.
+    const located = (await app.inject({ url: '/api/v1/grid/locate?lon=112.988094&lat=28.193106&crs=gcj02' })).json();
+    expect(located.code).toBe('430102');
+    expect(located.outsideJurisdiction).toBe(false);
+    expect(located.path.map((a: { code: string }) => a.code)).toEqual(['430100', '430102']);
+    expect(located.longitude).toBeLessThan(112.988094);
+    const far = (await app.inject({ url: '/api/v1/grid/locate?lon=116.4&lat=39.9' })).json();
+    expect(far).toMatchObject({ code: null, outsideJurisdiction: true, path: [] });
+    expect((await app.inject({ url: '/api/v1/grid/locate?lon=500&lat=1' })).statusCode).toBe(400);
+  });
+
   it('should echo a request id, or make one', async () => {
     const given = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'trace-123' } });
     expect(given.headers['x-request-id']).toBe('trace-123');

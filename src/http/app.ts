@@ -92,7 +92,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     async (api) => {
       authenticate(api, deps.db);
       await api.register(organizationsRoutes, { db: deps.db, demoSignIn: deps.config.demoSignIn });
-      await api.register(gridRoutes, { db: deps.db });
+      await api.register(gridRoutes, { db: deps.db, areas: deps.areas });
       await api.register(casesRoutes, { deps: caseDeps });
       api.setNotFoundHandler(() => {
         throw new AppError('ROUTE_ERR_NOT_FOUND', 404, 'There is no such API route');

@@ -7,6 +7,8 @@ import { systemClock } from '../../lib/clock.ts';
 import { describeDatabase, openConfiguredDatabase } from '../runtime.ts';
 import { describeSeed, INTERRUPTED_DEMO, loadDemoCity } from './seed-demo.ts';
 
+const GRID_REFRESH_MS = 10_000;
+
 export function serveCommand(program: Command) {
   program
     .command('serve')
@@ -36,10 +38,20 @@ export function serveCommand(program: Command) {
         : { level: config.logLevel };
       const app = await buildApp({ db: handle.db, clock: systemClock, config, areas }, logger);
 
+      // Boundaries changed by another instance or by the grid commands reach this one within seconds.
+      const refresh = setInterval(() => {
+        areas
+          .refreshIfChanged()
+          .then((changed) => changed && app.log.info('boundaries changed: placement index rebuilt'))
+          .catch((error) => app.log.warn({ err: error }, 'could not check for boundary changes'));
+      }, GRID_REFRESH_MS);
+      refresh.unref();
+
       let closing = false;
       const shutdown = async (signal: string) => {
         if (closing) return;
         closing = true;
+        clearInterval(refresh);
         app.log.info(`${signal} received: finishing requests and closing the database`);
         await app.close();
         await handle.close();
