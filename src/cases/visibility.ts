@@ -4,7 +4,8 @@ import type { Actor } from '../organizations/index.ts';
 
 /**
  * Which cases an actor may see. Citizens see the cases they reported; a handler sees the cases dispatched
- * to their body, now or before (so a body still sees a case it returned); city-wide roles see all. (Grid workers are scoped to their grids once grids exist.)
+ * to their body, now or before (so a body still sees a case it returned); staff with a jurisdiction see
+ * the cases in their areas; city-wide roles see all. (Grid workers are scoped to their grids once grids exist.)
  * Applied inside every query, so a list, a count and a detail read can never disagree.
  */
 export function visibleTo(actor: Actor) {
@@ -27,7 +28,13 @@ export function visibleTo(actor: Actor) {
         ]);
       }
       default:
-        return eb.lit(true);
+        // Staff limited to areas (grid workers; district staff) see the cases placed in those areas, and
+        // the ones they reported themselves (a worker on patrol may report just across the line).
+        if (!actor.jurisdiction) return eb.lit(true);
+        return eb.or([
+          ...actor.jurisdiction.map((prefix) => eb('cases.grid_code', 'like', `${prefix}%`)),
+          eb('cases.reported_by_user_id', '=', actor.userId),
+        ]);
     }
   };
 }

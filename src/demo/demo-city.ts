@@ -219,14 +219,34 @@ export interface DemoUser {
   displayName: string;
   role: Role;
   bodyCode?: string;
+  /** Area codes the user works in. */
+  jurisdiction?: string[];
 }
+
+const GRID_WORKERS = [
+  { district: '430102', displayName: '王网格 (芙蓉区)' },
+  { district: '430103', displayName: '赵网格 (天心区)' },
+  { district: '430104', displayName: '孙网格 (岳麓区)' },
+  { district: '430105', displayName: '周网格 (开福区)' },
+  { district: '430111', displayName: '吴网格 (雨花区)' },
+  { district: '430112', displayName: '郑网格 (望城区)' },
+  { district: '430121', displayName: '冯网格 (长沙县)' },
+  { district: '430181', displayName: '陈网格 (浏阳市)' },
+  { district: '430182', displayName: '褚网格 (宁乡市)' },
+];
 
 /** The people one can sign in as. Every handling body that receives demo cases has a handler. */
 export const DEMO_USERS: DemoUser[] = [
   { username: 'admin', displayName: '系统管理员 Admin', role: 'admin' },
   { username: 'dispatcher', displayName: '张调度 (12345)', role: 'dispatcher' },
   { username: 'supervisor', displayName: '李督办', role: 'supervisor' },
-  { username: 'gridworker', displayName: '王网格', role: 'grid_worker' },
+  // One grid worker per district; the first, 王网格, patrols 芙蓉区.
+  ...GRID_WORKERS.map(({ district, displayName }, i) => ({
+    username: i === 0 ? 'gridworker' : `gridworker.${district}`,
+    displayName,
+    role: 'grid_worker' as const,
+    jurisdiction: [district],
+  })),
   { username: 'citizen', displayName: '陈市民', role: 'citizen' },
   { username: 'citizen2', displayName: '刘市民', role: 'citizen' },
   ...DEMO_BODIES.map((b) => ({

@@ -14,6 +14,7 @@ import {
   createHandlingBody,
   createUser,
   importTaxonomy,
+  setJurisdiction,
   type TaxonomyLeafRow,
 } from '../organizations/index.ts';
 import { recordPerson } from '../privacy/index.ts';
@@ -125,13 +126,14 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
 
   for (const user of DEMO_USERS.slice(1)) {
     const personId = user.role === 'citizen' ? await recordPerson(db, { name: user.displayName }) : null;
-    await createUser(db, admin, {
+    const created = await createUser(db, admin, {
       username: user.username,
       displayName: user.displayName,
       role: user.role,
       handlingBodyId: user.bodyCode ? bodyIds.get(user.bodyCode) : null,
       personId,
     });
+    if (user.jurisdiction) await setJurisdiction(db, admin, created.id, user.jurisdiction);
   }
 
   const messages = (JSON.parse(fs.readFileSync(path.join(FIXTURES, 'messages.json'), 'utf8')) as DemoMessage[]).slice(
@@ -247,6 +249,12 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
     return actor(row.username);
   };
 
+  // The grid worker who patrols the case's district verifies it on site.
+  const gridWorkerFor = (district: string) =>
+    actor(
+      DEMO_USERS.find((u) => u.role === 'grid_worker' && u.jurisdiction?.includes(district))?.username ?? 'supervisor',
+    );
+
   const byStatus: Record<string, number> = {};
   const start = options.now.getTime() - 60 * DAY;
   for (const [i, message] of messages.entries()) {
@@ -283,7 +291,7 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
         action === 'accept' || action === 'return' || action === 'handle'
           ? await handlerOf(assigned.assigned_body_id)
           : action === 'verify_pass' || action === 'verify_fail'
-            ? await actor('gridworker')
+            ? await gridWorkerFor(message.district)
             : action === 'reopen'
               ? await actor(citizen ?? 'citizen')
               : await actor('dispatcher');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import type { Actor } from '../organizations/index.ts';
-import { createUser } from '../organizations/index.ts';
+import { actorForUsername, createUser } from '../organizations/index.ts';
 import { AreaLocator, listAreas } from './areas.ts';
 import { importAreas } from './boundary-import.ts';
 import { convertPoint } from './crs.ts';
@@ -17,15 +17,8 @@ forEachDatabase('城市 areas (长沙)', (database) => {
 
   beforeAll(async () => {
     const { db } = database();
-    const user = await createUser(db, 'bootstrap', { username: 'admin', displayName: 'Admin', role: 'admin' });
-    admin = {
-      userId: user.id,
-      username: 'admin',
-      displayName: 'Admin',
-      role: 'admin',
-      handlingBodyId: null,
-      personId: null,
-    };
+    await createUser(db, 'bootstrap', { username: 'admin', displayName: 'Admin', role: 'admin' });
+    admin = (await actorForUsername(db, 'admin'))!;
     await importAreas(db, admin, districts, {
       level: 'district',
       codeProperty: 'adcode',

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import type { AppError } from '../lib/app-error.ts';
-import { type Actor, createUser } from '../organizations/index.ts';
+import { type Actor, actorForUsername, createUser } from '../organizations/index.ts';
 import type { BoundaryProblem } from './boundary-checks.ts';
 import { importAreas } from './boundary-import.ts';
 
@@ -34,19 +34,8 @@ forEachDatabase('boundary import checks', (database) => {
     );
 
   beforeAll(async () => {
-    const user = await createUser(database().db, 'bootstrap', {
-      username: 'admin',
-      displayName: 'Admin',
-      role: 'admin',
-    });
-    admin = {
-      userId: user.id,
-      username: 'admin',
-      displayName: 'Admin',
-      role: 'admin',
-      handlingBodyId: null,
-      personId: null,
-    };
+    await createUser(database().db, 'bootstrap', { username: 'admin', displayName: 'Admin', role: 'admin' });
+    admin = (await actorForUsername(database().db, 'admin'))!;
   });
 
   describe('a file with broken features', () => {

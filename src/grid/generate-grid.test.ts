@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import area from '@turf/area';
 import { beforeAll, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
-import { type Actor, createUser } from '../organizations/index.ts';
+import { type Actor, actorForUsername, createUser } from '../organizations/index.ts';
 import { AreaLocator } from './areas.ts';
 import { importAreas } from './boundary-import.ts';
 import { convertGeometry } from './crs.ts';
@@ -27,15 +27,8 @@ forEachDatabase('unit grid generation (芙蓉区, 100 m)', (database) => {
 
   beforeAll(async () => {
     const { db } = database();
-    const user = await createUser(db, 'bootstrap', { username: 'admin', displayName: 'Admin', role: 'admin' });
-    admin = {
-      userId: user.id,
-      username: 'admin',
-      displayName: 'Admin',
-      role: 'admin',
-      handlingBodyId: null,
-      personId: null,
-    };
+    await createUser(db, 'bootstrap', { username: 'admin', displayName: 'Admin', role: 'admin' });
+    admin = (await actorForUsername(db, 'admin'))!;
     await importAreas(
       db,
       admin,

@@ -14,6 +14,13 @@ export interface GridAreaTable {
   created_at: Generated<Date>;
 }
 
+/** The community committee or street office responsible for an area. */
+export interface AreaResponsibilityTable {
+  area_code: string;
+  handling_body_id: string;
+}
+
 export interface GridTables {
   grid_areas: GridAreaTable;
+  area_responsibilities: AreaResponsibilityTable;
 }

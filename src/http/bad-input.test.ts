@@ -260,11 +260,10 @@ forEachDatabase('bad input', (database) => {
 
     it('should answer 403 when the role may not take the action', async () => {
       const caseNumber = (await post('/api/v1/cases', VALID_CASE)).json().caseNumber as string;
-      const response = await post(
-        `/api/v1/cases/${caseNumber}/actions`,
-        { action: 'register' },
-        await as('gridworker'),
-      );
+      // The dispatcher sees the case, but accepting it is the handling body's to do.
+      await post(`/api/v1/cases/${caseNumber}/actions`, { action: 'register' });
+      await post(`/api/v1/cases/${caseNumber}/actions`, { action: 'dispatch' });
+      const response = await post(`/api/v1/cases/${caseNumber}/actions`, { action: 'accept' });
       expectErrorShape(response, 403, 'CASE_ERR_FORBIDDEN');
     });
   });

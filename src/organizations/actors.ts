@@ -10,6 +10,11 @@ export interface Actor {
   role: Role;
   handlingBodyId: string | null;
   personId: string | null;
+  /**
+   * The areas the user works in, as code prefixes; null when the user is not limited to areas (city-wide
+   * roles; citizens and handlers are scoped by their own cases and their body instead).
+   */
+  jurisdiction: string[] | null;
 }
 
 export function hashToken(token: string): string {
@@ -40,7 +45,7 @@ export async function actorForToken(db: Db, token: string): Promise<Actor | unde
     ])
     .where('api_tokens.token_hash', '=', hashToken(token))
     .executeTakeFirst();
-  return row && toActor(row);
+  return row && toActor(row, await jurisdictionOf(db, row.id));
 }
 
 export async function actorForUsername(db: Db, username: string): Promise<Actor | undefined> {
@@ -49,17 +54,30 @@ export async function actorForUsername(db: Db, username: string): Promise<Actor 
     .select(['id', 'username', 'display_name', 'role', 'handling_body_id', 'person_id'])
     .where('username', '=', username)
     .executeTakeFirst();
-  return row && toActor(row);
+  return row && toActor(row, await jurisdictionOf(db, row.id));
 }
 
-function toActor(row: {
-  id: string;
-  username: string;
-  display_name: string;
-  role: Role;
-  handling_body_id: string | null;
-  person_id: string | null;
-}): Actor {
+async function jurisdictionOf(db: Db, userId: string): Promise<string[] | null> {
+  const rows = await db
+    .selectFrom('user_jurisdictions')
+    .select('area_code')
+    .where('user_id', '=', userId)
+    .orderBy('area_code')
+    .execute();
+  return rows.length ? rows.map((r) => r.area_code) : null;
+}
+
+function toActor(
+  row: {
+    id: string;
+    username: string;
+    display_name: string;
+    role: Role;
+    handling_body_id: string | null;
+    person_id: string | null;
+  },
+  jurisdiction: string[] | null,
+): Actor {
   return {
     userId: row.id,
     username: row.username,
@@ -67,5 +85,6 @@ function toActor(row: {
     role: row.role,
     handlingBodyId: row.handling_body_id,
     personId: row.person_id,
+    jurisdiction,
   };
 }

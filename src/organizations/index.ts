@@ -25,4 +25,4 @@ export {
   type TaxonomyDefaults,
   type TaxonomyLeafRow,
 } from './taxonomy-import.ts';
-export { createUser, listUsers, type NewUser, type UserSummary } from './users.ts';
+export { createUser, listUsers, type NewUser, setJurisdiction, type UserSummary } from './users.ts';

@@ -60,9 +60,16 @@ export interface ApiTokenTable {
   created_at: Generated<Date>;
 }
 
+/** An area a user works in (a code prefix: the area and everything below it). */
+export interface UserJurisdictionTable {
+  user_id: string;
+  area_code: string;
+}
+
 export interface OrganizationsTables {
   handling_bodies: HandlingBodyTable;
   categories: CategoryTable;
   users: UserTable;
   api_tokens: ApiTokenTable;
+  user_jurisdictions: UserJurisdictionTable;
 }

@@ -69,3 +69,20 @@ function toSummary(row: {
     handlingBodyId: row.handling_body_id,
   };
 }
+
+/**
+ * Sets the areas a user works in (area codes; each covers everything below it), replacing the old ones.
+ * An empty list makes the user city-wide again.
+ */
+export async function setJurisdiction(db: Db, actor: Actor, userId: string, areaCodes: string[]): Promise<void> {
+  if (actor.role !== 'admin') throw adminOnly("set a user's areas");
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('user_jurisdictions').where('user_id', '=', userId).execute();
+    if (areaCodes.length) {
+      await trx
+        .insertInto('user_jurisdictions')
+        .values([...new Set(areaCodes)].map((area_code) => ({ user_id: userId, area_code })))
+        .execute();
+    }
+  });
+}
