@@ -261,3 +261,70 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
     suggestedBodyId: await defaultBodyFor(deps.db, row.category_code),
   };
 }
+
+/** How many cases the actor may see, in all and by status, under the same filters as the list. */
+export async function countCases(
+  deps: Pick<CaseDeps, 'db'>,
+  actor: Actor,
+  filter: Omit<CaseFilter, 'limit' | 'cursor'>,
+): Promise<{ total: number; byStatus: Partial<Record<CaseStatus, number>> }> {
+  const rows = await deps.db
+    .selectFrom('cases')
+    .innerJoin('categories', 'categories.id', 'cases.category_id')
+    .select(['cases.status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where(visibleTo(actor))
+    .where(matchesFilter(filter))
+    .groupBy('cases.status')
+    .execute();
+  const byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Partial<Record<CaseStatus, number>>;
+  return { total: rows.reduce((sum, r) => sum + Number(r.n), 0), byStatus };
+}
+
+export const MAP_LIMIT = 5000;
+
+export interface CaseMapFeature {
+  type: 'Feature';
+  geometry: { type: 'Point'; coordinates: [number, number] };
+  properties: { caseNumber: string; status: CaseStatus; title: string; categoryCode: string; gridCode: string | null };
+}
+
+/** The located cases the actor may see, newest first, as GeoJSON points for a map (at most MAP_LIMIT). */
+export async function caseMap(
+  deps: Pick<CaseDeps, 'db'>,
+  actor: Actor,
+  filter: Omit<CaseFilter, 'limit' | 'cursor'>,
+): Promise<{ type: 'FeatureCollection'; features: CaseMapFeature[]; truncated: boolean }> {
+  const rows = await deps.db
+    .selectFrom('cases')
+    .innerJoin('categories', 'categories.id', 'cases.category_id')
+    .select([
+      'cases.case_number',
+      'cases.status',
+      'cases.title',
+      'cases.grid_code',
+      'cases.longitude',
+      'cases.latitude',
+      'categories.code as category_code',
+    ])
+    .where(visibleTo(actor))
+    .where(matchesFilter(filter))
+    .where('cases.longitude', 'is not', null)
+    .orderBy('cases.created_at', 'desc')
+    .limit(MAP_LIMIT + 1)
+    .execute();
+  return {
+    type: 'FeatureCollection',
+    truncated: rows.length > MAP_LIMIT,
+    features: rows.slice(0, MAP_LIMIT).map((r) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [r.longitude!, r.latitude!] },
+      properties: {
+        caseNumber: r.case_number,
+        status: r.status,
+        title: r.title,
+        categoryCode: r.category_code,
+        gridCode: r.grid_code,
+      },
+    })),
+  };
+}

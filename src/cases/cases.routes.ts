@@ -1,11 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../lib/http-schemas.ts';
 import type { CaseDeps } from './case-deps.ts';
-import { getCaseDetail, listCases } from './cases.queries.ts';
+import { caseMap, countCases, getCaseDetail, listCases, MAP_LIMIT } from './cases.queries.ts';
 import {
+  CaseCountsQuery,
+  CaseCountsResponse,
   CaseDetailResponse,
   CaseListQuery,
   CaseListResponse,
+  CaseMapResponse,
   CaseNumberParams,
   LifecycleResponse,
   NewCaseBody,
@@ -14,6 +17,17 @@ import {
 import { reportCase } from './intake.ts';
 import { CASE_STATUSES, RULES, TRANSITION_ACTIONS } from './lifecycle.ts';
 import { transitionCase } from './transitions.ts';
+
+/** The query string's filters in the services' terms. */
+function toFilter<Q extends { from?: string; to?: string; q?: string }>(query: Q) {
+  const { from, to, q, ...rest } = query;
+  return {
+    ...rest,
+    text: q,
+    createdFrom: from ? new Date(from) : undefined,
+    createdTo: to ? new Date(to) : undefined,
+  };
+}
 
 export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async (app, { deps }) => {
   app.get(
@@ -26,15 +40,33 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
         response: { 200: CaseListResponse, ...errorResponses(400, 401) },
       },
     },
-    async (request) => {
-      const { from, to, q, ...rest } = request.query;
-      return listCases(deps, request.actor, {
-        ...rest,
-        text: q,
-        createdFrom: from ? new Date(from) : undefined,
-        createdTo: to ? new Date(to) : undefined,
-      });
+    async (request) => listCases(deps, request.actor, toFilter(request.query)),
+  );
+
+  app.get(
+    '/cases/counts',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'How many cases you may see match the filters, in all and by status',
+        querystring: CaseCountsQuery,
+        response: { 200: CaseCountsResponse, ...errorResponses(400, 401) },
+      },
     },
+    async (request) => countCases(deps, request.actor, toFilter(request.query)),
+  );
+
+  app.get(
+    '/cases/map',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: `The located cases you may see, as GeoJSON points (the newest ${MAP_LIMIT})`,
+        querystring: CaseCountsQuery,
+        response: { 200: CaseMapResponse, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => caseMap(deps, request.actor, toFilter(request.query)),
   );
 
   app.post(

@@ -69,26 +69,33 @@ export const TransitionBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** The filters the case list, the counts and the map share. */
+const caseFilterProperties = {
+  status: Type.Optional(
+    Type.Array(Status, {
+      description: 'One or more statuses (repeat the parameter)',
+    }),
+  ),
+  category: Type.Optional(Type.String({ pattern: '^([0-9]{2}){1,3}$' })),
+  bodyId: Type.Optional(Uuid),
+  channel: Type.Optional(ChannelSchema),
+  gridCode: Type.Optional(Type.String({ pattern: '^[0-9]{1,20}$' })),
+  outsideJurisdiction: Type.Optional(Type.Boolean()),
+  from: Type.Optional(DateTimeInput),
+  to: Type.Optional({ ...DateTimeInput, description: 'Exclusive: cases reported before this instant' }),
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+};
+
 export const CaseListQuery = Type.Object(
   {
-    status: Type.Optional(
-      Type.Array(Status, {
-        description: 'One or more statuses (repeat the parameter)',
-      }),
-    ),
-    category: Type.Optional(Type.String({ pattern: '^([0-9]{2}){1,3}$' })),
-    bodyId: Type.Optional(Uuid),
-    channel: Type.Optional(ChannelSchema),
-    gridCode: Type.Optional(Type.String({ pattern: '^[0-9]{1,20}$' })),
-    outsideJurisdiction: Type.Optional(Type.Boolean()),
-    from: Type.Optional(DateTimeInput),
-    to: Type.Optional({ ...DateTimeInput, description: 'Exclusive: cases reported before this instant' }),
-    q: Type.Optional(Type.String({ maxLength: 100 })),
+    ...caseFilterProperties,
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },
 );
+
+export const CaseCountsQuery = Type.Object(caseFilterProperties, { additionalProperties: false });
 
 const NamedRef = Type.Object({
   id: Uuid,
@@ -156,6 +163,29 @@ export const LifecycleResponse = Type.Object({
       to: Type.String(),
       roles: Type.Array(Type.String()),
       requires: Type.Array(Type.String()),
+    }),
+  ),
+});
+
+export const CaseCountsResponse = Type.Object({
+  total: Type.Integer(),
+  byStatus: Type.Record(Type.String(), Type.Integer()),
+});
+
+export const CaseMapResponse = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  truncated: Type.Boolean({ description: 'More cases match than the map shows (the newest are shown)' }),
+  features: Type.Array(
+    Type.Object({
+      type: Type.Literal('Feature'),
+      geometry: Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number()) }),
+      properties: Type.Object({
+        caseNumber: Type.String(),
+        status: Status,
+        title: Type.String(),
+        categoryCode: Type.String(),
+        gridCode: Type.Union([Type.String(), Type.Null()]),
+      }),
     }),
   ),
 });

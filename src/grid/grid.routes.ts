@@ -3,9 +3,12 @@ import { Type } from 'typebox';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import { errorResponses } from '../lib/http-schemas.ts';
+import { areaWorkers, assignAreaWorkers } from '../organizations/index.ts';
 import { type AreaLocator, areaPath, areasAsGeoJson, listAreas } from './areas.ts';
 import { COORDINATE_SYSTEMS, convertPoint } from './crs.ts';
+import { unknownArea } from './grid.errors.ts';
 import { AREA_LEVELS } from './grid.tables.ts';
+import { responsibleBody, setResponsibleBody } from './responsibility.ts';
 
 const AreaResponse = Type.Object({
   code: Type.String(),
@@ -43,6 +46,26 @@ const AreaQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const AreaParams = Type.Object({ code: Type.String({ pattern: '^[0-9]{1,15}$' }) });
+const AreaWorkerResponse = Type.Object({
+  username: Type.String(),
+  displayName: Type.String(),
+  assignedArea: Type.String(),
+});
+const ResponsibleBodyResponse = Type.Object({
+  id: Type.String(),
+  code: Type.String(),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+  assignedArea: Type.String(),
+});
+const AreaDetailResponse = Type.Object({
+  ...AreaResponse.properties,
+  path: Type.Array(AreaResponse),
+  workers: Type.Array(AreaWorkerResponse),
+  responsibleBody: Type.Union([ResponsibleBodyResponse, Type.Null()]),
+});
+
 const LocateQuery = Type.Object(
   {
     lon: Type.Number({ minimum: -180, maximum: 180 }),
@@ -61,6 +84,78 @@ const LocateResponse = Type.Object({
 });
 
 export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator }> = async (app, { db, areas }) => {
+  const requireArea = async (code: string) => {
+    const [area] = (await areaPath(db, code)).slice(-1);
+    if (!area || area.code !== code) throw unknownArea(code);
+    return area;
+  };
+
+  app.get(
+    '/grid/areas/:code',
+    {
+      schema: {
+        tags: ['grid'],
+        summary: 'One area: the areas above it, its grid workers and the body responsible for it',
+        params: AreaParams,
+        response: { 200: AreaDetailResponse, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const area = await requireArea(request.params.code);
+      return {
+        ...area,
+        path: await areaPath(db, area.code),
+        workers: await areaWorkers(db, area.code),
+        responsibleBody: await responsibleBody(db, area.code),
+      };
+    },
+  );
+
+  app.put(
+    '/grid/areas/:code/workers',
+    {
+      schema: {
+        tags: ['grid'],
+        summary: 'Make exactly these grid workers the ones assigned to the area (administrators)',
+        params: AreaParams,
+        body: Type.Object(
+          { usernames: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ workers: Type.Array(AreaWorkerResponse) }),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const area = await requireArea(request.params.code);
+      await assignAreaWorkers(db, request.actor, area.code, request.body.usernames);
+      return { workers: await areaWorkers(db, area.code) };
+    },
+  );
+
+  app.put(
+    '/grid/areas/:code/responsible-body',
+    {
+      schema: {
+        tags: ['grid'],
+        summary: 'Set the community committee or street office responsible for the area (administrators)',
+        params: AreaParams,
+        body: Type.Object({ bodyId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ responsibleBody: ResponsibleBodyResponse }),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const area = await requireArea(request.params.code);
+      await setResponsibleBody(db, request.actor, area.code, request.body.bodyId);
+      return { responsibleBody: (await responsibleBody(db, area.code))! };
+    },
+  );
+
   app.get(
     '/grid/locate',
     {

@@ -7,3 +7,4 @@ export { gridRoutes } from './grid.routes.ts';
 export type { GridTables } from './grid.tables.ts';
 export { AREA_LEVELS, type AreaLevel } from './grid.tables.ts';
 export { type PlaceableArea, PlacementIndex } from './placement.ts';
+export { type ResponsibleBody, responsibleBody, setResponsibleBody } from './responsibility.ts';

@@ -17,6 +17,7 @@ export {
   type NewHandlingBody,
   requireHandlingBody,
 } from './handling-bodies.ts';
+export { type AreaWorker, areaWorkers, assignAreaWorkers } from './jurisdictions.ts';
 export { organizationsRoutes } from './organizations.routes.ts';
 export { HANDLING_BODY_TYPES, type HandlingBodyType, ROLES, type Role } from './organizations.tables.ts';
 export {
