@@ -63,9 +63,9 @@ async function main() {
   const cells: Array<{ code: string; geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon }> = [];
   for (const feature of districts.features.filter((f) => CENTRAL.includes(String(f.properties.adcode)))) {
     const generated = squareCells(convertGeometry(feature.geometry, 'gcj02'), 100);
-    generated.forEach((cell, i) =>
-      cells.push({ code: `${feature.properties.adcode}${String(i + 1).padStart(9, '0')}`, geometry: cell.geometry }),
-    );
+    for (const [i, cell] of generated.entries()) {
+      cells.push({ code: `${feature.properties.adcode}${String(i + 1).padStart(9, '0')}`, geometry: cell.geometry });
+    }
   }
   const index = PlacementIndex.build(cells.map((c) => ({ code: c.code, depth: 0, geometry: c.geometry })));
   const boxes = cells.map((c) => {

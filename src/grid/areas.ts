@@ -1,6 +1,5 @@
 import type { Db } from '../db/database.ts';
 import { readSetting, writeSetting } from '../db/settings.ts';
-import type { Actor } from '../organizations/index.ts';
 import { AREA_LEVELS, type AreaLevel } from './grid.tables.ts';
 import { PlacementIndex } from './placement.ts';
 

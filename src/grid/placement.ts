@@ -73,7 +73,7 @@ class LevelBuckets {
       for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) entries[next[r * columns + c]!++] = i;
     });
     const boxes = new Float64Array(areas.length * 4);
-    areas.forEach((area, i) => boxes.set(area.bounds, i * 4));
+    for (const [i, area] of areas.entries()) boxes.set(area.bounds, i * 4);
     return new LevelBuckets(areas, minX, minY, size, columns, rows, offsets, entries, boxes);
   }
 

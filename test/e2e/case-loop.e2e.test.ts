@@ -39,8 +39,10 @@ describe.skipIf(!HAVE_CHROMIUM || !consoleBuilt)('the web console (Chromium)', (
   });
 
   async function signInAs(username: string) {
+    // Forget the previous user's token before the console starts, so it always opens on the sign-in page.
     await page.goto(`${base}/`);
-    if (await page.getByTestId('sign-out').isVisible()) await page.getByTestId('sign-out').click();
+    await page.evaluate(() => localStorage.removeItem('civicgrid.token'));
+    await page.goto(`${base}/`);
     await page.getByTestId(`sign-in-${username}`).click();
     await page.getByTestId('signed-in-as').waitFor();
   }

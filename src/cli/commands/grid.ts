@@ -106,7 +106,9 @@ export function gridCommand(program: Command) {
         } catch (error) {
           if (error instanceof AppError && error.code === 'GRID_ERR_INVALID_BOUNDARIES') {
             console.error(`${file}: ${error.message}`);
-            const problems = [...(error.details?.problems as BoundaryProblem[])].sort((a, b) => a.feature - b.feature);
+            const problems = [...((error.details?.problems ?? []) as BoundaryProblem[])].sort(
+              (a, b) => a.feature - b.feature,
+            );
             for (const found of problems) {
               console.error(`  ${found.severity}: ${describeProblem(found)}`);
             }
