@@ -38,7 +38,7 @@ forEachDatabase('demo city', (database) => {
       const districts = await db.selectFrom('grid_areas').select('code').where('level', '=', 'district').execute();
       const districtCodes = districts.map((d) => d.code);
       expect(districtCodes).toHaveLength(9);
-      expect(placed.every((c) => districtCodes.includes(c.grid_code!))).toBe(true);
+      expect(placed.every((c) => districtCodes.includes(c.grid_code!.slice(0, 6)))).toBe(true);
       // …and precisely in the district the fixture drew the point in (cases are numbered in fixture order).
       const fixture = JSON.parse(
         fs.readFileSync(new URL('./fixtures/messages.json', import.meta.url), 'utf8'),
@@ -46,7 +46,7 @@ forEachDatabase('demo city', (database) => {
         district: string;
       }>;
       const ordered = await db.selectFrom('cases').select('grid_code').orderBy('case_number').execute();
-      expect(ordered.map((c) => c.grid_code)).toEqual(fixture.slice(0, 40).map((m) => m.district));
+      expect(ordered.map((c) => c.grid_code!.slice(0, 6))).toEqual(fixture.slice(0, 40).map((m) => m.district));
     });
   });
 });

@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { type CaseDeps, reportCase, type TransitionAction, transitionCase } from '../cases/index.ts';
 import type { Db } from '../db/database.ts';
 import { readSetting, writeSetting } from '../db/settings.ts';
-import { type AreaLocator, importAreas } from '../grid/index.ts';
+import { type AreaLocator, generateGrid, importAreas } from '../grid/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import {
   type Actor,
@@ -57,6 +57,7 @@ export interface SeedReport {
 }
 
 const DEMO_STATE = 'demo_city';
+export const DEMO_GRID_DISTRICT = '430102';
 
 /** True when nobody has set this database up yet: the demo city loads only then. */
 export async function isEmpty(db: Db): Promise<boolean> {
@@ -108,6 +109,8 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
     { ...mapping, level: 'district', parentCode: '430100' },
     DISTRICT_NAMES_EN,
   );
+  // 芙蓉区, the city centre, gets its 100 m unit grids (万米单元网格), so demo cases there are placed on them.
+  await generateGrid(db, admin, { within: DEMO_GRID_DISTRICT, cellMeters: 100 });
   await options.areas.reload();
 
   const sheet = parse(fs.readFileSync(path.join(FIXTURES, 'taxonomy.csv')), {
