@@ -1,0 +1,82 @@
+/** The map in the console: districts drawn from the city's own boundaries, unit grids, cases by status. */
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../src/db/database.ts';
+import { CONSOLE_DIR } from '../../src/http/web.ts';
+import { systemClock } from '../../src/lib/clock.ts';
+import { createTestDatabase } from '../db.ts';
+import { buildTestApp, loadSmallDemoCity } from '../demo-city.ts';
+import { HAVE_CHROMIUM, launchBrowser, OUTPUT_DIR } from './browser.ts';
+
+const consoleBuilt = fs.existsSync(`${CONSOLE_DIR}/index.html`);
+
+describe.skipIf(!HAVE_CHROMIUM || !consoleBuilt)('the map (Chromium)', () => {
+  let handle: DatabaseHandle;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+
+  beforeAll(async () => {
+    handle = await createTestDatabase('pglite');
+    const { areas } = await loadSmallDemoCity(handle, 60);
+    ({ app } = await buildTestApp(handle, areas, systemClock));
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await handle?.close();
+  });
+
+  async function signInAs(username: string) {
+    await page.goto(`${base}/`);
+    await page.evaluate(() => localStorage.removeItem('civicgrid.token'));
+    await page.goto(`${base}/`);
+    await page.getByTestId(`sign-in-${username}`).click();
+    await page.getByTestId('signed-in-as').waitFor();
+  }
+
+  const casesOnMap = async () => Number((await page.getByTestId('map-case-count').textContent())?.match(/\d+/)?.[0]);
+
+  it('should show the cases one may see, drill into a district and open a unit grid', async () => {
+    await signInAs('dispatcher');
+    await page.goto(`${base}/map`);
+    await page.getByTestId('map-case-count').filter({ hasText: /[1-9]/ }).waitFor();
+    expect(await casesOnMap()).toBe(60);
+    await page.screenshot({ path: `${OUTPUT_DIR}/map-city.png` });
+
+    await page.goto(`${base}/map?area=430102`);
+    await page.getByTestId('area-card').filter({ hasText: '430102' }).waitFor();
+    await page.waitForTimeout(1000); // let the unit grids draw
+    const map = (await page.getByTestId('map').boundingBox())!;
+    await page.mouse.click(map.x + map.width / 2, map.y + map.height / 2);
+    const card = page.getByTestId('area-card').filter({ hasText: /430102\d{9}/ });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('王网格');
+    await page.screenshot({ path: `${OUTPUT_DIR}/map-unit-grid.png` });
+  }, 90_000);
+
+  it('should show a grid worker only the cases in their grids', async () => {
+    await signInAs('gridworker');
+    await page.goto(`${base}/map`);
+    await page.getByTestId('map-case-count').filter({ hasText: /\d/ }).waitFor();
+    await page.waitForTimeout(500);
+    const onMap = await casesOnMap();
+    const counts = await page.evaluate(async () => {
+      const response = await fetch('/api/v1/cases/counts', {
+        headers: { authorization: `Bearer ${localStorage.getItem('civicgrid.token')}` },
+      });
+      return (await response.json()) as { total: number };
+    });
+    expect(onMap).toBeLessThan(60);
+    expect(onMap).toBeGreaterThan(0);
+    expect(onMap).toBeLessThanOrEqual(counts.total);
+  }, 60_000);
+});
