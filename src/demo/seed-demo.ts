@@ -110,7 +110,7 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
     DISTRICT_NAMES_EN,
   );
   // 芙蓉区, the city centre, gets its 100 m unit grids (万米单元网格), so demo cases there are placed on them.
-  await generateGrid(db, admin, { within: DEMO_GRID_DISTRICT, cellMeters: 100 });
+  await generateGrid(db, admin, { within: DEMO_GRID_DISTRICT, shape: { kind: 'square', meters: 100 } });
   await options.areas.reload();
 
   const sheet = parse(fs.readFileSync(path.join(FIXTURES, 'taxonomy.csv')), {

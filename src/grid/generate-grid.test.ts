@@ -40,7 +40,7 @@ forEachDatabase('unit grid generation (芙蓉区, 100 m)', (database) => {
         crs: 'gcj02',
       },
     );
-    report = await generateGrid(db, admin, { within: '430102', cellMeters: 100 });
+    report = await generateGrid(db, admin, { within: '430102', shape: { kind: 'square', meters: 100 } });
   }, 120_000);
 
   const cells = async () =>
@@ -110,14 +110,91 @@ forEachDatabase('unit grid generation (芙蓉区, 100 m)', (database) => {
     expect(areas.locate(112.99, 28.195)).toMatch(/^430102\d{9}$/);
   });
 
+  it('should cut H3 hexagons too: covering the district, one cell for every point', async () => {
+    const hexagons = await generateGrid(database().db, admin, {
+      within: '430102',
+      shape: { kind: 'h3', resolution: 9 },
+      replace: true,
+    });
+    const rows = await cells();
+    expect(rows.length).toBe(hexagons.cells);
+    const total = rows.reduce((sum, c) => sum + area({ type: 'Feature', properties: {}, geometry: c.geometry }), 0);
+    expect(Math.abs(total / area({ type: 'Feature', properties: {}, geometry: furongWgs84 }) - 1)).toBeLessThan(0.005);
+    const index = PlacementIndex.build(rows.map((c) => ({ code: c.code, depth: 0, geometry: c.geometry })));
+    for (const [x, y] of [
+      [112.99, 28.195],
+      [113.0, 28.2],
+      [112.985, 28.19],
+    ] as const) {
+      expect(index.touching(x, y, 0)).toHaveLength(1);
+    }
+    await generateGrid(database().db, admin, {
+      within: '430102',
+      shape: { kind: 'square', meters: 100 },
+      replace: true,
+    });
+  });
+
+  it('should give each community its own cells, numbered within it, where the area has communities', async () => {
+    const { db } = database();
+    // Two communities splitting a corner of 芙蓉区 (made up for the test: the demo has no community boundaries).
+    const half = (x0: number, x1: number): GeoJSON.Polygon => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [x0, 28.19],
+          [x1, 28.19],
+          [x1, 28.2],
+          [x0, 28.2],
+          [x0, 28.19],
+        ],
+      ],
+    });
+    await importAreas(
+      db,
+      admin,
+      {
+        type: 'FeatureCollection',
+        features: [
+          { type: 'Feature', properties: { code: '430102001001', name: '甲社区' }, geometry: half(112.99, 113.0) },
+          { type: 'Feature', properties: { code: '430102001002', name: '乙社区' }, geometry: half(113.0, 113.01) },
+        ],
+      },
+      { level: 'community', codeProperty: 'code', nameProperty: 'name', crs: 'wgs84', parentCode: '430102' },
+    );
+    const report = await generateGrid(db, admin, {
+      within: '430102',
+      shape: { kind: 'square', meters: 100 },
+      replace: true,
+    });
+    const rows = await cells();
+    expect(rows.length).toBe(report.cells);
+    expect(rows.every((c) => c.code.startsWith('430102001001') || c.code.startsWith('430102001002'))).toBe(true);
+    expect(rows.some((c) => c.code === '430102001001001')).toBe(true);
+    expect(rows.some((c) => c.code === '430102001002001')).toBe(true);
+    await db.deleteFrom('grid_areas').where('level', '=', 'grid').execute();
+    await db.deleteFrom('grid_areas').where('level', '=', 'community').execute();
+    await generateGrid(db, admin, { within: '430102', shape: { kind: 'square', meters: 100 }, replace: true });
+  });
+
   it('should refuse to generate twice unless told to replace, and refuse non-administrators', async () => {
-    await expect(generateGrid(database().db, admin, { within: '430102', cellMeters: 100 })).rejects.toMatchObject({
+    await expect(
+      generateGrid(database().db, admin, { within: '430102', shape: { kind: 'square', meters: 100 } }),
+    ).rejects.toMatchObject({
       code: 'GRID_ERR_CELLS_EXIST',
     });
     await expect(
-      generateGrid(database().db, { ...admin, role: 'dispatcher' }, { within: '430102', cellMeters: 100 }),
+      generateGrid(
+        database().db,
+        { ...admin, role: 'dispatcher' },
+        { within: '430102', shape: { kind: 'square', meters: 100 } },
+      ),
     ).rejects.toMatchObject({ code: 'GRID_ERR_FORBIDDEN' });
-    const again = await generateGrid(database().db, admin, { within: '430102', cellMeters: 200, replace: true });
+    const again = await generateGrid(database().db, admin, {
+      within: '430102',
+      shape: { kind: 'square', meters: 200 },
+      replace: true,
+    });
     expect(again.cells).toBeLessThan(report.cells / 3);
     expect((await cells()).length).toBe(again.cells);
   });

@@ -2,15 +2,19 @@ import type { Db } from '../db/database.ts';
 import type { Actor } from '../organizations/index.ts';
 import { markGridChanged } from './areas.ts';
 import { cannotHoldCells, cellsExist, gridAdminOnly, unknownArea } from './grid.errors.ts';
+import { h3Cells } from './h3-cells.ts';
 import { squareCells } from './square-cells.ts';
 
 /** Unit-grid codes have 15 digits: county (6, GB/T 2260) + street (3) + community (3) + grid (3). */
 export const GRID_CODE_LENGTH = 15;
 const INSERT_BATCH = 500;
 
+/** Square cells of a size in metres (万米单元网格: 100), or H3 hexagons of a resolution (0–15). */
+export type CellShape = { kind: 'square'; meters: number } | { kind: 'h3'; resolution: number };
+
 export interface GenerateGridOptions {
   within: string;
-  cellMeters: number;
+  shape: CellShape;
   /** Delete the area's existing unit grid cells first. */
   replace?: boolean;
   onProgress?: (stage: 'cutting' | 'saving', done: number, total: number) => void;
@@ -60,17 +64,47 @@ export async function generateGrid(db: Db, actor: Actor, options: GenerateGridOp
     .executeTakeFirstOrThrow();
   if (Number(existing.n) > 0 && !options.replace) throw cellsExist(parent.code, Number(existing.n));
 
-  const cells = squareCells(parent.geometry, options.cellMeters, (done, total) =>
-    options.onProgress?.('cutting', done, total),
-  );
-  const rows = cells.map((cell, i) => ({
-    code: cellCode(parent.code, i + 1),
-    parent_code: parent.code,
-    level: 'grid' as const,
-    name_zh: `${parent.code} 第${i + 1}号网格`,
-    name_en: `${parent.code} grid ${i + 1}`,
-    geometry: JSON.stringify(cell.geometry),
-  }));
+  // A unit grid never straddles two communities: where the area has communities, each gets its own
+  // cells, numbered within it; otherwise the area itself is cut.
+  const communities =
+    parent.level === 'community'
+      ? []
+      : await db
+          .selectFrom('grid_areas')
+          .select(['code', 'level', 'geometry'])
+          .where('level', '=', 'community')
+          .where('code', 'like', `${parent.code}%`)
+          .orderBy('code')
+          .execute();
+  const holders = communities.length ? communities : [parent];
+  const rows: Array<{
+    code: string;
+    parent_code: string;
+    level: 'grid';
+    name_zh: string;
+    name_en: string;
+    geometry: string;
+  }> = [];
+  let clipped = 0;
+  for (const [h, holder] of holders.entries()) {
+    const progress = (done: number, total: number) =>
+      options.onProgress?.('cutting', h * 1000 + Math.round((done / total) * 1000), holders.length * 1000);
+    const cells =
+      options.shape.kind === 'square'
+        ? squareCells(holder.geometry, options.shape.meters, progress)
+        : h3Cells(holder.geometry, options.shape.resolution, progress);
+    clipped += cells.filter((c) => c.clipped).length;
+    for (const [i, cell] of cells.entries()) {
+      rows.push({
+        code: cellCode(holder.code, i + 1),
+        parent_code: holder.code,
+        level: 'grid' as const,
+        name_zh: `${holder.code} 第${i + 1}号网格`,
+        name_en: `${holder.code} grid ${i + 1}`,
+        geometry: JSON.stringify(cell.geometry),
+      });
+    }
+  }
 
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('grid_areas').where('level', '=', 'grid').where('code', 'like', `${parent.code}%`).execute();
@@ -86,7 +120,7 @@ export async function generateGrid(db: Db, actor: Actor, options: GenerateGridOp
   return {
     within: parent.code,
     cells: rows.length,
-    clipped: cells.filter((c) => c.clipped).length,
+    clipped,
     firstCode: rows[0]?.code ?? null,
     lastCode: rows.at(-1)?.code ?? null,
   };

@@ -38,8 +38,7 @@ export function squareCells(
   cellMeters: number,
   onProgress?: (done: number, total: number) => void,
 ): GeneratedCell[] {
-  const polygons = parent.type === 'Polygon' ? [parent.coordinates] : parent.coordinates;
-  const packed = polygons.map((rings) => rings.map((ring) => Float64Array.from(ring.flatMap(([x, y]) => [x!, y!]))));
+  const packed = packGeometry(parent);
   const edges = edgeIndex(packed);
   const [minX, minY, maxX, maxY] = edges.bounds;
   const midLatitude = (minY + maxY) / 2;
@@ -131,7 +130,7 @@ export function squareCells(
 }
 
 /** The part of `region` inside `rectangle`, or null when nothing (or only a rounding sliver) is left. */
-function clip(region: AreaGeometry, rectangle: GeoJSON.Polygon): AreaGeometry | null {
+export function clip(region: AreaGeometry, rectangle: GeoJSON.Polygon): AreaGeometry | null {
   const piece = intersect(
     featureCollection<AreaGeometry>([
       { type: 'Feature', properties: {}, geometry: rectangle },
@@ -142,7 +141,7 @@ function clip(region: AreaGeometry, rectangle: GeoJSON.Polygon): AreaGeometry | 
   return piece && area(piece) > 1e-4 ? piece.geometry : null;
 }
 
-function edgeIndex(packed: Float64Array[][]) {
+export function edgeIndex(packed: Float64Array[][]) {
   let count = 0;
   for (const rings of packed) for (const ring of rings) count += ring.length / 2 - 1;
   const tree = new Flatbush(Math.max(count, 1));
@@ -165,4 +164,9 @@ function edgeIndex(packed: Float64Array[][]) {
   if (count === 0) tree.add(0, 0, 0, 0);
   tree.finish();
   return { tree, bounds: [minX, minY, maxX, maxY] as const };
+}
+
+export function packGeometry(geometry: AreaGeometry): Float64Array[][] {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  return polygons.map((rings) => rings.map((ring) => Float64Array.from(ring.flatMap(([x, y]) => [x!, y!]))));
 }

@@ -6,6 +6,7 @@ import {
   AREA_LEVELS,
   type AreaLevel,
   type BoundaryProblem,
+  type CellShape,
   COORDINATE_SYSTEMS,
   type CoordinateSystem,
   generateGrid,
@@ -19,6 +20,13 @@ import { openConfiguredDatabase } from '../runtime.ts';
 function describeProblem(found: BoundaryProblem) {
   const which = found.feature >= 0 ? `feature ${found.feature}` : 'the import';
   return `${which} ${found.code ?? '(no code)'} ${found.name ?? ''}: ${found.problem.replaceAll('_', ' ')}: ${found.detail}`;
+}
+
+function parseResolution(text: string): number {
+  const resolution = Number(text);
+  if (!Number.isInteger(resolution) || resolution < 5 || resolution > 13)
+    throw new Error(`--h3 takes a resolution from 5 to 13 (got "${text}")`);
+  return resolution;
 }
 
 /** "100m", "100 m", "0.5km" or a plain number of metres. */
@@ -125,23 +133,27 @@ export function gridCommand(program: Command) {
   grid
     .command('generate')
     .description(
-      'Generate square unit grids (万米单元网格) over an area, clipped to it and numbered north→south, west→east',
+      'Generate unit grids over an area (square 万米单元网格, or H3 hexagons), clipped to it and numbered north→south, west→east; one set per community where the area has communities',
     )
     .requiredOption('--within <code>', 'the area to cover, e.g. 430102 (芙蓉区)')
-    .option('--cell <size>', 'cell size', '100m')
+    .option('--cell <size>', 'square cell size', '100m')
+    .option('--h3 <resolution>', 'H3 hexagons of this resolution instead of squares (9 ≈ 0.1 km², 10 ≈ 0.015 km²)')
     .option('--replace', 'replace the area’s existing unit grids')
     .option('--as <username>', 'the administrator doing it', 'admin')
-    .action(async (options: { within: string; cell: string; replace?: boolean; as: string }) => {
-      const cellMeters = parseLength(options.cell);
+    .action(async (options: { within: string; cell: string; h3?: string; replace?: boolean; as: string }) => {
+      const shape: CellShape =
+        options.h3 === undefined
+          ? { kind: 'square', meters: parseLength(options.cell) }
+          : { kind: 'h3', resolution: parseResolution(options.h3) };
       const handle = await openConfiguredDatabase();
-      const cutting = progressReporter(`Cutting ${options.cell} cells over ${options.within}`);
+      const cutting = progressReporter(`Cutting cells over ${options.within}`);
       const saving = progressReporter('Saving cells');
       try {
         const actor = await actorForUsername(handle.db, options.as);
         if (!actor) throw new Error(`There is no user "${options.as}"`);
         const report = await generateGrid(handle.db, actor, {
           within: options.within,
-          cellMeters,
+          shape,
           replace: options.replace,
           onProgress: (stage, done, total) => (stage === 'cutting' ? cutting : saving).update(done, total),
         });
