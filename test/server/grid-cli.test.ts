@@ -46,12 +46,13 @@ describe('civicgrid grid', () => {
   }, 60_000);
 
   it('should generate 100 m unit grids over a district and refuse to do it twice', async () => {
-    const output = await runCli(['grid', 'generate', '--within', '430102', '--cell', '100m'], env);
-    expect(output).toMatch(/Generated 4\d{3} unit grids in 430102 .* codes 430102000000001 … 430102000004\d{3}/);
-    const again = await runCliForResult(['grid', 'generate', '--within', '430102'], env);
+    // 天心区: the demo city already has unit grids over 芙蓉区.
+    const output = await runCli(['grid', 'generate', '--within', '430103', '--cell', '100m'], env);
+    expect(output).toMatch(/Generated 1\d{4} unit grids in 430103 .* codes 430103000000001 … 4301030000\d{5}/);
+    const again = await runCliForResult(['grid', 'generate', '--within', '430103'], env);
     expect(again.code).toBe(1);
-    expect(again.output).toMatch(/already has 4\d{3} unit grid cells/);
-    const bad = await runCliForResult(['grid', 'generate', '--within', '430102', '--cell', 'huge'], env);
+    expect(again.output).toMatch(/already has 1\d{4} unit grid cells/);
+    const bad = await runCliForResult(['grid', 'generate', '--within', '430103', '--cell', 'huge'], env);
     expect(bad.output).toMatch(/--cell takes a length/);
   }, 60_000);
 });

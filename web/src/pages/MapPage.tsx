@@ -137,7 +137,7 @@ export function MapPage({ initialArea }: { initialArea?: string | null }) {
       const inside = children.features.filter((f) => f.properties.code !== parent?.code);
       if (inside.length === 0) continue;
       (instance.getSource('areas') as GeoJSONSource).setData({ type: 'FeatureCollection', features: inside });
-      fit(instance, inside);
+      fitToFeatures(instance, inside);
       return;
     }
   };
@@ -155,7 +155,7 @@ export function MapPage({ initialArea }: { initialArea?: string | null }) {
     if (instance)
       (instance.getSource('selected') as GeoJSONSource).setData({ type: 'FeatureCollection', features: own });
     if (detail.level !== 'grid') await showChildren(detail);
-    else if (instance && own.length) fit(instance, own, 15);
+    else if (instance && own.length) fitToFeatures(instance, own, 15);
     setCases((await api<{ items: CaseSummary[] }>(`/cases?gridCode=${code}&limit=20`)).items);
   };
 
@@ -235,7 +235,7 @@ function nextLevel(level: string): string {
   return level === 'city' ? 'district' : (CHILD_LEVELS[CHILD_LEVELS.indexOf(level) + 1] ?? 'grid');
 }
 
-function fit(instance: maplibregl.Map, features: GeoJSON.Feature[], maxZoom = 14) {
+function fitToFeatures(instance: maplibregl.Map, features: GeoJSON.Feature[], maxZoom = 14) {
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
   const visit = (c: unknown): void => {
     if (Array.isArray(c) && typeof c[0] === 'number') {
