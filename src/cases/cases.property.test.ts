@@ -33,6 +33,7 @@ const EXPECTED_ROLES: Record<string, string[]> = {
   reopen: ['citizen', 'dispatcher'],
   suspend: DESK,
   resume: DESK,
+  relocate: [...DESK, 'grid_worker'],
 };
 const EXPECTED_FROM: Record<string, string[]> = {
   register: ['reported'],
@@ -47,6 +48,17 @@ const EXPECTED_FROM: Record<string, string[]> = {
   reopen: ['closed'],
   suspend: ['registered', 'dispatched', 'in_progress', 'returned', 'reopened'],
   resume: ['suspended'],
+  relocate: [
+    'reported',
+    'registered',
+    'dispatched',
+    'in_progress',
+    'returned',
+    'handled',
+    'verified',
+    'reopened',
+    'suspended',
+  ],
 };
 
 const USERNAMES = [
@@ -142,9 +154,9 @@ forEachDatabase('case loop under random actions', (database) => {
           now = new Date(now.getTime() + c.advanceHours * 3_600_000);
           const caseNumber = caseNumbers[c.caseIndex]!;
           const before = await snapshot(deps.db, caseNumber);
-          // Cancelling ends a case for good and suspending only pauses it, so steering picks them rarely.
+          // Cancelling ends a case for good, suspending and relocating leave it where it is: steering picks them rarely.
           const legal = actionsFrom(before.row.status).filter(
-            (a) => (a !== 'cancel' && a !== 'suspend') || c.rareRoll === 0,
+            (a) => !['cancel', 'suspend', 'relocate'].includes(a) || c.rareRoll === 0,
           );
           const action = c.steered && legal.length ? legal[c.pick % legal.length]! : c.action;
           const candidates = USERNAMES.filter((u) => {
@@ -166,6 +178,7 @@ forEachDatabase('case loop under random actions', (database) => {
               note: c.withNote || c.steered ? 'because' : undefined,
               bodyId: c.body === 'default' ? undefined : bodyIds.get(c.body),
               reviewDate: '2027-01-01',
+              location: { longitude: 112.99, latitude: 28.195 },
             });
           } catch (error) {
             if (!(error instanceof AppError)) throw error;

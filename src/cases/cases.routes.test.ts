@@ -134,13 +134,13 @@ forEachDatabase('cases API', (database) => {
       ).json().caseNumber;
       const allowed = async (username: string) =>
         (await app.inject({ url: `/api/v1/cases/${caseNumber}`, headers: await as(username) })).json().allowedActions;
-      expect(await allowed('dispatcher')).toEqual(['register', 'cancel']);
+      expect(await allowed('dispatcher')).toEqual(['register', 'cancel', 'relocate']);
       // A grid worker sees only cases in their grids: this one has an address but no point.
       expect(
         (await app.inject({ url: `/api/v1/cases/${caseNumber}`, headers: await as('gridworker') })).statusCode,
       ).toBe(404);
       await act('dispatcher', caseNumber, { action: 'register' });
-      expect(await allowed('supervisor')).toEqual(['cancel', 'dispatch', 'suspend']);
+      expect(await allowed('supervisor')).toEqual(['cancel', 'dispatch', 'suspend', 'relocate']);
     });
   });
 
@@ -211,6 +211,37 @@ forEachDatabase('cases API', (database) => {
       });
       expect(refused.statusCode).toBe(403);
       expect(refused.json().error.details.reason).toBe('not_reporter');
+    });
+  });
+
+  describe('moving a case on the map', () => {
+    it('should place a relocated case anew on the grid, keeping its status and recording where', async () => {
+      const created = (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/cases',
+          headers: await as('dispatcher'),
+          payload: { title: '位置报错的案件', description: '', categoryCode: '010204', address: '不详' },
+        })
+      ).json();
+      expect(created.gridCode).toBeNull();
+      // The desk moves it: a grid worker sees only cases in their grids, and this one has no point yet.
+      const moved = await act('dispatcher', created.caseNumber, {
+        action: 'relocate',
+        location: { longitude: 112.988094, latitude: 28.193106, crs: 'gcj02' },
+        address: '芙蓉区人民政府附近',
+      });
+      expect(moved.status).toBe('reported');
+      expect(moved.gridCode).toMatch(/^430102\d{9}$/);
+      expect(moved.address).toBe('芙蓉区人民政府附近');
+      expect(moved.events.at(-1)).toMatchObject({ action: 'relocate', fromStatus: 'reported', toStatus: 'reported' });
+      const missing = await app.inject({
+        method: 'POST',
+        url: `/api/v1/cases/${created.caseNumber}/actions`,
+        headers: await as('dispatcher'),
+        payload: { action: 'relocate' },
+      });
+      expect(missing.json().error).toMatchObject({ code: 'CASE_ERR_MISSING_INPUT', details: { field: 'location' } });
     });
   });
 

@@ -17,6 +17,21 @@ export const CaseNumberParams = Type.Object({
   }),
 });
 
+/** A point, in WGS-84 unless it says otherwise. */
+const LocationSchema = Type.Object(
+  {
+    longitude: Type.Number({ minimum: -180, maximum: 180 }),
+    latitude: Type.Number({ minimum: -90, maximum: 90 }),
+    crs: Type.Optional(
+      Type.Enum(COORDINATE_SYSTEMS, {
+        description:
+          'The coordinate system of the point: wgs84 (GPS, default), gcj02 (AMap, Tencent), bd09 (Baidu); stored as WGS-84',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const NewCaseBody = Type.Object(
   {
     title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'Not only spaces' }),
@@ -25,21 +40,7 @@ export const NewCaseBody = Type.Object(
       pattern: '^([0-9]{2}){1,3}$',
       description: 'A category code, e.g. 010302',
     }),
-    location: Type.Optional(
-      Type.Object(
-        {
-          longitude: Type.Number({ minimum: -180, maximum: 180 }),
-          latitude: Type.Number({ minimum: -90, maximum: 90 }),
-          crs: Type.Optional(
-            Type.Enum(COORDINATE_SYSTEMS, {
-              description:
-                'The coordinate system of the point: wgs84 (GPS, default), gcj02 (AMap, Tencent), bd09 (Baidu); stored as WGS-84',
-            }),
-          ),
-        },
-        { additionalProperties: false },
-      ),
-    ),
+    location: Type.Optional(LocationSchema),
     address: Type.Optional(Type.String({ maxLength: 500 })),
     channel: Type.Optional(ChannelSchema),
     priority: Type.Optional(PrioritySchema),
@@ -65,6 +66,8 @@ export const TransitionBody = Type.Object(
     note: Type.Optional(Type.String({ maxLength: 2000 })),
     bodyId: Type.Optional(Uuid),
     reviewDate: Type.Optional(Type.String({ format: 'date' })),
+    location: Type.Optional(LocationSchema),
+    address: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },
 );

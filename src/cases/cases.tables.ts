@@ -43,6 +43,9 @@ export interface CaseTable {
 export interface CaseEventDetails {
   bodyId?: string;
   reviewDate?: string;
+  /** relocate: the new WGS-84 point and the area it was placed in. */
+  location?: [number, number];
+  gridCode?: string | null;
 }
 
 /** Append-only history of a case: every transition, who made it, when, and why. */

@@ -7,6 +7,7 @@
  *   handled ─verify_pass→ verified ─close→ closed ─reopen (reporter, in window)→ reopened ─dispatch→ …
  *   handled ─verify_fail→ in_progress (rework, 返工)
  *   registered/dispatched/in_progress/returned/reopened ─suspend→ suspended ─resume→ (the status before)
+ *   any open status ─relocate→ the same status, placed anew on the grid
  *
  * Pure: no I/O. The transition service, the replay check, the API's "allowed actions" and the console's
  * buttons all read these rules, so they cannot disagree.
@@ -42,6 +43,7 @@ export const CASE_ACTIONS = [
   'reopen',
   'suspend',
   'resume',
+  'relocate',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 /** The actions taken on an existing case (everything but the report that creates it). */
@@ -56,11 +58,11 @@ type Relation = 'any' | 'assigned_body' | 'reporter';
 
 interface Rule {
   from: readonly CaseStatus[];
-  /** 'previous' = back to the status the case had before it was suspended. */
-  to: CaseStatus | 'previous';
+  /** 'previous' = back to the status the case had before it was suspended; 'same' = the status stays. */
+  to: CaseStatus | 'previous' | 'same';
   roles: readonly Role[];
   relation: Relation;
-  requires: { note?: boolean; body?: boolean; reviewDate?: boolean };
+  requires: { note?: boolean; body?: boolean; reviewDate?: boolean; location?: boolean };
 }
 
 const DESK: readonly Role[] = ['dispatcher', 'supervisor'];
@@ -130,6 +132,24 @@ export const RULES: Record<CaseAction, Rule> = {
     requires: { note: true, reviewDate: true },
   },
   resume: { from: ['suspended'], to: 'previous', roles: DESK, relation: 'any', requires: {} },
+  // Correct where the case is (placed anew on the grid) while it is still open; the status stays.
+  relocate: {
+    from: [
+      'reported',
+      'registered',
+      'dispatched',
+      'in_progress',
+      'returned',
+      'handled',
+      'verified',
+      'reopened',
+      'suspended',
+    ],
+    to: 'same',
+    roles: ['dispatcher', 'supervisor', 'grid_worker'],
+    relation: 'any',
+    requires: { location: true },
+  },
 };
 
 /** Which channels each role may report through. */
@@ -247,6 +267,7 @@ export function applyEvent(state: ReplayState | null, event: ReplayedEvent): Rep
     if (!state.resumeTo) throw new Error('resume without a suspension');
     return { status: state.resumeTo, resumeTo: null };
   }
+  if (rule.to === 'same') return state;
   return { status: rule.to, resumeTo: event.action === 'suspend' ? state.status : state.resumeTo };
 }
 

@@ -1,4 +1,5 @@
 import type { Updateable } from 'kysely';
+import { type CoordinateSystem, convertPoint } from '../grid/index.ts';
 import { type Actor, defaultBodyFor, requireHandlingBody } from '../organizations/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import {
@@ -20,6 +21,10 @@ export interface TransitionInput {
   bodyId?: string;
   /** suspend: the date (YYYY-MM-DD) the suspension is to be reviewed. */
   reviewDate?: string;
+  /** relocate: where the case really is, in WGS-84 unless `crs` says otherwise. */
+  location?: { longitude: number; latitude: number; crs?: CoordinateSystem };
+  /** relocate: the address, if it changes too. */
+  address?: string;
 }
 
 /**
@@ -69,6 +74,7 @@ export async function transitionCase(
     }
     if (rule.requires.note && !note) throw missingInput(input.action, 'a note saying why or what was done');
     if (rule.requires.reviewDate && !input.reviewDate) throw missingInput(input.action, 'reviewDate');
+    if (rule.requires.location && !input.location) throw missingInput(input.action, 'location');
 
     const details: CaseEventDetails = {};
     const changes: Updateable<CaseTable> = { updated_at: now, event_count: row.event_count + 1 };
@@ -83,7 +89,7 @@ export async function transitionCase(
         .executeTakeFirstOrThrow();
       toStatus = suspension.from_status ?? 'registered';
     } else {
-      toStatus = rule.to;
+      toStatus = rule.to === 'same' ? row.status : rule.to;
     }
 
     switch (input.action) {
@@ -110,6 +116,21 @@ export async function transitionCase(
       case 'suspend':
         details.reviewDate = input.reviewDate;
         break;
+      case 'relocate': {
+        const { longitude, latitude, crs } = input.location!;
+        const [x, y] = convertPoint([longitude, latitude], crs ?? 'wgs84');
+        const gridCode = deps.locateArea(x, y);
+        Object.assign(changes, {
+          longitude: x,
+          latitude: y,
+          grid_code: gridCode,
+          outside_jurisdiction: gridCode === null,
+        });
+        if (input.address?.trim()) changes.address = input.address.trim();
+        details.location = [x, y];
+        details.gridCode = gridCode;
+        break;
+      }
     }
     changes.status = toStatus;
 
