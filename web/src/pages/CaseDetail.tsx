@@ -106,10 +106,19 @@ function ActionPanel({ detail, onDone }: { detail: Detail; onDone(detail: Detail
 
   const submit = async (action: string, form?: HTMLFormElement) => {
     const data = form ? new FormData(form) : undefined;
-    const body: Record<string, string> = { action };
-    for (const field of ['note', 'bodyId', 'reviewDate']) {
+    const body: Record<string, unknown> = { action };
+    for (const field of ['note', 'bodyId', 'reviewDate', 'address']) {
       const value = data?.get(field);
       if (typeof value === 'string' && value) body[field] = value;
+    }
+    const longitude = data?.get('longitude');
+    const latitude = data?.get('latitude');
+    if (longitude && latitude) {
+      body.location = {
+        longitude: Number(longitude),
+        latitude: Number(latitude),
+        crs: String(data?.get('crs') ?? 'wgs84'),
+      };
     }
     setBusy(true);
     try {
@@ -170,6 +179,46 @@ function ActionPanel({ detail, onDone }: { detail: Detail; onDone(detail: Detail
               {t('reviewDate')}
               <input type="date" name="reviewDate" required data-testid="action-review-date" />
             </label>
+          )}
+          {requires(open).includes('location') && (
+            <>
+              <label>
+                {t('longitude')}
+                <input
+                  name="longitude"
+                  type="number"
+                  step="any"
+                  min={-180}
+                  max={180}
+                  required
+                  data-testid="action-longitude"
+                />
+              </label>
+              <label>
+                {t('latitude')}
+                <input
+                  name="latitude"
+                  type="number"
+                  step="any"
+                  min={-90}
+                  max={90}
+                  required
+                  data-testid="action-latitude"
+                />
+              </label>
+              <label>
+                {t('coordinateSystem')}
+                <select name="crs">
+                  <option value="wgs84">WGS-84 (GPS)</option>
+                  <option value="gcj02">GCJ-02 (高德 / 腾讯)</option>
+                  <option value="bd09">BD-09 (百度)</option>
+                </select>
+              </label>
+              <label>
+                {t('address')}
+                <input name="address" maxLength={500} />
+              </label>
+            </>
           )}
           {requires(open).includes('note') && (
             <label>
