@@ -3,49 +3,24 @@
  * the handling body and the grid worker move it around the loop, and it shows as closed in the list.
  */
 import fs from 'node:fs';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../src/db/database.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_DIR } from '../../src/http/web.ts';
-import { systemClock } from '../../src/lib/clock.ts';
-import { createTestDatabase } from '../db.ts';
-import { buildTestApp, loadSmallDemoCity } from '../demo-city.ts';
-import { HAVE_CHROMIUM, launchBrowser, OUTPUT_DIR } from './browser.ts';
+import { HAVE_CHROMIUM, OUTPUT_DIR } from './browser.ts';
+import { consoleSession } from './console-session.ts';
 
 const consoleBuilt = fs.existsSync(`${CONSOLE_DIR}/index.html`);
 
 describe.skipIf(!HAVE_CHROMIUM || !consoleBuilt)('the web console (Chromium)', () => {
-  let handle: DatabaseHandle;
-  let app: FastifyInstance;
-  let browser: Browser;
+  const session = consoleSession(10);
+  const { signInAs } = session;
   let page: Page;
   let base: string;
 
-  beforeAll(async () => {
-    handle = await createTestDatabase('pglite');
-    const { areas } = await loadSmallDemoCity(handle, 10);
-    ({ app } = await buildTestApp(handle, areas, systemClock));
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-    fs.mkdirSync(OUTPUT_DIR, { recursive: true });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await handle?.close();
+  beforeAll(() => {
+    page = session.page();
+    base = session.base();
   });
-
-  async function signInAs(username: string) {
-    // Forget the previous user's token before the console starts, so it always opens on the sign-in page.
-    await page.goto(`${base}/`);
-    await page.evaluate(() => localStorage.removeItem('civicgrid.token'));
-    await page.goto(`${base}/`);
-    await page.getByTestId(`sign-in-${username}`).click();
-    await page.getByTestId('signed-in-as').waitFor();
-  }
 
   /** Takes an action through the console and waits until the case's history shows it. */
   async function act(caseNumber: string, action: string, fill?: (page: Page) => Promise<void>) {

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import type { DatabaseHandle } from '../../src/db/database.ts';
+import { systemClock } from '../../src/lib/clock.ts';
+import { createTestDatabase } from '../db.ts';
+import { buildTestApp, loadSmallDemoCity } from '../demo-city.ts';
+import { launchBrowser, OUTPUT_DIR } from './browser.ts';
+
+export interface ConsoleSession {
+  page(): Page;
+  /** The server's address, e.g. http://127.0.0.1:41234 */
+  base(): string;
+  /** Opens the console on a clean slate (no remembered token) and signs in as a demo user. */
+  signInAs(username: string): Promise<void>;
+}
+
+/**
+ * For a browser test file (call inside its describe): a demo city with `cases` cases on an in-memory
+ * database, the app listening on a free port, and one Chromium page.
+ */
+export function consoleSession(cases: number): ConsoleSession {
+  let handle: DatabaseHandle | undefined;
+  let app: FastifyInstance | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  let base = '';
+
+  beforeAll(async () => {
+    handle = await createTestDatabase('pglite');
+    const { areas } = await loadSmallDemoCity(handle, cases);
+    ({ app } = await buildTestApp(handle, areas, systemClock));
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await handle?.close();
+  });
+
+  return {
+    page: () => page!,
+    base: () => base,
+    signInAs: async (username) => {
+      await page!.goto(`${base}/`);
+      await page!.evaluate(() => localStorage.removeItem('civicgrid.token'));
+      await page!.goto(`${base}/`);
+      await page!.getByTestId(`sign-in-${username}`).click();
+      await page!.getByTestId('signed-in-as').waitFor();
+    },
+  };
+}
