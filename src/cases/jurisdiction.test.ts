@@ -1,5 +1,6 @@
 /** Staff limited to areas see only the cases in those areas: in lists, counts, the map and details. */
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import { buildTestApp, loadSmallDemoCity } from '../../test/demo-city.ts';
@@ -118,6 +119,23 @@ forEachDatabase('jurisdiction', (database) => {
     });
     expect(notWorkers.statusCode).toBe(400);
     expect(notWorkers.json().error.details).toEqual({ unknown: ['nobody'], notGridWorkers: ['dispatcher'] });
+  });
+
+  it('should answer "everything under an area" from an index, for cases and for areas', async () => {
+    // With sequential scans priced out, the planner shows whether an index can serve the prefix query.
+    const plans = await database()
+      .db.transaction()
+      .execute(async (trx) => {
+        await sql`set local enable_seqscan = off`.execute(trx);
+        const explain = async (query: ReturnType<typeof sql>) =>
+          (await query.execute(trx)).rows.map((r) => Object.values(r as object).join(' ')).join('\n');
+        return {
+          cases: await explain(sql`explain select id from cases where grid_code like '430102%'`),
+          areas: await explain(sql`explain select code from grid_areas where code like '430102%'`),
+        };
+      });
+    expect(plans.cases).toMatch(/cases_grid_idx/);
+    expect(plans.areas).toMatch(/grid_areas_code_prefix_idx/);
   });
 
   describe('responsibility', () => {
