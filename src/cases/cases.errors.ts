@@ -38,6 +38,11 @@ export const channelForbidden = defineError('CASE_ERR_CHANNEL_FORBIDDEN', 403, (
   details: { role, channel },
 }));
 
+export const outsideYourAreas = defineError('CASE_ERR_OUTSIDE_YOUR_AREAS', 403, (areas: string[]) => ({
+  message: `The location must lie in your areas (${areas.join(', ')}); report elsewhere to the 12345 dispatcher`,
+  details: { areas },
+}));
+
 export const badCursor = defineError('REQUEST_ERR_BAD_CURSOR', 400, () => ({
   message: 'The cursor is not one this API gave out; start again without it',
 }));

@@ -3,9 +3,10 @@ import { type Actor, requireLeafCategory } from '../organizations/index.ts';
 import { recordPerson } from '../privacy/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { nextCaseNumber, yearIn } from './case-number.ts';
-import { actionForbidden, channelForbidden, missingInput } from './cases.errors.ts';
+import { actionForbidden, channelForbidden, missingInput, outsideYourAreas } from './cases.errors.ts';
 import type { Channel, Priority } from './cases.tables.ts';
 import { REPORT_CHANNELS, RULES } from './lifecycle.ts';
+import { withinJurisdiction } from './visibility.ts';
 
 export interface NewCase {
   title: string;
@@ -39,6 +40,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
     ? convertPoint([input.location.longitude, input.location.latitude], input.location.crs ?? 'wgs84')
     : null;
   const gridCode = point ? deps.locateArea(point[0], point[1]) : null;
+  if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction ?? []);
 
   return deps.db.transaction().execute(async (trx) => {
     const reporterPersonId =

@@ -13,18 +13,9 @@ forEachDatabase('jurisdiction', (database) => {
   beforeAll(async () => {
     const { areas } = await loadSmallDemoCity(database(), 80);
     ({ app, as } = await buildTestApp(database(), areas));
-    const worker = await database()
-      .db.selectFrom('users')
-      .select('id')
-      .where('username', '=', 'gridworker')
-      .executeTakeFirstOrThrow();
-    // What 王网格 (芙蓉区) may see: the cases placed in 芙蓉区 and those he reported.
+    // What 王网格 (芙蓉区) may see: the cases placed in 芙蓉区, nothing else.
     expected = (
-      await database()
-        .db.selectFrom('cases')
-        .select('case_number')
-        .where((eb) => eb.or([eb('grid_code', 'like', '430102%'), eb('reported_by_user_id', '=', worker.id)]))
-        .execute()
+      await database().db.selectFrom('cases').select('case_number').where('grid_code', 'like', '430102%').execute()
     )
       .map((r) => r.case_number)
       .sort();
@@ -80,6 +71,46 @@ forEachDatabase('jurisdiction', (database) => {
     // Filters only narrow what one may see; they never widen it.
     expect(await everyPage('gridworker', '&gridCode=4301')).toEqual(expected);
     expect(await everyPage('gridworker', '&gridCode=430103')).toEqual([]);
+  });
+
+  it('should let a grid worker report and move cases only within their grids', async () => {
+    const report = (location: { longitude: number; latitude: number }) =>
+      as('gridworker').then((headers) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/cases',
+          headers,
+          payload: { title: '巡查发现', description: '', categoryCode: '010204', location },
+        }),
+      );
+    const inside = await report({ longitude: 112.99, latitude: 28.195 });
+    expect(inside.statusCode).toBe(201);
+    const outside = await report({ longitude: 112.95, latitude: 28.23 }); // 岳麓区, across the river
+    expect(outside.statusCode).toBe(403);
+    expect(outside.json().error.code).toBe('CASE_ERR_OUTSIDE_YOUR_AREAS');
+    const move = await app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${inside.json().caseNumber}/actions`,
+      headers: await as('gridworker'),
+      payload: { action: 'relocate', location: { longitude: 112.95, latitude: 28.23 } },
+    });
+    expect(move.statusCode).toBe(403);
+  });
+
+  it('should show who works in an area to staff of that area only', async () => {
+    expect((await app.inject({ url: '/api/v1/grid/areas/430102', headers: await as('gridworker') })).statusCode).toBe(
+      200,
+    );
+    expect((await app.inject({ url: '/api/v1/grid/areas/430100', headers: await as('gridworker') })).statusCode).toBe(
+      200,
+    );
+    expect((await app.inject({ url: '/api/v1/grid/areas/430104', headers: await as('gridworker') })).statusCode).toBe(
+      403,
+    );
+    expect((await app.inject({ url: '/api/v1/grid/areas/430102', headers: await as('citizen') })).statusCode).toBe(403);
+    for (const url of ['/api/v1/grid/areas?level=grid', '/api/v1/grid/areas.geojson?level=grid&within=4301']) {
+      expect((await app.inject({ url })).json().error.code).toBe('GRID_ERR_TOO_MANY');
+    }
   });
 
   it('should let an administrator assign workers to an area and show them with the area', async () => {

@@ -8,11 +8,12 @@ import {
   illegalTransition,
   missingInput,
   noDefaultBody,
+  outsideYourAreas,
   reopenWindowPassed,
 } from './cases.errors.ts';
 import type { CaseEventDetails, CaseTable } from './cases.tables.ts';
 import { allowedActions, type CaseStatus, factsOf, RULES, refusal, type TransitionAction } from './lifecycle.ts';
-import { visibleTo } from './visibility.ts';
+import { visibleTo, withinJurisdiction } from './visibility.ts';
 
 export interface TransitionInput {
   action: TransitionAction;
@@ -120,6 +121,7 @@ export async function transitionCase(
         const { longitude, latitude, crs } = input.location!;
         const [x, y] = convertPoint([longitude, latitude], crs ?? 'wgs84');
         const gridCode = deps.locateArea(x, y);
+        if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction ?? []);
         Object.assign(changes, {
           longitude: x,
           latitude: y,

@@ -28,13 +28,16 @@ export function visibleTo(actor: Actor) {
         ]);
       }
       default:
-        // Staff limited to areas (grid workers; district staff) see the cases placed in those areas, and
-        // the ones they reported themselves (a worker on patrol may report just across the line).
+        // Staff limited to areas (grid workers; district staff) see only the cases placed in those areas
+        // (and may report or move cases only into them: see withinJurisdiction).
         if (!actor.jurisdiction) return eb.lit(true);
-        return eb.or([
-          ...actor.jurisdiction.map((prefix) => eb('cases.grid_code', 'like', `${prefix}%`)),
-          eb('cases.reported_by_user_id', '=', actor.userId),
-        ]);
+        return eb.or(actor.jurisdiction.map((prefix) => eb('cases.grid_code', 'like', `${prefix}%`)));
     }
   };
+}
+
+/** Whether an actor limited to areas may put a case at this grid code (always, for city-wide actors). */
+export function withinJurisdiction(actor: Actor, gridCode: string | null): boolean {
+  if (!actor.jurisdiction || actor.role === 'citizen' || actor.role === 'handler') return true;
+  return gridCode !== null && actor.jurisdiction.some((prefix) => gridCode.startsWith(prefix));
 }

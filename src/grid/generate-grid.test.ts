@@ -17,8 +17,12 @@ const furongWgs84 = convertGeometry(furong.geometry, 'gcj02');
 
 it('should code cells with the parent code and a sequence filling 15 digits', () => {
   expect(cellCode('430102001001', 7)).toBe('430102001001007');
+  // Straight into a district or street, the missing segments are 000, which no real street or community has.
   expect(cellCode('430102', 4571)).toBe('430102000004571');
+  expect(cellCode('430102001', 571)).toBe('430102001000571');
+  expect(() => cellCode('430102001', 1000)).toThrow(/more than 999 cells; import its communities first/);
   expect(() => cellCode('430102001001', 1000)).toThrow(/more than 999 cells/);
+  expect(() => cellCode('4301', 1)).toThrow(/not that of a district, street or community/);
 });
 
 forEachDatabase('unit grid generation (芙蓉区, 100 m)', (database) => {

@@ -29,16 +29,29 @@ export interface GeneratedGridReport {
 }
 
 /**
- * The code of the n-th cell (1-based) of an area: the area's code followed by the sequence number in the
- * remaining digits. In a community that is the 3-digit grid number (Beijing DB11 style); generated straight
- * into a district or street, which have no finer boundaries yet, the sequence takes all remaining digits,
- * so every code still has 15 digits and starts with its parent's code (prefix queries keep working).
+ * The code of the n-th cell (1-based) of an area. In a community (12 digits) it is the 3-digit grid
+ * number (Beijing DB11 style). Generated straight into a street or a district, which have no finer
+ * boundaries, the missing street and community segments are "000" — a code no real street or community
+ * has — so such cells can never be mistaken for, or collide with, the cells of a real community:
+ * district 430102 → 430102 000 000571 (up to 999,999 cells); street 430102001 → 430102001 000 571 (up to 999).
  */
 export function cellCode(parentCode: string, sequence: number): string {
-  const digits = GRID_CODE_LENGTH - parentCode.length;
-  if (digits < 3) throw cannotHoldCells(parentCode, 'its code is too long to hold grid numbers');
-  if (sequence >= 10 ** digits) throw cannotHoldCells(parentCode, `more than ${10 ** digits - 1} cells`);
-  return `${parentCode}${String(sequence).padStart(digits, '0')}`;
+  const [filler, digits] =
+    parentCode.length === 6
+      ? ['000', 6]
+      : parentCode.length === 9
+        ? ['000', 3]
+        : parentCode.length === 12
+          ? ['', 3]
+          : [null, 0];
+  if (filler === null) throw cannotHoldCells(parentCode, 'its code is not that of a district, street or community');
+  if (sequence < 1 || sequence >= 10 ** digits) {
+    throw cannotHoldCells(
+      parentCode,
+      `more than ${10 ** digits - 1} cells; import its ${parentCode.length === 9 ? 'communities' : 'streets or communities'} first`,
+    );
+  }
+  return `${parentCode}${filler}${String(sequence).padStart(digits, '0')}`;
 }
 
 /**

@@ -83,6 +83,17 @@ const LocateResponse = Type.Object({
   path: Type.Array(AreaResponse, { description: 'From the city down to that area' }),
 });
 
+/** Unit grids only for one district (or finer) at a time: a city has hundreds of thousands of them. */
+function refuseAllGrids(query: { level?: string[]; within?: string }) {
+  if (query.level?.includes('grid') && (query.within ?? '').length < 6) {
+    throw new AppError(
+      'GRID_ERR_TOO_MANY',
+      400,
+      'Ask for unit grids within a district or a finer area (within=<6+ digit code>)',
+    );
+  }
+}
+
 export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator }> = async (app, { db, areas }) => {
   const requireArea = async (code: string) => {
     const [area] = (await areaPath(db, code)).slice(-1);
@@ -97,11 +108,17 @@ export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator 
         tags: ['grid'],
         summary: 'One area: the areas above it, its grid workers and the body responsible for it',
         params: AreaParams,
-        response: { 200: AreaDetailResponse, ...errorResponses(400, 401, 404) },
+        response: { 200: AreaDetailResponse, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => {
       const area = await requireArea(request.params.code);
+      // Staff names are for staff: not for citizens, nor for staff limited to other areas.
+      const { role, jurisdiction } = request.actor;
+      const overlaps = (prefix: string) => area.code.startsWith(prefix) || prefix.startsWith(area.code);
+      if (role === 'citizen' || (jurisdiction && !jurisdiction.some(overlaps))) {
+        throw new AppError('GRID_ERR_FORBIDDEN', 403, 'You may not see who works in this area');
+      }
       return {
         ...area,
         path: await areaPath(db, area.code),
@@ -191,7 +208,10 @@ export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator 
         response: { 200: Type.Array(AreaResponse), ...errorResponses(400) },
       },
     },
-    async (request) => listAreas(db, { levels: request.query.level, within: request.query.within }),
+    async (request) => {
+      refuseAllGrids(request.query);
+      return listAreas(db, { levels: request.query.level, within: request.query.within });
+    },
   );
 
   app.get(
@@ -207,9 +227,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator 
     },
     async (request, reply) => {
       // Unit grids only for one area at a time: a city has hundreds of thousands of them.
-      if (request.query.level?.includes('grid') && !request.query.within) {
-        throw new AppError('GRID_ERR_TOO_MANY', 400, 'Ask for unit grids within an area (within=<code>)');
-      }
+      refuseAllGrids(request.query);
       reply.type('application/geo+json');
       return areasAsGeoJson(db, { levels: request.query.level, within: request.query.within });
     },

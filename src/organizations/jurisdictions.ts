@@ -43,7 +43,12 @@ export async function assignAreaWorkers(db: Db, actor: Actor, areaCode: string, 
     });
   }
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('user_jurisdictions').where('area_code', '=', areaCode).execute();
+    // Only grid workers' assignments to this area are replaced; district staff scoped to it keep theirs.
+    await trx
+      .deleteFrom('user_jurisdictions')
+      .where('area_code', '=', areaCode)
+      .where('user_id', 'in', (eb) => eb.selectFrom('users').select('id').where('role', '=', 'grid_worker'))
+      .execute();
     if (users.length) {
       await trx
         .insertInto('user_jurisdictions')
