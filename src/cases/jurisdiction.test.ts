@@ -101,9 +101,6 @@ forEachDatabase('jurisdiction', (database) => {
     expect((await app.inject({ url: '/api/v1/grid/areas/430102', headers: await as('gridworker') })).statusCode).toBe(
       200,
     );
-    expect((await app.inject({ url: '/api/v1/grid/areas/430100', headers: await as('gridworker') })).statusCode).toBe(
-      200,
-    );
     expect((await app.inject({ url: '/api/v1/grid/areas/430104', headers: await as('gridworker') })).statusCode).toBe(
       403,
     );
