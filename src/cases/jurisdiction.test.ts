@@ -4,6 +4,8 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import { buildTestApp, loadSmallDemoCity } from '../../test/demo-city.ts';
+import { generateGrid, PlacementIndex } from '../grid/index.ts';
+import { actorForUsername } from '../organizations/index.ts';
 
 forEachDatabase('jurisdiction', (database) => {
   let app: FastifyInstance;
@@ -164,6 +166,37 @@ forEachDatabase('jurisdiction', (database) => {
       });
     expect(plans.cases).toMatch(/cases_grid_idx/);
     expect(plans.areas).toMatch(/grid_areas_code_prefix_idx/);
+  });
+
+  it('should move cases onto new unit grids when the grids are replaced, and refuse while cells are assigned', async () => {
+    const { db } = database();
+    const admin = (await actorForUsername(db, 'admin'))!;
+    const someCase = await db
+      .selectFrom('cases')
+      .select('grid_code')
+      .where('grid_code', 'like', '430102%')
+      .executeTakeFirstOrThrow();
+    const cell = someCase.grid_code!;
+    const assign = (usernames: string[]) =>
+      as('admin').then((headers) =>
+        app.inject({ method: 'PUT', url: `/api/v1/grid/areas/${cell}/workers`, headers, payload: { usernames } }),
+      );
+    expect((await assign(['gridworker'])).statusCode).toBe(200);
+    await expect(
+      generateGrid(db, admin, { within: '430102', shape: { kind: 'square', meters: 200 }, replace: true }),
+    ).rejects.toMatchObject({ code: 'GRID_ERR_CELLS_ASSIGNED', details: { cells: [cell] } });
+    expect((await assign([])).statusCode).toBe(200);
+
+    await generateGrid(db, admin, { within: '430102', shape: { kind: 'square', meters: 200 }, replace: true });
+    const cells = await db.selectFrom('grid_areas').select(['code', 'geometry']).where('level', '=', 'grid').execute();
+    const index = PlacementIndex.build(cells.map((c) => ({ code: c.code, depth: 0, geometry: c.geometry })));
+    const moved = await db
+      .selectFrom('cases')
+      .select(['grid_code', 'longitude', 'latitude'])
+      .where('grid_code', 'like', '430102%')
+      .execute();
+    expect(moved.length).toBeGreaterThan(0);
+    for (const c of moved) expect(c.grid_code).toBe(index.locate(c.longitude!, c.latitude!) ?? '430102');
   });
 
   describe('responsibility', () => {

@@ -1,8 +1,10 @@
-import type { Db } from '../db/database.ts';
+import { sql, type Transaction } from 'kysely';
+import type { Database, Db } from '../db/database.ts';
 import type { Actor } from '../organizations/index.ts';
 import { markGridChanged } from './areas.ts';
-import { cannotHoldCells, cellsExist, gridAdminOnly, unknownArea } from './grid.errors.ts';
+import { cannotHoldCells, cellsAssigned, cellsExist, gridAdminOnly, unknownArea } from './grid.errors.ts';
 import { h3Cells } from './h3-cells.ts';
+import { PlacementIndex } from './placement.ts';
 import { squareCells } from './square-cells.ts';
 
 /** Unit-grid codes have 15 digits: county (6, GB/T 2260) + street (3) + community (3) + grid (3). */
@@ -76,6 +78,25 @@ export async function generateGrid(db: Db, actor: Actor, options: GenerateGridOp
     .where('code', 'like', `${parent.code}%`)
     .executeTakeFirstOrThrow();
   if (Number(existing.n) > 0 && !options.replace) throw cellsExist(parent.code, Number(existing.n));
+  if (Number(existing.n) > 0) {
+    // New cells reuse the old codes for other ground: people and bodies assigned to old cells must be
+    // moved to areas that last (or taken off) first, or they would silently cover the wrong streets.
+    const assigned = [
+      ...(await db
+        .selectFrom('user_jurisdictions')
+        .select('area_code')
+        .where('area_code', 'like', `${parent.code}%`)
+        .where(sql<number>`length(area_code)`, '=', GRID_CODE_LENGTH)
+        .execute()),
+      ...(await db
+        .selectFrom('area_responsibilities')
+        .select('area_code')
+        .where('area_code', 'like', `${parent.code}%`)
+        .where(sql<number>`length(area_code)`, '=', GRID_CODE_LENGTH)
+        .execute()),
+    ].map((r) => r.area_code);
+    if (assigned.length) throw cellsAssigned(parent.code, [...new Set(assigned)].sort());
+  }
 
   // A unit grid never straddles two communities: where the area has communities, each gets its own
   // cells, numbered within it; otherwise the area itself is cut.
@@ -128,6 +149,7 @@ export async function generateGrid(db: Db, actor: Actor, options: GenerateGridOp
         .execute();
       options.onProgress?.('saving', Math.min(i + INSERT_BATCH, rows.length), rows.length);
     }
+    await replaceCases(trx, parent.code, rows);
     await markGridChanged(trx);
   });
   return {
@@ -137,4 +159,26 @@ export async function generateGrid(db: Db, actor: Actor, options: GenerateGridOp
     firstCode: rows[0]?.code ?? null,
     lastCode: rows.at(-1)?.code ?? null,
   };
+}
+
+/**
+ * Puts every located case in the area on the new cells (or on the area itself where no cell holds it),
+ * in the generating transaction, so no case keeps a code that now names other ground.
+ */
+async function replaceCases(
+  trx: Transaction<Database>,
+  parentCode: string,
+  rows: Array<{ code: string; geometry: string }>,
+) {
+  const index = PlacementIndex.build(rows.map((r) => ({ code: r.code, depth: 0, geometry: JSON.parse(r.geometry) })));
+  const cases = await trx
+    .selectFrom('cases')
+    .select(['id', 'longitude', 'latitude', 'grid_code'])
+    .where('grid_code', 'like', `${parentCode}%`)
+    .where('longitude', 'is not', null)
+    .execute();
+  for (const c of cases) {
+    const code = index.locate(c.longitude!, c.latitude!) ?? parentCode;
+    if (code !== c.grid_code) await trx.updateTable('cases').set({ grid_code: code }).where('id', '=', c.id).execute();
+  }
 }

@@ -14,6 +14,11 @@ export const cellsExist = defineError('GRID_ERR_CELLS_EXIST', 409, (code: string
   details: { code, count },
 }));
 
+export const cellsAssigned = defineError('GRID_ERR_CELLS_ASSIGNED', 409, (code: string, cells: string[]) => ({
+  message: `Grid workers or responsible bodies are assigned to ${cells.length} unit grid(s) of ${code}; move them to areas that stay (or remove them) before replacing the grids`,
+  details: { code, cells },
+}));
+
 export const cannotHoldCells = defineError('GRID_ERR_BAD_PARENT', 400, (code: string, reason: string) => ({
   message: `Cannot generate unit grids in area ${code}: ${reason}`,
   details: { code },
