@@ -25,6 +25,28 @@ it('should code cells with the parent code and a sequence filling 15 digits', ()
   expect(() => cellCode('4301', 1)).toThrow(/not that of a district, street or community/);
 });
 
+/** 3,000 random points of 芙蓉区 each lie in exactly one cell: no gaps, no overlaps. */
+function expectEveryPointInOneCell(rows: Array<{ code: string; geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon }>) {
+  const index = PlacementIndex.build(rows.map((c) => ({ code: c.code, depth: 0, geometry: c.geometry })));
+  const packed = furongWgs84.coordinates.map((rings) => rings.map((ring) => Float64Array.from(ring.flat())));
+  const corners = furongWgs84.coordinates.flat(2) as Array<[number, number]>;
+  const xs = corners.map(([x]) => x);
+  const ys = corners.map(([, y]) => y);
+  const [minX, minY, maxX, maxY] = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647;
+  };
+  for (let tested = 0; tested < 3000; ) {
+    const x = minX + random() * (maxX - minX);
+    const y = minY + random() * (maxY - minY);
+    if (!containsPoint(packed, x, y)) continue;
+    tested++;
+    expect(index.touching(x, y, 0)).toHaveLength(1);
+  }
+}
+
 forEachDatabase('unit grid generation (芙蓉区, 100 m)', (database) => {
   let admin: Actor;
   let report: GeneratedGridReport;
@@ -87,25 +109,7 @@ forEachDatabase('unit grid generation (芙蓉区, 100 m)', (database) => {
     expect(Math.min(...sizes)).toBeGreaterThan(9_950);
     expect(Math.max(...sizes)).toBeLessThan(10_050);
 
-    const index = PlacementIndex.build(rows.map((c) => ({ code: c.code, depth: 0, geometry: c.geometry })));
-    const packed = furongWgs84.coordinates.map((rings) => rings.map((ring) => Float64Array.from(ring.flat())));
-    const corners = furongWgs84.coordinates.flat(2) as Array<[number, number]>;
-    const xs = corners.map(([x]) => x);
-    const ys = corners.map(([, y]) => y);
-    const [minX, minY, maxX, maxY] = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
-    let seed = 42;
-    const random = () => {
-      seed = (seed * 16807) % 2147483647;
-      return seed / 2147483647;
-    };
-    let tested = 0;
-    while (tested < 3000) {
-      const x = minX + random() * (maxX - minX);
-      const y = minY + random() * (maxY - minY);
-      if (!containsPoint(packed, x, y)) continue;
-      tested++;
-      expect(index.touching(x, y, 0)).toHaveLength(1);
-    }
+    expectEveryPointInOneCell(rows);
   });
 
   it('should place a point on the finest level: its unit grid cell', async () => {
@@ -124,14 +128,7 @@ forEachDatabase('unit grid generation (芙蓉区, 100 m)', (database) => {
     expect(rows.length).toBe(hexagons.cells);
     const total = rows.reduce((sum, c) => sum + area({ type: 'Feature', properties: {}, geometry: c.geometry }), 0);
     expect(Math.abs(total / area({ type: 'Feature', properties: {}, geometry: furongWgs84 }) - 1)).toBeLessThan(0.005);
-    const index = PlacementIndex.build(rows.map((c) => ({ code: c.code, depth: 0, geometry: c.geometry })));
-    for (const [x, y] of [
-      [112.99, 28.195],
-      [113.0, 28.2],
-      [112.985, 28.19],
-    ] as const) {
-      expect(index.touching(x, y, 0)).toHaveLength(1);
-    }
+    expectEveryPointInOneCell(rows);
     await generateGrid(database().db, admin, {
       within: '430102',
       shape: { kind: 'square', meters: 100 },
@@ -173,7 +170,10 @@ forEachDatabase('unit grid generation (芙蓉区, 100 m)', (database) => {
     });
     const rows = await cells();
     expect(rows.length).toBe(report.cells);
-    expect(rows.every((c) => c.code.startsWith('430102001001') || c.code.startsWith('430102001002'))).toBe(true);
+    // The communities' cells are numbered within them; the rest of the district keeps cells of its own.
+    expect(rows.every((c) => /^430102(001001|001002|000)/.test(c.code))).toBe(true);
+    expect(rows.some((c) => c.code.startsWith('430102000'))).toBe(true);
+    expectEveryPointInOneCell(rows);
     expect(rows.some((c) => c.code === '430102001001001')).toBe(true);
     expect(rows.some((c) => c.code === '430102001002001')).toBe(true);
     await db.deleteFrom('grid_areas').where('level', '=', 'grid').execute();

@@ -1,14 +1,19 @@
+import area from '@turf/area';
+import difference from '@turf/difference';
+import { featureCollection } from '@turf/helpers';
 import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../db/database.ts';
 import type { Actor } from '../organizations/index.ts';
 import { markGridChanged } from './areas.ts';
 import { cannotHoldCells, cellsAssigned, cellsExist, gridAdminOnly, unknownArea } from './grid.errors.ts';
+import type { AreaLevel } from './grid.tables.ts';
 import { h3Cells } from './h3-cells.ts';
 import { PlacementIndex } from './placement.ts';
 import { squareCells } from './square-cells.ts';
 
 /** Unit-grid codes have 15 digits: county (6, GB/T 2260) + street (3) + community (3) + grid (3). */
 export const GRID_CODE_LENGTH = 15;
+type AreaGeometry = GeoJSON.Polygon | GeoJSON.MultiPolygon;
 const INSERT_BATCH = 500;
 
 /** Square cells of a size in metres (万米单元网格: 100), or H3 hexagons of a resolution (0–15). */
@@ -110,7 +115,7 @@ export async function generateGrid(db: Db, actor: Actor, options: GenerateGridOp
           .where('code', 'like', `${parent.code}%`)
           .orderBy('code')
           .execute();
-  const holders = communities.length ? communities : [parent];
+  const holders = communities.length ? [...communities, ...uncovered(parent, communities)] : [parent];
   const rows: Array<{
     code: string;
     parent_code: string;
@@ -181,4 +186,21 @@ async function replaceCases(
     const code = index.locate(c.longitude!, c.latitude!) ?? parentCode;
     if (code !== c.grid_code) await trx.updateTable('cases').set({ grid_code: code }).where('id', '=', c.id).execute();
   }
+}
+
+/**
+ * The part of an area that none of its communities covers, as one more holder of cells (coded under the
+ * area itself), so every point of the area still lands on a unit grid. Empty when the communities tile it.
+ */
+function uncovered(
+  parent: { code: string; level: AreaLevel; geometry: AreaGeometry },
+  communities: Array<{ geometry: AreaGeometry }>,
+): Array<{ code: string; level: AreaLevel; geometry: AreaGeometry }> {
+  const rest = difference(
+    featureCollection<AreaGeometry>(
+      [parent, ...communities].map((a) => ({ type: 'Feature', properties: {}, geometry: a.geometry })),
+    ),
+  );
+  // Less than a square metre left is rounding along shared edges, not land.
+  return rest && area(rest) > 1 ? [{ code: parent.code, level: parent.level, geometry: rest.geometry }] : [];
 }
