@@ -132,10 +132,6 @@ export class PlacementIndex {
     return new PlacementIndex(packed, tree, levels);
   }
 
-  get size(): number {
-    return this.areas.length;
-  }
-
   /**
    * The code of the area whose boundary is nearest to a point that no area holds, if it is within
    * `maxMeters`: for a report just off the edge (a pier, a river bank, GPS drift) or inside a hole that
