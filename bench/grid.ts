@@ -20,7 +20,7 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import Flatbush from 'flatbush';
 import pg from 'pg';
 import { convertGeometry } from '../src/grid/crs.ts';
-import { PlacementIndex } from '../src/grid/placement.ts';
+import { boundingBox, PlacementIndex } from '../src/grid/placement.ts';
 import { squareCells } from '../src/grid/square-cells.ts';
 
 const POINTS = Number(process.env.BENCH_POINTS ?? 1_000_000);
@@ -70,14 +70,7 @@ async function main() {
     }
   }
   const index = PlacementIndex.build(cells.map((c) => ({ code: c.code, depth: 0, geometry: c.geometry })));
-  const boxes = cells.map((c) => {
-    const ring = (c.geometry.type === 'Polygon' ? [c.geometry.coordinates] : c.geometry.coordinates).flatMap(
-      (p) => p[0]!,
-    );
-    const xs = ring.map(([x]) => x!);
-    const ys = ring.map(([, y]) => y!);
-    return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] as const;
-  });
+  const boxes = cells.map((c) => boundingBox(c.geometry));
   const extent = boxes.reduce(
     (e: number[], b) => [Math.min(e[0]!, b[0]), Math.min(e[1]!, b[1]), Math.max(e[2]!, b[2]), Math.max(e[3]!, b[3])],
     [Infinity, Infinity, -Infinity, -Infinity],

@@ -73,31 +73,32 @@ export interface CaseDetail extends CaseSummary {
   suggestedBodyId: string | null;
 }
 
-function summaryQuery(db: Db) {
-  return db
-    .selectFrom('cases')
-    .innerJoin('categories', 'categories.id', 'cases.category_id')
+const SUMMARY_COLUMNS = [
+  'cases.id',
+  'cases.case_number',
+  'cases.title',
+  'cases.status',
+  'cases.channel',
+  'cases.priority',
+  'cases.grid_code',
+  'cases.outside_jurisdiction',
+  'cases.address',
+  'cases.created_at',
+  'cases.updated_at',
+  'categories.code as category_code',
+  'categories.name_zh as category_name_zh',
+  'categories.name_en as category_name_en',
+  'handling_bodies.id as body_id',
+  'handling_bodies.code as body_code',
+  'handling_bodies.name_zh as body_name_zh',
+  'handling_bodies.name_en as body_name_en',
+] as const;
+
+/** Summary columns of the cases an actor may see that match a filter (one case: filter by its number). */
+function summaryQuery(db: Db, actor: Actor, filter: CaseFilter) {
+  return seenAndMatching(db, actor, filter)
     .leftJoin('handling_bodies', 'handling_bodies.id', 'cases.assigned_body_id')
-    .select([
-      'cases.id',
-      'cases.case_number',
-      'cases.title',
-      'cases.status',
-      'cases.channel',
-      'cases.priority',
-      'cases.grid_code',
-      'cases.outside_jurisdiction',
-      'cases.address',
-      'cases.created_at',
-      'cases.updated_at',
-      'categories.code as category_code',
-      'categories.name_zh as category_name_zh',
-      'categories.name_en as category_name_en',
-      'handling_bodies.id as body_id',
-      'handling_bodies.code as body_code',
-      'handling_bodies.name_zh as body_name_zh',
-      'handling_bodies.name_en as body_name_en',
-    ]);
+    .select(SUMMARY_COLUMNS);
 }
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['executeTakeFirstOrThrow']>>;
@@ -170,6 +171,15 @@ function matchesFilter(filter: CaseFilter) {
   };
 }
 
+/** The cases an actor may see that match a filter: what the list, the counts and the map all start from. */
+function seenAndMatching(db: Db, actor: Actor, filter: CaseFilter) {
+  return db
+    .selectFrom('cases')
+    .innerJoin('categories', 'categories.id', 'cases.category_id')
+    .where(visibleTo(actor))
+    .where(matchesFilter(filter));
+}
+
 /** A page of the cases the actor may see, newest first, with a cursor for the next page. */
 export async function listCases(
   deps: Pick<CaseDeps, 'db'>,
@@ -177,7 +187,7 @@ export async function listCases(
   filter: CaseFilter,
 ): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
   const limit = filter.limit ?? 20;
-  let query = summaryQuery(deps.db).where(visibleTo(actor)).where(matchesFilter(filter));
+  let query = summaryQuery(deps.db, actor, filter);
   if (filter.cursor) {
     const after = decodeCursor(filter.cursor);
     query = query.where((eb) =>
@@ -203,7 +213,7 @@ export async function listCases(
 
 /** One case with its history and what the actor may do next; 404 when the actor may not see it. */
 export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: string): Promise<CaseDetail> {
-  const row = await summaryQuery(deps.db)
+  const row = await summaryQuery(deps.db, actor, {})
     .select([
       'cases.description',
       'cases.longitude',
@@ -215,7 +225,6 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
       'cases.reporter_person_id',
     ])
     .where('cases.case_number', '=', caseNumber)
-    .where(visibleTo(actor))
     .executeTakeFirst();
   if (!row) throw caseNotFound(caseNumber);
 
@@ -268,12 +277,8 @@ export async function countCases(
   actor: Actor,
   filter: Omit<CaseFilter, 'limit' | 'cursor'>,
 ): Promise<{ total: number; byStatus: Partial<Record<CaseStatus, number>> }> {
-  const rows = await deps.db
-    .selectFrom('cases')
-    .innerJoin('categories', 'categories.id', 'cases.category_id')
+  const rows = await seenAndMatching(deps.db, actor, filter)
     .select(['cases.status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where(visibleTo(actor))
-    .where(matchesFilter(filter))
     .groupBy('cases.status')
     .execute();
   const byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Partial<Record<CaseStatus, number>>;
@@ -294,9 +299,7 @@ export async function caseMap(
   actor: Actor,
   filter: Omit<CaseFilter, 'limit' | 'cursor'>,
 ): Promise<{ type: 'FeatureCollection'; features: CaseMapFeature[]; truncated: boolean }> {
-  const rows = await deps.db
-    .selectFrom('cases')
-    .innerJoin('categories', 'categories.id', 'cases.category_id')
+  const rows = await seenAndMatching(deps.db, actor, filter)
     .select([
       'cases.case_number',
       'cases.status',
@@ -306,8 +309,6 @@ export async function caseMap(
       'cases.latitude',
       'categories.code as category_code',
     ])
-    .where(visibleTo(actor))
-    .where(matchesFilter(filter))
     .where('cases.longitude', 'is not', null)
     .orderBy('cases.created_at', 'desc')
     .limit(MAP_LIMIT + 1)

@@ -57,7 +57,7 @@ export interface SeedReport {
 }
 
 const DEMO_STATE = 'demo_city';
-export const DEMO_GRID_DISTRICT = '430102';
+const DEMO_GRID_DISTRICT = '430102';
 
 /** True when nobody has set this database up yet: the demo city loads only then. */
 export async function isEmpty(db: Db): Promise<boolean> {

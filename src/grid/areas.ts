@@ -62,7 +62,7 @@ export async function areasAsGeoJson(db: Db, filter: AreaFilter = {}): Promise<A
 }
 
 /** Bumped whenever boundaries change, so every app instance knows to rebuild its placement index. */
-export const GRID_VERSION = 'grid_version';
+const GRID_VERSION = 'grid_version';
 
 export async function markGridChanged(db: Db): Promise<void> {
   await writeSetting(db, GRID_VERSION, new Date().toISOString());

@@ -4,6 +4,7 @@ import { featureCollection } from '@turf/helpers';
 import intersect from '@turf/intersect';
 import kinks from '@turf/kinks';
 import rewind from '@turf/rewind';
+import { boundingBox } from './placement.ts';
 
 type AreaGeometry = GeoJSON.Polygon | GeoJSON.MultiPolygon;
 
@@ -87,20 +88,6 @@ export function withStandardWinding<G extends AreaGeometry>(geometry: G): { geom
   return { geometry: rewound, changed: JSON.stringify(rewound.coordinates) !== JSON.stringify(geometry.coordinates) };
 }
 
-export function bbox(geometry: AreaGeometry): [number, number, number, number] {
-  const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  for (const rings of polygons) {
-    for (const [x, y] of rings[0] ?? []) {
-      box[0] = Math.min(box[0], x!);
-      box[1] = Math.min(box[1], y!);
-      box[2] = Math.max(box[2], x!);
-      box[3] = Math.max(box[3], y!);
-    }
-  }
-  return box;
-}
-
 const feature = (geometry: AreaGeometry): GeoJSON.Feature<AreaGeometry> => ({
   type: 'Feature',
   properties: {},
@@ -109,8 +96,8 @@ const feature = (geometry: AreaGeometry): GeoJSON.Feature<AreaGeometry> => ({
 
 /** Square metres two areas share (0 when their boxes do not even meet). */
 export function sharedArea(a: AreaGeometry, b: AreaGeometry): number {
-  const [ax0, ay0, ax1, ay1] = bbox(a);
-  const [bx0, by0, bx1, by1] = bbox(b);
+  const [ax0, ay0, ax1, ay1] = boundingBox(a);
+  const [bx0, by0, bx1, by1] = boundingBox(b);
   if (ax1 < bx0 || bx1 < ax0 || ay1 < by0 || by1 < ay0) return 0;
   const shared = intersect(featureCollection([feature(a), feature(b)]));
   return shared ? area(shared) : 0;

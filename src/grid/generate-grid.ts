@@ -86,20 +86,16 @@ export async function generateGrid(db: Db, actor: Actor, options: GenerateGridOp
   if (Number(existing.n) > 0) {
     // New cells reuse the old codes for other ground: people and bodies assigned to old cells must be
     // moved to areas that last (or taken off) first, or they would silently cover the wrong streets.
-    const assigned = [
-      ...(await db
-        .selectFrom('user_jurisdictions')
+    const assigned: string[] = [];
+    for (const table of ['user_jurisdictions', 'area_responsibilities'] as const) {
+      const rows = await db
+        .selectFrom(table)
         .select('area_code')
         .where('area_code', 'like', `${parent.code}%`)
         .where(sql<number>`length(area_code)`, '=', GRID_CODE_LENGTH)
-        .execute()),
-      ...(await db
-        .selectFrom('area_responsibilities')
-        .select('area_code')
-        .where('area_code', 'like', `${parent.code}%`)
-        .where(sql<number>`length(area_code)`, '=', GRID_CODE_LENGTH)
-        .execute()),
-    ].map((r) => r.area_code);
+        .execute();
+      assigned.push(...rows.map((r) => r.area_code));
+    }
     if (assigned.length) throw cellsAssigned(parent.code, [...new Set(assigned)].sort());
   }
 

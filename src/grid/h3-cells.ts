@@ -5,8 +5,8 @@ import {
   POLYGON_TO_CELLS_FLAGS,
   polygonToCellsExperimental,
 } from 'h3-js';
-import { containsPoint } from './placement.ts';
-import { clip, edgeIndex, type GeneratedCell, packGeometry } from './square-cells.ts';
+import { containsPoint, packGeometry } from './placement.ts';
+import { clip, edgeIndex, type GeneratedCell } from './square-cells.ts';
 
 type AreaGeometry = GeoJSON.Polygon | GeoJSON.MultiPolygon;
 const METERS_PER_DEGREE = 111_320;

@@ -186,9 +186,19 @@ export class PlacementIndex {
 }
 
 function pack(area: PlaceableArea): PackedArea {
-  const polygons = area.geometry.type === 'Polygon' ? [area.geometry.coordinates] : area.geometry.coordinates;
-  const packed = polygons.map((rings) => rings.map((ring) => Float64Array.from(ring.flatMap(([x, y]) => [x!, y!]))));
-  return { code: area.code, depth: area.depth, polygons: packed, bounds: bounds(packed) };
+  const polygons = packGeometry(area.geometry);
+  return { code: area.code, depth: area.depth, polygons, bounds: bounds(polygons) };
+}
+
+/** A geometry's bounding box, [minX, minY, maxX, maxY]. */
+export function boundingBox(geometry: Geometry): [number, number, number, number] {
+  return bounds(packGeometry(geometry));
+}
+
+/** A geometry's rings as flat [x0, y0, x1, y1, …] arrays, polygon by polygon, outer ring first. */
+export function packGeometry(geometry: Geometry): Float64Array[][] {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  return polygons.map((rings) => rings.map((ring) => Float64Array.from(ring.flatMap(([x, y]) => [x!, y!]))));
 }
 
 function bounds(polygons: Float64Array[][]): [number, number, number, number] {

@@ -2,7 +2,7 @@ import area from '@turf/area';
 import { featureCollection } from '@turf/helpers';
 import intersect from '@turf/intersect';
 import Flatbush from 'flatbush';
-import { containsPoint } from './placement.ts';
+import { containsPoint, packGeometry } from './placement.ts';
 
 type AreaGeometry = GeoJSON.Polygon | GeoJSON.MultiPolygon;
 
@@ -164,9 +164,4 @@ export function edgeIndex(packed: Float64Array[][]) {
   if (count === 0) tree.add(0, 0, 0, 0);
   tree.finish();
   return { tree, bounds: [minX, minY, maxX, maxY] as const };
-}
-
-export function packGeometry(geometry: AreaGeometry): Float64Array[][] {
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  return polygons.map((rings) => rings.map((ring) => Float64Array.from(ring.flatMap(([x, y]) => [x!, y!]))));
 }

@@ -26,7 +26,7 @@ export interface AppDeps {
 }
 
 /** JSON bodies larger than this are refused with 413: cases are text; attachments will have their own route. */
-export const BODY_LIMIT_BYTES = 256 * 1024;
+const BODY_LIMIT_BYTES = 256 * 1024;
 export const CITY_TIME_ZONE = 'Asia/Shanghai';
 
 /** Builds the HTTP application without listening, so tests can `inject()` requests. */

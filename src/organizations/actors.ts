@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Role } from './organizations.tables.ts';
 
@@ -31,10 +32,10 @@ export async function issueApiToken(db: Db, userId: string, label: string): Prom
   return token;
 }
 
-export async function actorForToken(db: Db, token: string): Promise<Actor | undefined> {
-  const row = await db
-    .selectFrom('api_tokens')
-    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+/** The user's columns an actor is made of, with their areas in the same query (every request asks). */
+function actorColumns(db: Db) {
+  return db
+    .selectFrom('users')
     .select([
       'users.id',
       'users.username',
@@ -42,42 +43,34 @@ export async function actorForToken(db: Db, token: string): Promise<Actor | unde
       'users.role',
       'users.handling_body_id',
       'users.person_id',
-    ])
+      sql<string[]>`array(select area_code from user_jurisdictions where user_id = users.id order by area_code)`.as(
+        'jurisdiction',
+      ),
+    ]);
+}
+
+export async function actorForToken(db: Db, token: string): Promise<Actor | undefined> {
+  const row = await actorColumns(db)
+    .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
     .where('api_tokens.token_hash', '=', hashToken(token))
     .executeTakeFirst();
-  return row && toActor(row, await jurisdictionOf(db, row.id));
+  return row && toActor(row);
 }
 
 export async function actorForUsername(db: Db, username: string): Promise<Actor | undefined> {
-  const row = await db
-    .selectFrom('users')
-    .select(['id', 'username', 'display_name', 'role', 'handling_body_id', 'person_id'])
-    .where('username', '=', username)
-    .executeTakeFirst();
-  return row && toActor(row, await jurisdictionOf(db, row.id));
+  const row = await actorColumns(db).where('users.username', '=', username).executeTakeFirst();
+  return row && toActor(row);
 }
 
-async function jurisdictionOf(db: Db, userId: string): Promise<string[] | null> {
-  const rows = await db
-    .selectFrom('user_jurisdictions')
-    .select('area_code')
-    .where('user_id', '=', userId)
-    .orderBy('area_code')
-    .execute();
-  return rows.length ? rows.map((r) => r.area_code) : null;
-}
-
-function toActor(
-  row: {
-    id: string;
-    username: string;
-    display_name: string;
-    role: Role;
-    handling_body_id: string | null;
-    person_id: string | null;
-  },
-  jurisdiction: string[] | null,
-): Actor {
+function toActor(row: {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  handling_body_id: string | null;
+  person_id: string | null;
+  jurisdiction: string[];
+}): Actor {
   return {
     userId: row.id,
     username: row.username,
@@ -85,6 +78,6 @@ function toActor(
     role: row.role,
     handlingBodyId: row.handling_body_id,
     personId: row.person_id,
-    jurisdiction,
+    jurisdiction: row.jurisdiction.length ? row.jurisdiction : null,
   };
 }

@@ -70,14 +70,21 @@ export async function requireCategory(db: Db, code: string): Promise<Category> {
  * specific routing; 400 for an unknown code or one that has subcategories.
  */
 export async function requireLeafCategory(db: Db, code: string): Promise<Category> {
-  const category = await requireCategory(db, code);
-  const child = await db
+  const row = await db
     .selectFrom('categories')
-    .select('id')
-    .where('parent_id', '=', category.id)
-    .limit(1)
+    .selectAll()
+    .select((eb) =>
+      eb
+        .exists(
+          eb.selectFrom('categories as child').select('child.id').whereRef('child.parent_id', '=', 'categories.id'),
+        )
+        .as('has_children'),
+    )
+    .where('code', '=', code)
     .executeTakeFirst();
-  if (child) throw categoryNotLeaf(code);
+  if (!row) throw unknownCategory(code);
+  const { has_children, ...category } = row;
+  if (has_children) throw categoryNotLeaf(code);
   return category;
 }
 

@@ -2,16 +2,12 @@
  * The console, driven like a person would: a citizen reports a case through the form, the dispatcher,
  * the handling body and the grid worker move it around the loop, and it shows as closed in the list.
  */
-import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_DIR } from '../../src/http/web.ts';
-import { HAVE_CHROMIUM, OUTPUT_DIR } from './browser.ts';
-import { consoleSession } from './console-session.ts';
+import { OUTPUT_DIR } from './browser.ts';
+import { CAN_RUN_CONSOLE_TESTS, consoleSession } from './console-session.ts';
 
-const consoleBuilt = fs.existsSync(`${CONSOLE_DIR}/index.html`);
-
-describe.skipIf(!HAVE_CHROMIUM || !consoleBuilt)('the web console (Chromium)', () => {
+describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the web console (Chromium)', () => {
   const session = consoleSession(10);
   const { signInAs } = session;
   let page: Page;

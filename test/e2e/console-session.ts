@@ -3,10 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/database.ts';
+import { CONSOLE_DIR } from '../../src/http/web.ts';
 import { systemClock } from '../../src/lib/clock.ts';
 import { createTestDatabase } from '../db.ts';
 import { buildTestApp, loadSmallDemoCity } from '../demo-city.ts';
-import { launchBrowser, OUTPUT_DIR } from './browser.ts';
+import { HAVE_CHROMIUM, launchBrowser, OUTPUT_DIR } from './browser.ts';
+
+/** Browser tests run when there is a Chromium and a built console (`npm test` builds it first). */
+export const CAN_RUN_CONSOLE_TESTS = HAVE_CHROMIUM && fs.existsSync(`${CONSOLE_DIR}/index.html`);
 
 export interface ConsoleSession {
   page(): Page;

@@ -1,14 +1,10 @@
 /** The map in the console: districts drawn from the city's own boundaries, unit grids, cases by status. */
-import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_DIR } from '../../src/http/web.ts';
-import { HAVE_CHROMIUM, OUTPUT_DIR } from './browser.ts';
-import { consoleSession } from './console-session.ts';
+import { OUTPUT_DIR } from './browser.ts';
+import { CAN_RUN_CONSOLE_TESTS, consoleSession } from './console-session.ts';
 
-const consoleBuilt = fs.existsSync(`${CONSOLE_DIR}/index.html`);
-
-describe.skipIf(!HAVE_CHROMIUM || !consoleBuilt)('the map (Chromium)', () => {
+describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the map (Chromium)', () => {
   const session = consoleSession(60);
   const { signInAs } = session;
   let page: Page;

@@ -39,7 +39,7 @@ function parseLength(text: string): number {
 }
 
 /** A GeoJSON FeatureCollection from a GeoJSON or TopoJSON file (TopoJSON: the named object, else the first). */
-export function readBoundaryFile(path: string, objectName?: string): GeoJSON.FeatureCollection {
+function readBoundaryFile(path: string, objectName?: string): GeoJSON.FeatureCollection {
   let data: { type?: string; objects?: Record<string, unknown>; features?: unknown };
   try {
     data = JSON.parse(fs.readFileSync(path, 'utf8'));
