@@ -15,6 +15,11 @@ export interface Config {
   /** How many days after closure the reporter may reopen a case. */
   reopenWindowDays: number;
   logLevel: string;
+  /** How often each instance runs the background sweeps (supervision, notifications, points), in seconds. */
+  sweepIntervalSeconds: number;
+  /** The messaging gateway notifications are posted to; without it they are written to the log. */
+  notifyGatewayUrl: string | undefined;
+  notifyGatewayToken: string | undefined;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -28,6 +33,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSignIn: flag(env.DEMO_SIGN_IN, 'DEMO_SIGN_IN', !env.DATABASE_URL),
     reopenWindowDays: integer(env.REOPEN_WINDOW_DAYS, 'REOPEN_WINDOW_DAYS', 15),
     logLevel: env.LOG_LEVEL ?? 'info',
+    sweepIntervalSeconds: integer(env.SWEEP_INTERVAL_SECONDS, 'SWEEP_INTERVAL_SECONDS', 60),
+    notifyGatewayUrl: env.NOTIFY_GATEWAY_URL || undefined,
+    notifyGatewayToken: env.NOTIFY_GATEWAY_TOKEN || undefined,
   };
 }
 

@@ -1,3 +1,4 @@
+import { CityCalendar } from '../src/calendar/index.ts';
 import type { DatabaseHandle } from '../src/db/database.ts';
 import { seedDemoCity } from '../src/demo/seed-demo.ts';
 import { AreaLocator } from '../src/grid/index.ts';
@@ -24,7 +25,9 @@ export async function loadSmallDemoCity(handle: DatabaseHandle, cases = 12) {
 
 /** An app over the test database, and a helper that signs requests as a demo user. */
 export async function buildTestApp(handle: DatabaseHandle, areas: AreaLocator, clock = fixedClock(DEMO_NOW)) {
-  const deps: AppDeps = { db: handle.db, clock, config: { demoSignIn: true, reopenWindowDays: 15 }, areas };
+  const calendar = new CityCalendar(handle.db, CITY_TIME_ZONE);
+  await calendar.reload();
+  const deps: AppDeps = { db: handle.db, clock, config: { demoSignIn: true, reopenWindowDays: 15 }, areas, calendar };
   const app = await buildApp(deps);
   const tokens = new Map<string, string>();
   const tokenFor = async (username: string) => {

@@ -1,3 +1,4 @@
+import type { WorkingCalendar } from '../calendar/index.ts';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { LoopPolicy } from './lifecycle.ts';
@@ -9,4 +10,6 @@ export interface CaseDeps {
   policy: LoopPolicy & { timeZone: string };
   /** The grid area code a WGS-84 point falls in, or null outside every area. */
   locateArea(longitude: number, latitude: number): string | null;
+  /** The city's working calendar (deadlines are counted on it); `current` follows changes to it. */
+  calendar: { readonly current: WorkingCalendar };
 }

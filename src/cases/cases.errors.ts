@@ -51,3 +51,32 @@ export const noDefaultBody = defineError('CASE_ERR_NO_HANDLING_BODY', 400, (cate
   message: `Category ${categoryCode} has no default handling body; give bodyId to dispatch`,
   details: { category: categoryCode },
 }));
+
+export const badParentCase = defineError('CASE_ERR_BAD_PARENT', 400, (caseNumber: string) => ({
+  message: `Case ${caseNumber} cannot take duplicates: it does not exist, is this case, was itself merged or was cancelled`,
+  details: { parentCaseNumber: caseNumber },
+}));
+
+export const extensionState = defineError('CASE_ERR_EXTENSION_STATE', 409, (action: string, pending: boolean) => ({
+  message: pending
+    ? `An extension request is already waiting for a supervisor (cannot ${action})`
+    : `There is no extension request waiting to be decided (cannot ${action})`,
+  details: { action, pendingExtension: pending },
+}));
+
+export const mayNotSupervise = defineError('AUTH_ERR_FORBIDDEN', 403, () => ({
+  message: 'Only supervisors, dispatchers and administrators see the supervision board',
+}));
+
+export const mayNotAnswerSurvey = defineError('CASE_ERR_FORBIDDEN', 403, () => ({
+  message: 'Only the reporter, or a dispatcher calling back a reporter on record, answers the survey',
+}));
+
+export const notClosed = defineError('CASE_ERR_NOT_CLOSED', 409, (caseNumber: string, status: string) => ({
+  message: `Case ${caseNumber} is ${status}; the survey is answered after its closure`,
+  details: { currentStatus: status },
+}));
+
+export const alreadySurveyed = defineError('CASE_ERR_ALREADY_SURVEYED', 409, (caseNumber: string) => ({
+  message: `The survey for this closure of case ${caseNumber} has already been answered`,
+}));

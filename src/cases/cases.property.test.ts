@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import { DEMO_NOW, loadSmallDemoCity } from '../../test/demo-city.ts';
+import { CHINA_2026, WorkingCalendar } from '../calendar/index.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import { type Actor, actorForUsername } from '../organizations/index.ts';
@@ -34,6 +35,10 @@ const EXPECTED_ROLES: Record<string, string[]> = {
   suspend: DESK,
   resume: DESK,
   relocate: [...DESK, 'grid_worker'],
+  merge: DESK,
+  request_extension: ['handler'],
+  approve_extension: ['supervisor'],
+  refuse_extension: ['supervisor'],
 };
 const EXPECTED_FROM: Record<string, string[]> = {
   register: ['reported'],
@@ -59,6 +64,10 @@ const EXPECTED_FROM: Record<string, string[]> = {
     'reopened',
     'suspended',
   ],
+  merge: ['reported', 'registered'],
+  request_extension: ['dispatched', 'in_progress'],
+  approve_extension: ['dispatched', 'in_progress'],
+  refuse_extension: ['dispatched', 'in_progress'],
 };
 
 const USERNAMES = [
@@ -100,6 +109,7 @@ async function snapshot(db: Db, caseNumber: string) {
       'reporter_person_id',
       'closed_at',
       'event_count',
+      'pending_extension',
     ])
     .where('case_number', '=', caseNumber)
     .executeTakeFirstOrThrow();
@@ -129,6 +139,7 @@ forEachDatabase('case loop under random actions', (database) => {
       clock: { now: () => now },
       policy: { reopenWindowDays: 15, timeZone: 'Asia/Shanghai' },
       locateArea: (lon, lat) => areas.locate(lon, lat),
+      calendar: { current: new WorkingCalendar({ timeZone: 'Asia/Shanghai', days: CHINA_2026 }) },
     };
   });
 
@@ -154,9 +165,10 @@ forEachDatabase('case loop under random actions', (database) => {
           now = new Date(now.getTime() + c.advanceHours * 3_600_000);
           const caseNumber = caseNumbers[c.caseIndex]!;
           const before = await snapshot(deps.db, caseNumber);
-          // Cancelling ends a case for good, suspending and relocating leave it where it is: steering picks them rarely.
+          // Cancelling and merging end a case for good, suspending and relocating leave it where it is:
+          // steering picks them rarely.
           const legal = actionsFrom(before.row.status).filter(
-            (a) => !['cancel', 'suspend', 'relocate'].includes(a) || c.rareRoll === 0,
+            (a) => !['cancel', 'merge', 'suspend', 'relocate'].includes(a) || c.rareRoll === 0,
           );
           const action = c.steered && legal.length ? legal[c.pick % legal.length]! : c.action;
           const candidates = USERNAMES.filter((u) => {
@@ -179,6 +191,8 @@ forEachDatabase('case loop under random actions', (database) => {
               bodyId: c.body === 'default' ? undefined : bodyIds.get(c.body),
               reviewDate: '2027-01-01',
               location: { longitude: 112.99, latitude: 28.195 },
+              parentCaseNumber: caseNumbers[1 - c.caseIndex],
+              extensionDays: 2,
             });
           } catch (error) {
             if (!(error instanceof AppError)) throw error;
@@ -203,6 +217,9 @@ forEachDatabase('case loop under random actions', (database) => {
             if (action === 'reopen' && actor.role === 'citizen')
               expect(actor.userId).toBe(before.row.reported_by_user_id);
             if (action === 'reopen' && actor.role !== 'citizen') expect(before.row.reporter_person_id).not.toBeNull();
+            if (action === 'approve_extension' || action === 'refuse_extension')
+              expect(before.row.pending_extension).toBe(true);
+            if (action === 'request_extension') expect(before.row.pending_extension).toBe(false);
             accepted.set(action, (accepted.get(action) ?? 0) + 1);
             expect(after.events).toHaveLength(before.events.length + 1);
           }

@@ -1,9 +1,10 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database, Db } from '../db/database.ts';
-import { type Actor, defaultBodyFor } from '../organizations/index.ts';
+import type { Actor } from '../organizations/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { badCursor, caseNotFound } from './cases.errors.ts';
-import type { Channel, Priority } from './cases.tables.ts';
+import type { Channel, ClockKind, Priority, Satisfaction } from './cases.tables.ts';
+import { type Light, lightOf } from './deadlines.ts';
 import { allowedActions, type CaseAction, type CaseStatus, factsOf, type TransitionAction } from './lifecycle.ts';
 import { visibleTo } from './visibility.ts';
 
@@ -43,6 +44,9 @@ export interface CaseSummary {
   outsideJurisdiction: boolean;
   address: string | null;
   assignedBody: NamedRef | null;
+  meTooCount: number;
+  /** The nearest running deadline, with its traffic light. */
+  deadline: { kind: ClockKind; dueAt: Date; light: Light } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -69,8 +73,25 @@ export interface CaseDetail extends CaseSummary {
   events: CaseEventView[];
   /** What the asking user may do next; the console shows exactly these buttons. */
   allowedActions: TransitionAction[];
-  /** The category's default handling body, offered to the dispatcher. */
+  /** Where the routing suggests the case should go (kept for compatibility: suggestion.bodyId). */
   suggestedBodyId: string | null;
+  suggestion: { bodyId: string | null; assistingBodyIds: string[]; ruleId: string | null };
+  assistingBodyIds: string[];
+  parentCaseNumber: string | null;
+  mergedCaseNumbers: string[];
+  pendingExtension: boolean;
+  deadlines: Array<{
+    kind: ClockKind;
+    measure: 'working' | 'wall';
+    bodyId: string | null;
+    startedAt: Date;
+    dueAt: Date;
+    extendedMinutes: number;
+    light: Light | null;
+    outcome: string | null;
+    stoppedAt: Date | null;
+  }>;
+  surveys: Array<{ satisfaction: Satisfaction; solved: boolean; reopened: boolean; createdAt: Date }>;
 }
 
 const SUMMARY_COLUMNS = [
@@ -85,6 +106,11 @@ const SUMMARY_COLUMNS = [
   'cases.address',
   'cases.created_at',
   'cases.updated_at',
+  'cases.me_too_count',
+  'next_clock.kind as clock_kind',
+  'next_clock.due_at as clock_due_at',
+  'next_clock.warn_at as clock_warn_at',
+  'next_clock.paused_at as clock_paused_at',
   'categories.code as category_code',
   'categories.name_zh as category_name_zh',
   'categories.name_en as category_name_en',
@@ -98,12 +124,24 @@ const SUMMARY_COLUMNS = [
 function summaryQuery(db: Db, actor: Actor, filter: CaseFilter) {
   return seenAndMatching(db, actor, filter)
     .leftJoin('handling_bodies', 'handling_bodies.id', 'cases.assigned_body_id')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('case_clocks')
+          .select(['kind', 'due_at', 'warn_at', 'paused_at'])
+          .whereRef('case_clocks.case_id', '=', 'cases.id')
+          .where('case_clocks.stopped_at', 'is', null)
+          .orderBy('case_clocks.due_at')
+          .limit(1)
+          .as('next_clock'),
+      (join) => join.onTrue(),
+    )
     .select(SUMMARY_COLUMNS);
 }
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['executeTakeFirstOrThrow']>>;
 
-function toSummary(row: SummaryRow): CaseSummary {
+function toSummary(row: SummaryRow, now: Date): CaseSummary {
   return {
     caseNumber: row.case_number,
     title: row.title,
@@ -117,6 +155,15 @@ function toSummary(row: SummaryRow): CaseSummary {
     assignedBody:
       row.body_id && row.body_code && row.body_name_zh && row.body_name_en
         ? { id: row.body_id, code: row.body_code, nameZh: row.body_name_zh, nameEn: row.body_name_en }
+        : null,
+    meTooCount: row.me_too_count,
+    deadline:
+      row.clock_kind && row.clock_due_at && row.clock_warn_at
+        ? {
+            kind: row.clock_kind,
+            dueAt: row.clock_due_at,
+            light: lightOf({ warnAt: row.clock_warn_at, dueAt: row.clock_due_at, pausedAt: row.clock_paused_at }, now),
+          }
         : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -182,7 +229,7 @@ function seenAndMatching(db: Db, actor: Actor, filter: CaseFilter) {
 
 /** A page of the cases the actor may see, newest first, with a cursor for the next page. */
 export async function listCases(
-  deps: Pick<CaseDeps, 'db'>,
+  deps: Pick<CaseDeps, 'db' | 'clock'>,
   actor: Actor,
   filter: CaseFilter,
 ): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
@@ -205,7 +252,7 @@ export async function listCases(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    items: page.map(toSummary),
+    items: page.map((row) => toSummary(row, deps.clock.now())),
     nextCursor:
       rows.length > limit && last ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id }) : null,
   };
@@ -223,10 +270,36 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
       'cases.assigned_body_id',
       'cases.reported_by_user_id',
       'cases.reporter_person_id',
+      'cases.pending_extension',
+      'cases.suggested_body_id',
+      'cases.routing_rule_id',
+      'cases.assisting_body_ids',
+      (eb) =>
+        eb
+          .selectFrom('cases as parent')
+          .select('parent.case_number')
+          .whereRef('parent.id', '=', 'cases.parent_case_id')
+          .as('parent_case_number'),
     ])
     .where('cases.case_number', '=', caseNumber)
     .executeTakeFirst();
   if (!row) throw caseNotFound(caseNumber);
+  const now = deps.clock.now();
+  const [clocks, surveys, merged] = await Promise.all([
+    deps.db.selectFrom('case_clocks').selectAll().where('case_id', '=', row.id).orderBy('started_at').execute(),
+    deps.db
+      .selectFrom('case_surveys')
+      .select(['satisfaction', 'solved', 'reopened', 'created_at'])
+      .where('case_id', '=', row.id)
+      .orderBy('created_at')
+      .execute(),
+    deps.db
+      .selectFrom('cases')
+      .select('case_number')
+      .where('parent_case_id', '=', row.id)
+      .orderBy('case_number')
+      .execute(),
+  ]);
 
   const events = await deps.db
     .selectFrom('case_events')
@@ -248,7 +321,7 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
 
   const facts = factsOf(row);
   return {
-    ...toSummary(row),
+    ...toSummary(row, now),
     description: row.description,
     location:
       row.longitude !== null && row.latitude !== null ? { longitude: row.longitude, latitude: row.latitude } : null,
@@ -266,8 +339,34 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
       reviewDate: e.details.reviewDate ?? null,
       createdAt: e.created_at,
     })),
-    allowedActions: allowedActions(facts, actor, deps.clock.now(), deps.policy),
-    suggestedBodyId: await defaultBodyFor(deps.db, row.category_code),
+    allowedActions: allowedActions(facts, actor, now, deps.policy),
+    suggestedBodyId: row.suggested_body_id,
+    suggestion: {
+      bodyId: row.suggested_body_id,
+      assistingBodyIds: row.assisting_body_ids,
+      ruleId: row.routing_rule_id,
+    },
+    assistingBodyIds: row.assisting_body_ids,
+    parentCaseNumber: row.parent_case_number,
+    mergedCaseNumbers: merged.map((m) => m.case_number),
+    pendingExtension: row.pending_extension,
+    deadlines: clocks.map((c) => ({
+      kind: c.kind,
+      measure: c.measure,
+      bodyId: c.body_id,
+      startedAt: c.started_at,
+      dueAt: c.due_at,
+      extendedMinutes: c.extended_minutes,
+      light: c.stopped_at ? null : lightOf({ warnAt: c.warn_at, dueAt: c.due_at, pausedAt: c.paused_at }, now),
+      outcome: c.outcome,
+      stoppedAt: c.stopped_at,
+    })),
+    surveys: surveys.map((v) => ({
+      satisfaction: v.satisfaction,
+      solved: v.solved,
+      reopened: v.reopened,
+      createdAt: v.created_at,
+    })),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../lib/http-schemas.ts';
 import type { CaseDeps } from './case-deps.ts';
+import { mayNotSupervise } from './cases.errors.ts';
 import { caseMap, countCases, getCaseDetail, listCases, MAP_LIMIT } from './cases.queries.ts';
 import {
   CaseCountsQuery,
@@ -10,12 +11,20 @@ import {
   CaseListResponse,
   CaseMapResponse,
   CaseNumberParams,
+  DuplicatesResponse,
   LifecycleResponse,
   NewCaseBody,
+  SupervisionBoardResponse,
+  SurveyBody,
+  SurveyResponse,
+  SweepResponse,
   TransitionBody,
 } from './cases.schemas.ts';
+import { duplicateCandidates } from './duplicates.ts';
 import { reportCase } from './intake.ts';
 import { CASE_STATUSES, RULES, TRANSITION_ACTIONS } from './lifecycle.ts';
+import { runSupervisionSweep, supervisionBoard } from './supervision.ts';
+import { answerSurvey } from './surveys.ts';
 import { transitionCase } from './transitions.ts';
 
 /** The query string's filters in the services' terms. */
@@ -113,6 +122,60 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
     async (request) => {
       await transitionCase(deps, request.actor, request.params.caseNumber, request.body);
       return getCaseDetail(deps, request.actor, request.params.caseNumber);
+    },
+  );
+
+  app.get(
+    '/cases/:caseNumber/duplicates',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Earlier cases that may report the same problem (near, recent, related category, similar text)',
+        params: CaseNumberParams,
+        response: { 200: DuplicatesResponse, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => ({ items: await duplicateCandidates(deps, request.actor, request.params.caseNumber) }),
+  );
+
+  app.post(
+    '/cases/:caseNumber/survey',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: "The reporter's answer after closure: satisfaction and whether it was solved (不满意 reopens)",
+        params: CaseNumberParams,
+        body: SurveyBody,
+        response: { 200: SurveyResponse, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => answerSurvey(deps, request.actor, request.params.caseNumber, request.body),
+  );
+
+  app.get(
+    '/supervision/board',
+    {
+      schema: {
+        tags: ['supervision'],
+        summary: 'Overdue and warned deadlines, extension requests waiting, returned cases waiting',
+        response: { 200: SupervisionBoardResponse, ...errorResponses(401, 403) },
+      },
+    },
+    async (request) => supervisionBoard(deps.db, request.actor, deps.clock.now()),
+  );
+
+  app.post(
+    '/supervision/sweep',
+    {
+      schema: {
+        tags: ['supervision'],
+        summary: 'Run the supervision sweep now (it also runs in the background every minute)',
+        response: { 200: SweepResponse, ...errorResponses(401, 403) },
+      },
+    },
+    async (request) => {
+      if (!['supervisor', 'admin'].includes(request.actor.role)) throw mayNotSupervise();
+      return runSupervisionSweep(deps.db, deps.clock.now());
     },
   );
 

@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import { COORDINATE_SYSTEMS } from '../grid/index.ts';
 import { DateTime, DateTimeInput, Uuid } from '../lib/http-schemas.ts';
-import { CHANNELS, PRIORITIES } from './cases.tables.ts';
+import { CHANNELS, CLOCK_KINDS, PRIORITIES, SATISFACTION_LEVELS } from './cases.tables.ts';
+import { LIGHTS } from './deadlines.ts';
 import { CASE_ACTIONS, CASE_STATUSES, TRANSITION_ACTIONS } from './lifecycle.ts';
 
 const Status = Type.Enum(CASE_STATUSES);
@@ -49,6 +50,7 @@ export const NewCaseBody = Type.Object(
         {
           name: Type.Optional(Type.String({ maxLength: 100 })),
           phone: Type.Optional(Type.String({ maxLength: 30 })),
+          email: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
         },
         {
           additionalProperties: false,
@@ -68,6 +70,16 @@ export const TransitionBody = Type.Object(
     reviewDate: Type.Optional(Type.String({ format: 'date' })),
     location: Type.Optional(LocationSchema),
     address: Type.Optional(Type.String({ maxLength: 500 })),
+    assistingBodyIds: Type.Optional(
+      Type.Array(Uuid, { maxItems: 10, description: 'dispatch: assisting bodies (协办); default: the suggestion' }),
+    ),
+    parentCaseNumber: Type.Optional({
+      ...CaseNumberParams.properties.caseNumber,
+      description: 'merge: the earlier case',
+    }),
+    extensionDays: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 30, description: 'request_extension: more working days wanted' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -124,6 +136,21 @@ export const CaseSummaryResponse = Type.Object({
   outsideJurisdiction: Type.Boolean({ description: 'The point lies in no area of the city' }),
   address: Type.Union([Type.String(), Type.Null()]),
   assignedBody: Type.Union([NamedRef, Type.Null()]),
+  meTooCount: Type.Integer({ description: 'Duplicates merged into this case ("me too")' }),
+  deadline: Type.Union([
+    Type.Object(
+      {
+        kind: Type.Enum(CLOCK_KINDS),
+        dueAt: DateTime,
+        light: Type.Enum(LIGHTS, {
+          description:
+            'green: on time; yellow: 80 % of the time used; red: overdue; paused: suspended or awaiting verification',
+        }),
+      },
+      { description: 'The nearest running deadline' },
+    ),
+    Type.Null(),
+  ]),
   createdAt: DateTime,
   updatedAt: DateTime,
 });
@@ -141,6 +168,36 @@ export const CaseDetailResponse = Type.Object({
   closedAt: Type.Union([DateTime, Type.Null()]),
   allowedActions: Type.Array(TransitionActionSchema),
   suggestedBodyId: Type.Union([Uuid, Type.Null()]),
+  suggestion: Type.Object({
+    bodyId: Type.Union([Uuid, Type.Null()]),
+    assistingBodyIds: Type.Array(Uuid),
+    ruleId: Type.Union([Uuid, Type.Null()], { description: 'The routing rule that made it, if any' }),
+  }),
+  assistingBodyIds: Type.Array(Uuid),
+  parentCaseNumber: Type.Union([Type.String(), Type.Null()]),
+  mergedCaseNumbers: Type.Array(Type.String()),
+  pendingExtension: Type.Boolean(),
+  deadlines: Type.Array(
+    Type.Object({
+      kind: Type.Enum(CLOCK_KINDS),
+      measure: Type.Enum(['working', 'wall']),
+      bodyId: Type.Union([Uuid, Type.Null()]),
+      startedAt: DateTime,
+      dueAt: DateTime,
+      extendedMinutes: Type.Number(),
+      light: Type.Union([Type.Enum(LIGHTS), Type.Null()]),
+      outcome: Type.Union([Type.String(), Type.Null()]),
+      stoppedAt: Type.Union([DateTime, Type.Null()]),
+    }),
+  ),
+  surveys: Type.Array(
+    Type.Object({
+      satisfaction: Type.Enum(SATISFACTION_LEVELS),
+      solved: Type.Boolean(),
+      reopened: Type.Boolean(),
+      createdAt: DateTime,
+    }),
+  ),
   events: Type.Array(
     Type.Object({
       seq: Type.Integer(),
@@ -191,4 +248,76 @@ export const CaseMapResponse = Type.Object({
       }),
     }),
   ),
+});
+
+export const SurveyBody = Type.Object(
+  {
+    satisfaction: Type.Enum(SATISFACTION_LEVELS, { description: '满意 / 基本满意 / 不满意' }),
+    solved: Type.Boolean({ description: 'Was the problem solved?' }),
+    comment: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const SurveyResponse = Type.Object({
+  reopened: Type.Boolean({ description: 'A dissatisfied answer within the window reopened the case' }),
+});
+
+export const DuplicatesResponse = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      caseNumber: Type.String(),
+      title: Type.String(),
+      status: Status,
+      categoryCode: Type.String(),
+      distanceMetres: Type.Number(),
+      similarity: Type.Number({ description: 'Trigram similarity of the texts, 0–1' }),
+      meTooCount: Type.Integer(),
+      createdAt: DateTime,
+    }),
+  ),
+});
+
+const BoardClock = Type.Object({
+  caseNumber: Type.String(),
+  title: Type.String(),
+  kind: Type.Enum(CLOCK_KINDS),
+  bodyId: Type.Union([Uuid, Type.Null()]),
+  bodyNameZh: Type.Union([Type.String(), Type.Null()]),
+  bodyNameEn: Type.Union([Type.String(), Type.Null()]),
+  dueAt: DateTime,
+  warnedAt: Type.Union([DateTime, Type.Null()]),
+  overdueAt: Type.Union([DateTime, Type.Null()]),
+});
+
+export const SupervisionBoardResponse = Type.Object({
+  overdue: Type.Array(BoardClock),
+  warnings: Type.Array(BoardClock),
+  extensionRequests: Type.Array(
+    Type.Object({
+      caseNumber: Type.String(),
+      title: Type.String(),
+      bodyNameZh: Type.Union([Type.String(), Type.Null()]),
+      bodyNameEn: Type.Union([Type.String(), Type.Null()]),
+      reason: Type.String(),
+      extraMinutes: Type.Number(),
+      dueAt: DateTime,
+      requestedAt: DateTime,
+    }),
+  ),
+  returns: Type.Array(
+    Type.Object({
+      caseNumber: Type.String(),
+      title: Type.String(),
+      reason: Type.Union([Type.String(), Type.Null()]),
+      returnedByBodyNameZh: Type.Union([Type.String(), Type.Null()]),
+      returnedByBodyNameEn: Type.Union([Type.String(), Type.Null()]),
+      returnedAt: DateTime,
+    }),
+  ),
+});
+
+export const SweepResponse = Type.Object({
+  yellow: Type.Integer({ description: 'Yellow warnings given by this sweep' }),
+  red: Type.Integer({ description: 'Red notices (overdue, escalated) given by this sweep' }),
 });

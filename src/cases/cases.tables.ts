@@ -38,6 +38,20 @@ export interface CaseTable {
   created_at: Date;
   updated_at: Date;
   closed_at: Date | null;
+  /** Where the routing rules (or the category's default) would send the case; shown to the dispatcher. */
+  suggested_body_id: Generated<string | null>;
+  routing_rule_id: Generated<string | null>;
+  /** Bodies that assist the lead body (协办); their handlers see the case. */
+  assisting_body_ids: Generated<string[]>;
+  /** The dispatch (派遣) now in force, if any. */
+  current_dispatch_id: Generated<string | null>;
+  /** The case this one was merged into as a duplicate. */
+  parent_case_id: Generated<string | null>;
+  /** How many duplicates were merged into this case ("me too"); raises its priority. */
+  me_too_count: Generated<number>;
+  pending_extension: Generated<boolean>;
+  /** Set while the case is suspended: its deadlines stand still. */
+  paused_at: Generated<Date | null>;
 }
 
 export interface CaseEventDetails {
@@ -46,6 +60,16 @@ export interface CaseEventDetails {
   /** relocate: the new WGS-84 point and the area it was placed in. */
   location?: [number, number];
   gridCode?: string | null;
+  /** dispatch: the body the routing suggested, and whether the dispatcher chose another. */
+  suggestedBodyId?: string | null;
+  overridden?: boolean;
+  assistingBodyIds?: string[];
+  /** merge: the case this one was merged into. */
+  parentCaseNumber?: string;
+  /** request_extension: the working days asked for. */
+  extensionDays?: number;
+  /** reopen after a dissatisfied survey. */
+  surveyId?: string;
 }
 
 /** Append-only history of a case: every transition, who made it, when, and why. */
@@ -69,8 +93,114 @@ export interface CaseNumberCounterTable {
   last_value: number;
 }
 
+export const DISPATCH_END_REASONS = ['redispatched', 'returned', 'verified', 'cancelled', 'merged'] as const;
+export type DispatchEndReason = (typeof DISPATCH_END_REASONS)[number];
+
+/** A dispatch (派遣) of a case to a handling body: the unit the evaluation counts. */
+export interface CaseDispatchTable {
+  id: Generated<string>;
+  case_id: string;
+  /** The seq of the dispatch event. */
+  event_seq: number;
+  body_id: string;
+  dispatched_by_user_id: string;
+  dispatched_at: Date;
+  suggested_body_id: string | null;
+  /** The dispatcher chose a body other than the suggested one. */
+  overridden: boolean;
+  /** The case's grid area at dispatch (areas are evaluated by it). */
+  grid_code: string | null;
+  ended_at: Date | null;
+  end_reason: DispatchEndReason | null;
+  handled_count: Generated<number>;
+  /** Failed verifications (返工) during this dispatch. */
+  rework_count: Generated<number>;
+}
+
+export const CLOCK_KINDS = ['response', 'handling', 'verification'] as const;
+export type ClockKind = (typeof CLOCK_KINDS)[number];
+export type ClockOutcome = 'met' | 'late' | 'superseded' | 'returned' | 'cancelled';
+
+/** A deadline that runs for a case: to accept (签收), to handle (办结) or to verify (核查). */
+export interface CaseClockTable {
+  id: Generated<string>;
+  case_id: string;
+  dispatch_id: string | null;
+  kind: ClockKind;
+  /** Working time on the city's calendar, or wall-clock time (emergencies). */
+  measure: 'working' | 'wall';
+  /** The body whose deadline it is (none for verification, which is the grid's or the desk's). */
+  body_id: string | null;
+  limit_minutes: number;
+  /** Added by approved extensions. */
+  extended_minutes: Generated<number>;
+  started_at: Date;
+  /** 80 % of the time allowed: the yellow warning. */
+  warn_at: Date;
+  due_at: Date;
+  paused_at: Date | null;
+  stopped_at: Date | null;
+  stopped_by_user_id: string | null;
+  outcome: ClockOutcome | null;
+  /** Minutes of the clock's measure used, pauses left out; set when it stops. */
+  elapsed_minutes: number | null;
+  warned_at: Date | null;
+  overdue_at: Date | null;
+}
+
+export interface SupervisionNoticeTable {
+  id: Generated<string>;
+  clock_id: string;
+  case_id: string;
+  level: 'yellow' | 'red';
+  body_id: string | null;
+  /** Red notices go up to the body's superior as well as to the supervisors. */
+  escalated_to_body_id: string | null;
+  created_at: Date;
+}
+
+export interface ExtensionRequestTable {
+  id: Generated<string>;
+  case_id: string;
+  clock_id: string;
+  requested_by_user_id: string;
+  reason: string;
+  extra_minutes: number;
+  /** withdrawn: the case was handled or returned before a supervisor decided. */
+  status: 'pending' | 'approved' | 'refused' | 'withdrawn';
+  decided_by_user_id: string | null;
+  decision_note: string | null;
+  decided_at: Date | null;
+  created_at: Date;
+}
+
+export const SATISFACTION_LEVELS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTION_LEVELS)[number];
+
+/** The reporter's answer after a closure (回访). */
+export interface CaseSurveyTable {
+  id: Generated<string>;
+  case_id: string;
+  /** The seq of the close event it answers: one survey per closure. */
+  close_seq: number;
+  dispatch_id: string | null;
+  body_id: string | null;
+  satisfaction: Satisfaction;
+  solved: boolean;
+  comment: string | null;
+  /** The answer reopened the case (dissatisfied within the window). */
+  reopened: boolean;
+  answered_by_user_id: string;
+  created_at: Date;
+}
+
 export interface CasesTables {
   cases: CaseTable;
   case_events: CaseEventTable;
   case_number_counters: CaseNumberCounterTable;
+  case_dispatches: CaseDispatchTable;
+  case_clocks: CaseClockTable;
+  supervision_notices: SupervisionNoticeTable;
+  extension_requests: ExtensionRequestTable;
+  case_surveys: CaseSurveyTable;
 }

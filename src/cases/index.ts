@@ -2,7 +2,15 @@ export type { CaseDeps } from './case-deps.ts';
 export { type CaseDetail, type CaseFilter, type CaseSummary, getCaseDetail, listCases } from './cases.queries.ts';
 export { casesRoutes } from './cases.routes.ts';
 export type { CasesTables } from './cases.tables.ts';
-export { CHANNELS, type Channel, PRIORITIES, type Priority } from './cases.tables.ts';
+export {
+  CHANNELS,
+  type Channel,
+  PRIORITIES,
+  type Priority,
+  SATISFACTION_LEVELS,
+  type Satisfaction,
+} from './cases.tables.ts';
+export { duplicateCandidates } from './duplicates.ts';
 export { type NewCase, reportCase } from './intake.ts';
 export {
   actionsFrom,
@@ -17,4 +25,6 @@ export {
   TRANSITION_ACTIONS,
   type TransitionAction,
 } from './lifecycle.ts';
+export { runSupervisionSweep, type SweepResult, supervisionBoard } from './supervision.ts';
+export { answerSurvey, type SurveyAnswer } from './surveys.ts';
 export { type TransitionInput, transitionCase } from './transitions.ts';

@@ -6,6 +6,7 @@ import { nextCaseNumber, yearIn } from './case-number.ts';
 import { actionForbidden, channelForbidden, missingInput, outsideYourAreas } from './cases.errors.ts';
 import type { Channel, Priority } from './cases.tables.ts';
 import { REPORT_CHANNELS, RULES } from './lifecycle.ts';
+import { suggestionFor } from './suggestion.ts';
 import { withinJurisdiction } from './visibility.ts';
 
 export interface NewCase {
@@ -42,6 +43,12 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
   const gridCode = point ? deps.locateArea(point[0], point[1]) : null;
   if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction ?? []);
 
+  const suggestion = await suggestionFor(deps.db, deps, {
+    categoryCode: category.code,
+    gridCode,
+    reportedAt: now,
+  });
+
   return deps.db.transaction().execute(async (trx) => {
     const reporterPersonId =
       actor.role === 'citizen'
@@ -72,6 +79,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
         created_at: now,
         updated_at: now,
         closed_at: null,
+        ...suggestion,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

@@ -23,13 +23,14 @@ const facts = (over: Partial<CaseFacts>): CaseFacts => ({
   reportedByUserId: 'c',
   hasReporterOnRecord: true,
   closedAt: null,
+  pendingExtension: false,
   ...over,
 });
 
 describe('the closed loop', () => {
-  it('should let every non-final status be left by some action, and only cancelled be final', () => {
+  it('should let every non-final status be left by some action, and only cancelled and merged be final', () => {
     const final = CASE_STATUSES.filter((s) => actionsFrom(s).length === 0);
-    expect(final).toEqual(['cancelled']);
+    expect(final).toEqual(['cancelled', 'merged']);
   });
 
   it('should walk the seven steps from report to closure', () => {
@@ -91,7 +92,7 @@ describe('the closed loop', () => {
       reason: 'not_assigned_body',
     });
     expect(refusal('accept', dispatched, dispatcher, now, policy)).toEqual({ kind: 'forbidden', reason: 'role' });
-    expect(allowedActions(dispatched, handler, now, policy)).toEqual(['accept', 'return']);
+    expect(allowedActions(dispatched, handler, now, policy)).toEqual(['accept', 'return', 'request_extension']);
   });
 
   it('should let the reporter reopen a closed case only within the window', () => {

@@ -8,6 +8,8 @@
  *   handled ─verify_fail→ in_progress (rework, 返工)
  *   registered/dispatched/in_progress/returned/reopened ─suspend→ suspended ─resume→ (the status before)
  *   any open status ─relocate→ the same status, placed anew on the grid
+ *   reported/registered ─merge→ merged (a duplicate: its reporter follows the parent case as a "me too")
+ *   dispatched/in_progress ─request_extension→ (same; one pending request) ─approve_/refuse_extension→ (same)
  *
  * Pure: no I/O. The transition service, the replay check, the API's "allowed actions" and the console's
  * buttons all read these rules, so they cannot disagree.
@@ -26,6 +28,7 @@ export const CASE_STATUSES = [
   'closed',
   'reopened',
   'suspended',
+  'merged',
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
@@ -44,6 +47,10 @@ export const CASE_ACTIONS = [
   'suspend',
   'resume',
   'relocate',
+  'merge',
+  'request_extension',
+  'approve_extension',
+  'refuse_extension',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 /** The actions taken on an existing case (everything but the report that creates it). */
@@ -62,10 +69,21 @@ interface Rule {
   to: CaseStatus | 'previous' | 'same';
   roles: readonly Role[];
   relation: Relation;
-  requires: { note?: boolean; body?: boolean; reviewDate?: boolean; location?: boolean };
+  requires: {
+    note?: boolean;
+    body?: boolean;
+    reviewDate?: boolean;
+    location?: boolean;
+    parentCase?: boolean;
+    extensionDays?: boolean;
+  };
+  /** Extension decisions need a pending request; a new request needs there to be none. */
+  extension?: 'pending' | 'none_pending';
 }
 
 const DESK: readonly Role[] = ['dispatcher', 'supervisor'];
+/** Where deadlines run for the handling body, and so where an extension can be asked for and decided. */
+const CLOCK_RUNNING: readonly CaseStatus[] = ['dispatched', 'in_progress'];
 const SUSPENDABLE: readonly CaseStatus[] = ['registered', 'dispatched', 'in_progress', 'returned', 'reopened'];
 
 export const RULES: Record<CaseAction, Rule> = {
@@ -150,6 +168,39 @@ export const RULES: Record<CaseAction, Rule> = {
     relation: 'any',
     requires: { location: true },
   },
+  // A duplicate of an earlier case (the parent): it ends here, its reporter follows the parent.
+  merge: {
+    from: ['reported', 'registered'],
+    to: 'merged',
+    roles: DESK,
+    relation: 'any',
+    requires: { parentCase: true },
+  },
+  // 延期: the handling body asks for more time, with a reason; a supervisor decides.
+  request_extension: {
+    from: CLOCK_RUNNING,
+    to: 'same',
+    roles: ['handler'],
+    relation: 'assigned_body',
+    requires: { note: true, extensionDays: true },
+    extension: 'none_pending',
+  },
+  approve_extension: {
+    from: CLOCK_RUNNING,
+    to: 'same',
+    roles: ['supervisor'],
+    relation: 'any',
+    requires: {},
+    extension: 'pending',
+  },
+  refuse_extension: {
+    from: CLOCK_RUNNING,
+    to: 'same',
+    roles: ['supervisor'],
+    relation: 'any',
+    requires: { note: true },
+    extension: 'pending',
+  },
 };
 
 /** Which channels each role may report through. */
@@ -166,6 +217,8 @@ export interface CaseFacts {
   /** A reporter's identity is on record (a caller who gave a name or number, or a citizen account). */
   hasReporterOnRecord: boolean;
   closedAt: Date | null;
+  /** The handling body has asked for an extension that no supervisor has decided yet. */
+  pendingExtension: boolean;
 }
 
 /** The facts of a stored case row, as the rules read them. */
@@ -175,6 +228,7 @@ export function factsOf(row: {
   reported_by_user_id: string;
   reporter_person_id: string | null;
   closed_at: Date | null;
+  pending_extension: boolean;
 }): CaseFacts {
   return {
     status: row.status,
@@ -182,6 +236,7 @@ export function factsOf(row: {
     reportedByUserId: row.reported_by_user_id,
     hasReporterOnRecord: row.reporter_person_id !== null,
     closedAt: row.closed_at,
+    pendingExtension: row.pending_extension,
   };
 }
 
@@ -199,7 +254,8 @@ export interface LoopPolicy {
 export type Refusal =
   | { kind: 'illegal_transition' }
   | { kind: 'forbidden'; reason: 'role' | 'not_assigned_body' | 'not_reporter' }
-  | { kind: 'window_passed' };
+  | { kind: 'window_passed' }
+  | { kind: 'extension'; pending: boolean };
 
 export function refusal(
   action: TransitionAction,
@@ -216,6 +272,9 @@ export function refusal(
   }
   if (rule.relation === 'reporter' && !actsForReporter(facts, actor)) {
     return { kind: 'forbidden', reason: 'not_reporter' };
+  }
+  if (rule.extension && facts.pendingExtension !== (rule.extension === 'pending')) {
+    return { kind: 'extension', pending: facts.pendingExtension };
   }
   if (action === 'reopen' && facts.closedAt) {
     const deadline = facts.closedAt.getTime() + policy.reopenWindowDays * 86_400_000;

@@ -1,31 +1,76 @@
 import type { Updateable } from 'kysely';
+import type { Db } from '../db/database.ts';
 import { type CoordinateSystem, convertPoint } from '../grid/index.ts';
-import { type Actor, defaultBodyFor, requireHandlingBody } from '../organizations/index.ts';
+import { enqueueNotifications, type TemplateName } from '../notifications/index.ts';
+import { type Actor, requireHandlingBody } from '../organizations/index.ts';
+import {
+  type ClockContext,
+  daysInMinutes,
+  extendClock,
+  pauseClocks,
+  resumeClocks,
+  runningHandlingClock,
+  startClock,
+  stopClocks,
+} from './case-clocks.ts';
 import type { CaseDeps } from './case-deps.ts';
 import {
   actionForbidden,
+  badParentCase,
   caseNotFound,
+  extensionState,
   illegalTransition,
   missingInput,
   noDefaultBody,
   outsideYourAreas,
   reopenWindowPassed,
 } from './cases.errors.ts';
-import type { CaseEventDetails, CaseTable } from './cases.tables.ts';
+import { type CaseEventDetails, type CaseTable, CLOCK_KINDS, type Priority } from './cases.tables.ts';
+import { timeLimitsFor } from './deadlines.ts';
 import { allowedActions, type CaseStatus, factsOf, RULES, refusal, type TransitionAction } from './lifecycle.ts';
+import { suggestionFor } from './suggestion.ts';
 import { visibleTo, withinJurisdiction } from './visibility.ts';
 
 export interface TransitionInput {
   action: TransitionAction;
   note?: string;
-  /** dispatch: the handling body; defaults to the category's default body. */
+  /** dispatch: the lead handling body; defaults to the suggested one (routing rule or category default). */
   bodyId?: string;
+  /** dispatch: assisting bodies (协办); default: the suggestion's when the suggested lead is kept. */
+  assistingBodyIds?: string[];
   /** suspend: the date (YYYY-MM-DD) the suspension is to be reviewed. */
   reviewDate?: string;
   /** relocate: where the case really is, in WGS-84 unless `crs` says otherwise. */
   location?: { longitude: number; latitude: number; crs?: CoordinateSystem };
   /** relocate: the address, if it changes too. */
   address?: string;
+  /** merge: the case this one duplicates. */
+  parentCaseNumber?: string;
+  /** request_extension: how many more working days. */
+  extensionDays?: number;
+}
+
+/** The steps a reporter is told of, and the message for each. */
+const PUBLIC_STEPS: Partial<Record<TransitionAction, TemplateName>> = {
+  register: 'case_registered',
+  dispatch: 'case_dispatched',
+  handle: 'case_handled',
+  close: 'case_closed',
+  reopen: 'case_reopened',
+  cancel: 'case_cancelled',
+  merge: 'case_merged',
+};
+
+/** Duplicates merged into a case raise its priority (never lower it): many voices, more urgency. */
+const PRIORITY_BY_ME_TOO: ReadonlyArray<[number, Priority]> = [
+  [10, 'urgent'],
+  [3, 'high'],
+];
+const PRIORITY_ORDER: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
+
+export function priorityAfterMeToo(current: Priority, meTooCount: number): Priority {
+  const raised = PRIORITY_BY_ME_TOO.find(([threshold]) => meTooCount >= threshold)?.[1];
+  return raised && PRIORITY_ORDER.indexOf(raised) > PRIORITY_ORDER.indexOf(current) ? raised : current;
 }
 
 /**
@@ -40,117 +85,344 @@ export async function transitionCase(
   caseNumber: string,
   input: TransitionInput,
 ): Promise<void> {
+  await deps.db.transaction().execute((trx) => transitionWithin(trx, deps, actor, caseNumber, input));
+}
+
+/** The same, inside a transaction the caller holds (a survey that reopens a case). */
+export async function transitionWithin(
+  trx: Db,
+  deps: CaseDeps,
+  actor: Actor,
+  caseNumber: string,
+  input: TransitionInput,
+  extraDetails: CaseEventDetails = {},
+): Promise<void> {
   const rule = RULES[input.action];
   const note = input.note?.trim() || null;
 
-  await deps.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('cases')
-      .innerJoin('categories', 'categories.id', 'cases.category_id')
-      .select([
-        'cases.id',
-        'cases.status',
-        'cases.assigned_body_id',
-        'cases.reported_by_user_id',
-        'cases.reporter_person_id',
-        'cases.closed_at',
-        'cases.event_count',
-        'cases.rework_count',
-        'categories.code as category_code',
-      ])
-      .where('cases.case_number', '=', caseNumber)
-      .where(visibleTo(actor))
-      .forUpdate('cases')
-      .executeTakeFirst();
-    if (!row) throw caseNotFound(caseNumber);
-    // Read the clock only once the case is locked, so events of one case are in time order.
-    const now = deps.clock.now();
-    const facts = factsOf(row);
-    const refused = refusal(input.action, facts, actor, now, deps.policy);
-    if (refused) {
-      const allowed = allowedActions(facts, actor, now, deps.policy);
-      if (refused.kind === 'illegal_transition') throw illegalTransition(input.action, row.status, allowed);
-      if (refused.kind === 'window_passed') throw reopenWindowPassed(deps.policy.reopenWindowDays);
-      throw actionForbidden(input.action, refused.reason, allowed);
-    }
-    if (rule.requires.note && !note) throw missingInput(input.action, 'a note saying why or what was done');
-    if (rule.requires.reviewDate && !input.reviewDate) throw missingInput(input.action, 'reviewDate');
-    if (rule.requires.location && !input.location) throw missingInput(input.action, 'location');
+  const row = await trx
+    .selectFrom('cases')
+    .innerJoin('categories', 'categories.id', 'cases.category_id')
+    .select([
+      'cases.id',
+      'cases.status',
+      'cases.priority',
+      'cases.grid_code',
+      'cases.assigned_body_id',
+      'cases.reported_by_user_id',
+      'cases.reporter_person_id',
+      'cases.closed_at',
+      'cases.event_count',
+      'cases.rework_count',
+      'cases.pending_extension',
+      'cases.suggested_body_id',
+      'cases.assisting_body_ids',
+      'cases.current_dispatch_id',
+      'cases.created_at',
+      'categories.code as category_code',
+      'categories.response_limit_hours',
+      'categories.handling_limit_days',
+      'categories.verification_limit_hours',
+    ])
+    .where('cases.case_number', '=', caseNumber)
+    .where(visibleTo(actor))
+    .forUpdate('cases')
+    .executeTakeFirst();
+  if (!row) throw caseNotFound(caseNumber);
+  // Read the clock only once the case is locked, so events of one case are in time order.
+  const now = deps.clock.now();
+  const facts = factsOf(row);
+  const refused = refusal(input.action, facts, actor, now, deps.policy);
+  if (refused) {
+    const allowed = allowedActions(facts, actor, now, deps.policy);
+    if (refused.kind === 'illegal_transition') throw illegalTransition(input.action, row.status, allowed);
+    if (refused.kind === 'window_passed') throw reopenWindowPassed(deps.policy.reopenWindowDays);
+    if (refused.kind === 'extension') throw extensionState(input.action, refused.pending);
+    throw actionForbidden(input.action, refused.reason, allowed);
+  }
+  if (rule.requires.note && !note) throw missingInput(input.action, 'a note saying why or what was done');
+  if (rule.requires.reviewDate && !input.reviewDate) throw missingInput(input.action, 'reviewDate');
+  if (rule.requires.location && !input.location) throw missingInput(input.action, 'location');
+  if (rule.requires.parentCase && !input.parentCaseNumber) throw missingInput(input.action, 'parentCaseNumber');
+  if (rule.requires.extensionDays && !input.extensionDays) throw missingInput(input.action, 'extensionDays');
 
-    const details: CaseEventDetails = {};
-    const changes: Updateable<CaseTable> = { updated_at: now, event_count: row.event_count + 1 };
-    let toStatus: CaseStatus;
-    if (rule.to === 'previous') {
-      const suspension = await trx
-        .selectFrom('case_events')
-        .select('from_status')
-        .where('case_id', '=', row.id)
-        .where('action', '=', 'suspend')
-        .orderBy('seq', 'desc')
-        .executeTakeFirstOrThrow();
-      toStatus = suspension.from_status ?? 'registered';
-    } else {
-      toStatus = rule.to === 'same' ? row.status : rule.to;
-    }
-
-    switch (input.action) {
-      case 'dispatch': {
-        const bodyId = input.bodyId ?? (await defaultBodyFor(trx, row.category_code));
-        if (!bodyId) throw noDefaultBody(row.category_code);
-        await requireHandlingBody(trx, bodyId);
-        details.bodyId = bodyId;
-        changes.assigned_body_id = bodyId;
-        break;
-      }
-      case 'return':
-        changes.assigned_body_id = null;
-        break;
-      case 'verify_fail':
-        changes.rework_count = row.rework_count + 1;
-        break;
-      case 'close':
-        changes.closed_at = now;
-        break;
-      case 'reopen':
-        changes.closed_at = null;
-        break;
-      case 'suspend':
-        details.reviewDate = input.reviewDate;
-        break;
-      case 'relocate': {
-        const { longitude, latitude, crs } = input.location!;
-        const [x, y] = convertPoint([longitude, latitude], crs ?? 'wgs84');
-        const gridCode = deps.locateArea(x, y);
-        if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction ?? []);
-        Object.assign(changes, {
-          longitude: x,
-          latitude: y,
-          grid_code: gridCode,
-          outside_jurisdiction: gridCode === null,
-        });
-        if (input.address?.trim()) changes.address = input.address.trim();
-        details.location = [x, y];
-        details.gridCode = gridCode;
-        break;
-      }
-    }
-    changes.status = toStatus;
-
+  const details: CaseEventDetails = { ...extraDetails };
+  const changes: Updateable<CaseTable> = { updated_at: now, event_count: row.event_count + 1 };
+  const calendar = deps.calendar.current;
+  const clocks: ClockContext = { trx, calendar, caseId: row.id, now, userId: actor.userId };
+  const endDispatch = (reason: 'redispatched' | 'returned' | 'verified' | 'cancelled') =>
+    row.current_dispatch_id
+      ? trx
+          .updateTable('case_dispatches')
+          .set({ ended_at: now, end_reason: reason })
+          .where('id', '=', row.current_dispatch_id)
+          .where('ended_at', 'is', null)
+          .execute()
+      : Promise.resolve();
+  const countOnDispatch = (column: 'handled_count' | 'rework_count') =>
+    row.current_dispatch_id
+      ? trx
+          .updateTable('case_dispatches')
+          .set((eb) => ({ [column]: eb(column, '+', 1) }))
+          .where('id', '=', row.current_dispatch_id)
+          .execute()
+      : Promise.resolve();
+  const pendingRequest = () =>
+    trx
+      .selectFrom('extension_requests')
+      .select(['id', 'clock_id', 'extra_minutes'])
+      .where('case_id', '=', row.id)
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+  const withdrawPendingExtension = async () => {
+    if (!row.pending_extension) return;
     await trx
-      .insertInto('case_events')
-      .values({
-        case_id: row.id,
-        seq: row.event_count + 1,
-        action: input.action,
-        from_status: row.status,
-        to_status: toStatus,
-        actor_user_id: actor.userId,
-        actor_role: actor.role,
-        note,
-        details: JSON.stringify(details),
-        created_at: now,
-      })
+      .updateTable('extension_requests')
+      .set({ status: 'withdrawn', decided_at: now })
+      .where('case_id', '=', row.id)
+      .where('status', '=', 'pending')
       .execute();
-    await trx.updateTable('cases').set(changes).where('id', '=', row.id).execute();
-  });
+    changes.pending_extension = false;
+  };
+  let notifyParams: Record<string, string> = {};
+
+  let toStatus: CaseStatus;
+  if (rule.to === 'previous') {
+    const suspension = await trx
+      .selectFrom('case_events')
+      .select('from_status')
+      .where('case_id', '=', row.id)
+      .where('action', '=', 'suspend')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    toStatus = suspension.from_status ?? 'registered';
+  } else {
+    toStatus = rule.to === 'same' ? row.status : rule.to;
+  }
+
+  switch (input.action) {
+    case 'dispatch': {
+      const bodyId = input.bodyId ?? row.suggested_body_id;
+      if (!bodyId) throw noDefaultBody(row.category_code);
+      const body = await requireHandlingBody(trx, bodyId);
+      const overridden = row.suggested_body_id !== null && bodyId !== row.suggested_body_id;
+      const assisting = (input.assistingBodyIds ?? (overridden ? [] : row.assisting_body_ids)).filter(
+        (id) => id !== bodyId,
+      );
+      for (const id of assisting) await requireHandlingBody(trx, id);
+      // A re-dispatch (改派) ends the previous body's dispatch: its clocks no longer count against it.
+      await endDispatch('redispatched');
+      await stopClocks(clocks, ['response', 'handling'], { outcome: 'superseded' });
+      const dispatch = await trx
+        .insertInto('case_dispatches')
+        .values({
+          case_id: row.id,
+          event_seq: row.event_count + 1,
+          body_id: bodyId,
+          dispatched_by_user_id: actor.userId,
+          dispatched_at: now,
+          suggested_body_id: row.suggested_body_id,
+          overridden,
+          grid_code: row.grid_code,
+          ended_at: null,
+          end_reason: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const limits = timeLimitsFor(row, row.priority, calendar.minutesPerWorkingDay);
+      const owner = { dispatchId: dispatch.id, bodyId };
+      await startClock(clocks, 'response', limits, owner);
+      await startClock(clocks, 'handling', limits, owner);
+      Object.assign(details, { bodyId, suggestedBodyId: row.suggested_body_id, overridden });
+      if (assisting.length) details.assistingBodyIds = assisting;
+      Object.assign(changes, {
+        assigned_body_id: bodyId,
+        assisting_body_ids: assisting,
+        current_dispatch_id: dispatch.id,
+      });
+      notifyParams = { bodyNameZh: body.name_zh, bodyNameEn: body.name_en };
+      break;
+    }
+    case 'accept':
+      await stopClocks(clocks, ['response']);
+      break;
+    case 'return':
+      // Returning a misrouted case (退单) is a response; the handling deadline no longer counts for this body.
+      await stopClocks(clocks, ['response']);
+      await stopClocks(clocks, ['handling'], { outcome: 'returned' });
+      await endDispatch('returned');
+      await withdrawPendingExtension();
+      changes.assigned_body_id = null;
+      changes.current_dispatch_id = null;
+      break;
+    case 'handle': {
+      await pauseClocks(clocks, ['handling']);
+      await countOnDispatch('handled_count');
+      await withdrawPendingExtension();
+      const limits = timeLimitsFor(row, row.priority, calendar.minutesPerWorkingDay);
+      await startClock(clocks, 'verification', limits, { dispatchId: row.current_dispatch_id, bodyId: null });
+      break;
+    }
+    case 'verify_pass':
+      await stopClocks(clocks, ['verification']);
+      await stopClocks(clocks, ['handling'], { asOfPause: true });
+      await endDispatch('verified');
+      break;
+    case 'verify_fail':
+      await stopClocks(clocks, ['verification']);
+      await resumeClocks(clocks, ['handling']);
+      await countOnDispatch('rework_count');
+      changes.rework_count = row.rework_count + 1;
+      break;
+    case 'close':
+      changes.closed_at = now;
+      break;
+    case 'reopen':
+      changes.closed_at = null;
+      break;
+    case 'cancel':
+      await stopClocks(clocks, CLOCK_KINDS, { outcome: 'cancelled' });
+      await endDispatch('cancelled');
+      notifyParams = { note: note ?? '' };
+      break;
+    case 'suspend':
+      details.reviewDate = input.reviewDate;
+      await pauseClocks(clocks, CLOCK_KINDS);
+      changes.paused_at = now;
+      break;
+    case 'resume':
+      await resumeClocks(clocks, CLOCK_KINDS);
+      changes.paused_at = null;
+      break;
+    case 'relocate': {
+      const { longitude, latitude, crs } = input.location!;
+      const [x, y] = convertPoint([longitude, latitude], crs ?? 'wgs84');
+      const gridCode = deps.locateArea(x, y);
+      if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction ?? []);
+      Object.assign(changes, {
+        longitude: x,
+        latitude: y,
+        grid_code: gridCode,
+        outside_jurisdiction: gridCode === null,
+      });
+      if (input.address?.trim()) changes.address = input.address.trim();
+      // Before dispatch, where a case is decides where it should go.
+      if (row.status === 'reported' || row.status === 'registered') {
+        Object.assign(
+          changes,
+          await suggestionFor(trx, deps, { categoryCode: row.category_code, gridCode, reportedAt: row.created_at }),
+        );
+      }
+      details.location = [x, y];
+      details.gridCode = gridCode;
+      break;
+    }
+    case 'merge': {
+      const parent = await trx
+        .selectFrom('cases')
+        .select(['id', 'case_number', 'status', 'parent_case_id', 'priority', 'me_too_count'])
+        .where('case_number', '=', input.parentCaseNumber!)
+        .where(visibleTo(actor))
+        .forUpdate()
+        .executeTakeFirst();
+      if (!parent || parent.id === row.id || parent.parent_case_id || ['cancelled', 'merged'].includes(parent.status)) {
+        throw badParentCase(input.parentCaseNumber!);
+      }
+      const meToo = parent.me_too_count + 1;
+      await trx
+        .updateTable('cases')
+        .set({ me_too_count: meToo, priority: priorityAfterMeToo(parent.priority, meToo), updated_at: now })
+        .where('id', '=', parent.id)
+        .execute();
+      changes.parent_case_id = parent.id;
+      details.parentCaseNumber = parent.case_number;
+      notifyParams = { parentCaseNumber: parent.case_number };
+      break;
+    }
+    case 'request_extension': {
+      const clock = await runningHandlingClock(clocks);
+      if (!clock) throw extensionState(input.action, false);
+      await trx
+        .insertInto('extension_requests')
+        .values({
+          case_id: row.id,
+          clock_id: clock.id,
+          requested_by_user_id: actor.userId,
+          reason: note!,
+          extra_minutes: daysInMinutes(calendar, clock.measure, input.extensionDays!),
+          status: 'pending',
+          decided_by_user_id: null,
+          decision_note: null,
+          decided_at: null,
+          created_at: now,
+        })
+        .execute();
+      details.extensionDays = input.extensionDays;
+      changes.pending_extension = true;
+      break;
+    }
+    case 'approve_extension':
+    case 'refuse_extension': {
+      const request = await pendingRequest();
+      const approved = input.action === 'approve_extension';
+      if (approved) await extendClock(clocks, request.clock_id, request.extra_minutes);
+      await trx
+        .updateTable('extension_requests')
+        .set({
+          status: approved ? 'approved' : 'refused',
+          decided_by_user_id: actor.userId,
+          decision_note: note,
+          decided_at: now,
+        })
+        .where('id', '=', request.id)
+        .execute();
+      changes.pending_extension = false;
+      break;
+    }
+  }
+  changes.status = toStatus;
+
+  await trx
+    .insertInto('case_events')
+    .values({
+      case_id: row.id,
+      seq: row.event_count + 1,
+      action: input.action,
+      from_status: row.status,
+      to_status: toStatus,
+      actor_user_id: actor.userId,
+      actor_role: actor.role,
+      note,
+      details: JSON.stringify(details),
+      created_at: now,
+    })
+    .execute();
+  await trx.updateTable('cases').set(changes).where('id', '=', row.id).execute();
+
+  const template = PUBLIC_STEPS[input.action];
+  if (template) {
+    await enqueueNotifications(
+      trx,
+      await reportersFollowing(trx, row.id, input.action),
+      {
+        caseId: row.id,
+        template,
+        params: { caseNumber, ...notifyParams },
+      },
+      now,
+    );
+  }
+}
+
+/**
+ * Who hears of a step: the case's reporter and the reporters of the duplicates merged into it (they
+ * follow the parent). A merge is told to the merged case's own reporter only.
+ */
+async function reportersFollowing(trx: Db, caseId: string, action: TransitionAction): Promise<string[]> {
+  let query = trx.selectFrom('cases').select('reporter_person_id').where('reporter_person_id', 'is not', null);
+  query =
+    action === 'merge'
+      ? query.where('id', '=', caseId)
+      : query.where((eb) => eb.or([eb('id', '=', caseId), eb('parent_case_id', '=', caseId)]));
+  return (await query.execute()).map((r) => r.reporter_person_id!);
 }

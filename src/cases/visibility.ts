@@ -17,6 +17,8 @@ export function visibleTo(actor: Actor) {
         const bodyId = actor.handlingBodyId ?? '00000000-0000-0000-0000-000000000000';
         return eb.or([
           eb('cases.assigned_body_id', '=', bodyId),
+          // An assisting body (协办) sees the case it helps with.
+          sql<boolean>`${bodyId}::uuid = any(cases.assisting_body_ids)`,
           eb.exists(
             eb
               .selectFrom('case_events')

@@ -4,16 +4,29 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { CalendarTables } from '../calendar/calendar.tables.ts';
 import type { CasesTables } from '../cases/cases.tables.ts';
+import type { EvaluationTables } from '../evaluation/evaluation.tables.ts';
 import type { GridTables } from '../grid/grid.tables.ts';
+import type { NotificationsTables } from '../notifications/notifications.tables.ts';
 import type { OrganizationsTables } from '../organizations/organizations.tables.ts';
 import type { PrivacyTables } from '../privacy/privacy.tables.ts';
+import type { RoutingTables } from '../routing/routing.tables.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { SettingsTables } from './settings.ts';
 
 /** The whole schema, composed from the tables each domain owns. */
-export interface Database extends SettingsTables, OrganizationsTables, PrivacyTables, GridTables, CasesTables {}
+export interface Database
+  extends SettingsTables,
+    OrganizationsTables,
+    PrivacyTables,
+    GridTables,
+    CalendarTables,
+    RoutingTables,
+    CasesTables,
+    NotificationsTables,
+    EvaluationTables {}
 
 export type Db = Kysely<Database>;
 

@@ -3,9 +3,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import union from '@turf/union';
 import { parse } from 'csv-parse/sync';
-import { type CaseDeps, reportCase, type TransitionAction, transitionCase } from '../cases/index.ts';
+import { CityCalendar, loadShippedCalendars } from '../calendar/index.ts';
+import {
+  answerSurvey,
+  type CaseDeps,
+  reportCase,
+  runSupervisionSweep,
+  type Satisfaction,
+  type TransitionAction,
+  transitionCase,
+} from '../cases/index.ts';
 import type { Db } from '../db/database.ts';
 import { readSetting, writeSetting } from '../db/settings.ts';
+import { awardPoints } from '../evaluation/index.ts';
 import { type AreaLocator, generateGrid, importAreas } from '../grid/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import {
@@ -18,6 +28,7 @@ import {
   type TaxonomyLeafRow,
 } from '../organizations/index.ts';
 import { recordPerson } from '../privacy/index.ts';
+import { createRoutingRule } from '../routing/index.ts';
 import { DEFAULT_BODIES, DEMO_BODIES, DEMO_USERS, DISTRICT_NAMES_EN, demoTimeLimits } from './demo-city.ts';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -139,11 +150,17 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
     if (user.jurisdiction) await setJurisdiction(db, admin, created.id, user.jurisdiction);
   }
 
+  await loadShippedCalendars(db);
+  await createDemoRoutingRules(db, admin, bodyIds, codes);
+
   const messages = (JSON.parse(fs.readFileSync(path.join(FIXTURES, 'messages.json'), 'utf8')) as DemoMessage[]).slice(
     0,
     options.limit,
   );
   const byStatus = await loadCases(options, messages, codes);
+  // Deadlines that ran out while the demo's history was written get their notices; closures their points.
+  await runSupervisionSweep(db, options.now);
+  await awardPoints(db);
   await writeSetting(db, DEMO_STATE, 'loaded');
   const count = async (table: 'handling_bodies' | 'categories' | 'users') =>
     Number(
@@ -162,6 +179,40 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
     cases: messages.length,
     byStatus,
   };
+}
+
+/**
+ * Routing as a city sets it up (属地管理): municipal problems in 天心区 go to the street office with the
+ * volunteers assisting; estate problems there to the community committee with the property company;
+ * noise at night to the police, who are on duty then.
+ */
+async function createDemoRoutingRules(db: Db, admin: Actor, bodyIds: Map<string, string>, codes: Map<string, string>) {
+  const code = (path: string) => {
+    const found = codes.get(path);
+    if (!found) throw new Error(`The demo taxonomy has no ${path}`);
+    return found;
+  };
+  const body = (bodyCode: string) => bodyIds.get(bodyCode)!;
+  await createRoutingRule(db, admin, {
+    categoryCode: code('城乡建设/城市建设和市政管理'),
+    areaCode: '430103',
+    leadBodyId: body('street-pozijie'),
+    assistingBodyIds: [body('volunteers')],
+    note: '天心区市政问题属地办理 / Municipal problems in Tianxin go to the street office',
+  });
+  await createRoutingRule(db, admin, {
+    categoryCode: code('城乡建设/城市建设和市政管理/小区管理'),
+    areaCode: DEMO_GRID_DISTRICT,
+    leadBodyId: body('community-wulipai-1'),
+    assistingBodyIds: [body('property-demo')],
+    note: '小区问题由社区牵头、物业协办 / Estate problems: the community leads, the property company assists',
+  });
+  await createRoutingRule(db, admin, {
+    categoryCode: code('环境保护/环境污染/噪音污染'),
+    window: { start: '22:00', end: '06:00' },
+    leadBodyId: body('public-security'),
+    note: '夜间噪音由公安处置 / Noise at night: the police',
+  });
 }
 
 /** The actions that take a new case to each demo status, in order. */
@@ -232,11 +283,14 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
   const { db } = options;
   let at = options.now;
   const clock: Clock = { now: () => at };
+  const calendar = new CityCalendar(db, options.timeZone);
+  await calendar.reload();
   const deps: CaseDeps = {
     db,
     clock,
     policy: { reopenWindowDays: options.reopenWindowDays, timeZone: options.timeZone },
     locateArea: (lon, lat) => options.areas.locate(lon, lat),
+    calendar,
   };
   const actors = new Map<string, Actor>();
   const actor = async (username: string) => {
@@ -281,6 +335,8 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
       location: { longitude: message.longitude, latitude: message.latitude },
       channel: citizen ? 'web' : 'import',
       priority: /安全|消防|燃气|事故/.test(message.category) ? 'high' : 'normal',
+      // Made-up numbers in a range no operator assigns, so the outbox has someone to write to.
+      reporter: citizen ? undefined : { phone: `1990000${String(i).padStart(4, '0')}` },
     });
 
     for (const [k, action] of steps.entries()) {
@@ -305,7 +361,32 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
           action === 'suspend' ? new Date(options.now.getTime() + 14 * DAY).toISOString().slice(0, 10) : undefined,
       });
     }
-    const final = status === 'rework' ? 'closed' : status;
+    let final = status === 'rework' ? 'closed' : status;
+    // The reporter is called back after closure (回访); a few are dissatisfied, which reopens the case.
+    if (final === 'closed' && !citizen) {
+      at = new Date(at.getTime() + 2 * HOUR);
+      const roll = spread(i, 17);
+      const satisfaction: Satisfaction =
+        roll < 0.72 ? 'satisfied' : roll < 0.9 ? 'basically_satisfied' : 'dissatisfied';
+      const { reopened } = await answerSurvey(deps, await actor('dispatcher'), caseNumber, {
+        satisfaction,
+        solved: satisfaction !== 'dissatisfied' && spread(i, 19) < 0.92,
+      });
+      if (reopened) final = 'reopened';
+    }
+    // A few bodies ask for more time on cases still in progress.
+    if (final === 'in_progress' && spread(i, 23) < 0.3) {
+      const assigned = await db
+        .selectFrom('cases')
+        .select('assigned_body_id')
+        .where('case_number', '=', caseNumber)
+        .executeTakeFirstOrThrow();
+      await transitionCase(deps, await handlerOf(assigned.assigned_body_id), caseNumber, {
+        action: 'request_extension',
+        note: '需协调多个部门，申请延期 / Needs several departments; more time requested',
+        extensionDays: 3,
+      });
+    }
     byStatus[final] = (byStatus[final] ?? 0) + 1;
     options.onProgress?.(i + 1, messages.length);
   }

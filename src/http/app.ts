@@ -5,14 +5,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
+import { type CityCalendar, calendarRoutes } from '../calendar/index.ts';
 import { type CaseDeps, casesRoutes } from '../cases/index.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import { evaluationRoutes } from '../evaluation/index.ts';
 import { type AreaLocator, gridRoutes } from '../grid/index.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Clock } from '../lib/clock.ts';
 import { ErrorResponse } from '../lib/http-schemas.ts';
 import { organizationsRoutes } from '../organizations/index.ts';
+import { routingRoutes } from '../routing/index.ts';
 import { authenticate } from './auth.ts';
 import { handleError } from './error-handler.ts';
 import { rejectNulCharacters, validatorCompiler } from './validation.ts';
@@ -23,6 +26,7 @@ export interface AppDeps {
   clock: Clock;
   config: Pick<Config, 'demoSignIn' | 'reopenWindowDays'>;
   areas: AreaLocator;
+  calendar: CityCalendar;
 }
 
 /** JSON bodies larger than this are refused with 413: cases are text; attachments will have their own route. */
@@ -86,6 +90,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     clock: deps.clock,
     policy: { reopenWindowDays: deps.config.reopenWindowDays, timeZone: CITY_TIME_ZONE },
     locateArea: (longitude, latitude) => deps.areas.locate(longitude, latitude),
+    calendar: deps.calendar,
   };
 
   await app.register(
@@ -94,6 +99,9 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       await api.register(organizationsRoutes, { db: deps.db, demoSignIn: deps.config.demoSignIn });
       await api.register(gridRoutes, { db: deps.db, areas: deps.areas });
       await api.register(casesRoutes, { deps: caseDeps });
+      await api.register(routingRoutes, { db: deps.db, timeZone: CITY_TIME_ZONE });
+      await api.register(calendarRoutes, { db: deps.db, calendar: deps.calendar });
+      await api.register(evaluationRoutes, { db: deps.db, clock: deps.clock, timeZone: CITY_TIME_ZONE });
       api.setNotFoundHandler(() => {
         throw new AppError('ROUTE_ERR_NOT_FOUND', 404, 'There is no such API route');
       });

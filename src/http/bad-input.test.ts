@@ -236,7 +236,7 @@ forEachDatabase('bad input', (database) => {
       expect(response.json().error.details).toMatchObject({
         action: 'close',
         currentStatus: 'reported',
-        allowedActions: ['register', 'cancel', 'relocate'],
+        allowedActions: ['register', 'cancel', 'relocate', 'merge'],
       });
     });
 

@@ -38,6 +38,8 @@ export interface CategoryTable {
   response_limit_hours: number | null;
   /** Working days within which the case must be handled (办结); set on leaves. */
   handling_limit_days: number | null;
+  /** Working hours within which a handled case must be verified (核查); set on leaves. */
+  verification_limit_hours: Generated<number | null>;
 }
 
 export interface UserTable {

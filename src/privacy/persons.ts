@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 export interface NewPerson {
   name?: string | null;
   phone?: string | null;
+  email?: string | null;
 }
 
 /**
@@ -12,7 +13,7 @@ export interface NewPerson {
 export async function recordPerson(db: Db, input: NewPerson): Promise<string> {
   const row = await db
     .insertInto('persons')
-    .values({ name: input.name ?? null, phone: input.phone ?? null })
+    .values({ name: input.name ?? null, phone: input.phone ?? null, email: input.email ?? null })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

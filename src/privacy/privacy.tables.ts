@@ -9,6 +9,7 @@ export interface PersonTable {
   id: Generated<string>;
   name: string | null;
   phone: string | null;
+  email: Generated<string | null>;
   created_at: Generated<Date>;
 }
 

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
+import { CityCalendar, loadShippedCalendars } from '../../calendar/index.ts';
 import { readConfig } from '../../config.ts';
 import { demoLoadInterrupted, isEmpty } from '../../demo/seed-demo.ts';
 import { AreaLocator } from '../../grid/index.ts';
-import { buildApp } from '../../http/app.ts';
+import { buildApp, CITY_TIME_ZONE } from '../../http/app.ts';
 import { systemClock } from '../../lib/clock.ts';
+import { gatewaySender, logSender } from '../../notifications/index.ts';
+import { startBackgroundSweeps } from '../background.ts';
 import { describeDatabase, openConfiguredDatabase } from '../runtime.ts';
 import { describeSeed, INTERRUPTED_DEMO, loadDemoCity } from './seed-demo.ts';
 
@@ -24,6 +27,7 @@ export function serveCommand(program: Command) {
       console.log(`CivicGrid: using ${describeDatabase(config)}`);
       const handle = await openConfiguredDatabase(config);
       const areas = new AreaLocator(handle.db);
+      const calendar = new CityCalendar(handle.db, CITY_TIME_ZONE);
       if (await demoLoadInterrupted(handle.db)) {
         await handle.close();
         throw new Error(INTERRUPTED_DEMO);
@@ -32,11 +36,20 @@ export function serveCommand(program: Command) {
         console.log(describeSeed(await loadDemoCity(handle.db, areas, config.reopenWindowDays)));
       }
       await areas.reload();
+      await loadShippedCalendars(handle.db);
+      await calendar.reload();
 
       const logger = process.stdout.isTTY
         ? { level: config.logLevel, transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
         : { level: config.logLevel };
-      const app = await buildApp({ db: handle.db, clock: systemClock, config, areas }, logger);
+      const app = await buildApp({ db: handle.db, clock: systemClock, config, areas, calendar }, logger);
+      const sender = config.notifyGatewayUrl
+        ? gatewaySender(config.notifyGatewayUrl, config.notifyGatewayToken)
+        : logSender((details, message) => app.log.info(details, message));
+      const stopSweeps = startBackgroundSweeps(
+        { db: handle.db, clock: systemClock, sender, log: app.log },
+        config.sweepIntervalSeconds,
+      );
 
       // Boundaries changed by another instance or by the grid commands reach this one within seconds.
       const refresh = setInterval(() => {
@@ -44,6 +57,10 @@ export function serveCommand(program: Command) {
           .refreshIfChanged()
           .then((changed) => changed && app.log.info('boundaries changed: placement index rebuilt'))
           .catch((error) => app.log.warn({ err: error }, 'could not check for boundary changes'));
+        calendar
+          .refreshIfChanged()
+          .then((changed) => changed && app.log.info('working calendar changed: reloaded'))
+          .catch((error) => app.log.warn({ err: error }, 'could not check for calendar changes'));
       }, GRID_REFRESH_MS);
       refresh.unref();
 
@@ -52,6 +69,7 @@ export function serveCommand(program: Command) {
         if (closing) return;
         closing = true;
         clearInterval(refresh);
+        stopSweeps();
         app.log.info(`${signal} received: finishing requests and closing the database`);
         await app.close();
         await handle.close();

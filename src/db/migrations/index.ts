@@ -3,6 +3,7 @@ import * as foundation from './2026-11-24T0800-foundation.ts';
 import * as settings from './2026-11-24T1000-settings.ts';
 import * as outsideJurisdiction from './2026-11-24T1100-cases-outside-jurisdiction.ts';
 import * as jurisdictions from './2026-11-24T1200-jurisdictions.ts';
+import * as closedLoop from './2026-11-24T1400-closed-loop.ts';
 
 /**
  * The one ordered migration set, listed statically (no directory scanning, so it also works bundled).
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-24T1000-settings': settings,
   '2026-11-24T1100-cases-outside-jurisdiction': outsideJurisdiction,
   '2026-11-24T1200-jurisdictions': jurisdictions,
+  '2026-11-24T1400-closed-loop': closedLoop,
 };

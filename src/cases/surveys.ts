@@ -1,0 +1,81 @@
+import type { Actor } from '../organizations/index.ts';
+import type { CaseDeps } from './case-deps.ts';
+import { alreadySurveyed, caseNotFound, mayNotAnswerSurvey, notClosed } from './cases.errors.ts';
+import type { Satisfaction } from './cases.tables.ts';
+import { transitionWithin } from './transitions.ts';
+import { visibleTo } from './visibility.ts';
+
+export interface SurveyAnswer {
+  satisfaction: Satisfaction;
+  solved: boolean;
+  comment?: string;
+}
+
+/**
+ * Records the reporter's answer to the survey after a closure (回访): given by the citizen who reported,
+ * or taken by a dispatcher calling back a reporter on record. A dissatisfied answer within the reopen
+ * window reopens the case in the same transaction, and counts against the body that handled it.
+ */
+export async function answerSurvey(
+  deps: CaseDeps,
+  actor: Actor,
+  caseNumber: string,
+  answer: SurveyAnswer,
+): Promise<{ reopened: boolean }> {
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('cases')
+      .leftJoin('case_dispatches', 'case_dispatches.id', 'cases.current_dispatch_id')
+      .select([
+        'cases.id',
+        'cases.status',
+        'cases.closed_at',
+        'cases.reported_by_user_id',
+        'cases.reporter_person_id',
+        'cases.current_dispatch_id',
+        'case_dispatches.body_id',
+      ])
+      .where('cases.case_number', '=', caseNumber)
+      .where(visibleTo(actor))
+      .forUpdate('cases')
+      .executeTakeFirst();
+    if (!row) throw caseNotFound(caseNumber);
+    const forReporter =
+      actor.role === 'citizen' ? actor.userId === row.reported_by_user_id : actor.role === 'dispatcher';
+    if (!forReporter || (actor.role === 'dispatcher' && !row.reporter_person_id)) throw mayNotAnswerSurvey();
+    if (row.status !== 'closed' || !row.closed_at) throw notClosed(caseNumber, row.status);
+    const closing = await trx
+      .selectFrom('case_events')
+      .select('seq')
+      .where('case_id', '=', row.id)
+      .where('action', '=', 'close')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    const now = deps.clock.now();
+    const withinWindow = now.getTime() <= row.closed_at.getTime() + deps.policy.reopenWindowDays * 86_400_000;
+    const reopen = answer.satisfaction === 'dissatisfied' && withinWindow;
+    const survey = await trx
+      .insertInto('case_surveys')
+      .values({
+        case_id: row.id,
+        close_seq: closing.seq,
+        dispatch_id: row.current_dispatch_id,
+        body_id: row.body_id,
+        satisfaction: answer.satisfaction,
+        solved: answer.solved,
+        comment: answer.comment?.trim() || null,
+        reopened: reopen,
+        answered_by_user_id: actor.userId,
+        created_at: now,
+      })
+      .onConflict((oc) => oc.columns(['case_id', 'close_seq']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!survey) throw alreadySurveyed(caseNumber);
+    if (reopen) {
+      const note = `不满意 / Dissatisfied${answer.comment?.trim() ? `: ${answer.comment.trim()}` : ''}`;
+      await transitionWithin(trx, deps, actor, caseNumber, { action: 'reopen', note }, { surveyId: survey.id });
+    }
+    return { reopened: reopen };
+  });
+}

@@ -1,0 +1,43 @@
+import { runSupervisionSweep } from '../cases/index.ts';
+import type { Db } from '../db/database.ts';
+import { awardPoints } from '../evaluation/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import { deliverDueNotifications, type MessageSender } from '../notifications/index.ts';
+
+interface Log {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+/**
+ * The background work of one instance: the supervision sweep, sending the outbox and awarding points.
+ * Each is an idempotent sweep over data in the database, safe to run on every instance at once, so there
+ * is no leader to elect; a failed round is logged and the next round tries again.
+ */
+export function startBackgroundSweeps(
+  deps: { db: Db; clock: Clock; sender: MessageSender; log: Log },
+  intervalSeconds: number,
+): () => void {
+  let running = false;
+  const round = async () => {
+    if (running) return; // a slow round is not overlapped by the next
+    running = true;
+    try {
+      const now = deps.clock.now();
+      const notices = await runSupervisionSweep(deps.db, now);
+      const messages = await deliverDueNotifications(deps.db, deps.sender, now);
+      const awards = await awardPoints(deps.db);
+      if (notices.yellow || notices.red || messages.sent || messages.failed || awards) {
+        deps.log.info({ notices, messages, awards }, 'background sweep');
+      }
+    } catch (error) {
+      deps.log.warn({ err: error }, 'background sweep failed; it will run again');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void round(), intervalSeconds * 1000);
+  timer.unref();
+  void round();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,284 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import { readSetting, writeSetting } from '../db/settings.ts';
+import { defineError } from '../lib/app-error.ts';
+import type { Actor } from '../organizations/index.ts';
+import { compositeScore, DEFAULT_WEIGHTS, rate, type Weights } from './indicators.ts';
+import type { Period } from './period.ts';
+
+export const mayNotEvaluate = defineError('AUTH_ERR_FORBIDDEN', 403, (what: string) => ({
+  message: `Your role may not ${what}`,
+}));
+
+/** Who may read the evaluation: the desk, supervisors and administrators (handlers see their own body). */
+export function assertMayEvaluate(actor: Actor): void {
+  if (!['dispatcher', 'supervisor', 'admin', 'handler'].includes(actor.role))
+    throw mayNotEvaluate('see the evaluation');
+}
+
+export const EVALUATION_GROUPS = ['body', 'district', 'street', 'community', 'grid'] as const;
+export type EvaluationGroup = (typeof EVALUATION_GROUPS)[number];
+
+/** How many digits of the grid code name an area of each level (6 + 3 + 3 + 3). */
+const AREA_CODE_LENGTH: Record<Exclude<EvaluationGroup, 'body'>, number> = {
+  district: 6,
+  street: 9,
+  community: 12,
+  grid: 15,
+};
+
+export interface EvaluationRow {
+  key: string;
+  nameZh: string;
+  nameEn: string;
+  dispatches: number;
+  responseRate: number | null;
+  onTimeRate: number | null;
+  solvedRate: number | null;
+  satisfactionRate: number | null;
+  returnRate: number | null;
+  reworkRate: number | null;
+  overdueCount: number;
+  avgHandlingHours: number | null;
+  dissatisfiedReopens: number;
+  composite: number | null;
+  rank: number | null;
+}
+
+interface Counts {
+  key: string;
+  name_zh: string | null;
+  name_en: string | null;
+  dispatches: number;
+  responded_on_time: number;
+  response_decided: number;
+  handled_on_time: number;
+  handling_decided: number;
+  returned: number;
+  handled: number;
+  reworked: number;
+  overdue: number;
+  avg_handling_minutes: number | null;
+  surveyed: number;
+  solved: number;
+  satisfied: number;
+  dissatisfied_reopens: number;
+}
+
+export const WEIGHTS_KEY = 'evaluation_weights';
+
+export async function evaluationWeights(db: Db): Promise<Weights> {
+  return (await readSetting<Weights>(db, WEIGHTS_KEY)) ?? DEFAULT_WEIGHTS;
+}
+
+export async function setEvaluationWeights(db: Db, actor: Actor, weights: Weights): Promise<Weights> {
+  if (actor.role !== 'admin' && actor.role !== 'supervisor') throw mayNotEvaluate('change the evaluation weights');
+  await writeSetting(db, WEIGHTS_KEY, weights);
+  return weights;
+}
+
+/** A deadline missed: stopped late, or still open (not paused before it) past it at `asOf`. */
+const missed = (clock: 'r' | 'h', asOf: Date) =>
+  sql`(${sql.ref(`${clock}.outcome`)} = 'late' or (${sql.ref(`${clock}.stopped_at`)} is null and coalesce(${sql.ref(`${clock}.paused_at`)}, ${asOf}) > ${sql.ref(`${clock}.due_at`)}))`;
+
+/**
+ * The indicators (see indicators.ts) for every handling body or every area of a level, over the
+ * dispatches made in the period, as things stand at `asOf`; ranked by the composite score.
+ */
+export async function evaluate(
+  db: Db,
+  actor: Actor,
+  options: { period: Period; group: EvaluationGroup; asOf: Date; weights?: Weights; within?: string },
+): Promise<EvaluationRow[]> {
+  assertMayEvaluate(actor);
+  const { period, group, asOf } = options;
+  const weights = options.weights ?? (await evaluationWeights(db));
+  const length = group === 'body' ? 0 : AREA_CODE_LENGTH[group];
+  const key = group === 'body' ? sql`d.body_id::text` : sql`substr(d.grid_code, 1, ${length})`;
+  const names =
+    group === 'body'
+      ? sql`left join handling_bodies n on n.id::text = t.key`
+      : sql`left join grid_areas n on n.code = t.key`;
+  const areaFilter = group === 'body' ? sql`` : sql`and length(d.grid_code) >= ${length}`;
+  const withinFilter = options.within
+    ? sql`and d.grid_code like ${`${options.within.replace(/[\\%_]/g, '')}%`}`
+    : sql``;
+  // A handler sees their own body's figures only.
+  const bodyFilter = actor.role === 'handler' ? sql`and d.body_id = ${actor.handlingBodyId}` : sql``;
+  const { rows } = await sql<Counts>`
+    with t as (
+      select ${key} as key,
+        count(*) as dispatches,
+        count(*) filter (where r.outcome = 'met') as responded_on_time,
+        count(*) filter (where r.outcome in ('met', 'late') or ${missed('r', asOf)}) as response_decided,
+        count(*) filter (where h.outcome = 'met') as handled_on_time,
+        count(*) filter (where h.outcome in ('met', 'late') or ${missed('h', asOf)}) as handling_decided,
+        count(*) filter (where d.end_reason = 'returned') as returned,
+        count(*) filter (where d.handled_count > 0) as handled,
+        count(*) filter (where d.handled_count > 0 and d.rework_count > 0) as reworked,
+        count(*) filter (where ${missed('r', asOf)} or (h.outcome is distinct from 'returned' and ${missed('h', asOf)})) as overdue,
+        avg(h.elapsed_minutes) filter (where h.outcome in ('met', 'late') and h.measure = 'working') as avg_handling_minutes,
+        count(s.id) as surveyed,
+        count(*) filter (where s.solved) as solved,
+        count(*) filter (where s.satisfaction in ('satisfied', 'basically_satisfied')) as satisfied,
+        count(*) filter (where s.reopened) as dissatisfied_reopens
+      from case_dispatches d
+      left join case_clocks r on r.dispatch_id = d.id and r.kind = 'response'
+      left join case_clocks h on h.dispatch_id = d.id and h.kind = 'handling'
+      left join case_surveys s on s.dispatch_id = d.id
+      where d.dispatched_at >= ${period.from} and d.dispatched_at < ${period.to}
+        and d.end_reason is distinct from 'redispatched'
+        ${areaFilter} ${withinFilter} ${bodyFilter}
+      group by 1
+    )
+    select t.*, n.name_zh, n.name_en from t ${names} order by t.key`.execute(db);
+
+  const evaluated = rows.map((c): EvaluationRow => {
+    const n = (v: unknown) => Number(v ?? 0);
+    const responseRate = rate(n(c.responded_on_time), n(c.response_decided));
+    const solvedRate = rate(n(c.solved), n(c.surveyed));
+    const satisfactionRate = rate(n(c.satisfied), n(c.surveyed));
+    return {
+      key: c.key,
+      nameZh: c.name_zh ?? c.key,
+      nameEn: c.name_en ?? c.key,
+      dispatches: n(c.dispatches),
+      responseRate,
+      onTimeRate: rate(n(c.handled_on_time), n(c.handling_decided)),
+      solvedRate,
+      satisfactionRate,
+      returnRate: rate(n(c.returned), n(c.dispatches)),
+      reworkRate: rate(n(c.reworked), n(c.handled)),
+      overdueCount: n(c.overdue),
+      avgHandlingHours: c.avg_handling_minutes === null ? null : Number(c.avg_handling_minutes) / 60,
+      dissatisfiedReopens: n(c.dissatisfied_reopens),
+      composite: compositeScore({ responseRate, solvedRate, satisfactionRate }, weights),
+      rank: null,
+    };
+  });
+  return ranked(evaluated);
+}
+
+/** Ranks by composite score, best first; equal scores share a rank; rows without a score come last, unranked. */
+function ranked(rows: EvaluationRow[]): EvaluationRow[] {
+  const sorted = [...rows].sort(
+    (a, b) => (b.composite ?? -1) - (a.composite ?? -1) || b.dispatches - a.dispatches || a.key.localeCompare(b.key),
+  );
+  let previous: number | null = null;
+  let rank = 0;
+  for (const [i, row] of sorted.entries()) {
+    if (row.composite === null) continue;
+    if (row.composite !== previous) rank = i + 1;
+    row.rank = rank;
+    previous = row.composite;
+  }
+  return sorted;
+}
+
+export interface DispatcherRow {
+  userId: string;
+  name: string;
+  dispatches: number;
+  accurateRate: number | null;
+  overrides: number;
+}
+
+export async function evaluateDispatchers(db: Db, actor: Actor, period: Period): Promise<DispatcherRow[]> {
+  assertMayEvaluate(actor);
+  const rows = await db
+    .selectFrom('case_dispatches as d')
+    .innerJoin('users as u', 'u.id', 'd.dispatched_by_user_id')
+    .select([
+      'u.id',
+      'u.display_name',
+      (eb) => eb.fn.countAll<number>().as('dispatches'),
+      sql<number>`count(*) filter (where d.end_reason is null or d.end_reason not in ('returned', 'redispatched'))`.as(
+        'accurate',
+      ),
+      sql<number>`count(*) filter (where d.overridden)`.as('overrides'),
+    ])
+    .where('d.dispatched_at', '>=', period.from)
+    .where('d.dispatched_at', '<', period.to)
+    .groupBy(['u.id', 'u.display_name'])
+    .orderBy('u.display_name')
+    .execute();
+  return rows.map((r) => ({
+    userId: r.id,
+    name: r.display_name,
+    dispatches: Number(r.dispatches),
+    accurateRate: rate(Number(r.accurate), Number(r.dispatches)),
+    overrides: Number(r.overrides),
+  }));
+}
+
+export interface GridWorkerRow {
+  userId: string;
+  name: string;
+  reports: number;
+  validReportRate: number | null;
+  verifications: number;
+  onTimeVerificationRate: number | null;
+}
+
+export async function evaluateGridWorkers(db: Db, actor: Actor, period: Period): Promise<GridWorkerRow[]> {
+  assertMayEvaluate(actor);
+  const [reports, verifications] = await Promise.all([
+    db
+      .selectFrom('cases')
+      .innerJoin('users', 'users.id', 'cases.reported_by_user_id')
+      .select([
+        'users.id',
+        'users.display_name',
+        (eb) => eb.fn.countAll<number>().as('reports'),
+        sql<number>`count(*) filter (where cases.status <> 'cancelled')`.as('valid'),
+      ])
+      .where('users.role', '=', 'grid_worker')
+      .where('cases.created_at', '>=', period.from)
+      .where('cases.created_at', '<', period.to)
+      .groupBy(['users.id', 'users.display_name'])
+      .execute(),
+    db
+      .selectFrom('case_clocks')
+      .innerJoin('users', 'users.id', 'case_clocks.stopped_by_user_id')
+      .select([
+        'users.id',
+        'users.display_name',
+        (eb) => eb.fn.countAll<number>().as('done'),
+        sql<number>`count(*) filter (where case_clocks.outcome = 'met')`.as('on_time'),
+      ])
+      .where('users.role', '=', 'grid_worker')
+      .where('case_clocks.kind', '=', 'verification')
+      .where('case_clocks.outcome', 'in', ['met', 'late'])
+      .where('case_clocks.stopped_at', '>=', period.from)
+      .where('case_clocks.stopped_at', '<', period.to)
+      .groupBy(['users.id', 'users.display_name'])
+      .execute(),
+  ]);
+  const byUser = new Map<string, GridWorkerRow>();
+  const row = (id: string, name: string) => {
+    if (!byUser.has(id)) {
+      byUser.set(id, {
+        userId: id,
+        name,
+        reports: 0,
+        validReportRate: null,
+        verifications: 0,
+        onTimeVerificationRate: null,
+      });
+    }
+    return byUser.get(id)!;
+  };
+  for (const r of reports) {
+    Object.assign(row(r.id, r.display_name), {
+      reports: Number(r.reports),
+      validReportRate: rate(Number(r.valid), Number(r.reports)),
+    });
+  }
+  for (const v of verifications) {
+    Object.assign(row(v.id, v.display_name), {
+      verifications: Number(v.done),
+      onTimeVerificationRate: rate(Number(v.on_time), Number(v.done)),
+    });
+  }
+  return [...byUser.values()].sort((a, b) => a.name.localeCompare(b.name));
+}

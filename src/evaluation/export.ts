@@ -1,0 +1,77 @@
+import ExcelJS from 'exceljs';
+import type { EvaluationRow } from './evaluation.ts';
+import { INDICATORS } from './indicators.ts';
+
+type Language = 'zh' | 'en';
+
+const COLUMNS: Array<{ key: keyof EvaluationRow; indicator?: keyof typeof INDICATORS; percent?: boolean }> = [
+  { key: 'rank' },
+  { key: 'key' },
+  { key: 'nameZh' },
+  { key: 'dispatches', indicator: 'dispatches' },
+  { key: 'composite', indicator: 'composite' },
+  { key: 'responseRate', indicator: 'responseRate', percent: true },
+  { key: 'onTimeRate', indicator: 'onTimeRate', percent: true },
+  { key: 'solvedRate', indicator: 'solvedRate', percent: true },
+  { key: 'satisfactionRate', indicator: 'satisfactionRate', percent: true },
+  { key: 'returnRate', indicator: 'returnRate', percent: true },
+  { key: 'reworkRate', indicator: 'reworkRate', percent: true },
+  { key: 'overdueCount', indicator: 'overdueCount' },
+  { key: 'avgHandlingHours', indicator: 'avgHandlingHours' },
+  { key: 'dissatisfiedReopens', indicator: 'dissatisfiedReopens' },
+];
+
+const PLAIN_HEADERS: Record<string, Record<Language, string>> = {
+  rank: { zh: '排名', en: 'Rank' },
+  key: { zh: '代码', en: 'Code' },
+  nameZh: { zh: '名称', en: 'Name' },
+};
+
+function header(column: (typeof COLUMNS)[number], language: Language): string {
+  if (column.indicator) return INDICATORS[column.indicator][language === 'zh' ? 'nameZh' : 'nameEn'];
+  return PLAIN_HEADERS[column.key]![language];
+}
+
+function cell(row: EvaluationRow, column: (typeof COLUMNS)[number], language: Language): string | number | null {
+  if (column.key === 'nameZh') return language === 'zh' ? row.nameZh : row.nameEn;
+  const value = row[column.key];
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number' && column.percent) return Math.round(value * 10000) / 100;
+  if (typeof value === 'number' && column.key === 'avgHandlingHours') return Math.round(value * 10) / 10;
+  return value as string | number;
+}
+
+/** RFC 4180 CSV with a byte-order mark, so Excel opens the Chinese names correctly. Rates in per cent. */
+export function evaluationCsv(rows: EvaluationRow[], language: Language): string {
+  const quote = (value: string | number | null) => {
+    const text = value === null ? '' : String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  const lines = [COLUMNS.map((c) => quote(header(c, language)))];
+  for (const row of rows) lines.push(COLUMNS.map((c) => quote(cell(row, c, language))));
+  return `\uFEFF${lines.map((l) => l.join(',')).join('\r\n')}\r\n`;
+}
+
+/** A workbook with the ranking and, on a second sheet, the definition of every indicator. */
+export async function evaluationXlsx(rows: EvaluationRow[], language: Language, title: string): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'CivicGrid';
+  const sheet = workbook.addWorksheet(language === 'zh' ? '排名' : 'Ranking');
+  sheet.addRow([title]).font = { bold: true, size: 14 };
+  sheet.addRow(COLUMNS.map((c) => header(c, language))).font = { bold: true };
+  for (const row of rows) sheet.addRow(COLUMNS.map((c) => cell(row, c, language)));
+  sheet.columns.forEach((column, i) => {
+    column.width = i === 2 ? 32 : 14;
+  });
+  sheet.views = [{ state: 'frozen', ySplit: 2 }];
+  const definitions = workbook.addWorksheet(language === 'zh' ? '指标定义' : 'Definitions');
+  definitions.addRow(language === 'zh' ? ['指标', '定义'] : ['Indicator', 'Definition']).font = { bold: true };
+  for (const indicator of Object.values(INDICATORS)) {
+    definitions.addRow(
+      language === 'zh' ? [indicator.nameZh, indicator.definitionZh] : [indicator.nameEn, indicator.definitionEn],
+    );
+  }
+  definitions.getColumn(1).width = 28;
+  definitions.getColumn(2).width = 100;
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

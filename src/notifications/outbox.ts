@@ -1,0 +1,47 @@
+import type { Db } from '../db/database.ts';
+import type { NotificationChannel } from './notifications.tables.ts';
+import type { TemplateName } from './templates.ts';
+
+export interface OutboxMessage {
+  caseId: string | null;
+  template: TemplateName;
+  params: Record<string, string>;
+}
+
+/**
+ * Queues a message to each person, by text message to those with a phone number and by email to those
+ * with only an address; a person with neither is not contacted. Call inside the transaction of the step
+ * the message tells of.
+ */
+export async function enqueueNotifications(
+  trx: Db,
+  personIds: readonly string[],
+  message: OutboxMessage,
+  now: Date,
+): Promise<number> {
+  if (!personIds.length) return 0;
+  const persons = await trx
+    .selectFrom('persons')
+    .select(['id', 'phone', 'email'])
+    .where('id', 'in', [...new Set(personIds)])
+    .execute();
+  const rows = persons.flatMap((person) => {
+    const channel: NotificationChannel | null = person.phone ? 'sms' : person.email ? 'email' : null;
+    if (!channel) return [];
+    return [
+      {
+        person_id: person.id,
+        case_id: message.caseId,
+        channel,
+        template: message.template,
+        params: JSON.stringify(message.params),
+        next_attempt_at: now,
+        last_error: null,
+        created_at: now,
+        sent_at: null,
+      },
+    ];
+  });
+  if (rows.length) await trx.insertInto('notifications').values(rows).execute();
+  return rows.length;
+}
