@@ -13,7 +13,10 @@ export type DatabaseKind = 'pglite' | 'postgres';
 
 export const DATABASE_KINDS: DatabaseKind[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
-export async function createTestDatabase(kind: DatabaseKind): Promise<DatabaseHandle> {
+/** A test database; a server one also gives its URL, for other processes to connect to. */
+export type TestDatabase = DatabaseHandle & { url?: string };
+
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const handle = await openDatabase({ kind: 'pglite', dataDir: undefined });
     await migrateToLatest(handle.db);
@@ -28,6 +31,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<DatabaseHa
   await migrateToLatest(handle.db);
   return {
     ...handle,
+    url: url.toString(),
     close: async () => {
       await handle.close();
       await withAdminClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));

@@ -80,3 +80,12 @@ export const notClosed = defineError('CASE_ERR_NOT_CLOSED', 409, (caseNumber: st
 export const alreadySurveyed = defineError('CASE_ERR_ALREADY_SURVEYED', 409, (caseNumber: string) => ({
   message: `The survey for this closure of case ${caseNumber} has already been answered`,
 }));
+
+export const staleVersion = defineError(
+  'CASE_ERR_STALE',
+  409,
+  (caseNumber: string, seen: number, current: number, currentStatus: string) => ({
+    message: `Case ${caseNumber} changed since you looked at it (version ${seen}, now ${current}, ${currentStatus}); look again before acting`,
+    details: { seenVersion: seen, currentVersion: current, currentStatus },
+  }),
+);

@@ -80,6 +80,8 @@ export interface CaseDetail extends CaseSummary {
   parentCaseNumber: string | null;
   mergedCaseNumbers: string[];
   pendingExtension: boolean;
+  /** The number of events: what a client sends back as `version` to act on what it saw. */
+  version: number;
   deadlines: Array<{
     kind: ClockKind;
     measure: 'working' | 'wall';
@@ -271,6 +273,7 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
       'cases.reported_by_user_id',
       'cases.reporter_person_id',
       'cases.pending_extension',
+      'cases.event_count',
       'cases.suggested_body_id',
       'cases.routing_rule_id',
       'cases.assisting_body_ids',
@@ -350,6 +353,7 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
     parentCaseNumber: row.parent_case_number,
     mergedCaseNumbers: merged.map((m) => m.case_number),
     pendingExtension: row.pending_extension,
+    version: row.event_count,
     deadlines: clocks.map((c) => ({
       kind: c.kind,
       measure: c.measure,

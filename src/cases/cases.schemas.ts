@@ -80,6 +80,12 @@ export const TransitionBody = Type.Object(
     extensionDays: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 30, description: 'request_extension: more working days wanted' }),
     ),
+    version: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'The version of the case you saw (detail.version); 409 CASE_ERR_STALE if it changed since',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -177,6 +183,7 @@ export const CaseDetailResponse = Type.Object({
   parentCaseNumber: Type.Union([Type.String(), Type.Null()]),
   mergedCaseNumbers: Type.Array(Type.String()),
   pendingExtension: Type.Boolean(),
+  version: Type.Integer({ description: 'Changes with every action on the case; send it back with an action' }),
   deadlines: Type.Array(
     Type.Object({
       kind: Type.Enum(CLOCK_KINDS),

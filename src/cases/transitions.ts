@@ -24,6 +24,7 @@ import {
   noDefaultBody,
   outsideYourAreas,
   reopenWindowPassed,
+  staleVersion,
 } from './cases.errors.ts';
 import { type CaseEventDetails, type CaseTable, CLOCK_KINDS, type Priority } from './cases.tables.ts';
 import { timeLimitsFor } from './deadlines.ts';
@@ -48,6 +49,12 @@ export interface TransitionInput {
   parentCaseNumber?: string;
   /** request_extension: how many more working days. */
   extensionDays?: number;
+  /**
+   * The case's version (its number of events) as the client last saw it. When given, the action is
+   * refused with 409 if anyone acted on the case since: two dispatchers sending the same case at once
+   * get one dispatch, not a dispatch and a silent re-dispatch.
+   */
+  version?: number;
 }
 
 /** The steps a reporter is told of, and the message for each. */
@@ -131,6 +138,9 @@ export async function transitionWithin(
   if (!row) throw caseNotFound(caseNumber);
   // Read the clock only once the case is locked, so events of one case are in time order.
   const now = deps.clock.now();
+  if (input.version !== undefined && input.version !== row.event_count) {
+    throw staleVersion(caseNumber, input.version, row.event_count, row.status);
+  }
   const facts = factsOf(row);
   const refused = refusal(input.action, facts, actor, now, deps.policy);
   if (refused) {

@@ -4,9 +4,25 @@ import { awardPoints } from '../evaluation/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { deliverDueNotifications, type MessageSender } from '../notifications/index.ts';
 
+const NOTIFICATION_BATCH = 50;
+
 interface Log {
   info(details: object, message: string): void;
   warn(details: object, message: string): void;
+}
+
+/** Batches a round may send before it yields to the next sweep: a backlog drains over a few rounds. */
+const MAX_BATCHES_PER_ROUND = 20;
+
+async function deliverBacklog(db: Db, sender: MessageSender, now: Date) {
+  const total = { sent: 0, failed: 0 };
+  for (let i = 0; i < MAX_BATCHES_PER_ROUND; i++) {
+    const batch = await deliverDueNotifications(db, sender, now, NOTIFICATION_BATCH);
+    total.sent += batch.sent;
+    total.failed += batch.failed;
+    if (batch.sent + batch.failed < NOTIFICATION_BATCH) break;
+  }
+  return total;
 }
 
 /**
@@ -25,7 +41,7 @@ export function startBackgroundSweeps(
     try {
       const now = deps.clock.now();
       const notices = await runSupervisionSweep(deps.db, now);
-      const messages = await deliverDueNotifications(deps.db, deps.sender, now);
+      const messages = await deliverBacklog(deps.db, deps.sender, now);
       const awards = await awardPoints(deps.db);
       if (notices.yellow || notices.red || messages.sent || messages.failed || awards) {
         deps.log.info({ notices, messages, awards }, 'background sweep');

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { calendarCommand } from './commands/calendar.ts';
 import { gridCommand } from './commands/grid.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { seedDemoCommand } from './commands/seed-demo.ts';
 import { serveCommand } from './commands/serve.ts';
+import { sweepCommand } from './commands/sweep.ts';
 import { tokenCommand } from './commands/token.ts';
 
 const program = new Command('civicgrid')
@@ -10,7 +12,17 @@ const program = new Command('civicgrid')
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of [serveCommand, migrateCommand, seedDemoCommand, gridCommand, tokenCommand]) register(program);
+for (const register of [
+  serveCommand,
+  migrateCommand,
+  seedDemoCommand,
+  gridCommand,
+  calendarCommand,
+  sweepCommand,
+  tokenCommand,
+]) {
+  register(program);
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -59,6 +59,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
         }) as typeof pg.types.getTypeParser,
       },
     });
+    // An idle connection the server ends (a restart, a failover, an administrator) must not end the
+    // process: the pool drops it and opens a new one when next needed.
+    pool.on('error', (error) => console.warn(`database connection lost while idle: ${error.message}`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -49,6 +49,29 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return payload as T;
 }
 
+/** An error as the console shows it: the API's message and code. */
+export function errorText(e: unknown): string {
+  return e instanceof ApiError ? `${e.message} (${e.code})` : (e as Error).message;
+}
+
+/** A file from the API (an export), saved through a blob URL: a plain link could not carry the token. */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const response = await fetch(`/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!response.ok) {
+    const error = ((await response.json().catch(() => null)) as ApiErrorBody | null)?.error;
+    throw new ApiError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? response.statusText);
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export interface Me {
   userId: string;
   username: string;
@@ -85,8 +108,33 @@ export interface CaseSummary {
   gridCode: string | null;
   address: string | null;
   assignedBody: { id: string; code: string; nameZh: string; nameEn: string } | null;
+  meTooCount: number;
+  /** The nearest running deadline. */
+  deadline: { kind: string; dueAt: string; light: Light } | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export type Light = 'green' | 'yellow' | 'red' | 'paused';
+
+export interface Deadline {
+  kind: string;
+  measure: 'working' | 'wall';
+  bodyId: string | null;
+  startedAt: string;
+  dueAt: string;
+  extendedMinutes: number;
+  /** null once stopped. */
+  light: Light | null;
+  outcome: string | null;
+  stoppedAt: string | null;
+}
+
+export interface Survey {
+  satisfaction: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+  solved: boolean;
+  reopened: boolean;
+  createdAt: string;
 }
 
 export interface CaseEvent {
@@ -110,6 +158,37 @@ export interface CaseDetail extends CaseSummary {
   events: CaseEvent[];
   allowedActions: string[];
   suggestedBodyId: string | null;
+  suggestion: { bodyId: string | null; assistingBodyIds: string[]; ruleId: string | null };
+  assistingBodyIds: string[];
+  parentCaseNumber: string | null;
+  mergedCaseNumbers: string[];
+  pendingExtension: boolean;
+  deadlines: Deadline[];
+  surveys: Survey[];
+}
+
+/** Where the routing sends a case, and why: a routing rule, the category's default body, or nothing. */
+export function routingSource(suggestion: CaseDetail['suggestion']): 'rule' | 'category_default' | 'none' {
+  if (suggestion.ruleId) return 'rule';
+  return suggestion.bodyId ? 'category_default' : 'none';
+}
+
+export interface DuplicateCandidate {
+  caseNumber: string;
+  title: string;
+  status: string;
+  categoryCode: string;
+  distanceMetres: number;
+  similarity: number;
+  meTooCount: number;
+  createdAt: string;
+}
+
+export interface Definition {
+  nameZh: string;
+  nameEn: string;
+  definitionZh: string;
+  definitionEn: string;
 }
 
 export interface Lifecycle {

@@ -235,6 +235,12 @@ export interface Translator {
   /** Picks the zh-CN or English name of a thing that has both. */
   name(thing: { nameZh: string; nameEn: string }): string;
   date(value: string): string;
+  /** A share 0–1 as a percentage, or a dash when there is no data. */
+  percent(value: number | null): string;
+  /** A number with at most `digits` decimals, or a dash. */
+  number(value: number | null, digits?: number): string;
+  /** The definition of an indicator, in the language. */
+  definition(thing: { definitionZh: string; definitionEn: string }): string;
 }
 
 export function translator(language: Language): Translator {
@@ -250,6 +256,10 @@ export function translator(language: Language): Translator {
     term: (value) => terms[language][value] ?? value,
     name: (thing) => (language === 'zh-CN' ? thing.nameZh : thing.nameEn),
     date: (value) => format.format(new Date(value)),
+    percent: (value) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`),
+    number: (value, digits = 2) =>
+      value === null ? '—' : new Intl.NumberFormat(language, { maximumFractionDigits: digits }).format(value),
+    definition: (thing) => (language === 'zh-CN' ? thing.definitionZh : thing.definitionEn),
   };
 }
 

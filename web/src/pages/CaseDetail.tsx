@@ -1,22 +1,32 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, type CaseDetail as Detail } from '../api.ts';
+import { api, type CaseDetail as Detail, type Me } from '../api.ts';
+import { ActionPanel } from '../components/ActionPanel.tsx';
+import { BodyNames } from '../components/BodyName.tsx';
+import { CaseLink } from '../components/CaseLink.tsx';
+import { Deadlines } from '../components/Deadlines.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
+import { SurveyForm, SurveyList } from '../components/Survey.tsx';
 import { useI18n } from '../i18n.ts';
 import { useReference } from '../reference-data.ts';
 import { linkTo } from '../router.ts';
 
-export function CaseDetail({ caseNumber }: { caseNumber: string }) {
+export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
   const { t, term, name, date } = useI18n();
   const { categoryByCode, bodyById, areaFor } = useReference();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [surveyAnswer, setSurveyAnswer] = useState<boolean | null>(null);
+
+  const load = () =>
+    api<Detail>(`/cases/${caseNumber}`)
+      .then(setDetail)
+      .catch((e: Error) => setError(e.message));
 
   useEffect(() => {
     setDetail(null);
     setError(null);
-    api<Detail>(`/cases/${caseNumber}`)
-      .then(setDetail)
-      .catch((e: Error) => setError(e.message));
+    setSurveyAnswer(null);
+    void load();
   }, [caseNumber]);
 
   if (error) return <p class="error">{error}</p>;
@@ -27,6 +37,9 @@ export function CaseDetail({ caseNumber }: { caseNumber: string }) {
     .map((code) => categoryByCode.get(code))
     .filter((c) => c !== undefined);
   const area = areaFor(detail.gridCode);
+  // The survey follows a closure; the reporter answers it, or the desk for a caller on record.
+  const surveyedSinceClosure = detail.closedAt !== null && detail.surveys.some((s) => s.createdAt >= detail.closedAt!);
+  const maySurvey = detail.status === 'closed' && ['citizen', 'dispatcher'].includes(me.role) && !surveyedSinceClosure;
 
   return (
     <section class="case-detail" data-testid="case-detail">
@@ -42,11 +55,20 @@ export function CaseDetail({ caseNumber }: { caseNumber: string }) {
             <dt>{t('status')}</dt>
             <dd data-testid="case-status">
               <StatusBadge status={detail.status} />
+              {detail.pendingExtension && (
+                <span class="status status-pending" data-testid="pending-extension">
+                  {t('extensionPending')}
+                </span>
+              )}
             </dd>
             <dt>{t('category')}</dt>
             <dd>{path.map((c) => name(c)).join(' / ') || (category ? name(category) : detail.category.code)}</dd>
             <dt>{t('body')}</dt>
-            <dd>{detail.assignedBody ? name(detail.assignedBody) : '—'}</dd>
+            <dd data-testid="case-body">{detail.assignedBody ? name(detail.assignedBody) : '—'}</dd>
+            <dt>{t('assistingBodies')}</dt>
+            <dd>
+              <BodyNames ids={detail.assistingBodyIds} />
+            </dd>
             <dt>{t('channel')}</dt>
             <dd>{term(detail.channel)}</dd>
             <dt>{t('priority')}</dt>
@@ -64,16 +86,56 @@ export function CaseDetail({ caseNumber }: { caseNumber: string }) {
                 : '—'}
             </dd>
             <dt>{t('reworkCount')}</dt>
-            <dd>{detail.reworkCount}</dd>
+            <dd data-testid="rework-count">{detail.reworkCount}</dd>
+            <dt>{t('meTooCount')}</dt>
+            <dd data-testid="me-too-count">{detail.meTooCount}</dd>
+            {detail.parentCaseNumber && (
+              <>
+                <dt>{t('parentCase')}</dt>
+                <dd data-testid="parent-case">
+                  <CaseLink caseNumber={detail.parentCaseNumber} />
+                </dd>
+              </>
+            )}
+            {detail.mergedCaseNumbers.length > 0 && (
+              <>
+                <dt>{t('mergedCases')}</dt>
+                <dd data-testid="merged-cases" class="link-list">
+                  {detail.mergedCaseNumbers.map((n) => (
+                    <CaseLink key={n} caseNumber={n} />
+                  ))}
+                </dd>
+              </>
+            )}
           </dl>
           <p class="description">{detail.description}</p>
         </div>
-        <ActionPanel detail={detail} onDone={setDetail} />
+        <div class="side-column">
+          <ActionPanel detail={detail} onDone={setDetail} />
+          {surveyAnswer !== null && (
+            <p class="notice" data-testid="survey-result">
+              {surveyAnswer ? t('surveyReopened') : t('surveyThanks')}
+            </p>
+          )}
+          {maySurvey && (
+            <SurveyForm
+              caseNumber={detail.caseNumber}
+              onAnswered={(reopened) => {
+                setSurveyAnswer(reopened);
+                void load();
+              }}
+            />
+          )}
+        </div>
       </div>
+      <h2>{t('deadlines')}</h2>
+      <Deadlines deadlines={detail.deadlines} />
+      <h2>{t('surveys')}</h2>
+      <SurveyList surveys={detail.surveys} />
       <h2>{t('timeline')}</h2>
       <ol class="timeline" data-testid="timeline">
         {detail.events.map((e) => (
-          <li key={e.seq}>
+          <li key={e.seq} data-action={e.action}>
             <span class="when">{date(e.createdAt)}</span>
             <strong>{term(e.action)}</strong>
             {e.fromStatus && (
@@ -92,155 +154,5 @@ export function CaseDetail({ caseNumber }: { caseNumber: string }) {
         ))}
       </ol>
     </section>
-  );
-}
-
-function ActionPanel({ detail, onDone }: { detail: Detail; onDone(detail: Detail): void }) {
-  const { t, term, name } = useI18n();
-  const { lifecycle, bodies } = useReference();
-  const [open, setOpen] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const requires = (action: string) => lifecycle.actions.find((a) => a.action === action)?.requires ?? [];
-
-  const submit = async (action: string, form?: HTMLFormElement) => {
-    const data = form ? new FormData(form) : undefined;
-    const body: Record<string, unknown> = { action };
-    for (const field of ['note', 'bodyId', 'reviewDate', 'address']) {
-      const value = data?.get(field);
-      if (typeof value === 'string' && value) body[field] = value;
-    }
-    const longitude = data?.get('longitude');
-    const latitude = data?.get('latitude');
-    if (longitude && latitude) {
-      body.location = {
-        longitude: Number(longitude),
-        latitude: Number(latitude),
-        crs: String(data?.get('crs') ?? 'wgs84'),
-      };
-    }
-    setBusy(true);
-    try {
-      onDone(await api<Detail>(`/cases/${detail.caseNumber}/actions`, { method: 'POST', body }));
-      setOpen(null);
-      setError(null);
-    } catch (e) {
-      setError(e instanceof ApiError ? `${e.message} (${e.code})` : (e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <aside class="actions" data-testid="actions">
-      <h2>{t('actions')}</h2>
-      {detail.allowedActions.length === 0 && <p class="hint">{t('noActions')}</p>}
-      <div class="action-buttons">
-        {detail.allowedActions.map((action) => (
-          <button
-            type="button"
-            key={action}
-            data-testid={`action-${action}`}
-            disabled={busy}
-            class={open === action ? 'active' : ''}
-            onClick={() => (requires(action).length ? setOpen(action) : void submit(action))}
-          >
-            {term(action)}
-          </button>
-        ))}
-      </div>
-      {open && (
-        <form
-          class="action-form"
-          data-testid="action-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void submit(open, e.target as HTMLFormElement);
-          }}
-        >
-          <h3>{term(open)}</h3>
-          {requires(open).includes('body') && (
-            <label>
-              {t('body')}
-              <select name="bodyId" data-testid="action-body" value={detail.suggestedBodyId ?? ''} required>
-                <option value="">{t('choose')}</option>
-                {bodies.map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {name(b)}
-                    {b.id === detail.suggestedBodyId ? ` (${t('suggested')})` : ''}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-          {requires(open).includes('reviewDate') && (
-            <label>
-              {t('reviewDate')}
-              <input type="date" name="reviewDate" required data-testid="action-review-date" />
-            </label>
-          )}
-          {requires(open).includes('location') && (
-            <>
-              <label>
-                {t('longitude')}
-                <input
-                  name="longitude"
-                  type="number"
-                  step="any"
-                  min={-180}
-                  max={180}
-                  required
-                  data-testid="action-longitude"
-                />
-              </label>
-              <label>
-                {t('latitude')}
-                <input
-                  name="latitude"
-                  type="number"
-                  step="any"
-                  min={-90}
-                  max={90}
-                  required
-                  data-testid="action-latitude"
-                />
-              </label>
-              <label>
-                {t('coordinateSystem')}
-                <select name="crs">
-                  <option value="wgs84">WGS-84 (GPS)</option>
-                  <option value="gcj02">GCJ-02 (高德 / 腾讯)</option>
-                  <option value="bd09">BD-09 (百度)</option>
-                </select>
-              </label>
-              <label>
-                {t('address')}
-                <input name="address" maxLength={500} />
-              </label>
-            </>
-          )}
-          {requires(open).includes('note') && (
-            <label>
-              {t('note')}
-              <textarea name="note" required rows={3} data-testid="action-note" />
-            </label>
-          )}
-          <div class="form-buttons">
-            <button type="submit" disabled={busy} data-testid="action-submit">
-              {t('submit')}
-            </button>
-            <button type="button" class="secondary" onClick={() => setOpen(null)}>
-              {t('cancel')}
-            </button>
-          </div>
-        </form>
-      )}
-      {error && (
-        <p class="error" data-testid="action-error">
-          {error}
-        </p>
-      )}
-    </aside>
   );
 }

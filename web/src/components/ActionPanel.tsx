@@ -1,0 +1,182 @@
+import { useState } from 'preact/hooks';
+import { api, type CaseDetail, errorText } from '../api.ts';
+import { useI18n } from '../i18n.ts';
+import { useReference } from '../reference-data.ts';
+import { BodySelect, OverrideHint } from './BodySelect.tsx';
+
+/** The fields an action's form may carry, by the lifecycle's `requires` names. */
+const TEXT_FIELDS = ['note', 'bodyId', 'reviewDate', 'address', 'parentCaseNumber'];
+
+/** The buttons of the actions the signed-in user may take on a case, with a form for those that need input. */
+export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone(detail: CaseDetail): void }) {
+  const { t, term } = useI18n();
+  const { lifecycle } = useReference();
+  const [open, setOpen] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [bodyId, setBodyId] = useState(detail.suggestedBodyId ?? '');
+
+  const requires = (action: string) => lifecycle.actions.find((a) => a.action === action)?.requires ?? [];
+
+  const submit = async (action: string, form?: HTMLFormElement) => {
+    const data = form ? new FormData(form) : undefined;
+    const body: Record<string, unknown> = { action };
+    for (const field of TEXT_FIELDS) {
+      const value = data?.get(field);
+      if (typeof value === 'string' && value.trim()) body[field] = value.trim();
+    }
+    const days = data?.get('extensionDays');
+    if (days) body.extensionDays = Number(days);
+    const longitude = data?.get('longitude');
+    const latitude = data?.get('latitude');
+    if (longitude && latitude) {
+      body.location = {
+        longitude: Number(longitude),
+        latitude: Number(latitude),
+        crs: String(data?.get('crs') ?? 'wgs84'),
+      };
+    }
+    setBusy(true);
+    try {
+      onDone(await api<CaseDetail>(`/cases/${detail.caseNumber}/actions`, { method: 'POST', body }));
+      setOpen(null);
+      setError(null);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const needs = open ? requires(open) : [];
+  return (
+    <aside class="actions" data-testid="actions">
+      <h2>{t('actions')}</h2>
+      {detail.allowedActions.length === 0 && <p class="hint">{t('noActions')}</p>}
+      <div class="action-buttons">
+        {detail.allowedActions.map((action) => (
+          <button
+            type="button"
+            key={action}
+            data-testid={`action-${action}`}
+            disabled={busy}
+            class={open === action ? 'active' : ''}
+            onClick={() => {
+              setBodyId(detail.suggestedBodyId ?? '');
+              if (requires(action).length) setOpen(action);
+              else void submit(action);
+            }}
+          >
+            {term(action)}
+          </button>
+        ))}
+      </div>
+      {open && (
+        <form
+          class="action-form"
+          data-testid="action-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit(open, e.target as HTMLFormElement);
+          }}
+        >
+          <h3>{term(open)}</h3>
+          {needs.includes('body') && (
+            <label>
+              {t('body')}
+              <BodySelect
+                name="bodyId"
+                testId="action-body"
+                value={bodyId}
+                onChange={setBodyId}
+                suggestedBodyId={detail.suggestedBodyId}
+                required
+              />
+              <OverrideHint chosen={bodyId} suggestedBodyId={detail.suggestedBodyId} />
+            </label>
+          )}
+          {needs.includes('parentCase') && (
+            <label>
+              {t('parentCase')}
+              <input
+                name="parentCaseNumber"
+                required
+                pattern="[0-9]{4}-[0-9]{6,}"
+                placeholder="2026-000123"
+                data-testid="action-parent-case"
+              />
+            </label>
+          )}
+          {needs.includes('extensionDays') && (
+            <label>
+              {t('extensionDays')}
+              <input
+                name="extensionDays"
+                type="number"
+                min={1}
+                max={30}
+                step={1}
+                required
+                data-testid="action-extension-days"
+              />
+            </label>
+          )}
+          {needs.includes('reviewDate') && (
+            <label>
+              {t('reviewDate')}
+              <input type="date" name="reviewDate" required data-testid="action-review-date" />
+            </label>
+          )}
+          {needs.includes('location') && <LocationFields />}
+          {needs.includes('note') && (
+            <label>
+              {open === 'request_extension' || open === 'return' ? t('reason') : t('note')}
+              <textarea name="note" required rows={3} maxLength={2000} data-testid="action-note" />
+            </label>
+          )}
+          <div class="form-buttons">
+            <button type="submit" disabled={busy} data-testid="action-submit">
+              {t('submit')}
+            </button>
+            <button type="button" class="secondary" onClick={() => setOpen(null)}>
+              {t('cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+      {error && (
+        <p class="error" data-testid="action-error">
+          {error}
+        </p>
+      )}
+    </aside>
+  );
+}
+
+function LocationFields() {
+  const { t } = useI18n();
+  return (
+    <>
+      <label>
+        {t('longitude')}
+        <input name="longitude" type="number" step="any" min={-180} max={180} required data-testid="action-longitude" />
+      </label>
+      <label>
+        {t('latitude')}
+        <input name="latitude" type="number" step="any" min={-90} max={90} required data-testid="action-latitude" />
+      </label>
+      <label>
+        {t('coordinateSystem')}
+        <select name="crs">
+          <option value="wgs84">WGS-84 (GPS)</option>
+          <option value="gcj02">GCJ-02 (高德 / 腾讯)</option>
+          <option value="bd09">BD-09 (百度)</option>
+        </select>
+      </label>
+      <label>
+        {t('address')}
+        <input name="address" maxLength={500} />
+      </label>
+    </>
+  );
+}

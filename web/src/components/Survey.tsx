@@ -1,0 +1,93 @@
+import { useState } from 'preact/hooks';
+import { api, errorText, type Survey } from '../api.ts';
+import { useI18n } from '../i18n.ts';
+
+const LEVELS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+
+/** The answers given after closures (回访). */
+export function SurveyList({ surveys }: { surveys: Survey[] }) {
+  const { t, term, date } = useI18n();
+  if (surveys.length === 0) return <p class="hint">{t('noSurveys')}</p>;
+  return (
+    <ul class="surveys" data-testid="surveys">
+      {surveys.map((s) => (
+        <li key={s.createdAt} data-satisfaction={s.satisfaction}>
+          <span class="when">{date(s.createdAt)}</span> <strong>{term(s.satisfaction)}</strong> ·{' '}
+          {s.solved ? t('solvedYes') : t('solvedNo')}
+          {s.reopened && <span class="status status-reopened">{t('reopenedBySurvey')}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The survey after closure, answered by the reporter or by the desk calling them back. A dissatisfied
+ * answer within the reopen window reopens the case; the answer says so.
+ */
+export function SurveyForm({ caseNumber, onAnswered }: { caseNumber: string; onAnswered(reopened: boolean): void }) {
+  const { t, term } = useI18n();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const onSubmit = async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const comment = String(form.get('comment') ?? '').trim();
+    setBusy(true);
+    try {
+      const { reopened } = await api<{ reopened: boolean }>(`/cases/${caseNumber}/survey`, {
+        method: 'POST',
+        body: {
+          satisfaction: form.get('satisfaction'),
+          solved: form.get('solved') === 'yes',
+          comment: comment || undefined,
+        },
+      });
+      setError(null);
+      onAnswered(reopened);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="survey-form" data-testid="survey-form" onSubmit={onSubmit}>
+      <h3>{t('survey')}</h3>
+      <fieldset>
+        <legend>{t('satisfaction')}</legend>
+        {LEVELS.map((level) => (
+          <label key={level} class="inline">
+            <input type="radio" name="satisfaction" value={level} required data-testid={`survey-${level}`} />
+            {term(level)}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>{t('solvedQuestion')}</legend>
+        <label class="inline">
+          <input type="radio" name="solved" value="yes" required data-testid="survey-solved-yes" />
+          {t('yes')}
+        </label>
+        <label class="inline">
+          <input type="radio" name="solved" value="no" required data-testid="survey-solved-no" />
+          {t('no')}
+        </label>
+      </fieldset>
+      <label>
+        {t('comment')}
+        <textarea name="comment" rows={2} maxLength={2000} data-testid="survey-comment" />
+      </label>
+      <button type="submit" disabled={busy} data-testid="survey-submit">
+        {t('submit')}
+      </button>
+      {error && (
+        <p class="error" data-testid="survey-error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
