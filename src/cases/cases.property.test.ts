@@ -156,7 +156,7 @@ forEachDatabase('case loop under random actions', (database) => {
               title: `property run ${runs} case ${i}`,
               description: '',
               // 城乡建设/城市建设和市政管理/…: default body is urban management
-              categoryCode: '010401',
+              categoryCode: '010204',
               address: '五一大道 1 号',
             }),
           );

@@ -48,7 +48,7 @@ describe.skipIf(!POSTGRES)('postgres: several instances on one database', () => 
       const caseNumber = await reportCase(deps, dispatcher, {
         title: `${label} ${i}`,
         description: '',
-        categoryCode: '010401',
+        categoryCode: '010204',
         address: '五一大道 1 号',
       });
       await transitionCase(deps, dispatcher, caseNumber, { action: 'register' });
@@ -70,7 +70,7 @@ describe.skipIf(!POSTGRES)('postgres: several instances on one database', () => 
         method: 'POST',
         url: '/api/v1/cases',
         headers: await one.as('dispatcher'),
-        payload: { title: `同时派遣 ${round}`, description: '', categoryCode: '010401', address: '五一大道' },
+        payload: { title: `同时派遣 ${round}`, description: '', categoryCode: '010204', address: '五一大道' },
       });
       const { caseNumber } = created.json();
       const registered = await one.app.inject({
