@@ -98,6 +98,23 @@ const command = fc.record({
   advanceHours: fc.oneof({ arbitrary: fc.nat(24), weight: 4 }, { arbitrary: fc.nat(24 * 20), weight: 1 }),
 });
 
+/** The deadlines that must be running in each status (suspended: those of the status before, paused). */
+const RUNNING_CLOCKS: Partial<Record<CaseStatus, string[]>> = {
+  dispatched: ['handling:running', 'response:running'],
+  in_progress: ['handling:running'],
+  handled: ['handling:paused', 'verification:running'],
+};
+
+async function runningClocks(db: Db, caseId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('case_clocks')
+    .select(['kind', 'paused_at'])
+    .where('case_id', '=', caseId)
+    .where('stopped_at', 'is', null)
+    .execute();
+  return rows.map((r) => `${r.kind}:${r.paused_at ? 'paused' : 'running'}`).sort();
+}
+
 async function snapshot(db: Db, caseNumber: string) {
   const row = await db
     .selectFrom('cases')
@@ -234,6 +251,14 @@ forEachDatabase('case loop under random actions', (database) => {
           for (const e of after.events) {
             expect(e.from_status).toBe(previous);
             previous = e.to_status;
+          }
+
+          // The deadlines running are exactly those of the status (all paused while suspended).
+          const clocks = await runningClocks(deps.db, after.row.id);
+          if (after.row.status === 'suspended') {
+            expect(clocks.every((c) => c.endsWith(':paused'))).toBe(true);
+          } else {
+            expect(clocks, after.row.status).toEqual(RUNNING_CLOCKS[after.row.status] ?? []);
           }
         }
       }),
