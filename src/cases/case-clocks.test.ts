@@ -24,7 +24,7 @@ forEachDatabase('deadlines of a case', (database) => {
     app.inject({ method: 'POST', url: `/api/v1/cases/${caseNumber}/actions`, headers: await as(username), payload });
   const detail = async (caseNumber: string, username = 'supervisor') =>
     (await app.inject({ url: `/api/v1/cases/${caseNumber}`, headers: await as(username) })).json();
-  const dispatchedCase = async (phone?: string) => {
+  const dispatchedCase = async (phone?: string, priority = 'normal') => {
     const created = await app.inject({
       method: 'POST',
       url: '/api/v1/cases',
@@ -34,6 +34,7 @@ forEachDatabase('deadlines of a case', (database) => {
         description: '',
         categoryCode: '010204',
         address: '五一大道',
+        priority,
         reporter: phone ? { phone } : undefined,
       },
     });
@@ -171,5 +172,25 @@ forEachDatabase('deadlines of a case', (database) => {
     });
     expect(late.json()).toEqual({ reopened: false });
     expect((await detail(caseNumber)).status).toBe('closed');
+  });
+
+  it("should queue a body's cases by their nearest deadline, with its traffic light", async () => {
+    at('2026-11-24T09:00');
+    const later = await dispatchedCase();
+    at('2026-11-24T09:10');
+    const sooner = await dispatchedCase('', 'high'); // high priority: half the time
+    at('2026-11-24T09:30');
+    const queue = async (username: string) =>
+      (await app.inject({ url: '/api/v1/cases/queue', headers: await as(username) })).json().items as Array<{
+        caseNumber: string;
+        deadline: { kind: string; light: string };
+      }>;
+    const mine = await queue('handler.urban-management');
+    const numbers = mine.map((c) => c.caseNumber);
+    expect(numbers.indexOf(sooner)).toBeLessThan(numbers.indexOf(later));
+    expect(mine.find((c) => c.caseNumber === sooner)!.deadline).toMatchObject({ kind: 'response', light: 'green' });
+    expect(await queue('handler.water-utility')).toEqual([]);
+    // Overdue work comes first and shows red.
+    expect(mine[0]!.deadline.light).toBe('red');
   });
 });

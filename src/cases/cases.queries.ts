@@ -432,3 +432,33 @@ export async function caseMap(
     })),
   };
 }
+
+export const QUEUE_LIMIT = 200;
+
+/**
+ * The actor's work queue: open cases with a running deadline, nearest deadline first. A handler's queue
+ * holds the cases now with their body (as lead or assisting body), a grid worker's the cases waiting
+ * for verification in their areas, the desk's every case they may see.
+ */
+export async function caseQueue(deps: Pick<CaseDeps, 'db' | 'clock'>, actor: Actor): Promise<CaseSummary[]> {
+  let due = deps.db
+    .selectFrom('case_clocks')
+    .innerJoin('cases', 'cases.id', 'case_clocks.case_id')
+    .select(['cases.case_number', 'case_clocks.due_at'])
+    .where('case_clocks.stopped_at', 'is', null)
+    .where(visibleTo(actor))
+    .orderBy('case_clocks.due_at')
+    .limit(QUEUE_LIMIT * 3);
+  if (actor.role === 'handler') {
+    const bodyId = actor.handlingBodyId ?? '00000000-0000-0000-0000-000000000000';
+    due = due.where((eb) =>
+      eb.or([eb('cases.assigned_body_id', '=', bodyId), sql<boolean>`${bodyId}::uuid = any(cases.assisting_body_ids)`]),
+    );
+  }
+  if (actor.role === 'grid_worker') due = due.where('case_clocks.kind', '=', 'verification');
+  const numbers = [...new Set((await due.execute()).map((r) => r.case_number))].slice(0, QUEUE_LIMIT);
+  if (!numbers.length) return [];
+  const rows = await summaryQuery(deps.db, actor, {}).where('cases.case_number', 'in', numbers).execute();
+  const byNumber = new Map(rows.map((row) => [row.case_number, toSummary(row, deps.clock.now())]));
+  return numbers.map((n) => byNumber.get(n)).filter((c): c is CaseSummary => c !== undefined);
+}

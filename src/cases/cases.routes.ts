@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { errorResponses } from '../lib/http-schemas.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { mayNotSupervise } from './cases.errors.ts';
-import { caseMap, countCases, getCaseDetail, listCases, MAP_LIMIT } from './cases.queries.ts';
+import { caseMap, caseQueue, countCases, getCaseDetail, listCases, MAP_LIMIT, QUEUE_LIMIT } from './cases.queries.ts';
 import {
   CaseCountsQuery,
   CaseCountsResponse,
@@ -11,6 +12,7 @@ import {
   CaseListResponse,
   CaseMapResponse,
   CaseNumberParams,
+  CaseSummaryResponse,
   DuplicatesResponse,
   LifecycleResponse,
   NewCaseBody,
@@ -50,6 +52,18 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
       },
     },
     async (request) => listCases(deps, request.actor, toFilter(request.query)),
+  );
+
+  app.get(
+    '/cases/queue',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: `Your work queue: open cases by nearest deadline (a handler's body, a grid worker's verifications; at most ${QUEUE_LIMIT})`,
+        response: { 200: Type.Object({ items: Type.Array(CaseSummaryResponse) }), ...errorResponses(401) },
+      },
+    },
+    async (request) => ({ items: await caseQueue(deps, request.actor) }),
   );
 
   app.get(

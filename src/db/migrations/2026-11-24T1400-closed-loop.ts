@@ -111,6 +111,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     db,
   );
   await sql`create index case_clocks_dispatch_idx on case_clocks (dispatch_id)`.execute(db);
+  // Queues list open cases by their nearest deadline.
+  await sql`create index case_clocks_running_due_idx on case_clocks (due_at) where stopped_at is null`.execute(db);
   // What the supervision sweep scans: only running clocks that have a warning or an escalation still to give.
   await sql`
     create index case_clocks_warn_idx on case_clocks (warn_at)
