@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type Static, Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { errorResponses, Uuid } from '../lib/http-schemas.ts';
@@ -39,6 +39,18 @@ const Definition = Type.Object({
   definitionEn: Type.String(),
 });
 const PeriodResponse = Type.Object({ label: Type.String(), from: Type.String(), to: Type.String() });
+
+/** The answer of an evaluation of people (dispatchers, grid workers): a row per person, with definitions. */
+function peopleResponse(figures: Record<string, TSchema>) {
+  return {
+    200: Type.Object({
+      period: PeriodResponse,
+      definitions: Type.Record(Type.String(), Definition),
+      rows: Type.Array(Type.Object({ userId: Uuid, name: Type.String(), ...figures })),
+    }),
+    ...errorResponses(400, 401, 403),
+  };
+}
 
 const EvaluationQuery = Type.Object(
   {
@@ -161,22 +173,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
         tags: ['evaluation'],
         summary: "Dispatchers' accurate-dispatch rate and overrides of the suggestion",
         querystring: Type.Object(PeriodQuery, { additionalProperties: false }),
-        response: {
-          200: Type.Object({
-            period: PeriodResponse,
-            definitions: Type.Record(Type.String(), Definition),
-            rows: Type.Array(
-              Type.Object({
-                userId: Uuid,
-                name: Type.String(),
-                dispatches: Type.Integer(),
-                accurateRate: Rate,
-                overrides: Type.Integer(),
-              }),
-            ),
-          }),
-          ...errorResponses(400, 401, 403),
-        },
+        response: peopleResponse({ dispatches: Type.Integer(), accurateRate: Rate, overrides: Type.Integer() }),
       },
     },
     async (request) => {
@@ -196,23 +193,12 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
         tags: ['evaluation'],
         summary: "Grid workers' valid-report and on-time verification rates",
         querystring: Type.Object(PeriodQuery, { additionalProperties: false }),
-        response: {
-          200: Type.Object({
-            period: PeriodResponse,
-            definitions: Type.Record(Type.String(), Definition),
-            rows: Type.Array(
-              Type.Object({
-                userId: Uuid,
-                name: Type.String(),
-                reports: Type.Integer(),
-                validReportRate: Rate,
-                verifications: Type.Integer(),
-                onTimeVerificationRate: Rate,
-              }),
-            ),
-          }),
-          ...errorResponses(400, 401, 403),
-        },
+        response: peopleResponse({
+          reports: Type.Integer(),
+          validReportRate: Rate,
+          verifications: Type.Integer(),
+          onTimeVerificationRate: Rate,
+        }),
       },
     },
     async (request) => {
