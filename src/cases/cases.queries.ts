@@ -45,6 +45,8 @@ export interface CaseSummary {
   address: string | null;
   assignedBody: NamedRef | null;
   meTooCount: number;
+  /** The handling body has asked for an extension no supervisor has decided yet. */
+  pendingExtension: boolean;
   /** The nearest running deadline, with its traffic light. */
   deadline: { kind: ClockKind; dueAt: Date; light: Light } | null;
   createdAt: Date;
@@ -62,6 +64,12 @@ export interface CaseEventView {
   note: string | null;
   bodyId: string | null;
   reviewDate: string | null;
+  /** dispatch: whether it went elsewhere than suggested, and the assisting bodies. */
+  overridden: boolean | null;
+  assistingBodyIds: string[];
+  /** merge: the case it was merged into; request_extension: the working days asked for. */
+  parentCaseNumber: string | null;
+  extensionDays: number | null;
   createdAt: Date;
 }
 
@@ -75,7 +83,14 @@ export interface CaseDetail extends CaseSummary {
   allowedActions: TransitionAction[];
   /** Where the routing suggests the case should go (kept for compatibility: suggestion.bodyId). */
   suggestedBodyId: string | null;
-  suggestion: { bodyId: string | null; assistingBodyIds: string[]; ruleId: string | null };
+  suggestion: {
+    bodyId: string | null;
+    assistingBodyIds: string[];
+    ruleId: string | null;
+    source: 'rule' | 'category_default' | 'none';
+  };
+  /** The asking user may answer the survey of the latest closure now. */
+  mayAnswerSurvey: boolean;
   assistingBodyIds: string[];
   parentCaseNumber: string | null;
   mergedCaseNumbers: string[];
@@ -109,6 +124,7 @@ const SUMMARY_COLUMNS = [
   'cases.created_at',
   'cases.updated_at',
   'cases.me_too_count',
+  'cases.pending_extension',
   'next_clock.kind as clock_kind',
   'next_clock.due_at as clock_due_at',
   'next_clock.warn_at as clock_warn_at',
@@ -159,6 +175,7 @@ function toSummary(row: SummaryRow, now: Date): CaseSummary {
         ? { id: row.body_id, code: row.body_code, nameZh: row.body_name_zh, nameEn: row.body_name_en }
         : null,
     meTooCount: row.me_too_count,
+    pendingExtension: row.pending_extension,
     deadline:
       row.clock_kind && row.clock_due_at && row.clock_warn_at
         ? {
@@ -292,7 +309,7 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
     deps.db.selectFrom('case_clocks').selectAll().where('case_id', '=', row.id).orderBy('started_at').execute(),
     deps.db
       .selectFrom('case_surveys')
-      .select(['satisfaction', 'solved', 'reopened', 'created_at'])
+      .select(['satisfaction', 'solved', 'reopened', 'created_at', 'close_seq'])
       .where('case_id', '=', row.id)
       .orderBy('created_at')
       .execute(),
@@ -340,6 +357,10 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
       note: e.note,
       bodyId: e.details.bodyId ?? null,
       reviewDate: e.details.reviewDate ?? null,
+      overridden: e.details.overridden ?? null,
+      assistingBodyIds: e.details.assistingBodyIds ?? [],
+      parentCaseNumber: e.details.parentCaseNumber ?? null,
+      extensionDays: e.details.extensionDays ?? null,
       createdAt: e.created_at,
     })),
     allowedActions: allowedActions(facts, actor, now, deps.policy),
@@ -348,7 +369,14 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
       bodyId: row.suggested_body_id,
       assistingBodyIds: row.assisting_body_ids,
       ruleId: row.routing_rule_id,
+      source: row.routing_rule_id ? 'rule' : row.suggested_body_id ? 'category_default' : 'none',
     },
+    mayAnswerSurvey:
+      row.status === 'closed' &&
+      (actor.role === 'citizen'
+        ? actor.userId === row.reported_by_user_id
+        : actor.role === 'dispatcher' && facts.hasReporterOnRecord) &&
+      !surveys.some((v) => v.close_seq === events.filter((e) => e.action === 'close').at(-1)?.seq),
     assistingBodyIds: row.assisting_body_ids,
     parentCaseNumber: row.parent_case_number,
     mergedCaseNumbers: merged.map((m) => m.case_number),

@@ -143,6 +143,7 @@ export const CaseSummaryResponse = Type.Object({
   address: Type.Union([Type.String(), Type.Null()]),
   assignedBody: Type.Union([NamedRef, Type.Null()]),
   meTooCount: Type.Integer({ description: 'Duplicates merged into this case ("me too")' }),
+  pendingExtension: Type.Boolean({ description: 'An extension request waits for a supervisor' }),
   deadline: Type.Union([
     Type.Object(
       {
@@ -178,7 +179,11 @@ export const CaseDetailResponse = Type.Object({
     bodyId: Type.Union([Uuid, Type.Null()]),
     assistingBodyIds: Type.Array(Uuid),
     ruleId: Type.Union([Uuid, Type.Null()], { description: 'The routing rule that made it, if any' }),
+    source: Type.Enum(['rule', 'category_default', 'none'], {
+      description: "A routing rule, the category's default body, or none (the dispatcher decides)",
+    }),
   }),
+  mayAnswerSurvey: Type.Boolean({ description: 'You may answer the survey of the latest closure now' }),
   assistingBodyIds: Type.Array(Uuid),
   parentCaseNumber: Type.Union([Type.String(), Type.Null()]),
   mergedCaseNumbers: Type.Array(Type.String()),
@@ -216,6 +221,10 @@ export const CaseDetailResponse = Type.Object({
       note: Type.Union([Type.String(), Type.Null()]),
       bodyId: Type.Union([Uuid, Type.Null()]),
       reviewDate: Type.Union([Type.String(), Type.Null()]),
+      overridden: Type.Union([Type.Boolean(), Type.Null()]),
+      assistingBodyIds: Type.Array(Uuid),
+      parentCaseNumber: Type.Union([Type.String(), Type.Null()]),
+      extensionDays: Type.Union([Type.Integer(), Type.Null()]),
       createdAt: DateTime,
     }),
   ),
@@ -308,6 +317,9 @@ export const SupervisionBoardResponse = Type.Object({
       bodyNameEn: Type.Union([Type.String(), Type.Null()]),
       reason: Type.String(),
       extraMinutes: Type.Number(),
+      measure: Type.Enum(['working', 'wall'], {
+        description: 'Whether extraMinutes are working or wall-clock minutes',
+      }),
       dueAt: DateTime,
       requestedAt: DateTime,
     }),

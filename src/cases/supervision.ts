@@ -75,6 +75,7 @@ export interface ExtensionOnBoard {
   bodyNameEn: string | null;
   reason: string;
   extraMinutes: number;
+  measure: 'working' | 'wall';
   dueAt: Date;
   requestedAt: Date;
 }
@@ -147,6 +148,7 @@ export async function supervisionBoard(db: Db, actor: Actor, now: Date): Promise
         'extension_requests.extra_minutes',
         'extension_requests.created_at',
         'case_clocks.due_at',
+        'case_clocks.measure',
       ])
       .where(visibleTo(actor))
       .where('extension_requests.status', '=', 'pending')
@@ -195,6 +197,7 @@ export async function supervisionBoard(db: Db, actor: Actor, now: Date): Promise
       bodyNameEn: r.name_en,
       reason: r.reason,
       extraMinutes: r.extra_minutes,
+      measure: r.measure,
       dueAt: r.due_at,
       requestedAt: r.created_at,
     })),

@@ -162,7 +162,10 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   await runSupervisionSweep(db, options.now);
   await awardPoints(db);
   // The messages of the demo's made-up history count as sent when it happened, not as a backlog.
-  await db.updateTable('notifications').set((eb) => ({ status: 'sent', sent_at: eb.ref('created_at') })).execute();
+  await db
+    .updateTable('notifications')
+    .set((eb) => ({ status: 'sent', sent_at: eb.ref('created_at') }))
+    .execute();
   await writeSetting(db, DEMO_STATE, 'loaded');
   const count = async (table: 'handling_bodies' | 'categories' | 'users') =>
     Number(

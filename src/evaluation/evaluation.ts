@@ -16,6 +16,11 @@ export function assertMayEvaluate(actor: Actor): void {
     throw mayNotEvaluate('see the evaluation');
 }
 
+/** The figures of dispatchers and grid workers (named people) are for the desk, supervisors and administrators. */
+function assertMayEvaluatePeople(actor: Actor): void {
+  if (!['dispatcher', 'supervisor', 'admin'].includes(actor.role)) throw mayNotEvaluate("see other staff's figures");
+}
+
 export const EVALUATION_GROUPS = ['body', 'district', 'street', 'community', 'grid'] as const;
 export type EvaluationGroup = (typeof EVALUATION_GROUPS)[number];
 
@@ -184,7 +189,7 @@ export interface DispatcherRow {
 }
 
 export async function evaluateDispatchers(db: Db, actor: Actor, period: Period): Promise<DispatcherRow[]> {
-  assertMayEvaluate(actor);
+  assertMayEvaluatePeople(actor);
   const rows = await db
     .selectFrom('case_dispatches as d')
     .innerJoin('users as u', 'u.id', 'd.dispatched_by_user_id')
@@ -221,7 +226,7 @@ export interface GridWorkerRow {
 }
 
 export async function evaluateGridWorkers(db: Db, actor: Actor, period: Period): Promise<GridWorkerRow[]> {
-  assertMayEvaluate(actor);
+  assertMayEvaluatePeople(actor);
   const [reports, verifications] = await Promise.all([
     db
       .selectFrom('cases')

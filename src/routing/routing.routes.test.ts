@@ -79,7 +79,7 @@ forEachDatabase('routing rules', (database) => {
       }
       expect(await tester('category=980101&gridCode=430102')).toMatchObject({ source: 'none', leadBodyId: null });
       const created = await report('980101');
-      expect(created.suggestion).toEqual({ bodyId: null, assistingBodyIds: [], ruleId: null });
+      expect(created.suggestion).toEqual({ bodyId: null, assistingBodyIds: [], ruleId: null, source: 'none' });
       await act('dispatcher', created.caseNumber, { action: 'register' });
       const refused = await app.inject({
         method: 'POST',

@@ -163,6 +163,8 @@ export interface CaseDetail extends CaseSummary {
   parentCaseNumber: string | null;
   mergedCaseNumbers: string[];
   pendingExtension: boolean;
+  /** Changes with every action; sent back with an action, a stale one is refused (409 CASE_ERR_STALE). */
+  version: number;
   deadlines: Deadline[];
   surveys: Survey[];
 }

@@ -40,21 +40,6 @@ export function useCasePages(query: string, version = 0) {
   return { items, loading, error, more: next ? () => load(next) : null };
 }
 
-/** Every case matching the filters, following the cursor (at most `maxPages` pages of 100). */
-export async function allCases(query: string, maxPages = 10): Promise<CaseSummary[]> {
-  const items: CaseSummary[] = [];
-  let cursor: string | null = null;
-  for (let page = 0; page < maxPages; page++) {
-    const result: Page = await api<Page>(
-      `/cases?${query}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
-    items.push(...result.items);
-    cursor = result.nextCursor;
-    if (!cursor) break;
-  }
-  return items;
-}
-
 /** The query string for several statuses (the API takes the parameter repeated). */
 export function statusQuery(statuses: readonly string[], extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();

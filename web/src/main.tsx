@@ -5,7 +5,7 @@ import { I18n, type Language, translator } from './i18n.ts';
 import { SignIn } from './pages/SignIn.tsx';
 import { loadReferenceData, Reference, type ReferenceData } from './reference-data.ts';
 import { linkTo, navigate, useLocation } from './router.ts';
-import { ROUTES } from './routes.tsx';
+import { mayOpen, ROUTES } from './routes.tsx';
 import './styles.css';
 
 function App() {
@@ -45,7 +45,9 @@ function App() {
   let page = <p>{i18n.t('loading')}</p>;
   if (checked && !me) page = <SignIn onSignedIn={setMe} />;
   else if (me && reference) {
-    page = route ? route.r.render(route.match!, { me, query: url.searchParams }) : <p class="error">404</p>;
+    if (!route) page = <p class="error">404</p>;
+    else if (!mayOpen(route.r, me)) page = <p class="error">{i18n.t('notForYourRole')}</p>;
+    else page = route.r.render(route.match!, { me, query: url.searchParams });
   }
 
   return (
@@ -57,7 +59,7 @@ function App() {
           </a>
           {me && (
             <nav>
-              {ROUTES.filter((r) => r.nav && (!r.nav.roles || r.nav.roles.includes(me.role))).map((r) => (
+              {ROUTES.filter((r) => r.nav && mayOpen(r, me)).map((r) => (
                 <a
                   key={r.nav!.path}
                   {...linkTo(r.nav!.path)}

@@ -1,18 +1,25 @@
 import type { ComponentType, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Me } from './api.ts';
+import type { MessageKey } from './i18n.ts';
 import { CaseDetail } from './pages/CaseDetail.tsx';
 import { CaseList } from './pages/CaseList.tsx';
+import { Evaluation } from './pages/Evaluation.tsx';
+import { HandlerQueue } from './pages/HandlerQueue.tsx';
 import { NewCase } from './pages/NewCase.tsx';
+import { RoutingRules } from './pages/RoutingRules.tsx';
+import { SupervisionBoard } from './pages/SupervisionBoard.tsx';
+import { Workbench } from './pages/Workbench.tsx';
 
 /**
  * The console's pages. To add one: write it under pages/, add a line here, and (if it belongs in the
- * top bar) give it a `nav` label key.
+ * top bar) give it a `nav` label key. `roles` limits who sees the page (in the top bar and when opened).
  */
 export interface Route {
   pattern: RegExp;
   render(match: RegExpMatchArray, context: { me: Me; query: URLSearchParams }): JSX.Element;
-  nav?: { path: string; label: 'cases' | 'newCase' | 'map'; roles?: string[] };
+  roles?: string[];
+  nav?: { path: string; label: MessageKey };
 }
 
 export const ROUTES: Route[] = [
@@ -24,7 +31,38 @@ export const ROUTES: Route[] = [
   {
     pattern: /^\/cases\/new$/,
     render: (_match, { me }) => <NewCase me={me} />,
-    nav: { path: '/cases/new', label: 'newCase', roles: ['citizen', 'dispatcher', 'grid_worker'] },
+    roles: ['citizen', 'dispatcher', 'grid_worker'],
+    nav: { path: '/cases/new', label: 'newCase' },
+  },
+  {
+    pattern: /^\/workbench$/,
+    render: (_match, { query }) => <Workbench query={query} />,
+    roles: ['dispatcher', 'supervisor'],
+    nav: { path: '/workbench', label: 'workbench' },
+  },
+  {
+    pattern: /^\/queue$/,
+    render: (_match, { me }) => <HandlerQueue me={me} />,
+    roles: ['handler'],
+    nav: { path: '/queue', label: 'queue' },
+  },
+  {
+    pattern: /^\/supervision$/,
+    render: (_match, { me }) => <SupervisionBoard me={me} />,
+    roles: ['supervisor', 'dispatcher', 'admin'],
+    nav: { path: '/supervision', label: 'supervision' },
+  },
+  {
+    pattern: /^\/evaluation$/,
+    render: (_match, { me, query }) => <Evaluation me={me} query={query} />,
+    roles: ['supervisor', 'dispatcher', 'admin', 'handler'],
+    nav: { path: '/evaluation', label: 'evaluation' },
+  },
+  {
+    pattern: /^\/routing-rules$/,
+    render: (_match, { me }) => <RoutingRules me={me} />,
+    roles: ['supervisor', 'admin', 'dispatcher'],
+    nav: { path: '/routing-rules', label: 'routing' },
   },
   {
     pattern: /^\/map$/,
@@ -33,9 +71,14 @@ export const ROUTES: Route[] = [
   },
   {
     pattern: /^\/cases\/(\d{4}-\d{6,})$/,
-    render: (match) => <CaseDetail caseNumber={match[1]!} />,
+    render: (match, { me }) => <CaseDetail caseNumber={match[1]!} me={me} />,
   },
 ];
+
+/** Whether a user's role may open a route. */
+export function mayOpen(route: Route, me: Me): boolean {
+  return !route.roles || route.roles.includes(me.role);
+}
 
 /** The map page and MapLibre (about 1 MB) load only when the map is opened. */
 function LazyMap({ initialArea }: { initialArea: string | null }) {

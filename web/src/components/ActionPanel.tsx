@@ -20,7 +20,8 @@ export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone(det
 
   const submit = async (action: string, form?: HTMLFormElement) => {
     const data = form ? new FormData(form) : undefined;
-    const body: Record<string, unknown> = { action };
+    // The version shown: if anyone acted on the case since, the server refuses (CASE_ERR_STALE).
+    const body: Record<string, unknown> = { action, version: detail.version };
     for (const field of TEXT_FIELDS) {
       const value = data?.get(field);
       if (typeof value === 'string' && value.trim()) body[field] = value.trim();
@@ -82,9 +83,10 @@ export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone(det
         >
           <h3>{term(open)}</h3>
           {needs.includes('body') && (
-            <label>
+            <label for="action-body">
               {t('body')}
               <BodySelect
+                id="action-body"
                 name="bodyId"
                 testId="action-body"
                 value={bodyId}
@@ -168,9 +170,9 @@ function LocationFields() {
       <label>
         {t('coordinateSystem')}
         <select name="crs">
-          <option value="wgs84">WGS-84 (GPS)</option>
-          <option value="gcj02">GCJ-02 (高德 / 腾讯)</option>
-          <option value="bd09">BD-09 (百度)</option>
+          <option value="wgs84">{t('crsWgs84')}</option>
+          <option value="gcj02">{t('crsGcj02')}</option>
+          <option value="bd09">{t('crsBd09')}</option>
         </select>
       </label>
       <label>

@@ -12,6 +12,7 @@ export function BodySelect({
   name: fieldName,
   testId,
   required,
+  id,
 }: {
   value: string;
   onChange(bodyId: string): void;
@@ -19,12 +20,14 @@ export function BodySelect({
   name?: string;
   testId?: string;
   required?: boolean;
+  id?: string;
 }) {
   const { t, name, term } = useI18n();
   const { bodies } = useReference();
   const types = [...new Set(bodies.map((b) => b.type))];
   return (
     <select
+      id={id}
       name={fieldName}
       data-testid={testId}
       value={value}

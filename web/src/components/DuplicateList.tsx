@@ -24,7 +24,7 @@ export function DuplicateList({
           <th>{t('status')}</th>
           <th>{t('distance')}</th>
           <th>{t('similarity')}</th>
-          <th>{t('meTooCount')}</th>
+          <th title={t('meTooCount')}>{t('meTooShort')}</th>
           {onMerge && <th />}
         </tr>
       </thead>
@@ -46,7 +46,7 @@ export function DuplicateList({
               <td>
                 <button
                   type="button"
-                  class="secondary small"
+                  class="secondary small nowrap"
                   disabled={busy}
                   data-testid={`merge-into-${d.caseNumber}`}
                   onClick={() => onMerge(d.caseNumber)}

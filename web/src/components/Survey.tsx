@@ -54,7 +54,7 @@ export function SurveyForm({ caseNumber, onAnswered }: { caseNumber: string; onA
   };
 
   return (
-    <form class="survey-form" data-testid="survey-form" onSubmit={onSubmit}>
+    <form class="action-form survey-form" data-testid="survey-form" onSubmit={onSubmit}>
       <h3>{t('survey')}</h3>
       <fieldset>
         <legend>{t('satisfaction')}</legend>

@@ -44,10 +44,13 @@ export function WorkbenchCard({
     }
   }, [n]);
 
+  // The version the card shows goes with the action: if another dispatcher acted on the case meanwhile,
+  // the action is refused (409) instead of silently re-dispatching what they dispatched.
   const act = async (body: Record<string, unknown>) => {
     setBusy(true);
     try {
-      setDetail(await api<CaseDetail>(`/cases/${n}/actions`, { method: 'POST', body }));
+      const payload = { ...body, version: detail?.version };
+      setDetail(await api<CaseDetail>(`/cases/${n}/actions`, { method: 'POST', body: payload }));
       setError(null);
       onChanged();
     } catch (e) {
@@ -84,7 +87,7 @@ export function WorkbenchCard({
       )}
       {!done && (
         <div class="card-grid">
-          <dl class="routing" data-testid="routing">
+          <dl class="facts routing" data-testid="routing">
             <dt>{t('category')}</dt>
             <dd>{name(summary.category)}</dd>
             <dt>{t('routingSource')}</dt>
@@ -99,7 +102,7 @@ export function WorkbenchCard({
             <dd>{detail && <BodyNames ids={detail.suggestion.assistingBodyIds} />}</dd>
             {lastReturn && (
               <>
-                <dt>{term(lastReturn.action)}</dt>
+                <dt>{t(lastReturn.action === 'return' ? 'returnReason' : 'reopenReason')}</dt>
                 <dd data-testid="return-reason">
                   {lastReturn.note ?? '—'}
                   <span class="hint"> · {date(lastReturn.createdAt)}</span>

@@ -39,7 +39,12 @@ export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
   const area = areaFor(detail.gridCode);
   // The survey follows a closure; the reporter answers it, or the desk for a caller on record.
   const surveyedSinceClosure = detail.closedAt !== null && detail.surveys.some((s) => s.createdAt >= detail.closedAt!);
-  const maySurvey = detail.status === 'closed' && ['citizen', 'dispatcher'].includes(me.role) && !surveyedSinceClosure;
+  // A citizen sees only the cases they reported; the desk may call back a reporter on record, which is
+  // when the loop lets it reopen the case for them.
+  const maySurvey =
+    detail.status === 'closed' &&
+    !surveyedSinceClosure &&
+    (me.role === 'citizen' || (me.role === 'dispatcher' && detail.allowedActions.includes('reopen')));
 
   return (
     <section class="case-detail" data-testid="case-detail">

@@ -1,16 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type CaseSummary, errorText, type Me } from '../api.ts';
-import { allCases, statusQuery } from '../case-pages.ts';
 import { CaseLink } from '../components/CaseLink.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { TrafficLight } from '../components/TrafficLight.tsx';
 import { useI18n } from '../i18n.ts';
 import { useReference } from '../reference-data.ts';
 
-/** What a handling body acts on: cases sent to it and not yet handled. */
-const QUEUE_STATUSES = ['dispatched', 'in_progress'];
-
-/** The actions of the queue, by status (the lifecycle's rules for the handler role), and what each needs. */
+/** The actions of the queue for the lead body, by status (the lifecycle's rules for the handler role), and what each needs. */
 const ACTIONS: Record<string, string[]> = {
   dispatched: ['accept', 'return', 'request_extension'],
   in_progress: ['handle', 'return', 'request_extension'],
@@ -33,9 +29,10 @@ export function HandlerQueue({ me }: { me: Me }) {
   const [busy, setBusy] = useState(false);
   const body = me.handlingBodyId ? bodyById.get(me.handlingBodyId) : undefined;
 
+  // The server's work queue: the cases now with the body (lead or assisting) that have a running deadline.
   const load = () =>
-    allCases(statusQuery(QUEUE_STATUSES, me.handlingBodyId ? { bodyId: me.handlingBodyId } : {}))
-      .then((list) => setItems([...list].sort(byDueTime)))
+    api<{ items: CaseSummary[] }>('/cases/queue')
+      .then((queue) => setItems([...queue.items].sort(byDueTime)))
       .catch((e) => setError(errorText(e)));
   useEffect(() => {
     void load();
@@ -87,6 +84,8 @@ export function HandlerQueue({ me }: { me: Me }) {
             {items.map((c) => {
               const area = areaFor(c.gridCode);
               const formOpen = open?.caseNumber === c.caseNumber ? open.action : null;
+              // The lead body acts on the case; an assisting body (协办) sees it in its queue only.
+              const leads = c.assignedBody?.id === me.handlingBodyId;
               return (
                 <tr key={c.caseNumber} data-case={c.caseNumber}>
                   <td class="nowrap">
@@ -116,7 +115,9 @@ export function HandlerQueue({ me }: { me: Me }) {
                   <td>{term(c.priority)}</td>
                   <td class="row-actions">
                     <div class="action-buttons">
-                      {(ACTIONS[c.status] ?? []).map((action) => (
+                      {!leads && <span class="status status-assisting">{t('assisting')}</span>}
+                      {leads && c.status === 'handled' && <span class="hint">{t('awaitingVerification')}</span>}
+                      {(leads ? (ACTIONS[c.status] ?? []) : []).map((action) => (
                         <button
                           type="button"
                           key={action}

@@ -12,7 +12,7 @@ const VIEWS = {
 } as const;
 type View = keyof typeof VIEWS;
 
-/** The dispatcher's workbench (派单工作台): the cases waiting for the desk, oldest decisions first in view. */
+/** The dispatcher's workbench (派单工作台): the cases waiting for the desk, newest first, ten at a time. */
 export function Workbench({ query }: { query: URLSearchParams }) {
   const { t } = useI18n();
   const view: View = query.get('view') === 'redispatch' ? 'redispatch' : 'new';

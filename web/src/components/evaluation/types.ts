@@ -1,0 +1,71 @@
+import type { Definition } from '../../api.ts';
+
+export interface Weights {
+  response: number;
+  solved: number;
+  satisfied: number;
+}
+
+export interface Period {
+  label: string;
+  from: string;
+  to: string;
+}
+
+export interface EvaluationRow {
+  key: string;
+  nameZh: string;
+  nameEn: string;
+  dispatches: number;
+  responseRate: number | null;
+  onTimeRate: number | null;
+  solvedRate: number | null;
+  satisfactionRate: number | null;
+  returnRate: number | null;
+  reworkRate: number | null;
+  overdueCount: number;
+  avgHandlingHours: number | null;
+  dissatisfiedReopens: number;
+  composite: number | null;
+  rank: number | null;
+}
+
+export interface Evaluation {
+  period: Period;
+  weights: Weights;
+  definitions: Record<string, Definition>;
+  rows: EvaluationRow[];
+}
+
+/** The ranking's indicator columns, in order, and how each is shown. */
+export const INDICATOR_COLUMNS: Array<{ id: keyof EvaluationRow; format: 'count' | 'rate' | 'hours' | 'score' }> = [
+  { id: 'dispatches', format: 'count' },
+  { id: 'responseRate', format: 'rate' },
+  { id: 'onTimeRate', format: 'rate' },
+  { id: 'solvedRate', format: 'rate' },
+  { id: 'satisfactionRate', format: 'rate' },
+  { id: 'returnRate', format: 'rate' },
+  { id: 'reworkRate', format: 'rate' },
+  { id: 'overdueCount', format: 'count' },
+  { id: 'avgHandlingHours', format: 'hours' },
+  { id: 'dissatisfiedReopens', format: 'count' },
+  { id: 'composite', format: 'score' },
+];
+
+/** The rates the second chart compares. */
+export const RATE_COLUMNS = [
+  'responseRate',
+  'onTimeRate',
+  'solvedRate',
+  'satisfactionRate',
+  'returnRate',
+  'reworkRate',
+] as const;
+
+/** The current month in the city (Asia/Shanghai), "YYYY-MM". */
+export function currentCityMonth(): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' })
+    .formatToParts(new Date())
+    .reduce<Record<string, string>>((all, p) => Object.assign(all, { [p.type]: p.value }), {});
+  return `${parts.year}-${parts.month}`;
+}

@@ -1,0 +1,86 @@
+import { useState } from 'preact/hooks';
+import { api, errorText } from '../../api.ts';
+import { useI18n } from '../../i18n.ts';
+import { BodyName, BodyNames } from '../BodyName.tsx';
+import { CategoryPicker } from '../CategoryPicker.tsx';
+import { AreaInput, AreaLabel, CategoryLabel } from './AreaInput.tsx';
+import type { RoutingRule } from './types.ts';
+
+interface TestResult {
+  leadBodyId: string | null;
+  assistingBodyIds: string[];
+  source: 'rule' | 'category_default' | 'none';
+  rule: RoutingRule | null;
+  localTime: string;
+}
+
+/** "Which rule would apply here?": a category, a place and a time, and where such a case would go. */
+export function RuleTester() {
+  const { t, term } = useI18n();
+  const [category, setCategory] = useState('');
+  const [result, setResult] = useState<TestResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const onSubmit = async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const params = new URLSearchParams({ category });
+    const gridCode = String(form.get('gridCode') ?? '').trim();
+    if (gridCode) params.set('gridCode', gridCode);
+    // The time is the city's (UTC+8, no daylight saving).
+    const at = String(form.get('at') ?? '');
+    if (at) params.set('at', new Date(`${at}:00+08:00`).toISOString());
+    try {
+      setResult(await api<TestResult>(`/routing-rules/test?${params}`));
+      setError(null);
+    } catch (e) {
+      setResult(null);
+      setError(errorText(e));
+    }
+  };
+
+  return (
+    <form class="action-form rule-tester" data-testid="rule-tester" onSubmit={onSubmit}>
+      <h2>{t('ruleTester')}</h2>
+      <CategoryPicker value={category} onChange={setCategory} />
+      <div class="row">
+        <label for="tester-grid">
+          {t('gridCode')}
+          <AreaInput id="tester-grid" name="gridCode" testId="tester-grid" />
+        </label>
+        <label>
+          {t('reportedAtCity')}
+          <input type="datetime-local" name="at" data-testid="tester-at" />
+        </label>
+        <button type="submit" disabled={!category} data-testid="tester-run">
+          {t('test')}
+        </button>
+      </div>
+      {error && <p class="error">{error}</p>}
+      {result && (
+        <dl class="facts tester-result" data-testid="tester-result" data-source={result.source}>
+          <dt>{t('routingSource')}</dt>
+          <dd>{term(`source_${result.source}`)}</dd>
+          <dt>{t('leadBody')}</dt>
+          <dd>{result.leadBodyId ? <BodyName id={result.leadBodyId} /> : <em>{t('dispatcherChoice')}</em>}</dd>
+          <dt>{t('assistingBodies')}</dt>
+          <dd>
+            <BodyNames ids={result.assistingBodyIds} />
+          </dd>
+          <dt>{t('localTime')}</dt>
+          <dd>{result.localTime}</dd>
+          {result.rule && (
+            <>
+              <dt>{t('matchingRule')}</dt>
+              <dd>
+                <CategoryLabel code={result.rule.categoryCode} /> · <AreaLabel code={result.rule.areaCode} />
+                {result.rule.window && ` · ${result.rule.window.start}–${result.rule.window.end}`}
+                {result.rule.note && <div class="hint">{result.rule.note}</div>}
+              </dd>
+            </>
+          )}
+        </dl>
+      )}
+    </form>
+  );
+}

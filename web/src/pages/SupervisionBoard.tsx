@@ -1,0 +1,332 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorText, type Me } from '../api.ts';
+import { CaseLink } from '../components/CaseLink.tsx';
+import { useI18n } from '../i18n.ts';
+import { linkTo } from '../router.ts';
+
+interface BoardClock {
+  caseNumber: string;
+  title: string;
+  kind: string;
+  bodyId: string | null;
+  bodyNameZh: string | null;
+  bodyNameEn: string | null;
+  dueAt: string;
+  warnedAt: string | null;
+  overdueAt: string | null;
+}
+
+interface Board {
+  overdue: BoardClock[];
+  warnings: BoardClock[];
+  extensionRequests: Array<{
+    caseNumber: string;
+    title: string;
+    bodyNameZh: string | null;
+    bodyNameEn: string | null;
+    reason: string;
+    extraMinutes: number;
+    dueAt: string;
+    requestedAt: string;
+  }>;
+  returns: Array<{
+    caseNumber: string;
+    title: string;
+    reason: string | null;
+    returnedByBodyNameZh: string | null;
+    returnedByBodyNameEn: string | null;
+    returnedAt: string;
+  }>;
+}
+
+/** A name the board gives in both languages (null when there is no body, e.g. a verification clock). */
+function useBodyLabel() {
+  const { name } = useI18n();
+  return (zh: string | null, en: string | null) => (zh && en ? name({ nameZh: zh, nameEn: en }) : '—');
+}
+
+/** The supervisor's board (督办看板): overdue and warned deadlines, extension requests, returns waiting. */
+export function SupervisionBoard({ me }: { me: Me }) {
+  const { t } = useI18n();
+  const [board, setBoard] = useState<Board | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [sweep, setSweep] = useState<{ yellow: number; red: number } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [minutesPerDay, setMinutesPerDay] = useState<number | null>(null);
+
+  const load = () =>
+    api<Board>('/supervision/board')
+      .then(setBoard)
+      .catch((e) => setError(errorText(e)));
+  useEffect(() => {
+    void load();
+    api<{ minutesPerWorkingDay: number }>(`/calendar/${new Date().getFullYear()}`)
+      .then((c) => setMinutesPerDay(c.minutesPerWorkingDay))
+      .catch(() => setMinutesPerDay(null));
+  }, []);
+
+  const runSweep = async () => {
+    setBusy(true);
+    try {
+      setSweep(await api<{ yellow: number; red: number }>('/supervision/sweep', { method: 'POST' }));
+      await load();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="board" data-testid="supervision-board">
+      <h1>{t('supervision')}</h1>
+      <div class="toolbar">
+        {['supervisor', 'admin'].includes(me.role) && (
+          <button type="button" disabled={busy} onClick={runSweep} data-testid="run-sweep">
+            {t('runSweep')}
+          </button>
+        )}
+        <button type="button" class="secondary" onClick={load}>
+          {t('refresh')}
+        </button>
+        {sweep && (
+          <span class="notice" data-testid="sweep-result">
+            {t('sweepResult').replace('{yellow}', String(sweep.yellow)).replace('{red}', String(sweep.red))}
+          </span>
+        )}
+      </div>
+      {error && <p class="error">{error}</p>}
+      {!board && !error && <p>{t('loading')}</p>}
+      {board && (
+        <>
+          <h2>
+            {t('extensionRequests')} ({board.extensionRequests.length})
+          </h2>
+          <ExtensionRequests
+            requests={board.extensionRequests}
+            mayDecide={me.role === 'supervisor'}
+            minutesPerDay={minutesPerDay}
+            onDecided={load}
+          />
+          <h2>
+            {t('overdue')} ({board.overdue.length})
+          </h2>
+          <ClockTable clocks={board.overdue} testId="board-overdue" />
+          <h2>
+            {t('warnings')} ({board.warnings.length})
+          </h2>
+          <ClockTable clocks={board.warnings} testId="board-warnings" />
+          <h2>
+            {t('returnsWaiting')} ({board.returns.length})
+          </h2>
+          <Returns returns={board.returns} mayDispatch={['dispatcher', 'supervisor'].includes(me.role)} />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Long lists show their first rows until asked for all. */
+const FIRST_ROWS = 15;
+
+function ShowAll({ shown, total, onClick }: { shown: number; total: number; onClick(): void }) {
+  const { t } = useI18n();
+  if (shown >= total) return null;
+  return (
+    <button type="button" class="link show-all" onClick={onClick}>
+      {t('showAll').replace('{n}', String(total))}
+    </button>
+  );
+}
+
+function ClockTable({ clocks, testId }: { clocks: BoardClock[]; testId: string }) {
+  const { t, term, date } = useI18n();
+  const bodyLabel = useBodyLabel();
+  const [all, setAll] = useState(false);
+  if (clocks.length === 0) return <p class="hint">{t('none')}</p>;
+  const shown = all ? clocks : clocks.slice(0, FIRST_ROWS);
+  return (
+    <>
+      <table class="cases compact" data-testid={testId}>
+        <thead>
+          <tr>
+            <th>{t('caseNumber')}</th>
+            <th>{t('title')}</th>
+            <th>{t('deadlineKind')}</th>
+            <th>{t('body')}</th>
+            <th>{t('dueAt')}</th>
+            <th>{t('noticeGiven')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((c) => (
+            <tr key={`${c.caseNumber}-${c.kind}`} data-case={c.caseNumber}>
+              <td class="nowrap">
+                <CaseLink caseNumber={c.caseNumber} />
+              </td>
+              <td class="title-cell">{c.title}</td>
+              <td>{term(c.kind)}</td>
+              <td>{bodyLabel(c.bodyNameZh, c.bodyNameEn)}</td>
+              <td class="nowrap">{date(c.dueAt)}</td>
+              <td class="nowrap">
+                {c.overdueAt
+                  ? `${t('red')} ${date(c.overdueAt)}`
+                  : c.warnedAt
+                    ? `${t('yellow')} ${date(c.warnedAt)}`
+                    : '—'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ShowAll shown={shown.length} total={clocks.length} onClick={() => setAll(true)} />
+    </>
+  );
+}
+
+function ExtensionRequests({
+  requests,
+  mayDecide,
+  minutesPerDay,
+  onDecided,
+}: {
+  requests: Board['extensionRequests'];
+  mayDecide: boolean;
+  minutesPerDay: number | null;
+  onDecided(): void;
+}) {
+  const { t, date, number } = useI18n();
+  const bodyLabel = useBodyLabel();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ caseNumber: string; message: string } | null>(null);
+
+  const decide = async (
+    caseNumber: string,
+    action: 'approve_extension' | 'refuse_extension',
+    form: HTMLFormElement,
+  ) => {
+    const note = String(new FormData(form).get('note') ?? '').trim();
+    if (action === 'refuse_extension' && !note) {
+      setError({ caseNumber, message: t('refusalNeedsNote') });
+      return;
+    }
+    setBusy(true);
+    try {
+      await api(`/cases/${caseNumber}/actions`, { method: 'POST', body: { action, note: note || undefined } });
+      setError(null);
+      onDecided();
+    } catch (e) {
+      setError({ caseNumber, message: errorText(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (requests.length === 0) return <p class="hint">{t('none')}</p>;
+  return (
+    <table class="cases compact" data-testid="board-extensions">
+      <thead>
+        <tr>
+          <th>{t('caseNumber')}</th>
+          <th>{t('title')}</th>
+          <th>{t('body')}</th>
+          <th>{t('reason')}</th>
+          <th>{t('extraTime')}</th>
+          <th>{t('dueAt')}</th>
+          <th>{t('requestedAt')}</th>
+          {mayDecide && <th>{t('decision')}</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {requests.map((r) => (
+          <tr key={r.caseNumber} data-case={r.caseNumber}>
+            <td class="nowrap">
+              <CaseLink caseNumber={r.caseNumber} />
+            </td>
+            <td class="title-cell">{r.title}</td>
+            <td>{bodyLabel(r.bodyNameZh, r.bodyNameEn)}</td>
+            <td>{r.reason}</td>
+            <td class="nowrap">
+              {minutesPerDay
+                ? `${number(r.extraMinutes / minutesPerDay, 1)} ${t('workingDays')}`
+                : `${number(r.extraMinutes / 60, 1)} ${t('hours')}`}
+            </td>
+            <td class="nowrap">{date(r.dueAt)}</td>
+            <td class="nowrap">{date(r.requestedAt)}</td>
+            {mayDecide && (
+              <td>
+                <form class="decision" onSubmit={(e) => e.preventDefault()}>
+                  <input name="note" placeholder={t('note')} maxLength={2000} data-testid="extension-note" />
+                  <button
+                    type="button"
+                    class="small"
+                    disabled={busy}
+                    data-testid="approve-extension"
+                    onClick={(e) =>
+                      decide(r.caseNumber, 'approve_extension', (e.target as HTMLElement).closest('form')!)
+                    }
+                  >
+                    {t('approve')}
+                  </button>
+                  <button
+                    type="button"
+                    class="secondary small"
+                    disabled={busy}
+                    data-testid="refuse-extension"
+                    onClick={(e) =>
+                      decide(r.caseNumber, 'refuse_extension', (e.target as HTMLElement).closest('form')!)
+                    }
+                  >
+                    {t('refuse')}
+                  </button>
+                  {error?.caseNumber === r.caseNumber && <p class="error">{error.message}</p>}
+                </form>
+              </td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Returns({ returns, mayDispatch }: { returns: Board['returns']; mayDispatch: boolean }) {
+  const { t, date } = useI18n();
+  const bodyLabel = useBodyLabel();
+  if (returns.length === 0) return <p class="hint">{t('none')}</p>;
+  return (
+    <>
+      {mayDispatch && (
+        <p>
+          <a {...linkTo('/workbench?view=redispatch')} data-testid="to-workbench">
+            {t('toWorkbench')} →
+          </a>
+        </p>
+      )}
+      <table class="cases compact" data-testid="board-returns">
+        <thead>
+          <tr>
+            <th>{t('caseNumber')}</th>
+            <th>{t('title')}</th>
+            <th>{t('returnedBy')}</th>
+            <th>{t('reason')}</th>
+            <th>{t('returnedAt')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {returns.map((r) => (
+            <tr key={r.caseNumber} data-case={r.caseNumber}>
+              <td class="nowrap">
+                <CaseLink caseNumber={r.caseNumber} />
+              </td>
+              <td class="title-cell">{r.title}</td>
+              <td>{bodyLabel(r.returnedByBodyNameZh, r.returnedByBodyNameEn)}</td>
+              <td>{r.reason ?? '—'}</td>
+              <td class="nowrap">{date(r.returnedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
