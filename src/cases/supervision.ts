@@ -118,6 +118,8 @@ export async function supervisionBoard(db: Db, actor: Actor, now: Date): Promise
     ])
     .where(visibleTo(actor))
     .where('case_clocks.stopped_at', 'is', null)
+    // A paused deadline (suspended, or handled and waiting for verification) is nobody's to chase now.
+    .where('case_clocks.paused_at', 'is', null)
     .orderBy('case_clocks.due_at')
     .limit(BOARD_LIMIT);
   const toClock = (r: Awaited<ReturnType<typeof clocks.execute>>[number]): ClockOnBoard => ({
