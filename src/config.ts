@@ -17,9 +17,12 @@ export interface Config {
   logLevel: string;
   /** How often each instance runs the background sweeps (supervision, notifications, points), in seconds. */
   sweepIntervalSeconds: number;
-  /** The messaging gateway notifications are posted to; without it they are written to the log. */
-  notifyGatewayUrl: string | undefined;
-  notifyGatewayToken: string | undefined;
+  /** The city's SMS gateway; without it text messages are written to the log. */
+  smsGatewayUrl: string | undefined;
+  smsGatewayToken: string | undefined;
+  /** The SMTP server for email (smtp://user:password@host:587); without it emails are written to the log. */
+  smtpUrl: string | undefined;
+  emailFrom: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -34,8 +37,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reopenWindowDays: integer(env.REOPEN_WINDOW_DAYS, 'REOPEN_WINDOW_DAYS', 15),
     logLevel: env.LOG_LEVEL ?? 'info',
     sweepIntervalSeconds: integer(env.SWEEP_INTERVAL_SECONDS, 'SWEEP_INTERVAL_SECONDS', 60),
-    notifyGatewayUrl: env.NOTIFY_GATEWAY_URL || undefined,
-    notifyGatewayToken: env.NOTIFY_GATEWAY_TOKEN || undefined,
+    smsGatewayUrl: env.SMS_GATEWAY_URL || undefined,
+    smsGatewayToken: env.SMS_GATEWAY_TOKEN || undefined,
+    smtpUrl: env.SMTP_URL || undefined,
+    emailFrom: env.EMAIL_FROM || '12345 <noreply@localhost>',
   };
 }
 

@@ -1,5 +1,12 @@
 export { deliverDueNotifications, MAX_ATTEMPTS } from './delivery.ts';
 export type { NotificationsTables } from './notifications.tables.ts';
 export { enqueueNotifications, type OutboxMessage } from './outbox.ts';
-export { gatewaySender, logSender, type MessageSender, type OutgoingMessage } from './senders.ts';
+export {
+  logSender,
+  type MessageSender,
+  type OutgoingMessage,
+  senderByChannel,
+  smsGatewaySender,
+  smtpSender,
+} from './senders.ts';
 export { renderTemplate, TEMPLATES, type TemplateName } from './templates.ts';

@@ -1,3 +1,4 @@
+import nodemailer from 'nodemailer';
 import type { NotificationChannel } from './notifications.tables.ts';
 
 export interface OutgoingMessage {
@@ -7,7 +8,7 @@ export interface OutgoingMessage {
   text: string;
 }
 
-/** One interface for every way a message leaves: the log in development, a gateway in production. */
+/** One interface for every way a message leaves: the log in development, SMS and email in production. */
 export interface MessageSender {
   send(message: OutgoingMessage): Promise<void>;
 }
@@ -22,19 +23,42 @@ export function logSender(log: (line: object, message: string) => void): Message
 }
 
 /**
- * Production: the message is posted as JSON `{ channel, to, text }` to the city's messaging gateway (its
- * SMS platform or mail relay); a non-2xx answer is a failure and the outbox tries again later.
+ * Text messages through the city's SMS platform: `{ to, text }` is POSTed as JSON to its gateway (cities
+ * run their own, in front of the operators' SMS services); a non-2xx answer is a failure the outbox retries.
  */
-export function gatewaySender(url: string, token: string | undefined): MessageSender {
+export function smsGatewaySender(url: string, token: string | undefined): MessageSender {
   return {
     async send(message) {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(message),
+        body: JSON.stringify({ to: message.to, text: message.text }),
         signal: AbortSignal.timeout(10_000),
       });
-      if (!response.ok) throw new Error(`gateway answered ${response.status}`);
+      if (!response.ok) throw new Error(`SMS gateway answered ${response.status}`);
     },
   };
+}
+
+/** Email over SMTP (nodemailer), e.g. `smtp://user:password@mail.example.gov.cn:587`. */
+export function smtpSender(smtpUrl: string, from: string): MessageSender {
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    async send(message) {
+      await transport.sendMail({
+        from,
+        to: message.to,
+        subject: '12345 市民服务热线 / 12345 Citizen Service Hotline',
+        text: message.text,
+      });
+    },
+  };
+}
+
+/** Sends each message by the sender for its channel; channels with none configured go to `fallback`. */
+export function senderByChannel(
+  senders: Partial<Record<NotificationChannel, MessageSender>>,
+  fallback: MessageSender,
+): MessageSender {
+  return { send: (message) => (senders[message.channel] ?? fallback).send(message) };
 }

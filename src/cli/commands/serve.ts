@@ -5,7 +5,7 @@ import { demoLoadInterrupted, isEmpty } from '../../demo/seed-demo.ts';
 import { AreaLocator } from '../../grid/index.ts';
 import { buildApp, CITY_TIME_ZONE } from '../../http/app.ts';
 import { systemClock } from '../../lib/clock.ts';
-import { gatewaySender, logSender } from '../../notifications/index.ts';
+import { logSender, senderByChannel, smsGatewaySender, smtpSender } from '../../notifications/index.ts';
 import { startBackgroundSweeps } from '../background.ts';
 import { describeDatabase, openConfiguredDatabase } from '../runtime.ts';
 import { describeSeed, INTERRUPTED_DEMO, loadDemoCity } from './seed-demo.ts';
@@ -43,9 +43,13 @@ export function serveCommand(program: Command) {
         ? { level: config.logLevel, transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
         : { level: config.logLevel };
       const app = await buildApp({ db: handle.db, clock: systemClock, config, areas, calendar }, logger);
-      const sender = config.notifyGatewayUrl
-        ? gatewaySender(config.notifyGatewayUrl, config.notifyGatewayToken)
-        : logSender((details, message) => app.log.info(details, message));
+      const sender = senderByChannel(
+        {
+          sms: config.smsGatewayUrl ? smsGatewaySender(config.smsGatewayUrl, config.smsGatewayToken) : undefined,
+          email: config.smtpUrl ? smtpSender(config.smtpUrl, config.emailFrom) : undefined,
+        },
+        logSender((details, message) => app.log.info(details, message)),
+      );
       const stopSweeps = startBackgroundSweeps(
         { db: handle.db, clock: systemClock, sender, log: app.log },
         config.sweepIntervalSeconds,
