@@ -284,6 +284,19 @@ forEachDatabase('closed loop over a fixture month', (database) => {
       expect(Object.keys(definitions)).toEqual(expect.arrayContaining(['responseRate', 'composite']));
     });
 
+    it("should show a handler their own body's figures only, and no one's personal figures", async () => {
+      at('2026-11-01T00:00');
+      const own = await app.inject({ url: '/api/v1/evaluation?month=2026-10', headers: await as('handler.fixture-b') });
+      expect(own.json().rows.map((r: { key: string }) => r.key)).toEqual([bodies['fixture-b']]);
+      for (const path of ['dispatchers', 'grid-workers']) {
+        const people = await app.inject({
+          url: `/api/v1/evaluation/${path}?month=2026-10`,
+          headers: await as('handler.fixture-b'),
+        });
+        expect(people.statusCode, path).toBe(403);
+      }
+    });
+
     it('should weigh the composite as configured', async () => {
       const { rows } = await evaluation('month=2026-10&group=body&response=100&solved=0&satisfied=0');
       expect(rows.find((r: { key: string }) => r.key === bodies['fixture-a']).composite).toBe(66.67);
