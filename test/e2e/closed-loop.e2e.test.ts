@@ -16,6 +16,7 @@ const CATEGORY = ['01', '0102', '010212']; // 城乡建设 / 城市建设和市�
 const AREA = '430102'; // 芙蓉区, where the demo grid worker 王网格 verifies
 const BODY_NAME = '芙蓉区社区志愿服务队'; // no category default, no demo rule: no other dispatches
 const BODY_USER = 'handler.volunteers-furong';
+const ASSISTING_NAME = '长沙示范物业服务有限公司'; // the rule's assisting body (协办)
 const RETURN_REASON = '需补充具体楼栋号，请核实后再派 / Needs the building number';
 
 /** The current month in the city (Asia/Shanghai), as the server's evaluation counts it. */
@@ -108,7 +109,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the closed loop in the console (Chromiu
     }
     await form.getByTestId('rule-area').fill(AREA);
     await form.getByTestId('rule-lead').selectOption({ label: BODY_NAME });
-    await form.getByTestId('rule-assisting').selectOption([{ label: '长沙示范物业服务有限公司' }]);
+    await form.getByTestId('rule-assisting').selectOption([{ label: ASSISTING_NAME }]);
     await form.getByTestId('rule-note').fill('e2e: 小区问题由志愿服务队试点办理');
     await form.getByTestId('rule-save').click();
     await page.getByTestId('rule-form').waitFor({ state: 'detached' });
@@ -186,14 +187,24 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the closed loop in the console (Chromiu
     await card.getByTestId('wb-dispatch-suggested').click();
     await card.getByTestId('workbench-done').waitFor();
 
-    // 6. The body accepts it and asks for three more working days.
+    // 6. The body accepts it and asks for three more working days. While the request waits, the queue offers
+    //    no second one: it says the extension is pending instead (the list's pendingExtension).
     await signInAs(BODY_USER);
     row = await queueRow(caseNumber);
+    expect(await row.getByTestId('queue-extension-pending').count()).toBe(0);
     await row.getByTestId('queue-accept').click();
     await row.locator('[data-status="in_progress"]').waitFor();
     await queueAction(row, 'request_extension', '需协调物业与消防部门，申请延期 / Needs the fire service', 3);
     await row.getByTestId('queue-form').waitFor({ state: 'detached' });
+    await row.getByTestId('queue-extension-pending').waitFor();
+    await expect(row.getByTestId('queue-extension-pending').textContent()).resolves.toBe('延期审批中');
+    expect(await row.getByTestId('queue-request_extension').count()).toBe(0);
+    expect(await row.getByTestId('queue-handle').count()).toBe(1);
     expect(await row.locator('[data-light]').getAttribute('data-light')).toBe('green');
+    // After a reload too: the badge comes from the server, not from what this page did.
+    row = await queueRow(caseNumber);
+    await row.getByTestId('queue-extension-pending').waitFor();
+    expect(await row.getByTestId('queue-request_extension').count()).toBe(0);
     await shot('05-queue-extension-requested');
 
     // 7. The supervisor approves it on the board.
@@ -201,6 +212,10 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the closed loop in the console (Chromiu
     await page.getByTestId('nav-supervision').click();
     const request = page.locator(`[data-testid="board-extensions"] tr[data-case="${caseNumber}"]`);
     await request.waitFor();
+    // A normal-priority case's clock counts working time: the extra time reads as working days.
+    const extra = request.getByTestId('extension-extra');
+    expect(await extra.getAttribute('data-measure')).toBe('working');
+    await expect(extra.textContent()).resolves.toBe('3 个工作日');
     await request.getByTestId('extension-note').fill('同意延期 3 个工作日');
     await shot('06-board-extension');
     await request.getByTestId('approve-extension').click();
@@ -212,10 +227,26 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the closed loop in the console (Chromiu
     await handling.waitFor();
     expect(await handling.textContent()).toContain('+');
     expect(await page.getByTestId('pending-extension').count()).toBe(0);
+    // The history shows the days asked for, and the dispatches to the suggestion with the rule's assisting body.
+    const timeline = page.getByTestId('timeline');
+    const asked = timeline.locator('li[data-action="request_extension"]');
+    expect(await asked.getByTestId('event-extension-days').getAttribute('data-days')).toBe('3');
+    await expect(asked.getByTestId('event-extension-days').textContent()).resolves.toBe('3 个工作日');
+    const dispatches = timeline.locator('li[data-action="dispatch"]');
+    expect(await dispatches.count()).toBe(2);
+    for (const dispatch of await dispatches.all()) {
+      await expect(dispatch.getByTestId('event-body').textContent()).resolves.toBe(`→ ${BODY_NAME}`);
+      expect(await dispatch.getByTestId('event-overridden').count()).toBe(0);
+      await expect(dispatch.getByTestId('event-assisting').textContent()).resolves.toBe(`协办：${ASSISTING_NAME}`);
+    }
 
     // 8. The body handles it; the grid worker finds it not solved (rework); the body handles it again.
+    //    The request decided, the queue no longer says it is pending, and offers a new one.
     await signInAs(BODY_USER);
     row = await queueRow(caseNumber);
+    await row.getByTestId('queue-handle').waitFor();
+    expect(await row.getByTestId('queue-extension-pending').count()).toBe(0);
+    expect(await row.getByTestId('queue-request_extension').count()).toBe(1);
     await queueAction(row, 'handle', '已联系物业清理楼道 / The property company was asked to clear it');
     // Handled, it stays in the queue (its deadline paused) until the verification, with nothing to do.
     await row.locator('[data-status="handled"]').waitFor();

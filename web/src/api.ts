@@ -109,6 +109,8 @@ export interface CaseSummary {
   address: string | null;
   assignedBody: { id: string; code: string; nameZh: string; nameEn: string } | null;
   meTooCount: number;
+  /** An extension request waits for a supervisor. */
+  pendingExtension: boolean;
   /** The nearest running deadline. */
   deadline: { kind: string; dueAt: string; light: Light } | null;
   createdAt: string;
@@ -147,8 +149,19 @@ export interface CaseEvent {
   note: string | null;
   bodyId: string | null;
   reviewDate: string | null;
+  /** dispatch: whether the dispatcher chose another body than the suggestion (null for other actions). */
+  overridden: boolean | null;
+  /** dispatch: the assisting bodies (协办). */
+  assistingBodyIds: string[];
+  /** merge: the case this one was merged into. */
+  parentCaseNumber: string | null;
+  /** request_extension: the days asked for (working days, or 24-hour days on a wall clock). */
+  extensionDays: number | null;
   createdAt: string;
 }
+
+/** Where the routing sends a case, and why: a routing rule, the category's default body, or nothing. */
+export type RoutingSource = 'rule' | 'category_default' | 'none';
 
 export interface CaseDetail extends CaseSummary {
   description: string;
@@ -158,21 +171,21 @@ export interface CaseDetail extends CaseSummary {
   events: CaseEvent[];
   allowedActions: string[];
   suggestedBodyId: string | null;
-  suggestion: { bodyId: string | null; assistingBodyIds: string[]; ruleId: string | null };
+  suggestion: { bodyId: string | null; assistingBodyIds: string[]; ruleId: string | null; source: RoutingSource };
+  /** The signed-in user may answer the survey of the latest closure now (the server decides). */
+  mayAnswerSurvey: boolean;
   assistingBodyIds: string[];
   parentCaseNumber: string | null;
   mergedCaseNumbers: string[];
-  pendingExtension: boolean;
   /** Changes with every action; sent back with an action, a stale one is refused (409 CASE_ERR_STALE). */
   version: number;
   deadlines: Deadline[];
   surveys: Survey[];
 }
 
-/** Where the routing sends a case, and why: a routing rule, the category's default body, or nothing. */
-export function routingSource(suggestion: CaseDetail['suggestion']): 'rule' | 'category_default' | 'none' {
-  if (suggestion.ruleId) return 'rule';
-  return suggestion.bodyId ? 'category_default' : 'none';
+/** The answer to a survey: whether it reopened the case (dissatisfied, within the reopen window). */
+export interface SurveyResult {
+  reopened: boolean;
 }
 
 export interface DuplicateCandidate {

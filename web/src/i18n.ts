@@ -207,6 +207,16 @@ const zh = {
   meTooShort: '同诉数',
   returnReason: '退单原因',
   reopenReason: '重新打开原因',
+  workingHours: '工作小时',
+  extensionPendingBadge: '延期审批中',
+  queueRowStale: '案件在队列显示后已有变化，队列已刷新，请核对后重试。',
+  surveyNotReopened: '回访已记录：不满意，但已超过重新打开期限，案件未重新打开。',
+  notReopenedLate: '超过期限，未重新打开',
+  eventOverridden: '（未采用建议）',
+  eventAssisting: '协办：',
+  eventMergedInto: '并入',
+  eventExtensionDays: '{n} 个工作日',
+  eventExtensionWall: '{n} 天（自然时间）',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -416,6 +426,16 @@ const en: Record<MessageKey, string> = {
   meTooShort: 'Me too',
   returnReason: 'Returned because',
   reopenReason: 'Reopened because',
+  workingHours: 'working hours',
+  extensionPendingBadge: 'Extension pending',
+  queueRowStale: 'The case changed since the queue showed it; the queue was refreshed, check it and try again.',
+  surveyNotReopened: 'The answer was recorded: dissatisfied, but past the reopen window, so the case was not reopened.',
+  notReopenedLate: 'past the window, not reopened',
+  eventOverridden: ' (override: not the suggestion)',
+  eventAssisting: 'Assisting: ',
+  eventMergedInto: 'merged into',
+  eventExtensionDays: 'for {n} working days',
+  eventExtensionWall: 'for {n} days (wall clock)',
 };
 
 /** Labels of the API's enumerations (statuses, actions, channels…), by language. */

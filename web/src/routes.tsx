@@ -71,7 +71,7 @@ export const ROUTES: Route[] = [
   },
   {
     pattern: /^\/cases\/(\d{4}-\d{6,})$/,
-    render: (match, { me }) => <CaseDetail caseNumber={match[1]!} me={me} />,
+    render: (match) => <CaseDetail caseNumber={match[1]!} />,
   },
 ];
 

@@ -30,7 +30,11 @@ export function Deadlines({ deadlines }: { deadlines: Deadline[] }) {
             <td>{d.bodyId ? <BodyName id={d.bodyId} /> : '—'}</td>
             <td class="nowrap">{date(d.startedAt)}</td>
             <td class="nowrap">{date(d.dueAt)}</td>
-            <td>{d.extendedMinutes > 0 ? `+${number(d.extendedMinutes / 60, 1)} ${t('hours')}` : '—'}</td>
+            <td>
+              {d.extendedMinutes > 0
+                ? `+${number(d.extendedMinutes / 60, 1)} ${t(d.measure === 'working' ? 'workingHours' : 'hours')}`
+                : '—'}
+            </td>
             <td>
               <TrafficLight light={d.light} />
             </td>

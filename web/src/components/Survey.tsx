@@ -1,8 +1,14 @@
 import { useState } from 'preact/hooks';
-import { api, errorText, type Survey } from '../api.ts';
+import { api, errorText, type Survey, type SurveyResult } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 
 const LEVELS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+
+/** An answer just given, and what it did to the case. */
+export interface SurveyOutcome {
+  satisfaction: (typeof LEVELS)[number];
+  reopened: boolean;
+}
 
 /** The answers given after closures (回访). */
 export function SurveyList({ surveys }: { surveys: Survey[] }) {
@@ -15,6 +21,7 @@ export function SurveyList({ surveys }: { surveys: Survey[] }) {
           <span class="when">{date(s.createdAt)}</span> <strong>{term(s.satisfaction)}</strong> ·{' '}
           {s.solved ? t('solvedYes') : t('solvedNo')}
           {s.reopened && <span class="status status-reopened">{t('reopenedBySurvey')}</span>}
+          {!s.reopened && s.satisfaction === 'dissatisfied' && <span class="hint"> · {t('notReopenedLate')}</span>}
         </li>
       ))}
     </ul>
@@ -22,10 +29,17 @@ export function SurveyList({ surveys }: { surveys: Survey[] }) {
 }
 
 /**
- * The survey after closure, answered by the reporter or by the desk calling them back. A dissatisfied
- * answer within the reopen window reopens the case; the answer says so.
+ * The survey after closure, answered by the reporter or by the desk calling them back (the case detail's
+ * mayAnswerSurvey says when). A dissatisfied answer within the reopen window reopens the case; a later one,
+ * e.g. a call-back after the window, is recorded without reopening it. The answer says which.
  */
-export function SurveyForm({ caseNumber, onAnswered }: { caseNumber: string; onAnswered(reopened: boolean): void }) {
+export function SurveyForm({
+  caseNumber,
+  onAnswered,
+}: {
+  caseNumber: string;
+  onAnswered(outcome: SurveyOutcome): void;
+}) {
   const { t, term } = useI18n();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -34,18 +48,15 @@ export function SurveyForm({ caseNumber, onAnswered }: { caseNumber: string; onA
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
     const comment = String(form.get('comment') ?? '').trim();
+    const satisfaction = form.get('satisfaction') as SurveyOutcome['satisfaction'];
     setBusy(true);
     try {
-      const { reopened } = await api<{ reopened: boolean }>(`/cases/${caseNumber}/survey`, {
+      const { reopened } = await api<SurveyResult>(`/cases/${caseNumber}/survey`, {
         method: 'POST',
-        body: {
-          satisfaction: form.get('satisfaction'),
-          solved: form.get('solved') === 'yes',
-          comment: comment || undefined,
-        },
+        body: { satisfaction, solved: form.get('solved') === 'yes', comment: comment || undefined },
       });
       setError(null);
-      onAnswered(reopened);
+      onAnswered({ satisfaction, reopened });
     } catch (e) {
       setError(errorText(e));
     } finally {

@@ -1,21 +1,22 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type CaseDetail as Detail, type Me } from '../api.ts';
+import { api, type CaseDetail as Detail } from '../api.ts';
 import { ActionPanel } from '../components/ActionPanel.tsx';
 import { BodyNames } from '../components/BodyName.tsx';
 import { CaseLink } from '../components/CaseLink.tsx';
 import { Deadlines } from '../components/Deadlines.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
-import { SurveyForm, SurveyList } from '../components/Survey.tsx';
+import { SurveyForm, SurveyList, type SurveyOutcome } from '../components/Survey.tsx';
+import { Timeline } from '../components/Timeline.tsx';
 import { useI18n } from '../i18n.ts';
 import { useReference } from '../reference-data.ts';
 import { linkTo } from '../router.ts';
 
-export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
-  const { t, term, name, date } = useI18n();
-  const { categoryByCode, bodyById, areaFor } = useReference();
+export function CaseDetail({ caseNumber }: { caseNumber: string }) {
+  const { t, term, name } = useI18n();
+  const { categoryByCode, areaFor } = useReference();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [surveyAnswer, setSurveyAnswer] = useState<boolean | null>(null);
+  const [surveyAnswer, setSurveyAnswer] = useState<SurveyOutcome | null>(null);
 
   const load = () =>
     api<Detail>(`/cases/${caseNumber}`)
@@ -37,14 +38,6 @@ export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
     .map((code) => categoryByCode.get(code))
     .filter((c) => c !== undefined);
   const area = areaFor(detail.gridCode);
-  // The survey follows a closure; the reporter answers it, or the desk for a caller on record.
-  const surveyedSinceClosure = detail.closedAt !== null && detail.surveys.some((s) => s.createdAt >= detail.closedAt!);
-  // A citizen sees only the cases they reported; the desk may call back a reporter on record, which is
-  // when the loop lets it reopen the case for them.
-  const maySurvey =
-    detail.status === 'closed' &&
-    !surveyedSinceClosure &&
-    (me.role === 'citizen' || (me.role === 'dispatcher' && detail.allowedActions.includes('reopen')));
 
   return (
     <section class="case-detail" data-testid="case-detail">
@@ -118,15 +111,20 @@ export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
         <div class="side-column">
           <ActionPanel detail={detail} onDone={setDetail} />
           {surveyAnswer !== null && (
-            <p class="notice" data-testid="survey-result">
-              {surveyAnswer ? t('surveyReopened') : t('surveyThanks')}
+            <p class="notice" data-testid="survey-result" data-reopened={String(surveyAnswer.reopened)}>
+              {surveyAnswer.reopened
+                ? t('surveyReopened')
+                : surveyAnswer.satisfaction === 'dissatisfied'
+                  ? t('surveyNotReopened')
+                  : t('surveyThanks')}
             </p>
           )}
-          {maySurvey && (
+          {/* The server says when: the reporter, or the desk calling back a reporter on record, once per closure. */}
+          {detail.mayAnswerSurvey && (
             <SurveyForm
               caseNumber={detail.caseNumber}
-              onAnswered={(reopened) => {
-                setSurveyAnswer(reopened);
+              onAnswered={(outcome) => {
+                setSurveyAnswer(outcome);
                 void load();
               }}
             />
@@ -138,26 +136,7 @@ export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
       <h2>{t('surveys')}</h2>
       <SurveyList surveys={detail.surveys} />
       <h2>{t('timeline')}</h2>
-      <ol class="timeline" data-testid="timeline">
-        {detail.events.map((e) => (
-          <li key={e.seq} data-action={e.action}>
-            <span class="when">{date(e.createdAt)}</span>
-            <strong>{term(e.action)}</strong>
-            {e.fromStatus && (
-              <span class="transition">
-                {term(e.fromStatus)} → {term(e.toStatus)}
-              </span>
-            )}
-            <span class="who">
-              {term(e.actorRole)}
-              {e.actorName ? ` · ${e.actorName}` : ''}
-            </span>
-            {e.bodyId && bodyById.get(e.bodyId) && <span class="body">→ {name(bodyById.get(e.bodyId)!)}</span>}
-            {e.reviewDate && <span class="body">{`${t('reviewDate')}: ${e.reviewDate}`}</span>}
-            {e.note && <p class="note">{e.note}</p>}
-          </li>
-        ))}
-      </ol>
+      <Timeline events={detail.events} deadlines={detail.deadlines} />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type CaseSummary, errorText, type Me } from '../api.ts';
+import { ApiError, api, type CaseDetail, type CaseSummary, errorText, type Me } from '../api.ts';
 import { CaseLink } from '../components/CaseLink.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { TrafficLight } from '../components/TrafficLight.tsx';
@@ -12,6 +12,12 @@ const ACTIONS: Record<string, string[]> = {
   in_progress: ['handle', 'return', 'request_extension'],
 };
 const NEEDS_FORM = new Set(['return', 'handle', 'request_extension']);
+
+/** The actions the queue offers on a row: none to an assisting body, no second extension request while one waits. */
+function offeredActions(c: CaseSummary, leads: boolean): string[] {
+  if (!leads) return [];
+  return (ACTIONS[c.status] ?? []).filter((action) => !(action === 'request_extension' && c.pendingExtension));
+}
 
 /** Earliest deadline first; cases without a running deadline last. */
 function byDueTime(a: CaseSummary, b: CaseSummary): number {
@@ -38,7 +44,8 @@ export function HandlerQueue({ me }: { me: Me }) {
     void load();
   }, []);
 
-  const act = async (caseNumber: string, action: string, form?: HTMLFormElement) => {
+  const act = async (row: CaseSummary, action: string, form?: HTMLFormElement) => {
+    const { caseNumber } = row;
     const data = form ? new FormData(form) : undefined;
     const payload: Record<string, unknown> = { action };
     const note = String(data?.get('note') ?? '').trim();
@@ -46,12 +53,22 @@ export function HandlerQueue({ me }: { me: Me }) {
     if (data?.get('extensionDays')) payload.extensionDays = Number(data.get('extensionDays'));
     setBusy(true);
     try {
+      // The queue's rows carry no version: the case's is read now, and the action goes ahead only if the case
+      // is still as the row shows it (every action changes updatedAt). The server refuses it (409
+      // CASE_ERR_STALE) if anyone acts in between, so an action never lands on a case the handler did not see.
+      const current = await api<CaseDetail>(`/cases/${caseNumber}`);
+      if (current.updatedAt !== row.updatedAt) {
+        throw new ApiError(409, 'CASE_ERR_STALE', t('queueRowStale'));
+      }
+      payload.version = current.version;
       await api(`/cases/${caseNumber}/actions`, { method: 'POST', body: payload });
       setOpen(null);
       setRowError(null);
       await load();
     } catch (e) {
       setRowError({ caseNumber, message: errorText(e) });
+      // A stale row (or a refusal) means the queue no longer shows the case as it is.
+      if (e instanceof ApiError && e.status === 409) await load();
     } finally {
       setBusy(false);
     }
@@ -83,9 +100,10 @@ export function HandlerQueue({ me }: { me: Me }) {
           <tbody>
             {items.map((c) => {
               const area = areaFor(c.gridCode);
-              const formOpen = open?.caseNumber === c.caseNumber ? open.action : null;
               // The lead body acts on the case; an assisting body (协办) sees it in its queue only.
               const leads = c.assignedBody?.id === me.handlingBodyId;
+              const offered = offeredActions(c, leads);
+              const formOpen = open?.caseNumber === c.caseNumber && offered.includes(open.action) ? open.action : null;
               return (
                 <tr key={c.caseNumber} data-case={c.caseNumber}>
                   <td class="nowrap">
@@ -117,7 +135,7 @@ export function HandlerQueue({ me }: { me: Me }) {
                     <div class="action-buttons">
                       {!leads && <span class="status status-assisting">{t('assisting')}</span>}
                       {leads && c.status === 'handled' && <span class="hint">{t('awaitingVerification')}</span>}
-                      {(leads ? (ACTIONS[c.status] ?? []) : []).map((action) => (
+                      {offered.map((action) => (
                         <button
                           type="button"
                           key={action}
@@ -125,14 +143,17 @@ export function HandlerQueue({ me }: { me: Me }) {
                           disabled={busy}
                           data-testid={`queue-${action}`}
                           onClick={() =>
-                            NEEDS_FORM.has(action)
-                              ? setOpen({ caseNumber: c.caseNumber, action })
-                              : void act(c.caseNumber, action)
+                            NEEDS_FORM.has(action) ? setOpen({ caseNumber: c.caseNumber, action }) : void act(c, action)
                           }
                         >
                           {term(action)}
                         </button>
                       ))}
+                      {c.pendingExtension && (
+                        <span class="status status-pending" data-testid="queue-extension-pending">
+                          {t('extensionPendingBadge')}
+                        </span>
+                      )}
                     </div>
                     {formOpen && (
                       <form
@@ -140,7 +161,7 @@ export function HandlerQueue({ me }: { me: Me }) {
                         data-testid="queue-form"
                         onSubmit={(e) => {
                           e.preventDefault();
-                          void act(c.caseNumber, formOpen, e.target as HTMLFormElement);
+                          void act(c, formOpen, e.target as HTMLFormElement);
                         }}
                       >
                         {formOpen === 'request_extension' && (

@@ -26,6 +26,8 @@ interface Board {
     bodyNameEn: string | null;
     reason: string;
     extraMinutes: number;
+    /** Whether extraMinutes are working minutes or wall-clock minutes (urgent cases). */
+    measure: 'working' | 'wall';
     dueAt: string;
     requestedAt: string;
   }>;
@@ -200,6 +202,14 @@ function ExtensionRequests({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ caseNumber: string; message: string } | null>(null);
 
+  // Working minutes read as working days (by the calendar's length of a working day; working hours until
+  // it is known); wall-clock minutes, of urgent cases, as hours of wall-clock time.
+  const extraTime = (minutes: number, measure: 'working' | 'wall') => {
+    if (measure === 'wall') return `${number(minutes / 60, 1)} ${t('hours')} (${t('wallClock')})`;
+    if (minutesPerDay) return `${number(minutes / minutesPerDay, 1)} ${t('workingDays')}`;
+    return `${number(minutes / 60, 1)} ${t('workingHours')}`;
+  };
+
   const decide = async (
     caseNumber: string,
     action: 'approve_extension' | 'refuse_extension',
@@ -246,10 +256,8 @@ function ExtensionRequests({
             <td class="title-cell">{r.title}</td>
             <td>{bodyLabel(r.bodyNameZh, r.bodyNameEn)}</td>
             <td>{r.reason}</td>
-            <td class="nowrap">
-              {minutesPerDay
-                ? `${number(r.extraMinutes / minutesPerDay, 1)} ${t('workingDays')}`
-                : `${number(r.extraMinutes / 60, 1)} ${t('hours')}`}
+            <td class="nowrap" data-testid="extension-extra" data-measure={r.measure}>
+              {extraTime(r.extraMinutes, r.measure)}
             </td>
             <td class="nowrap">{date(r.dueAt)}</td>
             <td class="nowrap">{date(r.requestedAt)}</td>
