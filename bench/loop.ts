@@ -505,9 +505,10 @@ function closedCasesChunk(from: number, to: number, ctx: GenerationContext): Raw
     ),
     ins_dispatches as (
       insert into case_dispatches (id, case_id, event_seq, body_id, dispatched_by_user_id, dispatched_at,
-        suggested_body_id, overridden, grid_code, ended_at, end_reason, handled_count, rework_count)
+        suggested_body_id, overridden, grid_code, ended_at, end_reason, handled_count, rework_count, points_pending)
       select d.id, d.case_id, d.event_seq, d.body_id, d.dispatched_by_user_id, d.dispatched_at, d.suggested_body_id,
-        d.overridden, d.grid_code, d.ended_at, d.end_reason, d.handled_count, d.rework_count
+        d.overridden, d.grid_code, d.ended_at, d.end_reason, d.handled_count, d.rework_count,
+        d.end_reason = 'verified'
       from x cross join lateral (values
         (x.d1_id, x.case_id, 3, x.body1_id, ${ctx.dispatcherId}::uuid, x.d1_at, x.body1_id, false, x.grid_code,
           coalesce(x.d1_end, x.final_end),
@@ -523,9 +524,10 @@ function closedCasesChunk(from: number, to: number, ctx: GenerationContext): Raw
     ),
     ins_surveys as (
       insert into case_surveys (case_id, close_seq, dispatch_id, body_id, satisfaction, solved, reopened,
-        answered_by_user_id, created_at)
+        answered_by_user_id, created_at, points_pending)
       select x.case_id, x.close_seq, x.final_id, x.final_body_id, x.satisfaction, x.solved, x.reopened,
-        ${ctx.dispatcherId}::uuid, least(${NOW}::timestamptz, x.closed_at + interval '1 day')
+        ${ctx.dispatcherId}::uuid, least(${NOW}::timestamptz, x.closed_at + interval '1 day'),
+        x.satisfaction = 'satisfied'
       from x where x.surveyed
     ),
     clocks as (

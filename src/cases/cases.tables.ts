@@ -115,6 +115,8 @@ export interface CaseDispatchTable {
   handled_count: Generated<number>;
   /** Failed verifications (返工) during this dispatch. */
   rework_count: Generated<number>;
+  /** Verified, and not yet looked at by the points award. */
+  points_pending: Generated<boolean>;
 }
 
 export const CLOCK_KINDS = ['response', 'handling', 'verification'] as const;
@@ -149,7 +151,7 @@ export interface CaseClockTable {
 }
 
 export interface SupervisionNoticeTable {
-  id: Generated<string>;
+  id: Generated<number>;
   clock_id: string;
   case_id: string;
   level: 'yellow' | 'red';
@@ -190,6 +192,8 @@ export interface CaseSurveyTable {
   comment: string | null;
   /** The answer reopened the case (dissatisfied within the window). */
   reopened: boolean;
+  /** Satisfied, and not yet looked at by the points award. */
+  points_pending: Generated<boolean>;
   answered_by_user_id: string;
   created_at: Date;
 }

@@ -309,6 +309,17 @@ forEachDatabase('closed loop over a fixture month', (database) => {
       ]);
     });
 
+    it('should name a street that is no area after the district it lies in', async () => {
+      const { rows } = await evaluation('month=2026-10&group=street');
+      expect(rows).toEqual([
+        expect.objectContaining({
+          key: '430102000',
+          nameZh: '芙蓉区（未分街道）',
+          nameEn: 'Furong District (no street)',
+        }),
+      ]);
+    });
+
     it('should rate the dispatcher and the grid worker', async () => {
       at('2026-11-01T00:00');
       const dispatchers = (
@@ -335,8 +346,8 @@ forEachDatabase('closed loop over a fixture month', (database) => {
       });
       expect(sweep.statusCode).toBe(200);
       const { awardPoints } = await import('../evaluation/index.ts');
-      await awardPoints(database().db);
-      await awardPoints(database().db); // idempotent
+      expect(await awardPoints(database().db)).toBe(3);
+      expect(await awardPoints(database().db)).toBe(0); // idempotent
       const board = (
         await app.inject({ url: '/api/v1/points/leaderboard?month=2026-10', headers: await as('supervisor') })
       ).json();

@@ -65,6 +65,7 @@ export async function answerSurvey(
         solved: answer.solved,
         comment: answer.comment?.trim() || null,
         reopened: reopen,
+        points_pending: answer.satisfaction === 'satisfied',
         answered_by_user_id: actor.userId,
         created_at: now,
       })

@@ -164,7 +164,8 @@ export async function transitionWithin(
     row.current_dispatch_id
       ? trx
           .updateTable('case_dispatches')
-          .set({ ended_at: now, end_reason: reason })
+          // A verified dispatch waits for the points award (evaluation/points.ts).
+          .set({ ended_at: now, end_reason: reason, points_pending: reason === 'verified' })
           .where('id', '=', row.current_dispatch_id)
           .where('ended_at', 'is', null)
           .execute()

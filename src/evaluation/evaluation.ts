@@ -138,6 +138,7 @@ export async function evaluate(
     )
     select t.*, n.name_zh, n.name_en from t ${names} order by t.key`.execute(db);
 
+  const unnamed = group === 'body' ? new Map() : await namesOfUnnamedAreas(db, rows);
   const evaluated = rows.map((c): EvaluationRow => {
     const n = (v: unknown) => Number(v ?? 0);
     const responseRate = rate(n(c.responded_on_time), n(c.response_decided));
@@ -145,8 +146,8 @@ export async function evaluate(
     const satisfactionRate = rate(n(c.satisfied), n(c.surveyed));
     return {
       key: c.key,
-      nameZh: c.name_zh ?? c.key,
-      nameEn: c.name_en ?? c.key,
+      nameZh: c.name_zh ?? unnamed.get(c.key)?.nameZh ?? c.key,
+      nameEn: c.name_en ?? unnamed.get(c.key)?.nameEn ?? c.key,
       dispatches: n(c.dispatches),
       responseRate,
       onTimeRate: rate(n(c.handled_on_time), n(c.handling_decided)),
@@ -162,6 +163,32 @@ export async function evaluate(
     };
   });
   return ranked(evaluated);
+}
+
+/**
+ * Names for area codes that are no area: where unit grids were generated straight into a district or a
+ * street, the street or community segment of their codes is 000 ("430102000"). They are named after the
+ * nearest real area above them: "芙蓉区（未分街道）".
+ */
+async function namesOfUnnamedAreas(db: Db, rows: Array<{ key: string; name_zh: string | null }>) {
+  const names = new Map<string, { nameZh: string; nameEn: string }>();
+  const keys = rows.filter((r) => r.name_zh === null && r.key).map((r) => r.key);
+  if (!keys.length) return names;
+  const prefixes = [
+    ...new Set(keys.flatMap((key) => [6, 9, 12].filter((n) => n < key.length).map((n) => key.slice(0, n)))),
+  ];
+  const areas = await db
+    .selectFrom('grid_areas')
+    .select(['code', 'name_zh', 'name_en'])
+    .where('code', 'in', prefixes)
+    .execute();
+  for (const key of keys) {
+    const above = areas.filter((a) => key.startsWith(a.code)).sort((a, b) => b.code.length - a.code.length)[0];
+    if (!above) continue;
+    const level = key.length <= 9 ? { zh: '未分街道', en: 'no street' } : { zh: '未分社区', en: 'no community' };
+    names.set(key, { nameZh: `${above.name_zh}（${level.zh}）`, nameEn: `${above.name_en} (${level.en})` });
+  }
+  return names;
 }
 
 /** Ranks by composite score, best first; equal scores share a rank; rows without a score come last, unranked. */

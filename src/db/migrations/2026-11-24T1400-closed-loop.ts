@@ -74,11 +74,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       end_reason text check (end_reason in ('redispatched', 'returned', 'verified', 'cancelled', 'merged')),
       handled_count integer not null default 0,
       rework_count integer not null default 0,
+      points_pending boolean not null default false,
       unique (case_id, event_seq),
       check ((ended_at is null) = (end_reason is null))
     )`.execute(db);
   await sql`create index case_dispatches_period_idx on case_dispatches (dispatched_at, body_id)`.execute(db);
   await sql`create index case_dispatches_body_idx on case_dispatches (body_id, dispatched_at)`.execute(db);
+  // Points are awarded by a sweep over what is marked pending (verified dispatches, satisfied surveys).
+  await sql`create index case_dispatches_points_idx on case_dispatches (id) where points_pending`.execute(db);
   await sql`
     alter table cases add constraint cases_current_dispatch_fk
       foreign key (current_dispatch_id) references case_dispatches (id)`.execute(db);
@@ -110,7 +113,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index case_clocks_one_running_idx on case_clocks (case_id, kind) where stopped_at is null`.execute(
     db,
   );
-  await sql`create index case_clocks_dispatch_idx on case_clocks (dispatch_id)`.execute(db);
+  // The evaluation joins each dispatch to its response and its handling clock.
+  await sql`create index case_clocks_dispatch_idx on case_clocks (dispatch_id, kind)`.execute(db);
   // Queues list open cases by their nearest deadline.
   await sql`create index case_clocks_running_due_idx on case_clocks (due_at) where stopped_at is null`.execute(db);
   // What the supervision sweep scans: only running clocks that have a warning or an escalation still to give.
@@ -122,14 +126,17 @@ export async function up(db: Kysely<any>): Promise<void> {
       where stopped_at is null and paused_at is null and overdue_at is null`.execute(db);
 
   // Supervision (督办): each warning of each clock recorded once (the unique key makes it so under any race).
+  // A derived record, written in bulk only by the sweep from the clocks it marks in the same statement,
+  // so it is kept cheap to insert: a sequential key and no foreign keys (each would cost a check per row;
+  // the clocks, which have theirs, are the source of truth and are never deleted).
   await sql`
     create table supervision_notices (
-      id uuid primary key default gen_random_uuid(),
-      clock_id uuid not null references case_clocks (id),
-      case_id uuid not null references cases (id),
+      id bigint generated always as identity primary key,
+      clock_id uuid not null,
+      case_id uuid not null,
       level text not null check (level in ('yellow', 'red')),
-      body_id uuid references handling_bodies (id),
-      escalated_to_body_id uuid references handling_bodies (id),
+      body_id uuid,
+      escalated_to_body_id uuid,
       created_at timestamptz not null,
       unique (clock_id, level)
     )`.execute(db);
@@ -186,11 +193,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       solved boolean not null,
       comment text,
       reopened boolean not null,
+      points_pending boolean not null default false,
       answered_by_user_id uuid not null references users (id),
       created_at timestamptz not null,
       unique (case_id, close_seq)
     )`.execute(db);
   await sql`create index case_surveys_dispatch_idx on case_surveys (dispatch_id)`.execute(db);
+  await sql`create index case_surveys_points_idx on case_surveys (id) where points_pending`.execute(db);
 
   // Points for on-time, verified, satisfied closures (评选); one award per reason per dispatch.
   await sql`
