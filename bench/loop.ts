@@ -32,8 +32,8 @@
  *     evaluation has about 100,000 dispatches to count at 1 M cases.
  *   - Then VACUUM ANALYZE (the steady state autovacuum keeps) and, on PostgreSQL, a CHECKPOINT.
  * Older closed cases are left out (only the evaluated month has them). So the tables hold less history
- * than a real city's: this changes nothing for the sweep, which reads only running clocks through its
- * partial indexes, but it flatters awardPoints, which reads the whole history (see the results).
+ * than a real city's: this changes nothing for the sweep and the points award, which read only what is
+ * due or pending through partial indexes; the evaluation's plan may read more of case_clocks as it grows.
  *
  * Measured, per database, in this order:
  *   - baseline: `select count(*), max(due_at) from case_clocks where stopped_at is null`. This is one
@@ -45,8 +45,8 @@
  *     asserted). Once by nature.
  *   - evaluate(db, supervisor, { period: 2026-10 (Asia/Shanghai), group: 'body' | 'district', asOf: now }):
  *     median of 3.
- *   - awardPoints(db): the first run, which awards the month's points, once; then the run every background
- *     round makes (nothing new to award), median of 3.
+ *   - awardPoints(db): the first run, which awards every pending verification and satisfied survey of the
+ *     month, once; then the run every background round makes (nothing pending), median of 3.
  * Ratios are against the baseline on the same database in the same run. Targets (PostgreSQL): sweep ≤ 2 s,
  * evaluation by body ≤ 5 s. Prints a table; writes bench/results/loop.json.
  *   npm run bench:loop             (BENCH_CASES=100000 BENCH_DB=postgres for a quick look; BENCH_KEEP=1
