@@ -1,6 +1,6 @@
 /** Deadlines kept in step with the case by the transition service: suspension, surveys' rules, supervision. */
 import type { FastifyInstance } from 'fastify';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import { buildTestApp, loadSmallDemoCity } from '../../test/demo-city.ts';
 import { runSupervisionSweep } from './supervision.ts';

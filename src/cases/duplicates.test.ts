@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import { buildTestApp, loadSmallDemoCity } from '../../test/demo-city.ts';
 

@@ -55,19 +55,19 @@ forEachDatabase('routing rules', (database) => {
 
   describe('which rule applies', () => {
     it('should apply the most specific rule, by area and time of day, else the category default', async () => {
-      const estate = await tester(`category=${category['小区管理']}&gridCode=430102000000001`);
+      const estate = await tester(`category=${category.小区管理}&gridCode=430102000000001`);
       expect(estate).toMatchObject({
         source: 'rule',
         leadBodyId: body['community-wulipai-1'],
         assistingBodyIds: [body['property-demo']],
       });
       // The same kind of problem outside 芙蓉区: no rule, the taxonomy's default body.
-      const elsewhere = await tester(`category=${category['小区管理']}&gridCode=430104`);
+      const elsewhere = await tester(`category=${category.小区管理}&gridCode=430104`);
       expect(elsewhere).toMatchObject({ source: 'category_default', rule: null, assistingBodyIds: [] });
       // Noise at 23:00 city time goes to the police; at 10:00 to the ecology bureau (the default).
-      const night = await tester(`category=${category['噪音污染']}&at=2026-11-18T15:00:00Z`);
+      const night = await tester(`category=${category.噪音污染}&at=2026-11-18T15:00:00Z`);
       expect(night).toMatchObject({ source: 'rule', leadBodyId: body['public-security'], localTime: '23:00' });
-      const day = await tester(`category=${category['噪音污染']}&at=2026-11-18T02:00:00Z`);
+      const day = await tester(`category=${category.噪音污染}&at=2026-11-18T02:00:00Z`);
       expect(day).toMatchObject({ source: 'category_default', leadBodyId: body.ecology, localTime: '10:00' });
     });
 
@@ -95,7 +95,7 @@ forEachDatabase('routing rules', (database) => {
   describe('editing the rules', () => {
     it('should let supervisors add, change and remove rules, and refuse bad ones clearly', async () => {
       const rule = {
-        categoryCode: category['小区管理'],
+        categoryCode: category.小区管理,
         areaCode: '430102',
         window: { start: '18:00', end: '08:00' },
         leadBodyId: body['street-wulipai'],
@@ -133,7 +133,7 @@ forEachDatabase('routing rules', (database) => {
       expect(created.statusCode, created.body).toBe(201);
       const { id } = created.json();
       // 20:00 city time falls in the window: the new, more specific rule (it has a window) wins.
-      expect(await tester(`category=${category['小区管理']}&gridCode=430102&at=2026-11-18T12:00:00Z`)).toMatchObject({
+      expect(await tester(`category=${category.小区管理}&gridCode=430102&at=2026-11-18T12:00:00Z`)).toMatchObject({
         leadBodyId: body['street-wulipai'],
         rule: { id },
       });
@@ -161,7 +161,7 @@ forEachDatabase('routing rules', (database) => {
 
   describe('the suggestion at work', () => {
     it('should offer the rule to the dispatcher, dispatch to it by default and bring in the assisting body', async () => {
-      const created = await report(category['小区管理']!);
+      const created = await report(category.小区管理!);
       expect(created.suggestion).toMatchObject({
         bodyId: body['community-wulipai-1'],
         assistingBodyIds: [body['property-demo']],
@@ -193,7 +193,7 @@ forEachDatabase('routing rules', (database) => {
     });
 
     it('should record and count a dispatch elsewhere as an override', async () => {
-      const created = await report(category['小区管理']!);
+      const created = await report(category.小区管理!);
       await act('dispatcher', created.caseNumber, { action: 'register' });
       const dispatched = await act('dispatcher', created.caseNumber, { action: 'dispatch', bodyId: body.housing });
       expect(dispatched.assistingBodyIds).toEqual([]);
@@ -208,10 +208,10 @@ forEachDatabase('routing rules', (database) => {
 
     it('should route by the time the case was reported: noise at night to the police', async () => {
       now = cityTime('2026-11-18T23:10');
-      const created = await report(category['噪音污染']!);
+      const created = await report(category.噪音污染!);
       expect(created.suggestion.bodyId).toBe(body['public-security']);
       now = cityTime('2026-11-19T10:00');
-      const daytime = await report(category['噪音污染']!);
+      const daytime = await report(category.噪音污染!);
       expect(daytime.suggestion.bodyId).toBe(body.ecology);
     });
   });
