@@ -9,7 +9,7 @@ import { CAN_RUN_CONSOLE_TESTS, consoleSession } from './console-session.ts';
 
 describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the web console (Chromium)', () => {
   const session = consoleSession(10);
-  const { signInAs } = session;
+  const { signInAs, act } = session;
   let page: Page;
   let base: string;
 
@@ -17,23 +17,6 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the web console (Chromium)', () => {
     page = session.page();
     base = session.base();
   });
-
-  /** Takes an action through the console and waits until the case's history shows it. */
-  async function act(caseNumber: string, action: string, fill?: (page: Page) => Promise<void>) {
-    await page.goto(`${base}/cases/${caseNumber}`);
-    const events = page.getByTestId('timeline').locator('li');
-    await events.first().waitFor();
-    const before = await events.count();
-    await page.getByTestId(`action-${action}`).click();
-    if (fill) {
-      await fill(page);
-      await page.getByTestId('action-submit').click();
-    }
-    await page
-      .getByTestId('timeline')
-      .locator(`li:nth-child(${before + 1})`)
-      .waitFor();
-  }
 
   it('should take a case from the report form to closed in the list', async () => {
     await signInAs('citizen');

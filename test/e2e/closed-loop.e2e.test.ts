@@ -29,7 +29,7 @@ function cityMonth(): string {
 
 describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the closed loop in the console (Chromium)', () => {
   const session = consoleSession(10);
-  const { signInAs } = session;
+  const { signInAs, act } = session;
   let page: Page;
   let base: string;
 
@@ -39,23 +39,6 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the closed loop in the console (Chromiu
   });
 
   const shot = (name: string) => page.screenshot({ path: `${OUTPUT_DIR}/closed-loop-${name}.png`, fullPage: true });
-
-  /** Takes an action on the case page and waits until the case's history shows it. */
-  async function act(caseNumber: string, action: string, fill?: (page: Page) => Promise<void>) {
-    await page.goto(`${base}/cases/${caseNumber}`);
-    const events = page.getByTestId('timeline').locator('li');
-    await events.first().waitFor();
-    const before = await events.count();
-    await page.getByTestId(`action-${action}`).click();
-    if (fill) {
-      await fill(page);
-      await page.getByTestId('action-submit').click();
-    }
-    await page
-      .getByTestId('timeline')
-      .locator(`li:nth-child(${before + 1})`)
-      .waitFor();
-  }
 
   const status = async () =>
     page.getByTestId('case-status').locator('[data-status]').first().getAttribute('data-status');

@@ -18,6 +18,8 @@ export interface ConsoleSession {
   base(): string;
   /** Opens the console on a clean slate (no remembered token) and signs in as a demo user. */
   signInAs(username: string): Promise<void>;
+  /** Takes an action on the case page (filling its form, if any) and waits until the history shows it. */
+  act(caseNumber: string, action: string, fill?: (page: Page) => Promise<void>): Promise<void>;
 }
 
 /**
@@ -56,6 +58,21 @@ export function consoleSession(cases: number): ConsoleSession {
       await page!.goto(`${base}/`);
       await page!.getByTestId(`sign-in-${username}`).click();
       await page!.getByTestId('signed-in-as').waitFor();
+    },
+    act: async (caseNumber, action, fill) => {
+      await page!.goto(`${base}/cases/${caseNumber}`);
+      const events = page!.getByTestId('timeline').locator('li');
+      await events.first().waitFor();
+      const before = await events.count();
+      await page!.getByTestId(`action-${action}`).click();
+      if (fill) {
+        await fill(page!);
+        await page!.getByTestId('action-submit').click();
+      }
+      await page!
+        .getByTestId('timeline')
+        .locator(`li:nth-child(${before + 1})`)
+        .waitFor();
     },
   };
 }
