@@ -116,6 +116,12 @@ forEachDatabase('deadlines of a case', (database) => {
     );
     const asked = await act(caseNumber, { action: 'request_extension', note: '需要时间', extensionDays: 2 }, handler);
     expect(asked.json().pendingExtension).toBe(true);
+    // The board offers the request with the case's version, for the decision to be made on what was seen.
+    const board = (await app.inject({ url: '/api/v1/supervision/board', headers: await as('supervisor') })).json();
+    const row = board.extensionRequests.find((r: { caseNumber: string }) => r.caseNumber === caseNumber);
+    expect(row).toMatchObject({ version: asked.json().version, measure: 'working', extraMinutes: 960 });
+    const stale = await act(caseNumber, { action: 'approve_extension', version: row.version - 1 }, 'supervisor');
+    expect(stale.json().error.code).toBe('CASE_ERR_STALE');
     const twice = await act(caseNumber, { action: 'request_extension', note: '再要', extensionDays: 1 }, handler);
     expect(twice.statusCode).toBe(409);
     expect((await act(caseNumber, { action: 'approve_extension' }, 'dispatcher')).statusCode).toBe(403);

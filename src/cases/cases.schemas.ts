@@ -322,6 +322,7 @@ export const SupervisionBoardResponse = Type.Object({
       }),
       dueAt: DateTime,
       requestedAt: DateTime,
+      version: Type.Integer({ description: "The case's version, to send back with the decision" }),
     }),
   ),
   returns: Type.Array(

@@ -78,6 +78,8 @@ export interface ExtensionOnBoard {
   measure: 'working' | 'wall';
   dueAt: Date;
   requestedAt: Date;
+  /** The case's version: sent back with the decision, so a decision on a stale view is refused. */
+  version: number;
 }
 
 export interface ReturnOnBoard {
@@ -151,6 +153,7 @@ export async function supervisionBoard(db: Db, actor: Actor, now: Date): Promise
         'extension_requests.created_at',
         'case_clocks.due_at',
         'case_clocks.measure',
+        'cases.event_count',
       ])
       .where(visibleTo(actor))
       .where('extension_requests.status', '=', 'pending')
@@ -200,6 +203,7 @@ export async function supervisionBoard(db: Db, actor: Actor, now: Date): Promise
       reason: r.reason,
       extraMinutes: r.extra_minutes,
       measure: r.measure,
+      version: r.event_count,
       dueAt: r.due_at,
       requestedAt: r.created_at,
     })),

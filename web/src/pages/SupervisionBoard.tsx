@@ -30,6 +30,7 @@ interface Board {
     measure: 'working' | 'wall';
     dueAt: string;
     requestedAt: string;
+    version: number;
   }>;
   returns: Array<{
     caseNumber: string;
@@ -212,6 +213,7 @@ function ExtensionRequests({
 
   const decide = async (
     caseNumber: string,
+    version: number,
     action: 'approve_extension' | 'refuse_extension',
     form: HTMLFormElement,
   ) => {
@@ -222,7 +224,8 @@ function ExtensionRequests({
     }
     setBusy(true);
     try {
-      await api(`/cases/${caseNumber}/actions`, { method: 'POST', body: { action, note: note || undefined } });
+      // The version the board showed: a case that changed since is refused (CASE_ERR_STALE), not decided blind.
+      await api(`/cases/${caseNumber}/actions`, { method: 'POST', body: { action, note: note || undefined, version } });
       setError(null);
       onDecided();
     } catch (e) {
@@ -271,7 +274,7 @@ function ExtensionRequests({
                     disabled={busy}
                     data-testid="approve-extension"
                     onClick={(e) =>
-                      decide(r.caseNumber, 'approve_extension', (e.target as HTMLElement).closest('form')!)
+                      decide(r.caseNumber, r.version, 'approve_extension', (e.target as HTMLElement).closest('form')!)
                     }
                   >
                     {t('approve')}
@@ -282,7 +285,7 @@ function ExtensionRequests({
                     disabled={busy}
                     data-testid="refuse-extension"
                     onClick={(e) =>
-                      decide(r.caseNumber, 'refuse_extension', (e.target as HTMLElement).closest('form')!)
+                      decide(r.caseNumber, r.version, 'refuse_extension', (e.target as HTMLElement).closest('form')!)
                     }
                   >
                     {t('refuse')}
