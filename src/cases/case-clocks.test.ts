@@ -72,9 +72,15 @@ forEachDatabase('deadlines of a case', (database) => {
     const { db } = database();
     at('2026-11-23T09:00');
     const caseNumber = await dispatchedCase();
+    // To a street office, whose superior is its district government (改派 before it answered).
+    const street = await db
+      .selectFrom('handling_bodies')
+      .select('id')
+      .where('code', '=', 'street-wulipai')
+      .executeTakeFirstOrThrow();
+    expect((await act(caseNumber, { action: 'dispatch', bodyId: street.id })).statusCode).toBe(200);
     const { deadlines } = await detail(caseNumber);
     const response = deadlines.find((d: { kind: string }) => d.kind === 'response');
-    // Urban-management's demo limit: a response within the category's working hours.
     const dueAt = new Date(response.dueAt);
     const justBefore = new Date(dueAt.getTime() - 60_000);
     const sweepAt = async (when: Date) => runSupervisionSweep(db, when);
@@ -96,9 +102,21 @@ forEachDatabase('deadlines of a case', (database) => {
       .selectFrom('handling_bodies as b')
       .leftJoin('handling_bodies as p', 'p.id', 'b.parent_id')
       .select('p.code')
-      .where('b.code', '=', 'urban-management')
+      .where('b.code', '=', 'street-wulipai')
       .executeTakeFirstOrThrow();
-    expect(red.superior).toBe(body.code);
+    expect(red.superior).toBe('district-430102');
+    expect(body.code).toBe('district-430102');
+    // The superior body's handlers now see the escalated case; they may not act on it (it is not theirs).
+    const superiorUser = await db
+      .selectFrom('users')
+      .select('username')
+      .where('handling_body_id', '=', (eb) =>
+        eb.selectFrom('handling_bodies').select('id').where('code', '=', body.code!),
+      )
+      .executeTakeFirstOrThrow();
+    const seen = await app.inject({ url: `/api/v1/cases/${caseNumber}`, headers: await as(superiorUser.username) });
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json().allowedActions).toEqual([]);
     now = dueAt;
     const board = (await app.inject({ url: '/api/v1/supervision/board', headers: await as('supervisor') })).json();
     expect(board.overdue.map((c: { caseNumber: string }) => c.caseNumber)).toContain(caseNumber);

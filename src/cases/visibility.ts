@@ -19,6 +19,14 @@ export function visibleTo(actor: Actor) {
           eb('cases.assigned_body_id', '=', bodyId),
           // An assisting body (协办) sees the case it helps with.
           sql<boolean>`${bodyId}::uuid = any(cases.assisting_body_ids)`,
+          // A body's superior sees the cases escalated to it by a red supervision notice.
+          eb.exists(
+            eb
+              .selectFrom('supervision_notices')
+              .select(sql.lit(1).as('one'))
+              .whereRef('supervision_notices.case_id', '=', 'cases.id')
+              .where('supervision_notices.escalated_to_body_id', '=', bodyId),
+          ),
           eb.exists(
             eb
               .selectFrom('case_events')

@@ -141,6 +141,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       unique (clock_id, level)
     )`.execute(db);
   await sql`create index supervision_notices_created_idx on supervision_notices (created_at desc)`.execute(db);
+  // A body's superior sees the cases escalated to it.
+  await sql`
+    create index supervision_notices_escalated_idx on supervision_notices (escalated_to_body_id, case_id)
+      where escalated_to_body_id is not null`.execute(db);
 
   await sql`
     create table extension_requests (
