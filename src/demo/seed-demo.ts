@@ -345,7 +345,13 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
     });
 
     for (const [k, action] of steps.entries()) {
-      at = new Date(created + (k + 1) * stepLength * (0.6 + 0.4 * spread(i, k + 3)));
+      const scheduled = created + (k + 1) * stepLength * (0.6 + 0.4 * spread(i, k + 3));
+      // Bodies mostly answer a dispatch within the hour or two a 12345 centre allows; some are late.
+      const answerDelay =
+        (spread(i, k + 29) < 0.85 ? 15 + 90 * spread(i, k + 31) : 180 + 900 * spread(i, k + 31)) * 60_000;
+      at = new Date(
+        action === 'accept' || action === 'return' ? Math.min(scheduled, at.getTime() + answerDelay) : scheduled,
+      );
       const assigned = await db
         .selectFrom('cases')
         .select('assigned_body_id')
