@@ -1,12 +1,20 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database, Db } from '../db/database.ts';
+import { escapeLike, likePrefix } from '../lib/like.ts';
 import type { Actor } from '../organizations/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { badCursor, caseNotFound } from './cases.errors.ts';
 import type { Channel, ClockKind, Priority, Satisfaction } from './cases.tables.ts';
 import { type Light, lightOf } from './deadlines.ts';
-import { allowedActions, type CaseAction, type CaseStatus, factsOf, type TransitionAction } from './lifecycle.ts';
-import { visibleTo } from './visibility.ts';
+import {
+  allowedActions,
+  answersSurvey,
+  type CaseAction,
+  type CaseStatus,
+  factsOf,
+  type TransitionAction,
+} from './lifecycle.ts';
+import { heldBy, visibleTo } from './visibility.ts';
 
 export interface CaseFilter {
   status?: CaseStatus[];
@@ -81,8 +89,7 @@ export interface CaseDetail extends CaseSummary {
   events: CaseEventView[];
   /** What the asking user may do next; the console shows exactly these buttons. */
   allowedActions: TransitionAction[];
-  /** Where the routing suggests the case should go (kept for compatibility: suggestion.bodyId). */
-  suggestedBodyId: string | null;
+  /** Where the routing suggests the case should go, and why. */
   suggestion: {
     bodyId: string | null;
     assistingBodyIds: string[];
@@ -213,18 +220,14 @@ function decodeCursor(cursor: string): CursorPosition {
   throw badCursor();
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 function matchesFilter(filter: CaseFilter) {
   return (eb: ExpressionBuilder<Database, 'cases' | 'categories'>) => {
     const conditions = [];
     if (filter.status?.length) conditions.push(eb('cases.status', 'in', filter.status));
-    if (filter.category) conditions.push(eb('categories.code', 'like', `${escapeLike(filter.category)}%`));
+    if (filter.category) conditions.push(eb('categories.code', 'like', likePrefix(filter.category)));
     if (filter.bodyId) conditions.push(eb('cases.assigned_body_id', '=', filter.bodyId));
     if (filter.channel) conditions.push(eb('cases.channel', '=', filter.channel));
-    if (filter.gridCode) conditions.push(eb('cases.grid_code', 'like', `${escapeLike(filter.gridCode)}%`));
+    if (filter.gridCode) conditions.push(eb('cases.grid_code', 'like', likePrefix(filter.gridCode)));
     if (filter.outsideJurisdiction !== undefined) {
       conditions.push(eb('cases.outside_jurisdiction', '=', filter.outsideJurisdiction));
     }
@@ -364,7 +367,6 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
       createdAt: e.created_at,
     })),
     allowedActions: allowedActions(facts, actor, now, deps.policy),
-    suggestedBodyId: row.suggested_body_id,
     suggestion: {
       bodyId: row.suggested_body_id,
       assistingBodyIds: row.assisting_body_ids,
@@ -373,9 +375,7 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
     },
     mayAnswerSurvey:
       row.status === 'closed' &&
-      (actor.role === 'citizen'
-        ? actor.userId === row.reported_by_user_id
-        : actor.role === 'dispatcher' && facts.hasReporterOnRecord) &&
+      answersSurvey(facts, actor) &&
       !surveys.some((v) => v.close_seq === events.filter((e) => e.action === 'close').at(-1)?.seq),
     assistingBodyIds: row.assisting_body_ids,
     parentCaseNumber: row.parent_case_number,
@@ -479,9 +479,7 @@ export async function caseQueue(deps: Pick<CaseDeps, 'db' | 'clock'>, actor: Act
     .limit(QUEUE_LIMIT * 3);
   if (actor.role === 'handler') {
     const bodyId = actor.handlingBodyId ?? '00000000-0000-0000-0000-000000000000';
-    due = due.where((eb) =>
-      eb.or([eb('cases.assigned_body_id', '=', bodyId), sql<boolean>`${bodyId}::uuid = any(cases.assisting_body_ids)`]),
-    );
+    due = due.where(heldBy(bodyId));
   }
   if (actor.role === 'grid_worker') due = due.where('case_clocks.kind', '=', 'verification');
   const numbers = [...new Set((await due.execute()).map((r) => r.case_number))].slice(0, QUEUE_LIMIT);

@@ -174,7 +174,6 @@ export const CaseDetailResponse = Type.Object({
   reworkCount: Type.Integer(),
   closedAt: Type.Union([DateTime, Type.Null()]),
   allowedActions: Type.Array(TransitionActionSchema),
-  suggestedBodyId: Type.Union([Uuid, Type.Null()]),
   suggestion: Type.Object({
     bodyId: Type.Union([Uuid, Type.Null()]),
     assistingBodyIds: Type.Array(Uuid),

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { likePrefix } from '../lib/like.ts';
 import type { Actor } from '../organizations/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { caseNotFound } from './cases.errors.ts';
@@ -77,7 +78,7 @@ export async function duplicateCandidates(
     .where('cases.latitude', '<=', subject.latitude + dLat)
     .where('cases.longitude', '>=', subject.longitude - dLon)
     .where('cases.longitude', '<=', subject.longitude + dLon)
-    .where('categories.code', 'like', `${subject.category_code.slice(0, 4)}%`)
+    .where('categories.code', 'like', likePrefix(subject.category_code.slice(0, 4)))
     .where('cases.created_at', '>=', new Date(subject.created_at.getTime() - policy.windowDays * 86_400_000))
     .where('cases.created_at', '<=', subject.created_at)
     .where(distance, '<=', policy.radiusMetres)

@@ -287,6 +287,14 @@ function actsForReporter(facts: CaseFacts, actor: ActingUser): boolean {
   return actor.role === 'citizen' ? actor.userId === facts.reportedByUserId : facts.hasReporterOnRecord;
 }
 
+/**
+ * Who answers the survey after a closure (回访): the reporter, or a dispatcher calling back a reporter on
+ * record; the same people who may reopen it.
+ */
+export function answersSurvey(facts: CaseFacts, actor: ActingUser): boolean {
+  return RULES.reopen.roles.includes(actor.role) && actsForReporter(facts, actor);
+}
+
 /** The actions this actor may take on this case now, in loop order. */
 export function allowedActions(facts: CaseFacts, actor: ActingUser, now: Date, policy: LoopPolicy): TransitionAction[] {
   return TRANSITION_ACTIONS.filter((action) => refusal(action, facts, actor, now, policy) === null);

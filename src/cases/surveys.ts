@@ -2,6 +2,7 @@ import type { Actor } from '../organizations/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { alreadySurveyed, caseNotFound, mayNotAnswerSurvey, notClosed } from './cases.errors.ts';
 import type { Satisfaction } from './cases.tables.ts';
+import { answersSurvey, factsOf } from './lifecycle.ts';
 import { transitionWithin } from './transitions.ts';
 import { visibleTo } from './visibility.ts';
 
@@ -33,6 +34,8 @@ export async function answerSurvey(
         'cases.reported_by_user_id',
         'cases.reporter_person_id',
         'cases.current_dispatch_id',
+        'cases.assigned_body_id',
+        'cases.pending_extension',
         'case_dispatches.body_id',
       ])
       .where('cases.case_number', '=', caseNumber)
@@ -40,9 +43,7 @@ export async function answerSurvey(
       .forUpdate('cases')
       .executeTakeFirst();
     if (!row) throw caseNotFound(caseNumber);
-    const forReporter =
-      actor.role === 'citizen' ? actor.userId === row.reported_by_user_id : actor.role === 'dispatcher';
-    if (!forReporter || (actor.role === 'dispatcher' && !row.reporter_person_id)) throw mayNotAnswerSurvey();
+    if (!answersSurvey(factsOf(row), actor)) throw mayNotAnswerSurvey();
     if (row.status !== 'closed' || !row.closed_at) throw notClosed(caseNumber, row.status);
     const closing = await trx
       .selectFrom('case_events')

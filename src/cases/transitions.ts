@@ -26,7 +26,7 @@ import {
   reopenWindowPassed,
   staleVersion,
 } from './cases.errors.ts';
-import { type CaseEventDetails, type CaseTable, CLOCK_KINDS, type Priority } from './cases.tables.ts';
+import { type CaseEventDetails, type CaseTable, CLOCK_KINDS, PRIORITIES, type Priority } from './cases.tables.ts';
 import { timeLimitsFor } from './deadlines.ts';
 import { allowedActions, type CaseStatus, factsOf, RULES, refusal, type TransitionAction } from './lifecycle.ts';
 import { suggestionFor } from './suggestion.ts';
@@ -73,11 +73,10 @@ const PRIORITY_BY_ME_TOO: ReadonlyArray<[number, Priority]> = [
   [10, 'urgent'],
   [3, 'high'],
 ];
-const PRIORITY_ORDER: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
 
 export function priorityAfterMeToo(current: Priority, meTooCount: number): Priority {
   const raised = PRIORITY_BY_ME_TOO.find(([threshold]) => meTooCount >= threshold)?.[1];
-  return raised && PRIORITY_ORDER.indexOf(raised) > PRIORITY_ORDER.indexOf(current) ? raised : current;
+  return raised && PRIORITIES.indexOf(raised) > PRIORITIES.indexOf(current) ? raised : current;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { likePrefix } from '../lib/like.ts';
 import type { Actor } from '../organizations/index.ts';
 
 /**
@@ -16,9 +17,7 @@ export function visibleTo(actor: Actor) {
       case 'handler': {
         const bodyId = actor.handlingBodyId ?? '00000000-0000-0000-0000-000000000000';
         return eb.or([
-          eb('cases.assigned_body_id', '=', bodyId),
-          // An assisting body (协办) sees the case it helps with.
-          sql<boolean>`${bodyId}::uuid = any(cases.assisting_body_ids)`,
+          heldBy(bodyId)(eb),
           // A body's superior sees the cases escalated to it by a red supervision notice.
           eb.exists(
             eb
@@ -41,9 +40,15 @@ export function visibleTo(actor: Actor) {
         // Staff limited to areas (grid workers; district staff) see only the cases placed in those areas
         // (and may report or move cases only into them: see withinJurisdiction).
         if (!actor.jurisdiction) return eb.lit(true);
-        return eb.or(actor.jurisdiction.map((prefix) => eb('cases.grid_code', 'like', `${prefix}%`)));
+        return eb.or(actor.jurisdiction.map((prefix) => eb('cases.grid_code', 'like', likePrefix(prefix))));
     }
   };
+}
+
+/** The cases a body has now: dispatched to it as the lead body, or assisting (协办). */
+export function heldBy(bodyId: string) {
+  return (eb: ExpressionBuilder<Database, 'cases'>) =>
+    eb.or([eb('cases.assigned_body_id', '=', bodyId), sql<boolean>`${bodyId}::uuid = any(cases.assisting_body_ids)`]);
 }
 
 /** Whether an actor limited to areas may put a case at this grid code (always, for city-wide actors). */

@@ -3,7 +3,7 @@ import { type Static, type TSchema, Type } from 'typebox';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { errorResponses, Uuid } from '../lib/http-schemas.ts';
-import { HANDLING_BODY_TYPES } from '../organizations/index.ts';
+import { type Actor, HANDLING_BODY_TYPES } from '../organizations/index.ts';
 import {
   EVALUATION_GROUPS,
   evaluate,
@@ -14,7 +14,7 @@ import {
 } from './evaluation.ts';
 import { evaluationCsv, evaluationXlsx } from './export.ts';
 import { DISPATCHER_INDICATORS, GRID_WORKER_INDICATORS, INDICATORS } from './indicators.ts';
-import { periodOf } from './period.ts';
+import { type Period, periodOf } from './period.ts';
 import { leaderboard } from './points.ts';
 
 const PeriodQuery = {
@@ -90,6 +90,16 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
     from: p.from.toISOString(),
     to: p.to.toISOString(),
   });
+  /** The answer of an evaluation of people: the period, the definitions, a row per person. */
+  const people = async <Row>(
+    actor: Actor,
+    query: { month?: string; from?: string; to?: string },
+    definitions: Record<string, Static<typeof Definition>>,
+    evaluatePeople: (db: Db, actor: Actor, period: Period) => Promise<Row[]>,
+  ) => {
+    const period = periodOf(query, timeZone);
+    return { period: periodView(period), definitions, rows: await evaluatePeople(db, actor, period) };
+  };
 
   app.get(
     '/evaluation',
@@ -176,14 +186,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
         response: peopleResponse({ dispatches: Type.Integer(), accurateRate: Rate, overrides: Type.Integer() }),
       },
     },
-    async (request) => {
-      const period = periodOf(request.query, timeZone);
-      return {
-        period: periodView(period),
-        definitions: DISPATCHER_INDICATORS,
-        rows: await evaluateDispatchers(db, request.actor, period),
-      };
-    },
+    async (request) => people(request.actor, request.query, DISPATCHER_INDICATORS, evaluateDispatchers),
   );
 
   app.get(
@@ -201,14 +204,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
         }),
       },
     },
-    async (request) => {
-      const period = periodOf(request.query, timeZone);
-      return {
-        period: periodView(period),
-        definitions: GRID_WORKER_INDICATORS,
-        rows: await evaluateGridWorkers(db, request.actor, period),
-      };
-    },
+    async (request) => people(request.actor, request.query, GRID_WORKER_INDICATORS, evaluateGridWorkers),
   );
 
   app.get(

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { readSetting, writeSetting } from '../db/settings.ts';
 import { defineError } from '../lib/app-error.ts';
+import { likePrefix } from '../lib/like.ts';
 import type { Actor } from '../organizations/index.ts';
 import { compositeScore, DEFAULT_WEIGHTS, rate, type Weights } from './indicators.ts';
 import type { Period } from './period.ts';
@@ -105,9 +106,7 @@ export async function evaluate(
       ? sql`left join handling_bodies n on n.id::text = t.key`
       : sql`left join grid_areas n on n.code = t.key`;
   const areaFilter = group === 'body' ? sql`` : sql`and length(d.grid_code) >= ${length}`;
-  const withinFilter = options.within
-    ? sql`and d.grid_code like ${`${options.within.replace(/[\\%_]/g, '')}%`}`
-    : sql``;
+  const withinFilter = options.within ? sql`and d.grid_code like ${likePrefix(options.within)}` : sql``;
   // A handler sees their own body's figures only.
   const bodyFilter = actor.role === 'handler' ? sql`and d.body_id = ${actor.handlingBodyId}` : sql``;
   const { rows } = await sql<Counts>`

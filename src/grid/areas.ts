@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { readSetting, writeSetting } from '../db/settings.ts';
+import { likePrefix } from '../lib/like.ts';
 import { AREA_LEVELS, type AreaLevel } from './grid.tables.ts';
 import { PlacementIndex } from './placement.ts';
 
@@ -25,7 +26,7 @@ function filteredAreas(db: Db, filter: AreaFilter) {
     .selectFrom('grid_areas')
     .where('level', 'in', filter.levels?.length ? filter.levels : AREA_LEVELS.filter((l) => l !== 'grid'))
     .orderBy('code');
-  if (filter.within) query = query.where('code', 'like', `${filter.within.replace(/[\\%_]/g, '')}%`);
+  if (filter.within) query = query.where('code', 'like', likePrefix(filter.within));
   return query;
 }
 

@@ -3,6 +3,7 @@ import difference from '@turf/difference';
 import { featureCollection } from '@turf/helpers';
 import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../db/database.ts';
+import { likePrefix } from '../lib/like.ts';
 import type { Actor } from '../organizations/index.ts';
 import { markGridChanged } from './areas.ts';
 import { cannotHoldCells, cellsAssigned, cellsExist, gridAdminOnly, unknownArea } from './grid.errors.ts';
@@ -80,7 +81,7 @@ export async function generateGrid(db: Db, actor: Actor, options: GenerateGridOp
     .selectFrom('grid_areas')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('level', '=', 'grid')
-    .where('code', 'like', `${parent.code}%`)
+    .where('code', 'like', likePrefix(parent.code))
     .executeTakeFirstOrThrow();
   if (Number(existing.n) > 0 && !options.replace) throw cellsExist(parent.code, Number(existing.n));
   if (Number(existing.n) > 0) {
@@ -91,7 +92,7 @@ export async function generateGrid(db: Db, actor: Actor, options: GenerateGridOp
       const rows = await db
         .selectFrom(table)
         .select('area_code')
-        .where('area_code', 'like', `${parent.code}%`)
+        .where('area_code', 'like', likePrefix(parent.code))
         .where(sql<number>`length(area_code)`, '=', GRID_CODE_LENGTH)
         .execute();
       assigned.push(...rows.map((r) => r.area_code));
@@ -108,7 +109,7 @@ export async function generateGrid(db: Db, actor: Actor, options: GenerateGridOp
           .selectFrom('grid_areas')
           .select(['code', 'level', 'geometry'])
           .where('level', '=', 'community')
-          .where('code', 'like', `${parent.code}%`)
+          .where('code', 'like', likePrefix(parent.code))
           .orderBy('code')
           .execute();
   const holders = communities.length ? [...communities, ...uncovered(parent, communities)] : [parent];
@@ -142,7 +143,11 @@ export async function generateGrid(db: Db, actor: Actor, options: GenerateGridOp
   }
 
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('grid_areas').where('level', '=', 'grid').where('code', 'like', `${parent.code}%`).execute();
+    await trx
+      .deleteFrom('grid_areas')
+      .where('level', '=', 'grid')
+      .where('code', 'like', likePrefix(parent.code))
+      .execute();
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
       await trx
         .insertInto('grid_areas')
@@ -175,7 +180,7 @@ async function replaceCases(
   const cases = await trx
     .selectFrom('cases')
     .select(['id', 'longitude', 'latitude', 'grid_code'])
-    .where('grid_code', 'like', `${parentCode}%`)
+    .where('grid_code', 'like', likePrefix(parentCode))
     .where('longitude', 'is not', null)
     .execute();
   for (const c of cases) {

@@ -170,7 +170,6 @@ export interface CaseDetail extends CaseSummary {
   closedAt: string | null;
   events: CaseEvent[];
   allowedActions: string[];
-  suggestedBodyId: string | null;
   suggestion: { bodyId: string | null; assistingBodyIds: string[]; ruleId: string | null; source: RoutingSource };
   /** The signed-in user may answer the survey of the latest closure now (the server decides). */
   mayAnswerSurvey: boolean;

@@ -14,7 +14,7 @@ export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone(det
   const [open, setOpen] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [bodyId, setBodyId] = useState(detail.suggestedBodyId ?? '');
+  const [bodyId, setBodyId] = useState(detail.suggestion.bodyId ?? '');
 
   const requires = (action: string) => lifecycle.actions.find((a) => a.action === action)?.requires ?? [];
 
@@ -63,7 +63,7 @@ export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone(det
             disabled={busy}
             class={open === action ? 'active' : ''}
             onClick={() => {
-              setBodyId(detail.suggestedBodyId ?? '');
+              setBodyId(detail.suggestion.bodyId ?? '');
               if (requires(action).length) setOpen(action);
               else void submit(action);
             }}
@@ -91,10 +91,10 @@ export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone(det
                 testId="action-body"
                 value={bodyId}
                 onChange={setBodyId}
-                suggestedBodyId={detail.suggestedBodyId}
+                suggestedBodyId={detail.suggestion.bodyId}
                 required
               />
-              <OverrideHint chosen={bodyId} suggestedBodyId={detail.suggestedBodyId} />
+              <OverrideHint chosen={bodyId} suggestedBodyId={detail.suggestion.bodyId} />
             </label>
           )}
           {needs.includes('parentCase') && (

@@ -1,5 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, type CaseSummary } from '../api.ts';
+import { useCasePages } from '../case-pages.ts';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useI18n } from '../i18n.ts';
 import { useReference } from '../reference-data.ts';
@@ -22,45 +21,14 @@ const CHANNELS = ['web', 'hotline', 'grid_patrol', 'open311', 'import', 'sensor'
 export function CaseList({ query }: { query: URLSearchParams }) {
   const { t, term, name, date } = useI18n();
   const { lifecycle, categories, bodies, areaFor } = useReference();
-  const [items, setItems] = useState<CaseSummary[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const queryString = query.toString();
-
-  const apiQuery = (cursor?: string) => {
-    const params = new URLSearchParams();
-    for (const key of FILTER_KEYS) {
-      const value = query.get(key);
-      if (!value) continue;
-      params.set(key, key === 'from' ? startOfDay(value) : key === 'to' ? startOfDay(value, 1) : value);
-    }
-    if (cursor) params.set('cursor', cursor);
-    return params.toString();
-  };
-
-  // Only the latest request may fill the list: an older, slower answer for other filters is dropped.
-  const latest = useRef(0);
-  const load = async (cursor?: string) => {
-    const request = ++latest.current;
-    setLoading(true);
-    try {
-      const page = await api<{ items: CaseSummary[]; nextCursor: string | null }>(`/cases?${apiQuery(cursor)}`);
-      if (request !== latest.current) return;
-      setItems((previous) => (cursor ? [...previous, ...page.items] : page.items));
-      setNext(page.nextCursor);
-      setError(null);
-    } catch (e) {
-      if (request === latest.current) setError((e as Error).message);
-    } finally {
-      if (request === latest.current) setLoading(false);
-    }
-  };
-
-  // Reload exactly when the filters in the URL change.
-  useEffect(() => {
-    void load();
-  }, [queryString]);
+  const apiQuery = new URLSearchParams();
+  for (const key of FILTER_KEYS) {
+    const value = query.get(key);
+    if (!value) continue;
+    apiQuery.set(key, key === 'from' ? startOfDay(value) : key === 'to' ? startOfDay(value, 1) : value);
+  }
+  // Reloads exactly when the filters in the URL change.
+  const { items, loading, error, more } = useCasePages(apiQuery.toString());
 
   const onSubmit = (event: Event) => {
     event.preventDefault();
@@ -75,7 +43,7 @@ export function CaseList({ query }: { query: URLSearchParams }) {
 
   return (
     <section>
-      <form class="filters" onSubmit={onSubmit} key={queryString}>
+      <form class="filters" onSubmit={onSubmit} key={query.toString()}>
         <select name="status" aria-label={t('status')} value={query.get('status') ?? ''}>
           <option value="">{t('allStatuses')}</option>
           {lifecycle.statuses.map((s) => (
@@ -156,8 +124,8 @@ export function CaseList({ query }: { query: URLSearchParams }) {
       </table>
       {!loading && items.length === 0 && <p class="empty">{t('noCases')}</p>}
       {loading && <p class="empty">{t('loading')}</p>}
-      {next && !loading && (
-        <button type="button" class="secondary" onClick={() => load(next)}>
+      {more && !loading && (
+        <button type="button" class="secondary" onClick={() => void more()}>
           {t('loadMore')}
         </button>
       )}
