@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { runCli, startServer } from '../test/server/server-process.ts';
+import { runCli, signInOverHttp, startServer } from '../test/server/server-process.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -50,16 +50,9 @@ async function measure(
 
 async function benchBackend(database: string, env: Record<string, string>): Promise<Measurement[]> {
   await runCli(['seed-demo', '--cases', '20'], env);
-  // Demo sign-in hands the benchmark its token (it is off by default on PostgreSQL).
   const server = await startServer({ ...env, DEMO_DATA: 'false', DEMO_SIGN_IN: 'true', LOG_LEVEL: 'warn' });
   try {
-    const signIn = await fetch(`${server.url}/api/v1/demo/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'dispatcher' }),
-    });
-    const { token } = (await signIn.json()) as { token?: string };
-    if (!token) throw new Error(`${database}: could not sign in as the dispatcher (${signIn.status})`);
+    const session = await signInOverHttp(server.url, 'dispatcher');
     const baseline = await measure(
       `${server.url}/healthz`,
       'GET /healthz (baseline)',
@@ -74,7 +67,7 @@ async function benchBackend(database: string, env: Record<string, string>): Prom
       database,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: session,
         setupClient: (client) => {
           client.setBody(
             JSON.stringify({

@@ -10,7 +10,7 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Load the demo city into an empty database at start. */
   demoData: boolean;
-  /** Offer "sign in as a demo user" (token hand-out) in the console; for demos only (default: embedded database). */
+  /** Show the demo users and their shared password on the sign-in page; for demos only (default: embedded database). */
   demoSignIn: boolean;
   /** How many days after closure the reporter may reopen a case. */
   reopenWindowDays: number;
@@ -23,6 +23,18 @@ export interface Config {
   /** The SMTP server for email (smtp://user:password@host:587); without it emails are written to the log. */
   smtpUrl: string | undefined;
   emailFrom: string;
+  /** NODE_ENV=production: no development key is generated, cookies are Secure by default. */
+  production: boolean;
+  /** CIVICGRID_KEY_FILE: the key file personal data is sealed with (see `civicgrid keys`). */
+  keyFile: string | undefined;
+  /** CIVICGRID_KEY: base64 of a 32-byte key, when there is no key file. */
+  envKey: string | undefined;
+  /** Send the session cookie only over HTTPS (COOKIE_SECURE; default on in production). */
+  secureCookies: boolean;
+  /** A console session ends after this many minutes without a request, and after the absolute hours in any case. */
+  sessions: { idleMinutes: number; absoluteHours: number };
+  /** Reporters of cases closed longer ago than this are anonymised by the retention sweep. */
+  retentionDays: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -32,7 +44,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     demoData: flag(env.DEMO_DATA, 'DEMO_DATA', true),
-    // Demo sign-in hands out tokens to anyone: on by default only for the embedded (demo) database.
+    // The demo password is shown to anyone: on by default only for the embedded (demo) database.
     demoSignIn: flag(env.DEMO_SIGN_IN, 'DEMO_SIGN_IN', !env.DATABASE_URL),
     reopenWindowDays: integer(env.REOPEN_WINDOW_DAYS, 'REOPEN_WINDOW_DAYS', 15),
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -41,6 +53,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsGatewayToken: env.SMS_GATEWAY_TOKEN || undefined,
     smtpUrl: env.SMTP_URL || undefined,
     emailFrom: env.EMAIL_FROM || '12345 <noreply@localhost>',
+    production: env.NODE_ENV === 'production',
+    keyFile: env.CIVICGRID_KEY_FILE || undefined,
+    envKey: env.CIVICGRID_KEY || undefined,
+    secureCookies: flag(env.COOKIE_SECURE, 'COOKIE_SECURE', env.NODE_ENV === 'production'),
+    sessions: {
+      idleMinutes: positive(env.SESSION_IDLE_MINUTES, 'SESSION_IDLE_MINUTES', 120),
+      absoluteHours: positive(env.SESSION_ABSOLUTE_HOURS, 'SESSION_ABSOLUTE_HOURS', 12),
+    },
+    retentionDays: positive(env.RETENTION_DAYS, 'RETENTION_DAYS', 3 * 365),
   };
 }
 
@@ -50,6 +71,12 @@ function integer(value: string | undefined, name: string, fallback: number): num
   if (!Number.isInteger(parsed) || parsed < 0) {
     throw new Error(`${name} must be a non-negative whole number, got "${value}"`);
   }
+  return parsed;
+}
+
+function positive(value: string | undefined, name: string, fallback: number): number {
+  const parsed = integer(value, name, fallback);
+  if (parsed === 0) throw new Error(`${name} must be at least 1`);
   return parsed;
 }
 

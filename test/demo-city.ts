@@ -1,13 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { issueApiToken } from '../src/auth/index.ts';
 import { CityCalendar } from '../src/calendar/index.ts';
 import type { DatabaseHandle } from '../src/db/database.ts';
 import { seedDemoCity } from '../src/demo/seed-demo.ts';
 import { AreaLocator } from '../src/grid/index.ts';
 import { type AppDeps, buildApp, CITY_TIME_ZONE } from '../src/http/app.ts';
 import { fixedClock } from '../src/lib/clock.ts';
-import { actorForUsername, issueApiToken } from '../src/organizations/index.ts';
+import { actorForUsername } from '../src/organizations/index.ts';
+import { Keyring } from '../src/privacy/index.ts';
 
 /** The instant tests treat as "now" for the demo city. */
 export const DEMO_NOW = new Date('2026-11-20T02:00:00Z');
+
+/** A keyring with one fresh random key: each test database seals its personal data under its own. */
+export function testKeyring(): Keyring {
+  return new Keyring('test', [{ id: 'test', key: randomBytes(32) }]);
+}
+
+/** The keyring of each test database the demo city was loaded into (the app over it needs the same). */
+const keyrings = new WeakMap<DatabaseHandle, Keyring>();
+
+export function keyringOf(handle: DatabaseHandle): Keyring {
+  let keyring = keyrings.get(handle);
+  if (!keyring) {
+    keyring = testKeyring();
+    keyrings.set(handle, keyring);
+  }
+  return keyring;
+}
 
 /** Loads a small demo city (the real taxonomy and bodies, `cases` demo cases) into a test database. */
 export async function loadSmallDemoCity(handle: DatabaseHandle, cases = 12) {
@@ -15,6 +35,7 @@ export async function loadSmallDemoCity(handle: DatabaseHandle, cases = 12) {
   const report = await seedDemoCity({
     db: handle.db,
     areas,
+    keyring: keyringOf(handle),
     now: DEMO_NOW,
     reopenWindowDays: 15,
     timeZone: CITY_TIME_ZONE,
@@ -23,21 +44,38 @@ export async function loadSmallDemoCity(handle: DatabaseHandle, cases = 12) {
   return { areas, report };
 }
 
+export const TEST_APP_CONFIG: AppDeps['config'] = {
+  demoSignIn: true,
+  reopenWindowDays: 15,
+  secureCookies: false,
+  sessions: { idleMinutes: 120, absoluteHours: 12 },
+};
+
 /** An app over the test database, and a helper that signs requests as a demo user. */
 export async function buildTestApp(handle: DatabaseHandle, areas: AreaLocator, clock = fixedClock(DEMO_NOW)) {
   const calendar = new CityCalendar(handle.db, CITY_TIME_ZONE);
   await calendar.reload();
-  const deps: AppDeps = { db: handle.db, clock, config: { demoSignIn: true, reopenWindowDays: 15 }, areas, calendar };
+  const deps: AppDeps = {
+    db: handle.db,
+    clock,
+    config: TEST_APP_CONFIG,
+    areas,
+    calendar,
+    keyring: keyringOf(handle),
+    // Tests send hundreds of requests from one address: the limits are tested on their own.
+    hardening: { perIpPerMinute: 1_000_000, signInPerMinute: 1_000_000 },
+  };
   const app = await buildApp(deps);
   const tokens = new Map<string, string>();
   const tokenFor = async (username: string) => {
     if (!tokens.has(username)) {
       const actor = await actorForUsername(handle.db, username);
       if (!actor) throw new Error(`no demo user ${username}`);
-      tokens.set(username, await issueApiToken(handle.db, actor.userId, 'test'));
+      const { token } = await issueApiToken(handle.db, actor.userId, { label: 'test', scopes: ['*'], expiresAt: null });
+      tokens.set(username, token);
     }
     return tokens.get(username)!;
   };
   const as = async (username: string) => ({ authorization: `Bearer ${await tokenFor(username)}` });
-  return { app, as };
+  return { app, as, keyring: deps.keyring };
 }

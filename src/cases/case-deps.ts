@@ -1,6 +1,7 @@
 import type { WorkingCalendar } from '../calendar/index.ts';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
+import type { Keyring } from '../privacy/index.ts';
 import type { LoopPolicy } from './lifecycle.ts';
 
 /** What the case services need from the outside world, passed in (no globals), so tests can set each. */
@@ -12,4 +13,6 @@ export interface CaseDeps {
   locateArea(longitude: number, latitude: number): string | null;
   /** The city's working calendar (deadlines are counted on it); `current` follows changes to it. */
   calendar: { readonly current: WorkingCalendar };
+  /** The keys reporters' personal data is sealed with. */
+  keyring: Keyring;
 }

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
-import { DEMO_NOW, loadSmallDemoCity } from '../../test/demo-city.ts';
+import { DEMO_NOW, keyringOf, loadSmallDemoCity } from '../../test/demo-city.ts';
 import { CHINA_2026, WorkingCalendar } from '../calendar/index.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
@@ -157,6 +157,7 @@ forEachDatabase('case loop under random actions', (database) => {
       policy: { reopenWindowDays: 15, timeZone: 'Asia/Shanghai' },
       locateArea: (lon, lat) => areas.locate(lon, lat),
       calendar: { current: new WorkingCalendar({ timeZone: 'Asia/Shanghai', days: CHINA_2026 }) },
+      keyring: keyringOf(database()),
     };
   });
 

@@ -382,8 +382,14 @@ forEachDatabase('cases API', (database) => {
       for (const body of [created.body, detail.body, list.body]) {
         expect(body).not.toContain('13812345678');
         expect(body).not.toContain('赵来电');
-        expect(body).not.toContain('reporter');
       }
+      // Staff see the reporter only masked (until they unmask for a purpose); the list not at all.
+      expect(list.body).not.toContain('reporter');
+      expect(detail.json().reporter).toMatchObject({
+        masked: true,
+        identity: { name: '赵**', phone: '138****5678' },
+        grant: null,
+      });
     });
   });
 });

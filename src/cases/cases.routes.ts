@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { errorResponses } from '../lib/http-schemas.ts';
+import { mayDo } from '../policy/index.ts';
+import { originOf, UNMASK_MINUTES } from '../privacy/index.ts';
 import type { CaseDeps } from './case-deps.ts';
-import { mayNotSupervise } from './cases.errors.ts';
 import { caseMap, caseQueue, countCases, getCaseDetail, listCases, MAP_LIMIT, QUEUE_LIMIT } from './cases.queries.ts';
 import {
   CaseCountsQuery,
@@ -16,15 +18,21 @@ import {
   DuplicatesResponse,
   LifecycleResponse,
   NewCaseBody,
+  PublicCaseListQuery,
+  PublicCaseResponse,
+  ReporterResponse,
   SupervisionBoardResponse,
   SurveyBody,
   SurveyResponse,
   SweepResponse,
   TransitionBody,
+  UnmaskBody,
 } from './cases.schemas.ts';
 import { duplicateCandidates } from './duplicates.ts';
 import { reportCase } from './intake.ts';
 import { CASE_STATUSES, RULES, TRANSITION_ACTIONS } from './lifecycle.ts';
+import { caseReporter, unmaskCaseReporter } from './personal-data.ts';
+import { getPublicCase, listPublicCases } from './public-view.ts';
 import { runSupervisionSweep, supervisionBoard } from './supervision.ts';
 import { answerSurvey } from './surveys.ts';
 import { transitionCase } from './transitions.ts';
@@ -41,9 +49,20 @@ function toFilter<Q extends { from?: string; to?: string; q?: string }>(query: Q
 }
 
 export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async (app, { deps }) => {
+  /** The case detail with its reporter as the actor may see them (staff; masked unless unmasked). */
+  async function detailFor(request: FastifyRequest, caseNumber: string) {
+    const detail = await getCaseDetail(deps, request.actor, caseNumber);
+    const seesReporter = request.actor.role !== 'citizen' && mayDo(request.actor, 'case.reporter.read');
+    return {
+      ...detail,
+      reporter: seesReporter ? await caseReporter(deps, request.actor, caseNumber, originOf(request)) : null,
+    };
+  }
+
   app.get(
     '/cases',
     {
+      config: { action: 'case.list' },
       schema: {
         tags: ['cases'],
         summary: 'List the cases you may see, newest first',
@@ -57,6 +76,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
   app.get(
     '/cases/queue',
     {
+      config: { action: 'case.queue' },
       schema: {
         tags: ['cases'],
         summary: `Your work queue: open cases by nearest deadline (a handler's body, a grid worker's verifications; at most ${QUEUE_LIMIT})`,
@@ -69,6 +89,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
   app.get(
     '/cases/counts',
     {
+      config: { action: 'case.list' },
       schema: {
         tags: ['cases'],
         summary: 'How many cases you may see match the filters, in all and by status',
@@ -82,6 +103,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
   app.get(
     '/cases/map',
     {
+      config: { action: 'case.list' },
       schema: {
         tags: ['cases'],
         summary: `The located cases you may see, as GeoJSON points (the newest ${MAP_LIMIT})`,
@@ -95,6 +117,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
   app.post(
     '/cases',
     {
+      config: { action: 'case.report' },
       schema: {
         tags: ['cases'],
         summary: 'Report a new case',
@@ -105,13 +128,14 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
     async (request, reply) => {
       const caseNumber = await reportCase(deps, request.actor, request.body);
       reply.code(201).header('location', `/api/v1/cases/${caseNumber}`);
-      return getCaseDetail(deps, request.actor, caseNumber);
+      return detailFor(request, caseNumber);
     },
   );
 
   app.get(
     '/cases/:caseNumber',
     {
+      config: { action: 'case.read' },
       schema: {
         tags: ['cases'],
         summary: 'One case with its history and the actions you may take',
@@ -119,12 +143,13 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
         response: { 200: CaseDetailResponse, ...errorResponses(400, 401, 404) },
       },
     },
-    async (request) => getCaseDetail(deps, request.actor, request.params.caseNumber),
+    async (request) => detailFor(request, request.params.caseNumber),
   );
 
   app.post(
     '/cases/:caseNumber/actions',
     {
+      config: { action: 'case.act' },
       schema: {
         tags: ['cases'],
         summary: 'Move a case along the closed loop (register, dispatch, accept, handle, verify, close…)',
@@ -135,13 +160,14 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
     },
     async (request) => {
       await transitionCase(deps, request.actor, request.params.caseNumber, request.body);
-      return getCaseDetail(deps, request.actor, request.params.caseNumber);
+      return detailFor(request, request.params.caseNumber);
     },
   );
 
   app.get(
     '/cases/:caseNumber/duplicates',
     {
+      config: { action: 'case.duplicates' },
       schema: {
         tags: ['cases'],
         summary: 'Earlier cases that may report the same problem (near, recent, related category, similar text)',
@@ -155,6 +181,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
   app.post(
     '/cases/:caseNumber/survey',
     {
+      config: { action: 'case.survey' },
       schema: {
         tags: ['cases'],
         summary: "The reporter's answer after closure: satisfaction and whether it was solved (不满意 reopens)",
@@ -169,6 +196,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
   app.get(
     '/supervision/board',
     {
+      config: { action: 'supervision.board' },
       schema: {
         tags: ['supervision'],
         summary: 'Overdue and warned deadlines, extension requests waiting, returned cases waiting',
@@ -181,16 +209,77 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
   app.post(
     '/supervision/sweep',
     {
+      config: { action: 'supervision.sweep' },
       schema: {
         tags: ['supervision'],
         summary: 'Run the supervision sweep now (it also runs in the background every minute)',
         response: { 200: SweepResponse, ...errorResponses(401, 403) },
       },
     },
-    async (request) => {
-      if (!['supervisor', 'admin'].includes(request.actor.role)) throw mayNotSupervise();
-      return runSupervisionSweep(deps.db, deps.clock.now());
+    async () => runSupervisionSweep(deps.db, deps.clock.now()),
+  );
+
+  app.get(
+    '/cases/:caseNumber/reporter',
+    {
+      config: { action: 'case.reporter.read' },
+      schema: {
+        tags: ['personal data'],
+        summary: "The case's reporter: masked, or in clear while you hold an unmasking grant (each view recorded)",
+        params: CaseNumberParams,
+        response: { 200: ReporterResponse, ...errorResponses(400, 401, 403, 404) },
+      },
     },
+    async (request) => caseReporter(deps, request.actor, request.params.caseNumber, originOf(request)),
+  );
+
+  app.post(
+    '/cases/:caseNumber/reporter/unmask',
+    {
+      config: { action: 'case.reporter.unmask' },
+      schema: {
+        tags: ['personal data'],
+        summary: `See the reporter's personal data in clear for a purpose, with a reason, for ${UNMASK_MINUTES} minutes`,
+        description:
+          'Allowed purposes depend on the role (GET /privacy/purposes). Each field is shown in clear only up to ' +
+          'your clearance. The citizen sees who unmasked their data, when and why; so does the audit trail.',
+        params: CaseNumberParams,
+        body: UnmaskBody,
+        response: { 200: ReporterResponse, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      unmaskCaseReporter(deps, request.actor, request.params.caseNumber, request.body, originOf(request)),
+  );
+
+  app.get(
+    '/public/cases',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['public'],
+        summary: 'Published cases, newest first (reporters who withdrew consent are not shown)',
+        security: [],
+        querystring: PublicCaseListQuery,
+        response: { 200: Type.Array(PublicCaseResponse), ...errorResponses(400) },
+      },
+    },
+    async (request) => listPublicCases(deps.db, request.query),
+  );
+
+  app.get(
+    '/public/cases/:caseNumber',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['public'],
+        summary: 'One published case',
+        security: [],
+        params: CaseNumberParams,
+        response: { 200: PublicCaseResponse, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => getPublicCase(deps.db, request.params.caseNumber),
   );
 
   app.get(

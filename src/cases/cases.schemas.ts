@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { COORDINATE_SYSTEMS } from '../grid/index.ts';
 import { DateTime, DateTimeInput, Uuid } from '../lib/http-schemas.ts';
+import { UNMASK_PURPOSES, type UnmaskPurpose } from '../policy/index.ts';
 import { CHANNELS, CLOCK_KINDS, PRIORITIES, SATISFACTION_LEVELS } from './cases.tables.ts';
 import { LIGHTS } from './deadlines.ts';
 import { CASE_ACTIONS, CASE_STATUSES, TRANSITION_ACTIONS } from './lifecycle.ts';
@@ -51,6 +52,8 @@ export const NewCaseBody = Type.Object(
           name: Type.Optional(Type.String({ maxLength: 100 })),
           phone: Type.Optional(Type.String({ maxLength: 30 })),
           email: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
+          idNumber: Type.Optional(Type.String({ pattern: '^[0-9]{17}[0-9Xx]$' })),
+          address: Type.Optional(Type.String({ maxLength: 300 })),
         },
         {
           additionalProperties: false,
@@ -167,8 +170,20 @@ export const CaseListResponse = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 
+const Masked = Type.Union([Type.String(), Type.Null()]);
+
+/** A case's reporter as staff see it: masked (138****5678) unless unmasked for a purpose, for a while. */
+export const ReporterResponse = Type.Object({
+  identity: Type.Object({ name: Masked, phone: Masked, idNumber: Masked, address: Masked, email: Masked }),
+  textItems: Type.Array(Type.Object({ kind: Type.String(), value: Type.String() })),
+  masked: Type.Boolean(),
+  grant: Type.Union([Type.Object({ purpose: Type.String(), expiresAt: DateTime }), Type.Null()]),
+});
+
 export const CaseDetailResponse = Type.Object({
   ...CaseSummaryResponse.properties,
+  /** Staff only: masked unless unmasked for a purpose; null for citizens (their own data is in the portal). */
+  reporter: Type.Union([ReporterResponse, Type.Null()]),
   description: Type.String(),
   location: Type.Union([Type.Object({ longitude: Type.Number(), latitude: Type.Number() }), Type.Null()]),
   reworkCount: Type.Integer(),
@@ -340,3 +355,35 @@ export const SweepResponse = Type.Object({
   yellow: Type.Integer({ description: 'Yellow warnings given by this sweep' }),
   red: Type.Integer({ description: 'Red notices (overdue, escalated) given by this sweep' }),
 });
+
+export const UnmaskBody = Type.Object(
+  {
+    purpose: Type.Enum(Object.keys(UNMASK_PURPOSES) as UnmaskPurpose[]),
+    reason: Type.String({
+      minLength: 4,
+      maxLength: 500,
+      description: 'Why, in a sentence: it is shown to the citizen',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** What the public sees of a case: no reporter, no description, the place rounded to about 100 m. */
+export const PublicCaseResponse = Type.Object({
+  caseNumber: Type.String(),
+  title: Type.String(),
+  status: Type.String(),
+  category: Type.Object({ code: Type.String(), nameZh: Type.String(), nameEn: Type.String() }),
+  gridCode: Type.Union([Type.String(), Type.Null()]),
+  location: Type.Union([Type.Object({ longitude: Type.Number(), latitude: Type.Number() }), Type.Null()]),
+  createdAt: DateTime,
+  closedAt: Type.Union([DateTime, Type.Null()]),
+});
+
+export const PublicCaseListQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+    before: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{1,10}$' })),
+  },
+  { additionalProperties: false },
+);

@@ -1,6 +1,6 @@
 import { type CoordinateSystem, convertPoint } from '../grid/index.ts';
 import { type Actor, requireLeafCategory } from '../organizations/index.ts';
-import { recordPerson } from '../privacy/index.ts';
+import { type Identity, maskPersonalData, recordCasePersonalItems, recordPerson } from '../privacy/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { nextCaseNumber, yearIn } from './case-number.ts';
 import { actionForbidden, channelForbidden, missingInput, outsideYourAreas } from './cases.errors.ts';
@@ -19,7 +19,7 @@ export interface NewCase {
   channel?: Channel;
   priority?: Priority;
   /** The caller's identity, taken by a hotline dispatcher; stored as personal data, apart from the case. */
-  reporter?: { name?: string; phone?: string };
+  reporter?: Pick<Identity, 'name' | 'phone' | 'idNumber' | 'address' | 'email'>;
 }
 
 const DEFAULT_CHANNEL: Partial<Record<Actor['role'], Channel>> = {
@@ -49,20 +49,24 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
     reportedAt: now,
   });
 
+  // Phone, ID-card and plate numbers written into the text are masked there and kept as personal data.
+  const title = maskPersonalData(input.title.trim());
+  const description = maskPersonalData(input.description.trim());
+
   return deps.db.transaction().execute(async (trx) => {
     const reporterPersonId =
       actor.role === 'citizen'
         ? actor.personId
-        : input.reporter && (input.reporter.name || input.reporter.phone)
-          ? await recordPerson(trx, input.reporter)
+        : input.reporter && Object.values(input.reporter).some((v) => v?.trim())
+          ? await recordPerson(trx, deps.keyring, input.reporter)
           : null;
     const caseNumber = await nextCaseNumber(trx, yearIn(deps.policy.timeZone, now));
     const created = await trx
       .insertInto('cases')
       .values({
         case_number: caseNumber,
-        title: input.title.trim(),
-        description: input.description.trim(),
+        title: title.masked,
+        description: description.masked,
         category_id: category.id,
         longitude: point?.[0] ?? null,
         latitude: point?.[1] ?? null,
@@ -98,6 +102,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
         created_at: now,
       })
       .execute();
+    await recordCasePersonalItems(trx, deps.keyring, created.id, [...title.found, ...description.found]);
     return caseNumber;
   });
 }

@@ -15,6 +15,7 @@
  * buttons all read these rules, so they cannot disagree.
  */
 import type { Role } from '../organizations/index.ts';
+import { CASE_STEP_ROLES } from '../policy/index.ts';
 
 export const CASE_STATUSES = [
   'reported',
@@ -81,13 +82,13 @@ interface Rule {
   extension?: 'pending' | 'none_pending';
 }
 
-const DESK: readonly Role[] = ['dispatcher', 'supervisor'];
+const DESK: readonly Role[] = CASE_STEP_ROLES.desk;
 /** Where deadlines run for the handling body, and so where an extension can be asked for and decided. */
 const CLOCK_RUNNING: readonly CaseStatus[] = ['dispatched', 'in_progress'];
 const SUSPENDABLE: readonly CaseStatus[] = ['registered', 'dispatched', 'in_progress', 'returned', 'reopened'];
 
 export const RULES: Record<CaseAction, Rule> = {
-  report: { from: [], to: 'reported', roles: ['citizen', 'dispatcher', 'grid_worker'], relation: 'any', requires: {} },
+  report: { from: [], to: 'reported', roles: CASE_STEP_ROLES.report, relation: 'any', requires: {} },
   register: { from: ['reported'], to: 'registered', roles: DESK, relation: 'any', requires: {} },
   cancel: {
     from: ['reported', 'registered', 'reopened'],
@@ -104,32 +105,38 @@ export const RULES: Record<CaseAction, Rule> = {
     relation: 'any',
     requires: { body: true },
   },
-  accept: { from: ['dispatched'], to: 'in_progress', roles: ['handler'], relation: 'assigned_body', requires: {} },
+  accept: {
+    from: ['dispatched'],
+    to: 'in_progress',
+    roles: CASE_STEP_ROLES.handlingBody,
+    relation: 'assigned_body',
+    requires: {},
+  },
   return: {
     from: ['dispatched', 'in_progress'],
     to: 'returned',
-    roles: ['handler'],
+    roles: CASE_STEP_ROLES.handlingBody,
     relation: 'assigned_body',
     requires: { note: true },
   },
   handle: {
     from: ['in_progress'],
     to: 'handled',
-    roles: ['handler'],
+    roles: CASE_STEP_ROLES.handlingBody,
     relation: 'assigned_body',
     requires: { note: true },
   },
   verify_pass: {
     from: ['handled'],
     to: 'verified',
-    roles: ['grid_worker', 'dispatcher', 'supervisor'],
+    roles: CASE_STEP_ROLES.verification,
     relation: 'any',
     requires: {},
   },
   verify_fail: {
     from: ['handled'],
     to: 'in_progress',
-    roles: ['grid_worker', 'dispatcher', 'supervisor'],
+    roles: CASE_STEP_ROLES.verification,
     relation: 'any',
     requires: { note: true },
   },
@@ -138,7 +145,7 @@ export const RULES: Record<CaseAction, Rule> = {
   reopen: {
     from: ['closed'],
     to: 'reopened',
-    roles: ['citizen', 'dispatcher'],
+    roles: CASE_STEP_ROLES.reopen,
     relation: 'reporter',
     requires: { note: true },
   },
@@ -164,7 +171,7 @@ export const RULES: Record<CaseAction, Rule> = {
       'suspended',
     ],
     to: 'same',
-    roles: ['dispatcher', 'supervisor', 'grid_worker'],
+    roles: CASE_STEP_ROLES.relocate,
     relation: 'any',
     requires: { location: true },
   },
@@ -180,7 +187,7 @@ export const RULES: Record<CaseAction, Rule> = {
   request_extension: {
     from: CLOCK_RUNNING,
     to: 'same',
-    roles: ['handler'],
+    roles: CASE_STEP_ROLES.handlingBody,
     relation: 'assigned_body',
     requires: { note: true, extensionDays: true },
     extension: 'none_pending',
@@ -188,7 +195,7 @@ export const RULES: Record<CaseAction, Rule> = {
   approve_extension: {
     from: CLOCK_RUNNING,
     to: 'same',
-    roles: ['supervisor'],
+    roles: CASE_STEP_ROLES.extensionDecision,
     relation: 'any',
     requires: {},
     extension: 'pending',
@@ -196,7 +203,7 @@ export const RULES: Record<CaseAction, Rule> = {
   refuse_extension: {
     from: CLOCK_RUNNING,
     to: 'same',
-    roles: ['supervisor'],
+    roles: CASE_STEP_ROLES.extensionDecision,
     relation: 'any',
     requires: { note: true },
     extension: 'pending',

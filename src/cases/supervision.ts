@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Actor } from '../organizations/index.ts';
+import { mayDo } from '../policy/index.ts';
 import { mayNotSupervise } from './cases.errors.ts';
 import type { ClockKind } from './cases.tables.ts';
 import { visibleTo } from './visibility.ts';
@@ -102,7 +103,7 @@ const BOARD_LIMIT = 200;
 
 /** What a supervisor watches: overdue and warned deadlines, extension requests, returned cases. */
 export async function supervisionBoard(db: Db, actor: Actor, now: Date): Promise<SupervisionBoard> {
-  if (!['supervisor', 'dispatcher', 'admin'].includes(actor.role)) throw mayNotSupervise();
+  if (!mayDo(actor, 'supervision.board')) throw mayNotSupervise();
   const clocks = db
     .selectFrom('case_clocks')
     .innerJoin('cases', 'cases.id', 'case_clocks.case_id')

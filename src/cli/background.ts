@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import { awardPoints } from '../evaluation/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { deliverDueNotifications, type MessageSender } from '../notifications/index.ts';
+import { type Keyring, runRetentionSweep } from '../privacy/index.ts';
 
 const NOTIFICATION_BATCH = 50;
 
@@ -14,10 +15,10 @@ interface Log {
 /** Batches a round may send before it yields to the next sweep: a backlog drains over a few rounds. */
 const MAX_BATCHES_PER_ROUND = 20;
 
-async function deliverBacklog(db: Db, sender: MessageSender, now: Date) {
+async function deliverBacklog(db: Db, keyring: Keyring, sender: MessageSender, now: Date) {
   const total = { sent: 0, failed: 0 };
   for (let i = 0; i < MAX_BATCHES_PER_ROUND; i++) {
-    const batch = await deliverDueNotifications(db, sender, now, NOTIFICATION_BATCH);
+    const batch = await deliverDueNotifications(db, keyring, sender, now, NOTIFICATION_BATCH);
     total.sent += batch.sent;
     total.failed += batch.failed;
     if (batch.sent + batch.failed < NOTIFICATION_BATCH) break;
@@ -26,12 +27,13 @@ async function deliverBacklog(db: Db, sender: MessageSender, now: Date) {
 }
 
 /**
- * The background work of one instance: the supervision sweep, sending the outbox and awarding points.
+ * The background work of one instance: the supervision sweep, sending the outbox, awarding points and
+ * anonymising reporters past the retention period.
  * Each is an idempotent sweep over data in the database, safe to run on every instance at once, so there
  * is no leader to elect; a failed round is logged and the next round tries again.
  */
 export function startBackgroundSweeps(
-  deps: { db: Db; clock: Clock; sender: MessageSender; log: Log },
+  deps: { db: Db; clock: Clock; sender: MessageSender; keyring: Keyring; retentionDays: number; log: Log },
   intervalSeconds: number,
 ): () => void {
   let running = false;
@@ -41,10 +43,11 @@ export function startBackgroundSweeps(
     try {
       const now = deps.clock.now();
       const notices = await runSupervisionSweep(deps.db, now);
-      const messages = await deliverBacklog(deps.db, deps.sender, now);
+      const messages = await deliverBacklog(deps.db, deps.keyring, deps.sender, now);
       const awards = await awardPoints(deps.db);
-      if (notices.yellow || notices.red || messages.sent || messages.failed || awards) {
-        deps.log.info({ notices, messages, awards }, 'background sweep');
+      const retention = await runRetentionSweep(deps.db, now, deps.retentionDays);
+      if (notices.yellow || notices.red || messages.sent || messages.failed || awards || retention.cases) {
+        deps.log.info({ notices, messages, awards, retention }, 'background sweep');
       }
     } catch (error) {
       deps.log.warn({ err: error }, 'background sweep failed; it will run again');

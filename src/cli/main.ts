@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { auditCommand } from './commands/audit.ts';
 import { calendarCommand } from './commands/calendar.ts';
 import { gridCommand } from './commands/grid.ts';
 import { migrateCommand } from './commands/migrate.ts';
@@ -20,6 +21,7 @@ for (const register of [
   calendarCommand,
   sweepCommand,
   tokenCommand,
+  auditCommand,
 ]) {
   register(program);
 }

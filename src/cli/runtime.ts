@@ -1,6 +1,7 @@
 import { type Config, readConfig } from '../config.ts';
 import { type DatabaseHandle, databaseTarget, openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { type Keyring, loadKeyring, sealLegacyPersons } from '../privacy/index.ts';
 
 /** Opens the configured database and brings its schema up to date: what every command starts with. */
 export async function openConfiguredDatabase(config: Config = readConfig()): Promise<DatabaseHandle> {
@@ -18,4 +19,21 @@ export function describeDatabase(config: Config): string {
   if (!config.databaseUrl) return `embedded PostgreSQL (PGlite) in ${config.dataDir}`;
   const url = new URL(config.databaseUrl);
   return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+/**
+ * The keyring personal data is sealed with (CIVICGRID_KEY_FILE, CIVICGRID_KEY, or a development key
+ * generated under the data directory, said loudly), after sealing any identity still stored in clear.
+ */
+export async function openKeyring(handle: DatabaseHandle, config: Config = readConfig()): Promise<Keyring> {
+  const keyring = loadKeyring({
+    keyFile: config.keyFile,
+    envKey: config.envKey,
+    dataDir: config.dataDir,
+    production: config.production,
+    warn: (message) => console.warn(message),
+  });
+  const sealed = await sealLegacyPersons(handle.db, keyring);
+  if (sealed) console.log(`CivicGrid: sealed ${sealed} identities that were stored in clear`);
+  return keyring;
 }

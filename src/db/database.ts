@@ -4,6 +4,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { AuditTables } from '../audit/audit.tables.ts';
+import type { AuthTables } from '../auth/auth.tables.ts';
 import type { CalendarTables } from '../calendar/calendar.tables.ts';
 import type { CasesTables } from '../cases/cases.tables.ts';
 import type { EvaluationTables } from '../evaluation/evaluation.tables.ts';
@@ -26,7 +28,9 @@ export interface Database
     RoutingTables,
     CasesTables,
     NotificationsTables,
-    EvaluationTables {}
+    EvaluationTables,
+    AuditTables,
+    AuthTables {}
 
 export type Db = Kysely<Database>;
 

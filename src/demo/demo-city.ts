@@ -221,6 +221,8 @@ export interface DemoUser {
   bodyCode?: string;
   /** Area codes the user works in. */
   jurisdiction?: string[];
+  /** A citizen's mobile number: they sign in with it. */
+  phone?: string;
 }
 
 const GRID_WORKERS = [
@@ -235,6 +237,12 @@ const GRID_WORKERS = [
   { district: '430182', displayName: '褚网格 (宁乡市)' },
 ];
 
+/**
+ * The password of every demo user, shown on the sign-in page while DEMO_SIGN_IN is on. Demo citizens
+ * can also sign in by phone with a code (the code is written to the server's log in development).
+ */
+export const DEMO_PASSWORD = 'Demo-2026-civicgrid';
+
 /** The people one can sign in as. Every handling body that receives demo cases has a handler. */
 export const DEMO_USERS: DemoUser[] = [
   { username: 'admin', displayName: '系统管理员 Admin', role: 'admin' },
@@ -247,8 +255,10 @@ export const DEMO_USERS: DemoUser[] = [
     role: 'grid_worker' as const,
     jurisdiction: [district],
   })),
-  { username: 'citizen', displayName: '陈市民', role: 'citizen' },
-  { username: 'citizen2', displayName: '刘市民', role: 'citizen' },
+  { username: 'citizen', displayName: '陈市民', role: 'citizen', phone: '13800138000' },
+  { username: 'citizen2', displayName: '刘市民', role: 'citizen', phone: '13800138001' },
+  { username: 'steward', displayName: '周数据 (数据管理员)', role: 'data_steward' },
+  { username: 'auditor', displayName: '吴审计', role: 'auditor' },
   ...DEMO_BODIES.map((b) => ({
     username: `handler.${b.code}`,
     displayName: `${b.nameZh} 承办人`,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import union from '@turf/union';
 import { parse } from 'csv-parse/sync';
+import { hashPassword } from '../auth/index.ts';
 import { CityCalendar, loadShippedCalendars } from '../calendar/index.ts';
 import {
   answerSurvey,
@@ -27,9 +28,16 @@ import {
   setJurisdiction,
   type TaxonomyLeafRow,
 } from '../organizations/index.ts';
-import { recordPerson } from '../privacy/index.ts';
+import { type Keyring, recordPerson } from '../privacy/index.ts';
 import { createRoutingRule } from '../routing/index.ts';
-import { DEFAULT_BODIES, DEMO_BODIES, DEMO_USERS, DISTRICT_NAMES_EN, demoTimeLimits } from './demo-city.ts';
+import {
+  DEFAULT_BODIES,
+  DEMO_BODIES,
+  DEMO_PASSWORD,
+  DEMO_USERS,
+  DISTRICT_NAMES_EN,
+  demoTimeLimits,
+} from './demo-city.ts';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const DAY = 86_400_000;
@@ -48,6 +56,8 @@ interface DemoMessage {
 export interface SeedOptions {
   db: Db;
   areas: AreaLocator;
+  /** The keys the demo's personal data is sealed with. */
+  keyring: Keyring;
   /** The demo's "today": cases are spread over the 60 days before it. */
   now: Date;
   reopenWindowDays: number;
@@ -68,6 +78,8 @@ export interface SeedReport {
 }
 
 const DEMO_STATE = 'demo_city';
+/** Made-up callers' names (surname + 先生/女士, as a hotline operator writes them down). */
+const CALLER_NAMES = ['王先生', '李女士', '张先生', '刘女士', '陈先生', '杨女士', '欧阳先生', '赵女士'];
 const DEMO_GRID_DISTRICT = '430102';
 
 /** True when nobody has set this database up yet: the demo city loads only then. */
@@ -139,7 +151,10 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   });
 
   for (const user of DEMO_USERS.slice(1)) {
-    const personId = user.role === 'citizen' ? await recordPerson(db, { name: user.displayName }) : null;
+    const personId =
+      user.role === 'citizen'
+        ? await recordPerson(db, options.keyring, { name: user.displayName, phone: user.phone }, { publish: true })
+        : null;
     const created = await createUser(db, admin, {
       username: user.username,
       displayName: user.displayName,
@@ -149,6 +164,11 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
     });
     if (user.jurisdiction) await setJurisdiction(db, admin, created.id, user.jurisdiction);
   }
+  // One hash for all: the demo's users share a published password anyway, and hashing is deliberately slow.
+  await db
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(DEMO_PASSWORD), password_changed_at: new Date() })
+    .execute();
 
   await loadShippedCalendars(db);
   await createDemoRoutingRules(db, admin, bodyIds, codes);
@@ -296,6 +316,7 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
     policy: { reopenWindowDays: options.reopenWindowDays, timeZone: options.timeZone },
     locateArea: (lon, lat) => options.areas.locate(lon, lat),
     calendar,
+    keyring: options.keyring,
   };
   const actors = new Map<string, Actor>();
   const actor = async (username: string) => {
@@ -341,7 +362,9 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
       channel: citizen ? 'web' : 'import',
       priority: /安全|消防|燃气|事故/.test(message.category) ? 'high' : 'normal',
       // Made-up numbers in a range no operator assigns, so the outbox has someone to write to.
-      reporter: citizen ? undefined : { phone: `1990000${String(i).padStart(4, '0')}` },
+      reporter: citizen
+        ? undefined
+        : { name: CALLER_NAMES[i % CALLER_NAMES.length], phone: `1990000${String(i).padStart(4, '0')}` },
     });
 
     for (const [k, action] of steps.entries()) {

@@ -104,6 +104,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
   app.get(
     '/evaluation',
     {
+      config: { action: 'evaluation.read' },
       schema: {
         tags: ['evaluation'],
         summary: 'Indicators and ranking of handling bodies or areas for a period, with their definitions',
@@ -146,6 +147,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
   app.get(
     '/evaluation/export',
     {
+      config: { action: 'evaluation.read' },
       schema: {
         tags: ['evaluation'],
         summary: 'The same ranking as a CSV or XLSX file',
@@ -179,6 +181,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
   app.get(
     '/evaluation/dispatchers',
     {
+      config: { action: 'evaluation.people' },
       schema: {
         tags: ['evaluation'],
         summary: "Dispatchers' accurate-dispatch rate and overrides of the suggestion",
@@ -192,6 +195,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
   app.get(
     '/evaluation/grid-workers',
     {
+      config: { action: 'evaluation.people' },
       schema: {
         tags: ['evaluation'],
         summary: "Grid workers' valid-report and on-time verification rates",
@@ -210,6 +214,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
   app.get(
     '/evaluation/weights',
     {
+      config: { action: 'evaluation.read' },
       schema: {
         tags: ['evaluation'],
         summary: 'The weights of the composite score',
@@ -222,6 +227,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
   app.put(
     '/evaluation/weights',
     {
+      config: { action: 'evaluation.weights' },
       schema: {
         tags: ['evaluation'],
         summary: 'Set the weights of the composite score (default 10 / 45 / 45)',
@@ -235,6 +241,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
   app.get(
     '/points/leaderboard',
     {
+      config: { action: 'evaluation.read' },
       schema: {
         tags: ['evaluation'],
         summary: 'Handling bodies by points earned for on-time, verified, satisfied work (评选)',

@@ -4,6 +4,7 @@ import { readSetting, writeSetting } from '../db/settings.ts';
 import { defineError } from '../lib/app-error.ts';
 import { likePrefix } from '../lib/like.ts';
 import type { Actor } from '../organizations/index.ts';
+import { mayDo } from '../policy/index.ts';
 import { compositeScore, DEFAULT_WEIGHTS, rate, type Weights } from './indicators.ts';
 import type { Period } from './period.ts';
 
@@ -13,13 +14,12 @@ export const mayNotEvaluate = defineError('AUTH_ERR_FORBIDDEN', 403, (what: stri
 
 /** Who may read the evaluation: the desk, supervisors and administrators (handlers see their own body). */
 export function assertMayEvaluate(actor: Actor): void {
-  if (!['dispatcher', 'supervisor', 'admin', 'handler'].includes(actor.role))
-    throw mayNotEvaluate('see the evaluation');
+  if (!mayDo(actor, 'evaluation.read')) throw mayNotEvaluate('see the evaluation');
 }
 
 /** The figures of dispatchers and grid workers (named people) are for the desk, supervisors and administrators. */
 function assertMayEvaluatePeople(actor: Actor): void {
-  if (!['dispatcher', 'supervisor', 'admin'].includes(actor.role)) throw mayNotEvaluate("see other staff's figures");
+  if (!mayDo(actor, 'evaluation.people')) throw mayNotEvaluate("see other staff's figures");
 }
 
 export const EVALUATION_GROUPS = ['body', 'district', 'street', 'community', 'grid'] as const;
@@ -78,7 +78,7 @@ export async function evaluationWeights(db: Db): Promise<Weights> {
 }
 
 export async function setEvaluationWeights(db: Db, actor: Actor, weights: Weights): Promise<Weights> {
-  if (actor.role !== 'admin' && actor.role !== 'supervisor') throw mayNotEvaluate('change the evaluation weights');
+  if (!mayDo(actor, 'evaluation.weights')) throw mayNotEvaluate('change the evaluation weights');
   await writeSetting(db, WEIGHTS_KEY, weights);
   return weights;
 }

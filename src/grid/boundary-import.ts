@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Actor } from '../organizations/index.ts';
+import { mayDo } from '../policy/index.ts';
 import { markGridChanged } from './areas.ts';
 import {
   areaOutside,
@@ -58,7 +59,7 @@ export async function importAreas(
   mapping: AreaFeatureMapping,
   englishNames: Record<string, string> = {},
 ): Promise<BoundaryImportReport> {
-  if (actor.role !== 'admin') throw gridAdminOnly('import boundaries');
+  if (!mayDo(actor, 'grid.edit')) throw gridAdminOnly('import boundaries');
   const problems: BoundaryProblem[] = [];
   const candidates: Candidate[] = [];
   const seen = new Map<string, number>();

@@ -5,6 +5,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../db/database.ts';
 import { likePrefix } from '../lib/like.ts';
 import type { Actor } from '../organizations/index.ts';
+import { mayDo } from '../policy/index.ts';
 import { markGridChanged } from './areas.ts';
 import { cannotHoldCells, cellsAssigned, cellsExist, gridAdminOnly, unknownArea } from './grid.errors.ts';
 import type { AreaLevel } from './grid.tables.ts';
@@ -67,7 +68,7 @@ export function cellCode(parentCode: string, sequence: number): string {
  * (all or nothing, in one transaction). Refuses if the area has cells already, unless told to replace.
  */
 export async function generateGrid(db: Db, actor: Actor, options: GenerateGridOptions): Promise<GeneratedGridReport> {
-  if (actor.role !== 'admin') throw gridAdminOnly('generate unit grids');
+  if (!mayDo(actor, 'grid.edit')) throw gridAdminOnly('generate unit grids');
   const parent = await db
     .selectFrom('grid_areas')
     .select(['code', 'level', 'geometry'])

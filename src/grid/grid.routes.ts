@@ -104,6 +104,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator 
   app.get(
     '/grid/areas/:code',
     {
+      config: { action: 'grid.read' },
       schema: {
         tags: ['grid'],
         summary: 'One area: the areas above it, its grid workers and the body responsible for it',
@@ -113,10 +114,10 @@ export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator 
     },
     async (request) => {
       const area = await requireArea(request.params.code);
-      // Staff names are for staff: not for citizens, nor for staff limited to other areas.
-      const { role, jurisdiction } = request.actor;
+      // Staff names are for staff (the policy keeps citizens out), and not for staff limited to other areas.
+      const { jurisdiction } = request.actor;
       const overlaps = (prefix: string) => area.code.startsWith(prefix) || prefix.startsWith(area.code);
-      if (role === 'citizen' || (jurisdiction && !jurisdiction.some(overlaps))) {
+      if (jurisdiction && !jurisdiction.some(overlaps)) {
         throw new AppError('GRID_ERR_FORBIDDEN', 403, 'You may not see who works in this area');
       }
       return {
@@ -131,6 +132,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator 
   app.put(
     '/grid/areas/:code/workers',
     {
+      config: { action: 'grid.edit' },
       schema: {
         tags: ['grid'],
         summary: 'Make exactly these grid workers the ones assigned to the area (administrators)',
@@ -155,6 +157,7 @@ export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator 
   app.put(
     '/grid/areas/:code/responsible-body',
     {
+      config: { action: 'grid.edit' },
       schema: {
         tags: ['grid'],
         summary: 'Set the community committee or street office responsible for the area (administrators)',

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Actor } from '../organizations/index.ts';
+import { mayDo } from '../policy/index.ts';
 import { gridAdminOnly } from './grid.errors.ts';
 
 export interface ResponsibleBody {
@@ -37,7 +38,7 @@ export async function responsibleBody(db: Db, areaCode: string): Promise<Respons
 }
 
 export async function setResponsibleBody(db: Db, actor: Actor, areaCode: string, bodyId: string): Promise<void> {
-  if (actor.role !== 'admin') throw gridAdminOnly('assign responsibility for areas');
+  if (!mayDo(actor, 'grid.edit')) throw gridAdminOnly('assign responsibility for areas');
   const body = await db
     .selectFrom('handling_bodies')
     .select(['id', 'type'])

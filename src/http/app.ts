@@ -1,33 +1,46 @@
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
+import { auditRoutes } from '../audit/index.ts';
+import { authRoutes, type SessionTimes } from '../auth/index.ts';
 import { type CityCalendar, calendarRoutes } from '../calendar/index.ts';
 import { type CaseDeps, casesRoutes } from '../cases/index.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import { DEMO_PASSWORD } from '../demo/demo-city.ts';
 import { evaluationRoutes } from '../evaluation/index.ts';
 import { type AreaLocator, gridRoutes } from '../grid/index.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Clock } from '../lib/clock.ts';
 import { ErrorResponse } from '../lib/http-schemas.ts';
 import { organizationsRoutes } from '../organizations/index.ts';
+import { type Keyring, privacyRoutes } from '../privacy/index.ts';
 import { routingRoutes } from '../routing/index.ts';
-import { authenticate } from './auth.ts';
+import { auditChanges, authenticate } from './auth.ts';
 import { handleError } from './error-handler.ts';
+import { type HardeningOptions, registerHardening } from './hardening.ts';
 import { rejectNulCharacters, validatorCompiler } from './validation.ts';
 import { serveConsole } from './web.ts';
 
 export interface AppDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'demoSignIn' | 'reopenWindowDays'>;
+  config: Pick<Config, 'demoSignIn' | 'reopenWindowDays' | 'secureCookies'> & { sessions: SessionTimes };
   areas: AreaLocator;
   calendar: CityCalendar;
+  /** The keys personal data is sealed under. */
+  keyring: Keyring;
+  /** Rate limits; tests lift them. */
+  hardening?: HardeningOptions;
 }
+
+/** PIPL leaves the time to the rules; GB/T 35273 §8.7 says 15 working days, counted on the city's calendar. */
+const DATA_REQUEST_WORKING_DAYS = 15;
 
 /** JSON bodies larger than this are refused with 413: cases are text; attachments will have their own route. */
 const BODY_LIMIT_BYTES = 256 * 1024;
@@ -52,10 +65,12 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler(handleError);
+  await registerHardening(app, deps.hardening);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   app.addSchema(ErrorResponse);
+  await app.register(cookie);
 
   await app.register(swagger, {
     openapi: {
@@ -65,8 +80,13 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
         description:
           'Cases from report to closure on the city grid. Errors: `{ "error": { "code", "message", "details" } }`.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token (scoped; POST /auth/tokens)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'cg_session', description: 'The console session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -91,17 +111,44 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     policy: { reopenWindowDays: deps.config.reopenWindowDays, timeZone: CITY_TIME_ZONE },
     locateArea: (longitude, latitude) => deps.areas.locate(longitude, latitude),
     calendar: deps.calendar,
+    keyring: deps.keyring,
   };
 
   await app.register(
     async (api) => {
-      authenticate(api, deps.db);
-      await api.register(organizationsRoutes, { db: deps.db, demoSignIn: deps.config.demoSignIn });
+      authenticate(api, { db: deps.db, clock: deps.clock, sessions: deps.config.sessions });
+      auditChanges(api, deps.db, deps.clock);
+      await api.register(authRoutes, {
+        deps: {
+          db: deps.db,
+          keyring: deps.keyring,
+          clock: deps.clock,
+          sessions: deps.config.sessions,
+          secureCookies: deps.config.secureCookies,
+        },
+      });
+      await api.register(organizationsRoutes, {
+        db: deps.db,
+        demoSignIn: deps.config.demoSignIn,
+        demoPassword: DEMO_PASSWORD,
+      });
       await api.register(gridRoutes, { db: deps.db, areas: deps.areas });
       await api.register(casesRoutes, { deps: caseDeps });
       await api.register(routingRoutes, { db: deps.db, timeZone: CITY_TIME_ZONE });
       await api.register(calendarRoutes, { db: deps.db, calendar: deps.calendar });
       await api.register(evaluationRoutes, { db: deps.db, clock: deps.clock, timeZone: CITY_TIME_ZONE });
+      await api.register(privacyRoutes, {
+        deps: {
+          db: deps.db,
+          keyring: deps.keyring,
+          clock: deps.clock,
+          dataRequestDue: (now) => {
+            const calendar = deps.calendar.current;
+            return calendar.addWorkingMinutes(now, DATA_REQUEST_WORKING_DAYS * calendar.minutesPerWorkingDay);
+          },
+        },
+      });
+      await api.register(auditRoutes, { db: deps.db });
       api.setNotFoundHandler(() => {
         throw new AppError('ROUTE_ERR_NOT_FOUND', 404, 'There is no such API route');
       });

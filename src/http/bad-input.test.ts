@@ -96,7 +96,7 @@ forEachDatabase('bad input', (database) => {
       );
       expectErrorShape(await post('/api/v1/cases', { ...VALID_CASE, title: '   ' }), 400, 'REQUEST_ERR_VALIDATION');
       expectErrorShape(
-        await post('/api/v1/demo/sign-in', { username: 'dispatcher\u0000' }, {}),
+        await post('/api/v1/auth/sign-in', { username: 'dispatcher\u0000', password: 'x' }, {}),
         400,
         'REQUEST_ERR_VALIDATION',
       );

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
+import { testKeyring } from '../../test/demo-city.ts';
 import { recordPerson } from '../privacy/index.ts';
 import { deliverDueNotifications, MAX_ATTEMPTS } from './delivery.ts';
 import { enqueueNotifications } from './outbox.ts';
@@ -19,6 +20,8 @@ function recordingSender(fail: (message: OutgoingMessage) => boolean = () => fal
   return { sender, sent };
 }
 
+const keyring = testKeyring();
+
 forEachDatabase('the notification outbox', (database) => {
   let phone: string;
   let email: string;
@@ -26,9 +29,9 @@ forEachDatabase('the notification outbox', (database) => {
 
   beforeAll(async () => {
     const { db } = database();
-    phone = await recordPerson(db, { name: '李女士', phone: '19900007777' });
-    email = await recordPerson(db, { email: 'reporter@example.org' });
-    nobody = await recordPerson(db, { name: '匿名' });
+    phone = await recordPerson(db, keyring, { name: '李女士', phone: '19900007777' });
+    email = await recordPerson(db, keyring, { email: 'reporter@example.org' });
+    nobody = await recordPerson(db, keyring, { name: '匿名' });
   });
 
   it('should write to each person by the channel they can be reached on, and skip those with none', async () => {
@@ -41,14 +44,14 @@ forEachDatabase('the notification outbox', (database) => {
     );
     expect(queued).toBe(2);
     const { sender, sent } = recordingSender();
-    expect(await deliverDueNotifications(db, sender, T0)).toEqual({ sent: 2, failed: 0 });
+    expect(await deliverDueNotifications(db, keyring, sender, T0)).toEqual({ sent: 2, failed: 0 });
     expect(sent).toEqual(
       expect.arrayContaining([
         { channel: 'sms', to: '19900007777', text: '您反映的问题已受理，编号 2026-000001。' },
         { channel: 'email', to: 'reporter@example.org', text: '您反映的问题已受理，编号 2026-000001。' },
       ]),
     );
-    expect(await deliverDueNotifications(db, sender, T0)).toEqual({ sent: 0, failed: 0 });
+    expect(await deliverDueNotifications(db, keyring, sender, T0)).toEqual({ sent: 0, failed: 0 });
   });
 
   it('should try a failed message again later, backing off, and give up after the last attempt', async () => {
@@ -60,12 +63,12 @@ forEachDatabase('the notification outbox', (database) => {
       T0,
     );
     const down = recordingSender(() => true);
-    expect(await deliverDueNotifications(db, down.sender, T0)).toEqual({ sent: 0, failed: 1 });
+    expect(await deliverDueNotifications(db, keyring, down.sender, T0)).toEqual({ sent: 0, failed: 1 });
     // Not due again at once: the next attempt waits (2 minutes after the first failure).
-    expect(await deliverDueNotifications(db, down.sender, minutes(1))).toEqual({ sent: 0, failed: 0 });
+    expect(await deliverDueNotifications(db, keyring, down.sender, minutes(1))).toEqual({ sent: 0, failed: 0 });
     let at = 2;
     for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt++) {
-      expect(await deliverDueNotifications(db, down.sender, minutes(at)), `attempt ${attempt}`).toEqual({
+      expect(await deliverDueNotifications(db, keyring, down.sender, minutes(at)), `attempt ${attempt}`).toEqual({
         sent: 0,
         failed: 1,
       });
@@ -78,19 +81,20 @@ forEachDatabase('the notification outbox', (database) => {
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'failed', attempts: MAX_ATTEMPTS, last_error: 'gateway unavailable' });
     const up = recordingSender();
-    expect(await deliverDueNotifications(db, up.sender, minutes(10_000))).toEqual({ sent: 0, failed: 0 });
+    expect(await deliverDueNotifications(db, keyring, up.sender, minutes(10_000))).toEqual({ sent: 0, failed: 0 });
   });
 
   it('should send each message once when two instances deliver at the same time', async () => {
     const { db } = database();
     const people = [];
-    for (let i = 0; i < 30; i++) people.push(await recordPerson(db, { phone: `1990001${String(i).padStart(4, '0')}` }));
+    for (let i = 0; i < 30; i++)
+      people.push(await recordPerson(db, keyring, { phone: `1990001${String(i).padStart(4, '0')}` }));
     await enqueueNotifications(db, people, { caseId: null, template: 'case_closed', params: { caseNumber: 'Y' } }, T0);
     const { sender, sent } = recordingSender();
-    const results = await Promise.all([0, 1, 2].map(() => deliverDueNotifications(db, sender, T0, 7)));
+    const results = await Promise.all([0, 1, 2].map(() => deliverDueNotifications(db, keyring, sender, T0, 7)));
     let total = results.reduce((n, r) => n + r.sent, 0);
     while (total < 30) {
-      const more = await deliverDueNotifications(db, sender, T0, 7);
+      const more = await deliverDueNotifications(db, keyring, sender, T0, 7);
       if (!more.sent) break;
       total += more.sent;
     }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { type Keyring, openIdentity } from '../privacy/index.ts';
 import type { MessageSender } from './senders.ts';
 import { renderTemplate, type TemplateName } from './templates.ts';
 
@@ -15,6 +16,7 @@ function backoffMinutes(attempts: number): number {
  */
 export async function deliverDueNotifications(
   db: Db,
+  keyring: Keyring,
   sender: MessageSender,
   now: Date,
   batchSize = 50,
@@ -31,8 +33,8 @@ export async function deliverDueNotifications(
         'notifications.template',
         'notifications.params',
         'notifications.attempts',
-        'persons.phone',
-        'persons.email',
+        'persons.id as person_id',
+        'persons.sealed',
       ])
       .where('notifications.status', '=', 'pending')
       .where('notifications.next_attempt_at', '<=', now)
@@ -42,14 +44,23 @@ export async function deliverDueNotifications(
       .skipLocked()
       .execute();
     for (const message of due) {
-      const to = message.channel === 'sms' ? message.phone : message.email;
       try {
+        // The address is opened only here, at the moment of sending: the outbox holds none in clear.
+        const identity = openIdentity(keyring, message.person_id, message.sealed);
+        const to = message.channel === 'sms' ? identity?.phone : identity?.email;
         if (!to) throw new Error('the person has no address for this channel any more');
         const text = renderTemplate(message.template as TemplateName, message.params, 'zh');
         await sender.send({ channel: message.channel, to, text });
         await trx
           .updateTable('notifications')
-          .set({ status: 'sent', sent_at: now, attempts: message.attempts + 1, last_error: null })
+          .set({
+            status: 'sent',
+            sent_at: now,
+            attempts: message.attempts + 1,
+            last_error: null,
+            // A sign-in code is a secret: once sent, the outbox need not keep it.
+            ...(message.template === 'sign_in_code' ? { params: JSON.stringify({}) } : {}),
+          })
           .where('id', '=', message.id)
           .execute();
         sent++;

@@ -6,12 +6,14 @@ export interface OutboxMessage {
   caseId: string | null;
   template: TemplateName;
   params: Record<string, string>;
+  /** The person asked for this message (a sign-in code): sent even if they declined to be contacted. */
+  requested?: boolean;
 }
 
 /**
  * Queues a message to each person, by text message to those with a phone number and by email to those
- * with only an address; a person with neither is not contacted. Call inside the transaction of the step
- * the message tells of.
+ * with only an address; a person with neither, or who withdrew consent to be contacted, is not contacted.
+ * Call inside the transaction of the step the message tells of.
  */
 export async function enqueueNotifications(
   trx: Db,
@@ -22,12 +24,12 @@ export async function enqueueNotifications(
   if (!personIds.length) return 0;
   const persons = await trx
     .selectFrom('persons')
-    .select(['id', 'phone', 'email'])
+    .select(['id', 'contact_channel', 'contact_consent'])
     .where('id', 'in', [...new Set(personIds)])
     .execute();
   const rows = persons.flatMap((person) => {
-    const channel: NotificationChannel | null = person.phone ? 'sms' : person.email ? 'email' : null;
-    if (!channel) return [];
+    const channel: NotificationChannel | null = person.contact_channel;
+    if (!channel || !(person.contact_consent || message.requested)) return [];
     return [
       {
         person_id: person.id,

@@ -28,6 +28,10 @@ export const TEMPLATES = {
     zh: '您反映的问题已并入 {parentCaseNumber} 一并办理，办理进展将同步告知您。',
     en: 'Your report was joined to case {parentCaseNumber}; you will hear about its progress.',
   },
+  sign_in_code: {
+    zh: '【12345】您的登录验证码为 {code}，{minutes} 分钟内有效。请勿告诉他人。',
+    en: '12345: your sign-in code is {code}, valid for {minutes} minutes. Do not share it.',
+  },
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;

@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { Role } from './organizations.tables.ts';
+import type { Clearance, Role } from './organizations.tables.ts';
 
 /** The signed-in user on whose behalf a domain function acts. Every domain function takes one. */
 export interface Actor {
@@ -16,20 +16,15 @@ export interface Actor {
    * roles; citizens and handlers are scoped by their own cases and their body instead).
    */
   jurisdiction: string[] | null;
+  /** The highest data classification the user may receive. */
+  clearance: Clearance;
+  /** What the credential may do: an API token's scopes, or null for a console session (all the role may). */
+  scopes: string[] | null;
 }
 
+/** The stored form of a bearer secret (API token, session id): SHA-256, since the secret itself is random. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-/** Issues a new API token for a user; only its hash is stored, so the token is shown once. */
-export async function issueApiToken(db: Db, userId: string, label: string): Promise<string> {
-  const token = `cg_${randomBytes(24).toString('base64url')}`;
-  await db
-    .insertInto('api_tokens')
-    .values({ token_hash: hashToken(token), user_id: userId, label })
-    .execute();
-  return token;
 }
 
 /** The user's columns an actor is made of, with their areas in the same query (every request asks). */
@@ -43,16 +38,18 @@ function actorColumns(db: Db) {
       'users.role',
       'users.handling_body_id',
       'users.person_id',
+      'users.clearance',
       sql<string[]>`array(select area_code from user_jurisdictions where user_id = users.id order by area_code)`.as(
         'jurisdiction',
       ),
     ]);
 }
 
-export async function actorForToken(db: Db, token: string): Promise<Actor | undefined> {
+/** The user as an actor (a disabled user is none). Scopes are the credential's: set by the caller. */
+export async function actorForUserId(db: Db, userId: string): Promise<Actor | undefined> {
   const row = await actorColumns(db)
-    .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
-    .where('api_tokens.token_hash', '=', hashToken(token))
+    .where('users.id', '=', userId)
+    .where('users.disabled_at', 'is', null)
     .executeTakeFirst();
   return row && toActor(row);
 }
@@ -69,6 +66,7 @@ function toActor(row: {
   role: Role;
   handling_body_id: string | null;
   person_id: string | null;
+  clearance: Clearance;
   jurisdiction: string[];
 }): Actor {
   return {
@@ -79,5 +77,7 @@ function toActor(row: {
     handlingBodyId: row.handling_body_id,
     personId: row.person_id,
     jurisdiction: row.jurisdiction.length ? row.jurisdiction : null,
+    clearance: row.clearance,
+    scopes: null,
   };
 }

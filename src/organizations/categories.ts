@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { mayDo } from '../policy/index.ts';
 import type { Actor } from './actors.ts';
 import { adminOnly, categoryNotFound, categoryNotLeaf, unknownCategory } from './organizations.errors.ts';
 import type { CategoryTable } from './organizations.tables.ts';
@@ -21,7 +22,7 @@ export function parentCodeOf(code: string): string | null {
 }
 
 export async function createCategory(db: Db, actor: Actor, input: NewCategory): Promise<Category> {
-  if (actor.role !== 'admin') throw adminOnly('change the category taxonomy');
+  if (!mayDo(actor, 'taxonomy.edit')) throw adminOnly('change the category taxonomy');
   const parentCode = parentCodeOf(input.code);
   const parent = parentCode
     ? await db.selectFrom('categories').select('id').where('code', '=', parentCode).executeTakeFirst()

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { mayDo } from '../policy/index.ts';
 import type { Actor } from './actors.ts';
 import { adminOnly, unknownHandlingBody } from './organizations.errors.ts';
 import type { HandlingBodyTable, HandlingBodyType } from './organizations.tables.ts';
@@ -15,7 +16,7 @@ export interface NewHandlingBody {
 }
 
 export async function createHandlingBody(db: Db, actor: Actor, input: NewHandlingBody): Promise<HandlingBody> {
-  if (actor.role !== 'admin') throw adminOnly('create handling bodies');
+  if (!mayDo(actor, 'taxonomy.edit')) throw adminOnly('create handling bodies');
   const parent = input.parentCode
     ? await db.selectFrom('handling_bodies').select('id').where('code', '=', input.parentCode).executeTakeFirstOrThrow()
     : undefined;

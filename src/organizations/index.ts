@@ -1,4 +1,4 @@
-export { type Actor, actorForToken, actorForUsername, hashToken, issueApiToken } from './actors.ts';
+export { type Actor, actorForUserId, actorForUsername, hashToken } from './actors.ts';
 export {
   type Category,
   createCategory,
@@ -19,11 +19,26 @@ export {
 } from './handling-bodies.ts';
 export { type AreaWorker, areaWorkers, assignAreaWorkers } from './jurisdictions.ts';
 export { organizationsRoutes } from './organizations.routes.ts';
-export { HANDLING_BODY_TYPES, type HandlingBodyType, ROLES, type Role } from './organizations.tables.ts';
+export {
+  CLEARANCES,
+  type Clearance,
+  DEFAULT_CLEARANCE,
+  HANDLING_BODY_TYPES,
+  type HandlingBodyType,
+  ROLES,
+  type Role,
+} from './organizations.tables.ts';
 export {
   type ImportedTaxonomy,
   importTaxonomy,
   type TaxonomyDefaults,
   type TaxonomyLeafRow,
 } from './taxonomy-import.ts';
-export { createUser, listUsers, type NewUser, setJurisdiction, type UserSummary } from './users.ts';
+export {
+  createUser,
+  listUsers,
+  type NewUser,
+  registerCitizen,
+  setJurisdiction,
+  type UserSummary,
+} from './users.ts';

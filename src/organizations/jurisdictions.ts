@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
+import { mayDo } from '../policy/index.ts';
 import type { Actor } from './actors.ts';
 import { adminOnly } from './organizations.errors.ts';
 
@@ -30,7 +31,7 @@ export async function areaWorkers(db: Db, areaCode: string): Promise<AreaWorker[
  * several workers.)
  */
 export async function assignAreaWorkers(db: Db, actor: Actor, areaCode: string, usernames: string[]): Promise<void> {
-  if (actor.role !== 'admin') throw adminOnly('assign grid workers');
+  if (!mayDo(actor, 'grid.edit')) throw adminOnly('assign grid workers');
   const users = usernames.length
     ? await db.selectFrom('users').select(['id', 'username', 'role']).where('username', 'in', usernames).execute()
     : [];

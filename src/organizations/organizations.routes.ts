@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Db } from '../db/database.ts';
-import { AppError } from '../lib/app-error.ts';
 import { errorResponses } from '../lib/http-schemas.ts';
-import { actorForUsername, issueApiToken } from './actors.ts';
 import type { Category } from './categories.ts';
 import { getCategory, listCategories, parentCodeOf } from './categories.ts';
 import { listHandlingBodies } from './handling-bodies.ts';
@@ -11,9 +9,7 @@ import {
   CategoryListQuery,
   CategoryParams,
   CategoryResponse,
-  DemoSignInBody,
-  DemoSignInResponse,
-  DemoUserResponse,
+  DemoUsersResponse,
   HandlingBodyResponse,
   MeResponse,
 } from './organizations.schemas.ts';
@@ -32,13 +28,15 @@ function categoryView(c: Category) {
   };
 }
 
-export const organizationsRoutes: FastifyPluginAsyncTypebox<{ db: Db; demoSignIn: boolean }> = async (
-  app,
-  { db, demoSignIn },
-) => {
+export const organizationsRoutes: FastifyPluginAsyncTypebox<{
+  db: Db;
+  demoSignIn: boolean;
+  demoPassword: string;
+}> = async (app, { db, demoSignIn, demoPassword }) => {
   app.get(
     '/me',
     {
+      config: { action: 'account.read' },
       schema: {
         tags: ['people'],
         summary: 'Who you are signed in as',
@@ -100,36 +98,22 @@ export const organizationsRoutes: FastifyPluginAsyncTypebox<{ db: Db; demoSignIn
 
   if (!demoSignIn) return;
 
-  // Demo sign-in: hands out a token for any seeded user so a visitor can try every role. Off in
-  // production (DEMO_SIGN_IN=false); replaced by real authentication in the people-and-permissions work.
+  // The demo's users and their shared password, shown on the sign-in page so a visitor can try every
+  // role. Off in production (DEMO_SIGN_IN=false).
   app.get(
     '/demo/users',
     {
       config: { public: true },
       schema: {
         tags: ['demo'],
-        summary: 'The users one may sign in as in the demo',
-        response: { 200: Type.Array(DemoUserResponse) },
+        summary: 'The users one may sign in as in the demo, and their password',
+        security: [],
+        response: { 200: DemoUsersResponse },
       },
     },
-    async () => (await listUsers(db)).map(({ id: _id, ...user }) => user),
-  );
-
-  app.post(
-    '/demo/sign-in',
-    {
-      config: { public: true },
-      schema: {
-        tags: ['demo'],
-        summary: 'Sign in as a demo user; returns an API token',
-        body: DemoSignInBody,
-        response: { 200: DemoSignInResponse, ...errorResponses(400, 404) },
-      },
-    },
-    async (request) => {
-      const actor = await actorForUsername(db, request.body.username);
-      if (!actor) throw new AppError('AUTH_ERR_UNKNOWN_USER', 404, `There is no user "${request.body.username}"`);
-      return { token: await issueApiToken(db, actor.userId, 'demo sign-in'), user: actor };
-    },
+    async () => ({
+      password: demoPassword,
+      users: (await listUsers(db)).map(({ id: _id, handlingBodyId: _body, ...user }) => user),
+    }),
   );
 };

@@ -42,16 +42,7 @@ export const MeResponse = Type.Object({
   handlingBodyId: Type.Union([Uuid, Type.Null()]),
 });
 
-export const DemoUserResponse = Type.Object({
-  username: Type.String(),
-  displayName: Type.String(),
-  role: RoleSchema,
-  handlingBodyId: Type.Union([Uuid, Type.Null()]),
+export const DemoUsersResponse = Type.Object({
+  password: Type.String(),
+  users: Type.Array(Type.Object({ username: Type.String(), displayName: Type.String(), role: RoleSchema })),
 });
-
-export const DemoSignInBody = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 100 }) },
-  { additionalProperties: false },
-);
-
-export const DemoSignInResponse = Type.Object({ token: Type.String(), user: MeResponse });

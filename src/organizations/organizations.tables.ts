@@ -11,8 +11,33 @@ export const HANDLING_BODY_TYPES = [
 ] as const;
 export type HandlingBodyType = (typeof HANDLING_BODY_TYPES)[number];
 
-export const ROLES = ['citizen', 'dispatcher', 'handler', 'grid_worker', 'supervisor', 'admin'] as const;
+export const ROLES = [
+  'citizen',
+  'dispatcher',
+  'handler',
+  'grid_worker',
+  'supervisor',
+  'admin',
+  'data_steward',
+  'auditor',
+] as const;
 export type Role = (typeof ROLES)[number];
+
+/** Data classification levels (一般 / 重要 / 核心, Data Security Law), lowest first; a user's clearance is one. */
+export const CLEARANCES = ['general', 'important', 'core'] as const;
+export type Clearance = (typeof CLEARANCES)[number];
+
+/** The clearance a new user gets: citizens see only general data; oversight roles everything. */
+export const DEFAULT_CLEARANCE: Record<Role, Clearance> = {
+  citizen: 'general',
+  dispatcher: 'important',
+  handler: 'important',
+  grid_worker: 'important',
+  supervisor: 'important',
+  admin: 'core',
+  data_steward: 'core',
+  auditor: 'core',
+};
 
 /** An organisation that takes and handles cases (承办单位): a department, street office, company, NGO… */
 export interface HandlingBodyTable {
@@ -52,14 +77,25 @@ export interface UserTable {
   /** The personal-data record of a citizen user (their identity as a reporter). */
   person_id: string | null;
   created_at: Generated<Date>;
+  /** argon2id; null for users who sign in otherwise (citizens by phone, systems by token). */
+  password_hash: Generated<string | null>;
+  password_changed_at: Generated<Date | null>;
+  clearance: Generated<Clearance>;
+  disabled_at: Generated<Date | null>;
 }
 
 export interface ApiTokenTable {
   /** SHA-256 of the token: the token itself is never stored. */
   token_hash: string;
+  id: Generated<string>;
   user_id: string;
   label: string;
+  /** What the token may do (see policy/scopes); '*' is everything its user may do. */
+  scopes: Generated<string[]>;
   created_at: Generated<Date>;
+  expires_at: Generated<Date | null>;
+  last_used_at: Generated<Date | null>;
+  revoked_at: Generated<Date | null>;
 }
 
 /** An area a user works in (a code prefix: the area and everything below it). */

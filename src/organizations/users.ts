@@ -1,7 +1,8 @@
 import type { Db } from '../db/database.ts';
+import { mayDo } from '../policy/index.ts';
 import type { Actor } from './actors.ts';
 import { adminOnly } from './organizations.errors.ts';
-import type { Role } from './organizations.tables.ts';
+import { DEFAULT_CLEARANCE, type Role } from './organizations.tables.ts';
 
 export interface NewUser {
   username: string;
@@ -27,7 +28,7 @@ export async function createUser(db: Db, actor: Actor | 'bootstrap', input: NewU
   if (actor === 'bootstrap') {
     const existing = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
     if (existing || input.role !== 'admin') throw adminOnly('create users once the first administrator exists');
-  } else if (actor.role !== 'admin') {
+  } else if (!mayDo(actor, 'users.manage')) {
     throw adminOnly('create users');
   }
   const row = await db
@@ -38,6 +39,7 @@ export async function createUser(db: Db, actor: Actor | 'bootstrap', input: NewU
       role: input.role,
       handling_body_id: input.handlingBodyId ?? null,
       person_id: input.personId ?? null,
+      clearance: DEFAULT_CLEARANCE[input.role],
     })
     .returning(['id', 'username', 'display_name', 'role', 'handling_body_id'])
     .executeTakeFirstOrThrow();
@@ -75,7 +77,7 @@ function toSummary(row: {
  * An empty list makes the user city-wide again.
  */
 export async function setJurisdiction(db: Db, actor: Actor, userId: string, areaCodes: string[]): Promise<void> {
-  if (actor.role !== 'admin') throw adminOnly("set a user's areas");
+  if (!mayDo(actor, 'users.manage')) throw adminOnly("set a user's areas");
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('user_jurisdictions').where('user_id', '=', userId).execute();
     if (areaCodes.length) {
@@ -85,4 +87,21 @@ export async function setJurisdiction(db: Db, actor: Actor, userId: string, area
         .execute();
     }
   });
+}
+
+/** A citizen's account, made the first time they sign in with their phone (no administrator involved). */
+export async function registerCitizen(db: Db, personId: string, displayName: string): Promise<string> {
+  const row = await db
+    .insertInto('users')
+    .values({
+      username: `citizen-${personId.slice(0, 8)}`,
+      display_name: displayName,
+      role: 'citizen',
+      handling_body_id: null,
+      person_id: personId,
+      clearance: DEFAULT_CLEARANCE.citizen,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

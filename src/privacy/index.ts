@@ -1,2 +1,47 @@
-export { type NewPerson, recordPerson } from './persons.ts';
-export type { PrivacyTables } from './privacy.tables.ts';
+export {
+  type CaseRef,
+  type PrivacyDeps,
+  type ReporterView,
+  type RequestOrigin,
+  recordCasePersonalItems,
+  reporterView,
+  type TextItem,
+  UNMASK_MINUTES,
+  unmaskCase,
+} from './case-personal-data.ts';
+export {
+  DATA_CLASSIFICATION,
+  FIELD_CLEARANCE,
+  type Label,
+  labelOf,
+  requireClearance,
+} from './classification.ts';
+export {
+  consentHistory,
+  type DataAccess,
+  type DataRequest,
+  dataRequestsToHandle,
+  decideDataRequest,
+  myDataAccesses,
+  myDataRequests,
+  myPersonalData,
+  runRetentionSweep,
+  setConsents,
+  submitDataRequest,
+} from './data-rights.ts';
+export { type Found, findPersonalData, maskPersonalData } from './detection.ts';
+export { Keyring, type LoadKeyringOptions, loadKeyring, retireKeys, rotateKeyFile } from './keyring.ts';
+export {
+  findCitizenByPhone,
+  IDENTITY_FIELDS,
+  type Identity,
+  type MaskedIdentity,
+  openIdentity,
+  type PersonConsents,
+  recordPerson,
+  sealLegacyPersons,
+} from './persons.ts';
+export { originOf, privacyRoutes } from './privacy.routes.ts';
+export { CONSENTS, type Consent, DATA_REQUEST_KINDS, type PrivacyTables } from './privacy.tables.ts';
+export { keysInUse, resealPersonalData } from './rotation.ts';
+export { currentBlindIndex, normalisePhone } from './sealing.ts';

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { type Actor, defaultBodyFor, requireCategory, requireHandlingBody } from '../organizations/index.ts';
+import { mayDo } from '../policy/index.ts';
 import { badTimeWindow, mayNotEditRouting, routingRuleNotFound, unknownArea } from './routing.errors.ts';
 
 export interface RoutingRule {
@@ -148,7 +149,7 @@ export interface RoutingRuleInput {
 }
 
 async function checkedValues(db: Db, actor: Actor, input: RoutingRuleInput) {
-  if (actor.role !== 'admin' && actor.role !== 'supervisor') throw mayNotEditRouting();
+  if (!mayDo(actor, 'routing.edit')) throw mayNotEditRouting();
   if (input.categoryCode) await requireCategory(db, input.categoryCode);
   if (input.areaCode) {
     const area = await db.selectFrom('grid_areas').select('code').where('code', '=', input.areaCode).executeTakeFirst();
@@ -192,7 +193,7 @@ export async function updateRoutingRule(
 }
 
 export async function deleteRoutingRule(db: Db, actor: Actor, id: string): Promise<void> {
-  if (actor.role !== 'admin' && actor.role !== 'supervisor') throw mayNotEditRouting();
+  if (!mayDo(actor, 'routing.edit')) throw mayNotEditRouting();
   const result = await db.deleteFrom('routing_rules').where('id', '=', id).executeTakeFirst();
   if (!result.numDeletedRows) throw routingRuleNotFound(id);
 }

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Db } from '../db/database.ts';
 import { DateTime, DateTimeInput, errorResponses, Uuid } from '../lib/http-schemas.ts';
-import { mayNotEditRouting } from './routing.errors.ts';
 import {
   createRoutingRule,
   deleteRoutingRule,
@@ -54,12 +53,11 @@ const TestQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const STAFF = ['dispatcher', 'supervisor', 'admin'];
-
 export const routingRoutes: FastifyPluginAsyncTypebox<{ db: Db; timeZone: string }> = async (app, { db, timeZone }) => {
   app.get(
     '/routing-rules',
     {
+      config: { action: 'routing.read' },
       schema: {
         tags: ['routing'],
         summary: 'The routing rules: (category, area, time of day) → lead and assisting bodies',
@@ -67,7 +65,6 @@ export const routingRoutes: FastifyPluginAsyncTypebox<{ db: Db; timeZone: string
       },
     },
     async (request) => {
-      if (!STAFF.includes(request.actor.role)) throw mayNotEditRouting();
       return { items: await listRoutingRules(db) };
     },
   );
@@ -75,6 +72,7 @@ export const routingRoutes: FastifyPluginAsyncTypebox<{ db: Db; timeZone: string
   app.get(
     '/routing-rules/test',
     {
+      config: { action: 'routing.read' },
       schema: {
         tags: ['routing'],
         summary: 'Which rule would apply to a case of this category, here, at this time, and where it would go',
@@ -92,7 +90,6 @@ export const routingRoutes: FastifyPluginAsyncTypebox<{ db: Db; timeZone: string
       },
     },
     async (request) => {
-      if (!STAFF.includes(request.actor.role)) throw mayNotEditRouting();
       const localTime = localTimeOf(request.query.at ? new Date(request.query.at) : new Date(), timeZone);
       const suggestion = await suggestRouting(db, {
         categoryCode: request.query.category,
@@ -106,6 +103,7 @@ export const routingRoutes: FastifyPluginAsyncTypebox<{ db: Db; timeZone: string
   app.post(
     '/routing-rules',
     {
+      config: { action: 'routing.edit' },
       schema: {
         tags: ['routing'],
         summary: 'Add a routing rule',
@@ -122,6 +120,7 @@ export const routingRoutes: FastifyPluginAsyncTypebox<{ db: Db; timeZone: string
   app.put(
     '/routing-rules/:id',
     {
+      config: { action: 'routing.edit' },
       schema: {
         tags: ['routing'],
         summary: 'Change a routing rule',
@@ -136,6 +135,7 @@ export const routingRoutes: FastifyPluginAsyncTypebox<{ db: Db; timeZone: string
   app.delete(
     '/routing-rules/:id',
     {
+      config: { action: 'routing.edit' },
       schema: {
         tags: ['routing'],
         summary: 'Remove a routing rule',

@@ -23,25 +23,20 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the case history in the console (Chromi
   });
 
   /** Reports a street-light case in 芙蓉区 through the API as the signed-in user; its case number. */
-  const report = (title: string) =>
-    page.evaluate(async (title) => {
-      const response = await fetch('/api/v1/cases', {
+  const report = async (title: string) =>
+    (
+      await session.request<{ caseNumber: string }>('/cases', {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${localStorage.getItem('civicgrid.token')}`,
-        },
-        body: JSON.stringify({
+        body: {
           title,
           description: '五一大道路灯不亮',
           categoryCode: '010204',
           address: '芙蓉区五一大道',
           location: { longitude: 112.99, latitude: 28.195 },
           channel: 'hotline',
-        }),
-      });
-      return ((await response.json()) as { caseNumber: string }).caseNumber;
-    }, title);
+        },
+      })
+    ).caseNumber;
 
   it('should mark an override in the history and link a merged duplicate to its parent', async () => {
     await signInAs('dispatcher');

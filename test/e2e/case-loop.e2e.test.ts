@@ -77,7 +77,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the web console (Chromium)', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        authorization: `Bearer ${await page.evaluate(() => localStorage.getItem('civicgrid.token'))}`,
+        ...(await session.as('dispatcher')),
       },
       body: JSON.stringify({ action: 'register' }),
     });

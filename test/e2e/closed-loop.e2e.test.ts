@@ -111,13 +111,8 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the closed loop in the console (Chromiu
     await shot('01-routing-rules');
 
     // Nothing for the body this month before the walk: its row is absent.
-    const bodyId = await page.evaluate(async (name) => {
-      const response = await fetch('/api/v1/handling-bodies', {
-        headers: { authorization: `Bearer ${localStorage.getItem('civicgrid.token')}` },
-      });
-      const bodies = (await response.json()) as Array<{ id: string; nameZh: string }>;
-      return bodies.find((b) => b.nameZh === name)!.id;
-    }, BODY_NAME);
+    const bodies = await session.request<Array<{ id: string; nameZh: string }>>('/handling-bodies');
+    const bodyId = bodies.find((b) => b.nameZh === BODY_NAME)!.id;
     expect(await evaluationRow(month, bodyId)).toBeNull();
 
     // 2. The citizen reports through the form.

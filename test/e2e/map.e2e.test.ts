@@ -41,12 +41,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the map (Chromium)', () => {
     await page.getByTestId('map-case-count').filter({ hasText: /\d/ }).waitFor();
     await page.waitForTimeout(500);
     const onMap = await casesOnMap();
-    const counts = await page.evaluate(async () => {
-      const response = await fetch('/api/v1/cases/counts', {
-        headers: { authorization: `Bearer ${localStorage.getItem('civicgrid.token')}` },
-      });
-      return (await response.json()) as { total: number };
-    });
+    const counts = await session.request<{ total: number }>('/cases/counts');
     expect(onMap).toBeLessThan(60);
     expect(onMap).toBeGreaterThan(0);
     expect(onMap).toBeLessThanOrEqual(counts.total);

@@ -11,7 +11,7 @@ import { openDatabase } from '../../src/db/database.ts';
 import { AreaLocator } from '../../src/grid/index.ts';
 import { actorForUsername } from '../../src/organizations/index.ts';
 import { createTestDatabase, type TestDatabase } from '../db.ts';
-import { buildTestApp, DEMO_NOW, loadSmallDemoCity } from '../demo-city.ts';
+import { buildTestApp, DEMO_NOW, keyringOf, loadSmallDemoCity } from '../demo-city.ts';
 import { runCli } from './server-process.ts';
 
 const POSTGRES = process.env.TEST_DATABASE_URL;
@@ -33,6 +33,7 @@ describe.skipIf(!POSTGRES)('postgres: several instances on one database', () => 
       policy: { reopenWindowDays: 15, timeZone: 'Asia/Shanghai' },
       locateArea: (lon, lat) => areas.locate(lon, lat),
       calendar: { current: new WorkingCalendar({ timeZone: 'Asia/Shanghai', days: CHINA_2026 }) },
+      keyring: keyringOf(database),
     };
   }, 120_000);
 

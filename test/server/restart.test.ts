@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startServer } from './server-process.ts';
+import { runCli, signInOverHttp, startServer } from './server-process.ts';
 
 describe('restarting the server on the embedded database', () => {
   let dataDir: string;
@@ -17,18 +17,6 @@ describe('restarting the server on the embedded database', () => {
 
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  async function signIn(url: string, username: string) {
-    const response = await fetch(`${url}/api/v1/demo/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username }),
-    });
-    return {
-      authorization: `Bearer ${((await response.json()) as { token: string }).token}`,
-      'content-type': 'application/json',
-    };
-  }
-
   async function report(url: string, headers: Record<string, string>, title: string) {
     const response = await fetch(`${url}/api/v1/cases`, {
       method: 'POST',
@@ -41,7 +29,7 @@ describe('restarting the server on the embedded database', () => {
 
   it('should keep cases, their history and tokens after a clean stop and after a crash', async () => {
     const first = await startServer(env);
-    const headers = await signIn(first.url, 'dispatcher');
+    const headers = await signInOverHttp(first.url, 'dispatcher');
     const kept = await report(first.url, headers, '重启后仍在 / survives a restart');
     await fetch(`${first.url}/api/v1/cases/${kept}/actions`, {
       method: 'POST',

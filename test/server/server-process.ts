@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { DEMO_PASSWORD } from '../../src/demo/demo-city.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/civicgrid.js');
 
@@ -76,4 +77,21 @@ export async function startServer(env: Record<string, string>, timeoutMs = 120_0
         child.kill(signal);
       }),
   };
+}
+
+/**
+ * Signs in to a running server as a demo user (with the demo password) and returns the headers a JSON
+ * request needs: the session cookie and the session's CSRF token.
+ */
+export async function signInOverHttp(url: string, username: string): Promise<Record<string, string>> {
+  const response = await fetch(`${url}/api/v1/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`could not sign in as ${username}: ${response.status} ${await response.text()}`);
+  const cookie = response.headers.get('set-cookie')?.split(';')[0];
+  const { csrfToken } = (await response.json()) as { csrfToken: string };
+  if (!cookie) throw new Error('the sign-in set no session cookie');
+  return { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
 }

@@ -1,4 +1,4 @@
-/** The console's only way to the server: the public HTTP API, with the signed-in user's token. */
+/** The console's only way to the server: the public HTTP API, with the signed-in user's session. */
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -15,38 +15,82 @@ export class ApiError extends Error {
   }
 }
 
-let token: string | null = localStorage.getItem('civicgrid.token');
+/**
+ * The console signs in with an HttpOnly session cookie, which the browser sends by itself; JavaScript never
+ * sees it. Every change (a non-GET request) must also carry the session's CSRF token, which is held here in
+ * memory only: set at sign-in, restored from `GET /auth/session` when the page is (re)loaded.
+ */
+let csrfToken: string | null = null;
 
-export function setToken(value: string | null) {
-  token = value;
-  if (value) localStorage.setItem('civicgrid.token', value);
-  else localStorage.removeItem('civicgrid.token');
+export function setCsrfToken(value: string | null) {
+  csrfToken = value;
 }
 
-export function hasToken() {
-  return token !== null;
+/** Called when the server says the session is gone (401): the console returns to the sign-in page. */
+let onUnauthenticated: () => void = () => {};
+
+export function whenSignedOut(handler: () => void) {
+  onUnauthenticated = handler;
+}
+
+/** Answers whose 401 means "wrong user name, password or code", not "your session ended". */
+const CREDENTIAL_CHECKS = new Set(['/auth/sign-in', '/auth/code/verify', '/auth/password']);
+
+async function failure(response: Response, path: string): Promise<ApiError> {
+  const error = ((await response.json().catch(() => null)) as ApiErrorBody | null)?.error;
+  if (response.status === 401 && !CREDENTIAL_CHECKS.has(path)) {
+    csrfToken = null;
+    onUnauthenticated();
+  }
+  return new ApiError(
+    response.status,
+    error?.code ?? 'HTTP_ERROR',
+    error?.message ?? response.statusText,
+    error?.details,
+  );
+}
+
+/** The session the browser's cookie belongs to (after a reload), and its CSRF token; null when signed out. */
+export async function restoreSession(): Promise<Me | null> {
+  const response = await fetch('/api/v1/auth/session', { credentials: 'same-origin' });
+  if (!response.ok) return null;
+  const session = (await response.json()) as SignedIn;
+  csrfToken = session.csrfToken;
+  return session.user;
+}
+
+export interface SignedIn {
+  user: Me;
+  csrfToken: string | null;
 }
 
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`/api/v1${path}`, {
-    method: init.method ?? 'GET',
-    headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const payload = await response.json().catch(() => null);
-  if (!response.ok) {
-    const error = (payload as ApiErrorBody | null)?.error;
-    throw new ApiError(
-      response.status,
-      error?.code ?? 'HTTP_ERROR',
-      error?.message ?? response.statusText,
-      error?.details,
-    );
+  const method = init.method ?? 'GET';
+  const send = () => {
+    const headers: Record<string, string> = {};
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+    return fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+  };
+  let response = await send();
+  // Signed in again in another tab (a new session, a new token): take this session's token and retry once.
+  if (response.status === 403 && method !== 'GET') {
+    const error = (
+      (await response
+        .clone()
+        .json()
+        .catch(() => null)) as ApiErrorBody | null
+    )?.error;
+    if (error?.code === 'AUTH_ERR_CSRF' && (await restoreSession())) response = await send();
   }
-  return payload as T;
+  if (!response.ok) throw await failure(response, path);
+  if (response.status === 204) return null as T;
+  return (await response.json().catch(() => null)) as T;
 }
 
 /** An error as the console shows it: the API's message and code. */
@@ -54,13 +98,10 @@ export function errorText(e: unknown): string {
   return e instanceof ApiError ? `${e.message} (${e.code})` : (e as Error).message;
 }
 
-/** A file from the API (an export), saved through a blob URL: a plain link could not carry the token. */
+/** A file from the API (an export), saved through a blob URL so that an error can be shown in the page. */
 export async function download(path: string, fallbackName: string): Promise<void> {
-  const response = await fetch(`/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  if (!response.ok) {
-    const error = ((await response.json().catch(() => null)) as ApiErrorBody | null)?.error;
-    throw new ApiError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? response.statusText);
-  }
+  const response = await fetch(`/api/v1${path}`, { credentials: 'same-origin' });
+  if (!response.ok) throw await failure(response, path);
   const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
@@ -78,6 +119,9 @@ export interface Me {
   displayName: string;
   role: string;
   handlingBodyId: string | null;
+  /** Area codes a user is limited to (grid workers), or null. */
+  jurisdiction?: string[] | null;
+  clearance?: string;
 }
 
 export interface Category {
@@ -180,6 +224,34 @@ export interface CaseDetail extends CaseSummary {
   version: number;
   deadlines: Deadline[];
   surveys: Survey[];
+  /** Staff only (null for citizens): the reporter, masked unless the user unmasked it for a purpose. */
+  reporter: Reporter | null;
+}
+
+/** A person's identity; on a case, masked (138****5678) unless unmasked. */
+export interface Identity {
+  name: string | null;
+  phone: string | null;
+  idNumber: string | null;
+  address: string | null;
+  email: string | null;
+}
+
+export interface Reporter {
+  identity: Identity;
+  /** Personal data found in the case's text (phone numbers, ID numbers…), masked like the identity. */
+  textItems: Array<{ kind: string; value: string }>;
+  masked: boolean;
+  /** The live unmasking grant: for what, and until when the values show in clear. */
+  grant: { purpose: string; expiresAt: string } | null;
+}
+
+/** A purpose for which staff may see personal data in clear, and the roles that may (GET /privacy/purposes). */
+export interface UnmaskPurpose {
+  purpose: string;
+  zh: string;
+  en: string;
+  roles: string[];
 }
 
 /** The answer to a survey: whether it reopened the case (dissatisfied, within the reopen window). */
@@ -216,4 +288,73 @@ export interface Area {
   level: string;
   nameZh: string;
   nameEn: string;
+}
+
+export interface Consents {
+  publish: boolean;
+  contact: boolean;
+  statistics: boolean;
+}
+
+export interface PersonalData {
+  identity: Identity;
+  consents: Consents;
+  anonymisedAt: string | null;
+}
+
+/** One time someone saw a citizen's personal data in clear. */
+export interface DataAccess {
+  accessedAt: string;
+  accessor: { displayName: string; role: string; bodyNameZh: string | null; bodyNameEn: string | null };
+  purpose: string;
+  reason: string | null;
+  fields: string[];
+  caseNumber: string | null;
+}
+
+export interface DataRequest {
+  id: string;
+  kind: 'correction' | 'deletion';
+  reason: string;
+  status: 'submitted' | 'completed' | 'refused';
+  submittedAt: string;
+  dueAt: string;
+  overdue: boolean;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  changes: Partial<Identity> | null;
+}
+
+/** A published case, as anyone sees it (GET /public/cases). */
+export interface PublicCase {
+  caseNumber: string;
+  title: string;
+  status: string;
+  category: { code: string; nameZh: string; nameEn: string };
+  gridCode: string | null;
+  location: { longitude: number; latitude: number } | null;
+  createdAt: string;
+  closedAt: string | null;
+}
+
+export interface AuditRecord {
+  seq: number;
+  at: string;
+  actorUserId: string | null;
+  actorRole: string | null;
+  action: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  purpose: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+  requestId: string | null;
+  hash: string;
+}
+
+export interface AuditVerification {
+  checked: number;
+  ok: boolean;
+  firstBad?: { seq: number; reason: string };
+  head: { seq: number; hash: string } | null;
 }

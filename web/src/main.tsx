@@ -1,11 +1,11 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, hasToken, type Me, setToken } from './api.ts';
+import { api, type Me, restoreSession, setCsrfToken, whenSignedOut } from './api.ts';
 import { I18n, type Language, translator } from './i18n.ts';
 import { SignIn } from './pages/SignIn.tsx';
 import { loadReferenceData, Reference, type ReferenceData } from './reference-data.ts';
 import { linkTo, navigate, useLocation } from './router.ts';
-import { mayOpen, ROUTES } from './routes.tsx';
+import { mayOpen, PUBLIC_ROUTES, ROUTES } from './routes.tsx';
 import './styles.css';
 
 function App() {
@@ -15,7 +15,8 @@ function App() {
   const i18n = useMemo(() => translator(language), [language]);
   const [me, setMe] = useState<Me | null>(null);
   const [reference, setReference] = useState<ReferenceData | null>(null);
-  const [checked, setChecked] = useState(!hasToken());
+  const [checked, setChecked] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   const url = useLocation();
 
   useEffect(() => {
@@ -24,10 +25,11 @@ function App() {
   }, [language]);
 
   useEffect(() => {
-    if (!hasToken()) return;
-    api<Me>('/me')
+    // Any 401 (the session ended, expired, or was signed out elsewhere) brings back the sign-in page.
+    whenSignedOut(() => setMe(null));
+    restoreSession()
       .then(setMe)
-      .catch(() => setToken(null))
+      .catch(() => setMe(null))
       .finally(() => setChecked(true));
   }, []);
 
@@ -35,15 +37,31 @@ function App() {
     if (me && !reference) void loadReferenceData().then(setReference);
   }, [me, reference]);
 
-  const signOut = () => {
-    setToken(null);
+  const signOut = async (everywhere: boolean) => {
+    try {
+      const ended = await api<{ sessionsEnded: number } | null>(
+        everywhere ? '/auth/sign-out-everywhere' : '/auth/sign-out',
+        { method: 'POST' },
+      );
+      setNotice(everywhere ? i18n.t('signedOutEverywhere').replace('{n}', String(ended?.sessionsEnded ?? 0)) : null);
+    } catch {
+      // The session may have ended already: signed out either way.
+    }
+    setCsrfToken(null);
     setMe(null);
     navigate('/');
   };
 
+  const signedIn = (user: Me) => {
+    setNotice(null);
+    setMe(user);
+  };
+
+  const publicRoute = PUBLIC_ROUTES.map((r) => ({ r, match: url.pathname.match(r.pattern) })).find((x) => x.match);
   const route = ROUTES.map((r) => ({ r, match: url.pathname.match(r.pattern) })).find((x) => x.match);
   let page = <p>{i18n.t('loading')}</p>;
-  if (checked && !me) page = <SignIn onSignedIn={setMe} />;
+  if (publicRoute) page = publicRoute.r.render(publicRoute.match!, { me, query: url.searchParams });
+  else if (checked && !me) page = <SignIn onSignedIn={signedIn} />;
   else if (me && reference) {
     if (!route) page = <p class="error">404</p>;
     else if (!mayOpen(route.r, me)) page = <p class="error">{i18n.t('notForYourRole')}</p>;
@@ -69,6 +87,9 @@ function App() {
                   {i18n.t(r.nav!.label)}
                 </a>
               ))}
+              <a {...linkTo('/public')} class={url.pathname === '/public' ? 'current' : ''} data-testid="nav-public">
+                {i18n.t('publicCases')}
+              </a>
               <a href="/docs" target="_blank" rel="noreferrer">
                 {i18n.t('apiDocs')}
               </a>
@@ -89,12 +110,35 @@ function App() {
             </span>
           )}
           {me && (
-            <button type="button" class="link" data-testid="sign-out" onClick={signOut}>
+            <button type="button" class="link" data-testid="sign-out" onClick={() => signOut(false)}>
               {i18n.t('signOut')}
             </button>
           )}
+          {me && (
+            <button
+              type="button"
+              class="link"
+              data-testid="sign-out-everywhere"
+              title={i18n.t('signOutEverywhereHint')}
+              onClick={() => signOut(true)}
+            >
+              {i18n.t('signOutEverywhere')}
+            </button>
+          )}
+          {!me && checked && publicRoute && (
+            <a {...linkTo('/')} data-testid="go-sign-in">
+              {i18n.t('signIn')}
+            </a>
+          )}
         </header>
-        <main>{page}</main>
+        <main>
+          {notice && !me && (
+            <p class="notice" data-testid="signed-out-notice">
+              {notice}
+            </p>
+          )}
+          {page}
+        </main>
       </Reference.Provider>
     </I18n.Provider>
   );

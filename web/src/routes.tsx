@@ -2,11 +2,15 @@ import type { ComponentType, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Me } from './api.ts';
 import type { MessageKey } from './i18n.ts';
+import { AuditTrail } from './pages/AuditTrail.tsx';
 import { CaseDetail } from './pages/CaseDetail.tsx';
 import { CaseList } from './pages/CaseList.tsx';
+import { DataRequests } from './pages/DataRequests.tsx';
 import { Evaluation } from './pages/Evaluation.tsx';
 import { HandlerQueue } from './pages/HandlerQueue.tsx';
+import { MyData } from './pages/MyData.tsx';
 import { NewCase } from './pages/NewCase.tsx';
+import { PublicCases } from './pages/PublicCases.tsx';
 import { RoutingRules } from './pages/RoutingRules.tsx';
 import { SupervisionBoard } from './pages/SupervisionBoard.tsx';
 import { Workbench } from './pages/Workbench.tsx';
@@ -70,10 +74,36 @@ export const ROUTES: Route[] = [
     nav: { path: '/map', label: 'map' },
   },
   {
+    pattern: /^\/my-data$/,
+    render: () => <MyData />,
+    roles: ['citizen'],
+    nav: { path: '/my-data', label: 'myData' },
+  },
+  {
+    pattern: /^\/data-requests$/,
+    render: (_match, { query }) => <DataRequests query={query} />,
+    roles: ['data_steward'],
+    nav: { path: '/data-requests', label: 'dataRequests' },
+  },
+  {
+    pattern: /^\/audit$/,
+    render: () => <AuditTrail />,
+    roles: ['auditor'],
+    nav: { path: '/audit', label: 'auditTrail' },
+  },
+  {
     pattern: /^\/cases\/(\d{4}-\d{6,})$/,
-    render: (match) => <CaseDetail caseNumber={match[1]!} />,
+    render: (match, { me }) => <CaseDetail caseNumber={match[1]!} me={me} />,
   },
 ];
+
+/** Pages anyone may open, signed in or not (`me` is null when not). */
+export interface PublicRoute {
+  pattern: RegExp;
+  render(match: RegExpMatchArray, context: { me: Me | null; query: URLSearchParams }): JSX.Element;
+}
+
+export const PUBLIC_ROUTES: PublicRoute[] = [{ pattern: /^\/public$/, render: () => <PublicCases /> }];
 
 /** Whether a user's role may open a route. */
 export function mayOpen(route: Route, me: Me): boolean {

@@ -4,13 +4,15 @@ import type { Db } from '../../db/database.ts';
 import { demoLoadInterrupted, isEmpty, type SeedReport, seedDemoCity } from '../../demo/seed-demo.ts';
 import { AreaLocator } from '../../grid/index.ts';
 import { CITY_TIME_ZONE } from '../../http/app.ts';
+import type { Keyring } from '../../privacy/index.ts';
 import { progressReporter } from '../progress.ts';
-import { openConfiguredDatabase } from '../runtime.ts';
+import { openConfiguredDatabase, openKeyring } from '../runtime.ts';
 
 /** Loads the demo city with a progress bar; shared by `seed-demo` and the first start of `serve`. */
 export async function loadDemoCity(
   db: Db,
   areas: AreaLocator,
+  keyring: Keyring,
   reopenWindowDays: number,
   limit?: number,
 ): Promise<SeedReport> {
@@ -19,6 +21,7 @@ export async function loadDemoCity(
     return await seedDemoCity({
       db,
       areas,
+      keyring,
       now: new Date(),
       reopenWindowDays,
       timeZone: CITY_TIME_ZONE,
@@ -67,6 +70,7 @@ export function seedDemoCommand(program: Command) {
         const report = await loadDemoCity(
           handle.db,
           new AreaLocator(handle.db),
+          await openKeyring(handle, config),
           config.reopenWindowDays,
           options.cases,
         );

@@ -4,10 +4,11 @@ import { readConfig } from '../../config.ts';
 import { demoLoadInterrupted, isEmpty } from '../../demo/seed-demo.ts';
 import { AreaLocator } from '../../grid/index.ts';
 import { buildApp, CITY_TIME_ZONE } from '../../http/app.ts';
+import { loggerOptions } from '../../http/logging.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { logSender, senderByChannel, smsGatewaySender, smtpSender } from '../../notifications/index.ts';
 import { startBackgroundSweeps } from '../background.ts';
-import { describeDatabase, openConfiguredDatabase } from '../runtime.ts';
+import { describeDatabase, openConfiguredDatabase, openKeyring } from '../runtime.ts';
 import { describeSeed, INTERRUPTED_DEMO, loadDemoCity } from './seed-demo.ts';
 
 const GRID_REFRESH_MS = 10_000;
@@ -28,21 +29,26 @@ export function serveCommand(program: Command) {
       const handle = await openConfiguredDatabase(config);
       const areas = new AreaLocator(handle.db);
       const calendar = new CityCalendar(handle.db, CITY_TIME_ZONE);
+      const keyring = await openKeyring(handle, config);
       if (await demoLoadInterrupted(handle.db)) {
         await handle.close();
         throw new Error(INTERRUPTED_DEMO);
       }
       if (config.demoData && (await isEmpty(handle.db))) {
-        console.log(describeSeed(await loadDemoCity(handle.db, areas, config.reopenWindowDays)));
+        console.log(describeSeed(await loadDemoCity(handle.db, areas, keyring, config.reopenWindowDays)));
       }
       await areas.reload();
       await loadShippedCalendars(handle.db);
       await calendar.reload();
 
+      // Redaction and the request serializer apply before pino-pretty sees a line, so both outputs are clean.
       const logger = process.stdout.isTTY
-        ? { level: config.logLevel, transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
-        : { level: config.logLevel };
-      const app = await buildApp({ db: handle.db, clock: systemClock, config, areas, calendar }, logger);
+        ? {
+            ...loggerOptions(config.logLevel),
+            transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } },
+          }
+        : loggerOptions(config.logLevel);
+      const app = await buildApp({ db: handle.db, clock: systemClock, config, areas, calendar, keyring }, logger);
       const sender = senderByChannel(
         {
           sms: config.smsGatewayUrl ? smsGatewaySender(config.smsGatewayUrl, config.smsGatewayToken) : undefined,
@@ -51,7 +57,7 @@ export function serveCommand(program: Command) {
         logSender((details, message) => app.log.info(details, message)),
       );
       const stopSweeps = startBackgroundSweeps(
-        { db: handle.db, clock: systemClock, sender, log: app.log },
+        { db: handle.db, clock: systemClock, sender, keyring, retentionDays: config.retentionDays, log: app.log },
         config.sweepIntervalSeconds,
       );
 

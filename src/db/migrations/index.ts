@@ -4,6 +4,8 @@ import * as settings from './2026-11-24T1000-settings.ts';
 import * as outsideJurisdiction from './2026-11-24T1100-cases-outside-jurisdiction.ts';
 import * as jurisdictions from './2026-11-24T1200-jurisdictions.ts';
 import * as closedLoop from './2026-11-24T1400-closed-loop.ts';
+import * as peopleAndPermissions from './2026-11-24T1600-people-and-permissions.ts';
+import * as auditLog from './2026-11-24T1700-audit-log.ts';
 
 /**
  * The one ordered migration set, listed statically (no directory scanning, so it also works bundled).
@@ -15,4 +17,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-24T1100-cases-outside-jurisdiction': outsideJurisdiction,
   '2026-11-24T1200-jurisdictions': jurisdictions,
   '2026-11-24T1400-closed-loop': closedLoop,
+  '2026-11-24T1600-people-and-permissions': peopleAndPermissions,
+  '2026-11-24T1700-audit-log': auditLog,
 };

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type CaseDetail as Detail } from '../api.ts';
+import { api, type CaseDetail as Detail, type Me } from '../api.ts';
 import { ActionPanel } from '../components/ActionPanel.tsx';
 import { BodyNames } from '../components/BodyName.tsx';
 import { CaseLink } from '../components/CaseLink.tsx';
 import { Deadlines } from '../components/Deadlines.tsx';
+import { ReporterPanel } from '../components/ReporterPanel.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { SurveyForm, SurveyList, type SurveyOutcome } from '../components/Survey.tsx';
 import { Timeline } from '../components/Timeline.tsx';
@@ -11,7 +12,7 @@ import { useI18n } from '../i18n.ts';
 import { useReference } from '../reference-data.ts';
 import { linkTo } from '../router.ts';
 
-export function CaseDetail({ caseNumber }: { caseNumber: string }) {
+export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
   const { t, term, name } = useI18n();
   const { categoryByCode, areaFor } = useReference();
   const [detail, setDetail] = useState<Detail | null>(null);
@@ -110,6 +111,15 @@ export function CaseDetail({ caseNumber }: { caseNumber: string }) {
         </div>
         <div class="side-column">
           <ActionPanel detail={detail} onDone={setDetail} />
+          {/* Staff only: the server sends no reporter to citizens (their own data is under "My data"). */}
+          {detail.reporter && (
+            <ReporterPanel
+              caseNumber={detail.caseNumber}
+              reporter={detail.reporter}
+              me={me}
+              onChange={(reporter) => setDetail((d) => (d ? { ...d, reporter } : d))}
+            />
+          )}
           {surveyAnswer !== null && (
             <p class="notice" data-testid="survey-result" data-reopened={String(surveyAnswer.reopened)}>
               {surveyAnswer.reopened

@@ -1,0 +1,253 @@
+import { randomBytes } from 'node:crypto';
+import { type RawBuilder, sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { forEachDatabase, type TestDatabase } from '../../test/db.ts';
+import { type Db, openDatabase } from '../db/database.ts';
+import {
+  type AuditEntry,
+  appendAudit,
+  auditHash,
+  auditHead,
+  canonicalEntry,
+  GENESIS_HASH,
+  listAudit,
+  verifyAuditChain,
+} from './audit-log.ts';
+
+const DISPATCHER = '3f0c6a52-8d7e-4b1a-9c2d-5e6f7a8b9c0d';
+const SUPERVISOR = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+const entry = (n: number, extra: Partial<AuditEntry> = {}): AuditEntry => ({
+  at: new Date(Date.UTC(2026, 10, 24, 9, 0, 0, n)),
+  actorUserId: DISPATCHER,
+  actorRole: 'dispatcher',
+  action: 'case.dispatch',
+  subjectType: 'case',
+  subjectId: `2026-${String(n).padStart(6, '0')}`,
+  details: { bodyId: 'b1', n },
+  ...extra,
+});
+
+/** Runs statements with the triggers off, as a superuser could: how an attacker would edit the log. */
+async function asSuperuserPastTriggers(db: Db, statement: RawBuilder<unknown>) {
+  await db.transaction().execute(async (trx) => {
+    await sql`set local session_replication_role = replica`.execute(trx);
+    await statement.execute(trx);
+  });
+}
+
+describe('canonical serialisation', () => {
+  it('should keep the exact bytes every written chain depends on', () => {
+    const row = {
+      seq: 1,
+      prev_hash: GENESIS_HASH,
+      occurred_at: new Date('2026-11-24T09:00:00.005Z'),
+      actor_user_id: null,
+      actor_role: null,
+      action: 'personal_data.unmask',
+      subject_type: 'person',
+      subject_id: '42',
+      purpose: '回访',
+      details: { z: [1, { b: 2, a: 1 }], a: null },
+      ip: '127.0.0.1',
+      request_id: null,
+    };
+    expect(canonicalEntry(row)).toBe(
+      `[1,"${GENESIS_HASH}","2026-11-24T09:00:00.005Z",null,null,"personal_data.unmask","person","42","回访",` +
+        '{"a":null,"z":[1,{"a":1,"b":2}]},"127.0.0.1",null]',
+    );
+    expect(auditHash(row)).toBe('2cf702665d42535807dbbf9794875e2bb2f8681b0c39c893f0fc43b15e697d5d');
+  });
+});
+
+forEachDatabase('audit log', (database, kind) => {
+  it('should number entries 1, 2, 3… and chain each to the one before', async () => {
+    const { db } = database();
+    expect(await auditHead(db)).toBeNull();
+    expect(await verifyAuditChain(db)).toEqual({ checked: 0, ok: true });
+    const appended = [];
+    for (let n = 1; n <= 12; n++) appended.push(await appendAudit(db, entry(n)));
+    expect(appended.map((a) => a.seq)).toEqual([...Array(12).keys()].map((i) => i + 1));
+    const rows = await db.selectFrom('audit_log').select(['seq', 'prev_hash', 'hash']).orderBy('seq').execute();
+    expect(rows[0]!.prev_hash).toBe(GENESIS_HASH);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
+    expect(await auditHead(db)).toEqual(appended.at(-1));
+    const progress: [number, number][] = [];
+    expect(await verifyAuditChain(db, (done, total) => progress.push([done, total]))).toEqual({
+      checked: 12,
+      ok: true,
+    });
+    expect(progress.at(-1)).toEqual([12, 12]);
+  });
+
+  it('should keep the chain whole when appends race, from several app instances', async () => {
+    const { db } = database();
+    const start = (await auditHead(db))?.seq ?? 0;
+    // On PostgreSQL, a second instance with its own pool; PGlite is one connection either way.
+    const other =
+      kind === 'postgres' ? await openDatabase({ kind, url: (database() as TestDatabase).url! }) : undefined;
+    try {
+      const appended = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => appendAudit(i % 2 && other ? other.db : db, entry(100 + i))),
+      );
+      expect(appended.map((a) => a.seq).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 50 }, (_, i) => start + 1 + i),
+      );
+    } finally {
+      await other?.close();
+    }
+    expect(await verifyAuditChain(db)).toEqual({ checked: start + 50, ok: true });
+  });
+
+  it('should leave no trace and no gap when the transaction it was written in rolls back', async () => {
+    const { db } = database();
+    const before = await auditHead(db);
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await appendAudit(trx, entry(1, { action: 'case.cancel' }));
+        throw new Error('the change it records failed');
+      }),
+    ).rejects.toThrow('the change it records failed');
+    expect(await auditHead(db)).toEqual(before);
+    const committed = await db.transaction().execute((trx) => appendAudit(trx, entry(2, { action: 'case.cancel' })));
+    expect(committed.seq).toBe((before?.seq ?? 0) + 1);
+    expect(await listAudit(db, { action: 'case.cancel', limit: 10 })).toHaveLength(1);
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+
+  it('should verify entries whose content the database stores differently from how it was given', async () => {
+    const { db } = database();
+    await appendAudit(db, {
+      at: new Date('2026-11-24T09:30:00.123Z'),
+      actorUserId: SUPERVISOR.toUpperCase(),
+      actorRole: 'supervisor',
+      action: 'personal_data.unmask',
+      subjectType: 'person',
+      subjectId: 'p-1',
+      purpose: `核实举报人联系方式 ${'👩'.slice(0, 1)}\u0000`, // cut mid-emoji, and a NUL: PostgreSQL holds neither
+      details: {
+        zeta: { y: [3, 2, { d: true, c: null }], x: '路灯' },
+        alpha: 1e21,
+        beta: 0.1 + 0.2,
+        gamma: -0,
+        long: 'x'.repeat(300),
+        emoji: '👩‍👩‍👧',
+        when: new Date('2026-01-01T00:00:00Z'),
+        dropped: undefined,
+        aa: 1,
+        b: 2,
+        cut: '路灯👩'.slice(0, 3),
+        '\uDC00key': 'lone surrogate in a key',
+      },
+      ip: '::1',
+      requestId: 'req-1',
+    });
+    const [stored] = await listAudit(db, { subjectId: 'p-1', limit: 1 });
+    expect(stored!.actorUserId).toBe(SUPERVISOR);
+    expect(stored!.at.toISOString()).toBe('2026-11-24T09:30:00.123Z');
+    expect(stored!.details).not.toHaveProperty('dropped');
+    expect(stored!.details.when).toBe('2026-01-01T00:00:00.000Z');
+    expect(stored!.purpose).toBe('核实举报人联系方式 \uFFFD\uFFFD');
+    expect(stored!.details.cut).toBe('路灯\uFFFD');
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+
+  it('should list entries newest first, filtered, a page at a time', async () => {
+    const { db } = database();
+    const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 8, minute));
+    for (let minute = 0; minute < 6; minute++) {
+      await appendAudit(db, {
+        at: at(minute),
+        actorUserId: minute % 2 ? SUPERVISOR : null,
+        actorRole: minute % 2 ? 'supervisor' : null,
+        action: 'case.supervise',
+        subjectType: 'case',
+        subjectId: 'list-1',
+      });
+    }
+    const all = await listAudit(db, { subjectType: 'case', subjectId: 'list-1', limit: 10 });
+    expect(all.map((e) => e.at)).toEqual([5, 4, 3, 2, 1, 0].map(at));
+    const firstPage = await listAudit(db, { subjectId: 'list-1', limit: 4 });
+    const secondPage = await listAudit(db, { subjectId: 'list-1', limit: 4, beforeSeq: firstPage.at(-1)!.seq });
+    expect([...firstPage, ...secondPage]).toEqual(all);
+    const bySupervisor = await listAudit(db, { actorUserId: SUPERVISOR, action: 'case.supervise', limit: 10 });
+    expect(bySupervisor.map((e) => e.at)).toEqual([5, 3, 1].map(at));
+    const window = await listAudit(db, { subjectId: 'list-1', from: at(2), to: at(4), limit: 10 });
+    expect(window.map((e) => e.at)).toEqual([3, 2].map(at));
+  });
+
+  it('should refuse to change, remove or empty the log, even for its owner', async () => {
+    const { db } = database();
+    const { seq } = await appendAudit(db, entry(1, { action: 'case.close' }));
+    await expect(sql`update audit_log set action = 'x' where seq = ${seq}`.execute(db)).rejects.toThrow(
+      /append-only \(UPDATE refused\)/,
+    );
+    await expect(sql`delete from audit_log where seq = ${seq}`.execute(db)).rejects.toThrow(
+      /append-only \(DELETE refused\)/,
+    );
+    await expect(sql`truncate audit_log`.execute(db)).rejects.toThrow(/append-only \(TRUNCATE refused\)/);
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+
+  it.skipIf(kind !== 'postgres')('should let a plain database role append but not change the log', async () => {
+    const { db } = database();
+    const role = `audit_probe_${randomBytes(6).toString('hex')}`;
+    await sql`create role ${sql.id(role)} login`.execute(db);
+    await sql`grant all on audit_log to ${sql.id(role)}`.execute(db);
+    const url = new URL((database() as TestDatabase).url!);
+    url.username = role;
+    url.password = '';
+    const asRole = await openDatabase({ kind: 'postgres', url: url.toString() });
+    try {
+      const whoAmI = await sql`select rolsuper from pg_roles where rolname = current_user`.execute(asRole.db);
+      expect(whoAmI.rows).toEqual([{ rolsuper: false }]);
+      const { seq } = await appendAudit(asRole.db, entry(1, { action: 'auth.sign_in_failed', actorUserId: null }));
+      await expect(sql`update audit_log set action = 'x' where seq = ${seq}`.execute(asRole.db)).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(sql`delete from audit_log where seq = ${seq}`.execute(asRole.db)).rejects.toThrow(/append-only/);
+      await expect(sql`truncate audit_log`.execute(asRole.db)).rejects.toThrow(/append-only/);
+    } finally {
+      await asRole.close();
+      await sql`drop owned by ${sql.id(role)}`.execute(db);
+      await sql`drop role ${sql.id(role)}`.execute(db);
+    }
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+});
+
+forEachDatabase('audit log tampering', (database) => {
+  it('should name the first entry that was changed, re-hashed or removed', async () => {
+    const { db } = database();
+    for (let n = 1; n <= 12; n++) await appendAudit(db, entry(n));
+    expect(await verifyAuditChain(db)).toEqual({ checked: 12, ok: true });
+
+    await asSuperuserPastTriggers(db, sql`update audit_log set details = '{"x":1}' where seq = 7`);
+    expect(await verifyAuditChain(db)).toEqual({
+      checked: 6,
+      ok: false,
+      firstBad: { seq: 7, reason: 'hash does not match its content' },
+    });
+
+    // A careful attacker re-hashes the entry they changed: the next entry's link gives it away.
+    const changed = await db.selectFrom('audit_log').selectAll().where('seq', '=', 7).executeTakeFirstOrThrow();
+    await asSuperuserPastTriggers(db, sql`update audit_log set hash = ${auditHash(changed)} where seq = 7`);
+    expect((await verifyAuditChain(db)).firstBad).toEqual({ seq: 8, reason: 'prev_hash does not match entry 7' });
+
+    await asSuperuserPastTriggers(db, sql`delete from audit_log where seq = 7`);
+    expect(await verifyAuditChain(db)).toEqual({
+      checked: 6,
+      ok: false,
+      firstBad: { seq: 7, reason: 'entry 7 is missing' },
+    });
+  });
+
+  it('should name a first entry that no longer starts from the genesis hash', async () => {
+    const { db } = database();
+    await asSuperuserPastTriggers(db, sql`update audit_log set prev_hash = ${'f'.repeat(64)} where seq = 1`);
+    expect((await verifyAuditChain(db)).firstBad).toEqual({
+      seq: 1,
+      reason: 'prev_hash of the first entry is not the genesis hash',
+    });
+  });
+});

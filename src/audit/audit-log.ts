@@ -1,0 +1,293 @@
+/**
+ * The append-only, hash-chained audit log.
+ *
+ * Each entry's hash is sha256 over a canonical serialisation of its content and the previous entry's hash,
+ * so changing, removing or reordering an entry breaks the chain from that entry on, and `verifyAuditChain`
+ * names the first broken entry. The database refuses UPDATE, DELETE and TRUNCATE on the table (see the
+ * migration); the chain is what catches the changes a superuser can still make past those triggers.
+ *
+ * A chain cannot show a truncated tail: removing the last entries leaves a shorter, valid chain. That is
+ * why `auditHead` exists: an operator notes the head (seq and hash) somewhere the database's users cannot
+ * write, and a later head must extend it.
+ */
+import { createHash } from 'node:crypto';
+import { type Selectable, sql, Transaction } from 'kysely';
+import type { Database, Db } from '../db/database.ts';
+import type { AuditLogTable } from './audit.tables.ts';
+
+export interface AuditEntry {
+  at: Date;
+  /** Null for the system (sweeps). */
+  actorUserId: string | null;
+  actorRole: string | null;
+  /** e.g. `case.dispatch`, `personal_data.unmask`, `auth.sign_in_failed`. */
+  action: string;
+  subjectType?: string;
+  subjectId?: string;
+  purpose?: string;
+  /** Stored as JSON: values go through JSON.stringify (Dates become ISO strings, undefined is left out). */
+  details?: Record<string, unknown>;
+  ip?: string;
+  requestId?: string;
+}
+
+export interface AuditRecord {
+  seq: number;
+  at: Date;
+  actorUserId: string | null;
+  actorRole: string | null;
+  action: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  purpose: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+  requestId: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditFilter {
+  actorUserId?: string;
+  subjectType?: string;
+  subjectId?: string;
+  action?: string;
+  /** Entries that occurred at or after this instant. */
+  from?: Date;
+  /** Entries that occurred before this instant (half-open, so consecutive ranges do not overlap). */
+  to?: Date;
+  /** Keyset pagination: entries older than this seq (the last seq of the previous page). */
+  beforeSeq?: number;
+  limit: number;
+}
+
+export interface AuditVerification {
+  /** Entries found intact, in order, before the first broken one (all of them when ok). */
+  checked: number;
+  ok: boolean;
+  firstBad?: { seq: number; reason: string };
+}
+
+/** The prev_hash of the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Every appender in every app instance takes this transaction-level advisory lock: ASCII "audit". */
+const AUDIT_LOCK_KEY = 0x61_75_64_69_74;
+
+const VERIFY_PAGE_SIZE = 5000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A row's content, everything but its own hash: what the hash covers. */
+export type AuditHashedFields = Omit<Selectable<AuditLogTable>, 'hash'>;
+
+/**
+ * Appends an entry to the log and returns its seq and hash.
+ *
+ * Given a transaction, the entry is written in it, so it commits or rolls back with the change it records;
+ * given the database, it is written in a transaction of its own. The advisory lock serialises appenders
+ * across app instances and is held until that transaction ends, so append as the last step of a
+ * transaction. The transaction must be READ COMMITTED (the default): under a snapshot taken before the lock,
+ * the last entry read would be stale, and the insert fails on the primary key rather than fork the chain.
+ */
+export async function appendAudit(
+  db: Db | Transaction<Database>,
+  entry: AuditEntry,
+): Promise<{ seq: number; hash: string }> {
+  if (db instanceof Transaction) return appendWithin(db, entry);
+  return db.transaction().execute((trx) => appendWithin(trx, entry));
+}
+
+async function appendWithin(trx: Transaction<Database>, entry: AuditEntry): Promise<{ seq: number; hash: string }> {
+  if (Number.isNaN(entry.at.getTime())) throw new Error(`audit entry ${entry.action} has an invalid date`);
+  // Normalised to what the database gives back, so the hash recomputed from the row is the same: whole
+  // milliseconds (a Date has no finer part), the uuid as PostgreSQL prints it, null for a missing field,
+  // strings as PostgreSQL can hold them, and details as the JSON value they are stored as.
+  const content = {
+    occurred_at: entry.at,
+    actor_user_id: entry.actorUserId === null ? null : canonicalUuid(entry.actorUserId),
+    actor_role: storableOrNull(entry.actorRole),
+    action: storable(entry.action),
+    subject_type: storableOrNull(entry.subjectType),
+    subject_id: storableOrNull(entry.subjectId),
+    purpose: storableOrNull(entry.purpose),
+    details: storableJson(JSON.parse(JSON.stringify(entry.details ?? {}))) as Record<string, unknown>,
+    ip: storableOrNull(entry.ip),
+    request_id: storableOrNull(entry.requestId),
+  };
+  await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_LOCK_KEY)})`.execute(trx);
+  const last = await trx
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const seq = (last?.seq ?? 0) + 1;
+  const prev_hash = last?.hash ?? GENESIS_HASH;
+  const hash = auditHash({ seq, prev_hash, ...content });
+  await trx
+    .insertInto('audit_log')
+    .values({ seq, prev_hash, hash, ...content, details: canonicalJson(content.details) })
+    .execute();
+  return { seq, hash };
+}
+
+/**
+ * PostgreSQL text holds no NUL, and a lone UTF-16 surrogate (text cut in the middle of an emoji) reaches
+ * it as U+FFFD; jsonb refuses both. So both become U+FFFD before hashing: an entry is recorded, not
+ * refused, and its hash still matches the row.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the character being replaced
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function storable(value: string): string {
+  return value.replace(UNSTORABLE, '\uFFFD');
+}
+
+function storableOrNull(value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : storable(value);
+}
+
+/** A plain JSON value with every string and key made storable. */
+function storableJson(value: unknown): unknown {
+  if (typeof value === 'string') return storable(value);
+  if (Array.isArray(value)) return value.map(storableJson);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, member]) => [storable(key), storableJson(member)]));
+  }
+  return value;
+}
+
+function canonicalUuid(value: string): string {
+  if (!UUID.test(value)) throw new Error(`audit actor "${value}" is not a uuid`);
+  return value.toLowerCase();
+}
+
+/**
+ * The bytes an entry's hash is taken over (UTF-8): a JSON array, in this order, of seq, prev_hash,
+ * occurred_at as an ISO-8601 UTC string with milliseconds, actor_user_id, actor_role, action, subject_type,
+ * subject_id, purpose, details, ip, request_id; a missing value is null, and details are canonical JSON
+ * (object keys sorted at every depth, since jsonb keeps its own key order). Changing this format breaks
+ * every chain already written.
+ */
+export function canonicalEntry(row: AuditHashedFields): string {
+  return canonicalJson([
+    row.seq,
+    row.prev_hash,
+    row.occurred_at.toISOString(),
+    row.actor_user_id,
+    row.actor_role,
+    row.action,
+    row.subject_type,
+    row.subject_id,
+    row.purpose,
+    row.details,
+    row.ip,
+    row.request_id,
+  ]);
+}
+
+export function auditHash(row: AuditHashedFields): string {
+  return createHash('sha256').update(canonicalEntry(row), 'utf8').digest('hex');
+}
+
+/** JSON with object keys sorted at every depth; for values that are already plain JSON. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    const members = Object.keys(object)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key])}`);
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Checks the whole chain, oldest first, in pages: seq 1, 2, 3… with none missing, each prev_hash equal to
+ * the hash of the entry before, and each hash equal to the hash of the entry's content. Stops at the first
+ * broken entry. Entries appended while it runs are left for the next run (it checks up to the head it
+ * found at the start).
+ */
+export async function verifyAuditChain(
+  db: Db,
+  onProgress?: (done: number, total: number) => void,
+): Promise<AuditVerification> {
+  const total = (await auditHead(db))?.seq ?? 0;
+  // Entries 1…checked are intact, so `checked` is also the keyset cursor for the next page.
+  let checked = 0;
+  let prevHash = GENESIS_HASH;
+  while (checked < total) {
+    const page = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>', checked)
+      .where('seq', '<=', total)
+      .orderBy('seq')
+      .limit(VERIFY_PAGE_SIZE)
+      .execute();
+    // Only a superuser removing entries while this runs can empty the page before the head.
+    if (!page.length) return broken(checked, checked + 1, `entry ${checked + 1} is missing`);
+    for (const row of page) {
+      const expected = checked + 1;
+      if (row.seq !== expected) return broken(checked, expected, `entry ${expected} is missing`);
+      if (row.prev_hash !== prevHash) {
+        const reason =
+          row.seq === 1
+            ? 'prev_hash of the first entry is not the genesis hash'
+            : `prev_hash does not match entry ${row.seq - 1}`;
+        return broken(checked, row.seq, reason);
+      }
+      if (auditHash(row) !== row.hash) return broken(checked, row.seq, 'hash does not match its content');
+      checked = row.seq;
+      prevHash = row.hash;
+    }
+    onProgress?.(checked, total);
+  }
+  return { checked, ok: true };
+}
+
+function broken(checked: number, seq: number, reason: string): AuditVerification {
+  return { checked, ok: false, firstBad: { seq, reason } };
+}
+
+/** The log, newest first, for the auditor's page; page on with `beforeSeq` = the last seq shown. */
+export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditRecord[]> {
+  if (!Number.isInteger(filter.limit) || filter.limit < 1) throw new Error('the audit page size must be at least 1');
+  let query = db.selectFrom('audit_log').selectAll();
+  if (filter.actorUserId !== undefined) query = query.where('actor_user_id', '=', canonicalUuid(filter.actorUserId));
+  if (filter.subjectType !== undefined) query = query.where('subject_type', '=', filter.subjectType);
+  if (filter.subjectId !== undefined) query = query.where('subject_id', '=', filter.subjectId);
+  if (filter.action !== undefined) query = query.where('action', '=', filter.action);
+  if (filter.from !== undefined) query = query.where('occurred_at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('occurred_at', '<', filter.to);
+  if (filter.beforeSeq !== undefined) query = query.where('seq', '<', filter.beforeSeq);
+  const rows = await query.orderBy('seq', 'desc').limit(filter.limit).execute();
+  return rows.map((row) => ({
+    seq: row.seq,
+    at: row.occurred_at,
+    actorUserId: row.actor_user_id,
+    actorRole: row.actor_role,
+    action: row.action,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    purpose: row.purpose,
+    details: row.details,
+    ip: row.ip,
+    requestId: row.request_id,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  }));
+}
+
+/** The latest entry: note it outside the database, since a chain alone cannot show a truncated tail. */
+export async function auditHead(db: Db): Promise<{ seq: number; hash: string } | null> {
+  const head = await db
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return head ?? null;
+}

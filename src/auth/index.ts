@@ -1,0 +1,13 @@
+export { type AuthRouteDeps, authRoutes } from './auth.routes.ts';
+export type { AuthTables } from './auth.tables.ts';
+export { hashPassword, passwordProblems } from './passwords.ts';
+export {
+  type ActiveSession,
+  createSession,
+  revokeAllSessions,
+  SESSION_COOKIE,
+  type SessionTimes,
+  sessionFor,
+} from './sessions.ts';
+export { type AuthDeps, setPassword, signInWithPassword } from './sign-in.ts';
+export { actorForToken, issueApiToken, listApiTokens, revokeApiToken, type TokenOptions } from './tokens.ts';

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import { type Actor, actorForUserId, hashToken } from '../organizations/index.ts';
+
+export const SESSION_COOKIE = 'cg_session';
+
+export interface SessionTimes {
+  /** A session ends after this long without a request… */
+  idleMinutes: number;
+  /** …and after this long in any case (a new sign-in is then needed). */
+  absoluteHours: number;
+}
+
+export interface NewSession {
+  cookieValue: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export async function createSession(
+  db: Db,
+  userId: string,
+  ip: string | null,
+  now: Date,
+  times: SessionTimes,
+): Promise<NewSession> {
+  const cookieValue = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(now.getTime() + times.idleMinutes * 60_000);
+  await db
+    .insertInto('sessions')
+    .values({
+      id_hash: hashToken(cookieValue),
+      user_id: userId,
+      csrf_token: csrfToken,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: expiresAt,
+      revoked_at: null,
+      ip,
+    })
+    .execute();
+  return { cookieValue, csrfToken, expiresAt };
+}
+
+export interface ActiveSession {
+  actor: Actor;
+  csrfToken: string;
+  idHash: string;
+}
+
+/**
+ * The user behind a session cookie, if the session is live; each use moves its idle expiry on (written at
+ * most once a minute, so reading pages does not turn into a write per request).
+ */
+export async function sessionFor(
+  db: Db,
+  cookieValue: string,
+  now: Date,
+  times: SessionTimes,
+): Promise<ActiveSession | undefined> {
+  const idHash = hashToken(cookieValue);
+  const session = await db
+    .selectFrom('sessions')
+    .select(['user_id', 'csrf_token', 'created_at', 'last_seen_at'])
+    .where('id_hash', '=', idHash)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  if (!session) return undefined;
+  const actor = await actorForUserId(db, session.user_id);
+  if (!actor) return undefined;
+  if (now.getTime() - new Date(session.last_seen_at).getTime() > 60_000) {
+    const absoluteEnd = new Date(session.created_at).getTime() + times.absoluteHours * 3_600_000;
+    const expiresAt = new Date(Math.min(absoluteEnd, now.getTime() + times.idleMinutes * 60_000));
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: now, expires_at: expiresAt })
+      .where('id_hash', '=', idHash)
+      .execute();
+  }
+  return { actor, csrfToken: session.csrf_token, idHash };
+}
+
+export async function revokeSession(db: Db, idHash: string, now: Date): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: now }).where('id_hash', '=', idHash).execute();
+}
+
+/** Signs the user out everywhere: every session of theirs ends now. Returns how many were live. */
+export async function revokeAllSessions(db: Db, userId: string, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,0 +1,226 @@
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { appendAudit } from '../audit/index.ts';
+import type { Db } from '../db/database.ts';
+import { defineError } from '../lib/app-error.ts';
+import { enqueueNotifications } from '../notifications/index.ts';
+import { type Actor, actorForUserId, registerCitizen } from '../organizations/index.ts';
+import {
+  currentBlindIndex,
+  findCitizenByPhone,
+  type Keyring,
+  normalisePhone,
+  type RequestOrigin,
+  recordPerson,
+} from '../privacy/index.ts';
+import { hashPassword, passwordProblems, verifyPassword } from './passwords.ts';
+import { clearFailures, lockedUntil, recordFailure, type ThrottleKey } from './throttle.ts';
+
+export const badCredentials = defineError('AUTH_ERR_BAD_CREDENTIALS', 401, () => ({
+  message: 'The user name or password is not right',
+}));
+export const lockedOut = defineError('AUTH_ERR_LOCKED', 429, (until: Date, now: Date) => ({
+  message: 'Too many failed sign-ins: try again later',
+  details: { retryAfterSeconds: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)) },
+}));
+const weakPassword = defineError('AUTH_ERR_WEAK_PASSWORD', 400, (problems: string[]) => ({
+  message: `Choose a stronger password: ${problems.join('; ')}`,
+  details: { problems },
+}));
+const badCode = defineError('AUTH_ERR_BAD_CODE', 401, () => ({
+  message: 'The code is not right or has expired: ask for a new one',
+}));
+const notAMobile = defineError('AUTH_ERR_PHONE', 400, () => ({
+  message: 'Give a mainland mobile number (11 digits, starting with 1)',
+}));
+const codeTooSoon = defineError('AUTH_ERR_CODE_TOO_SOON', 429, (seconds: number) => ({
+  message: `A code was sent just now: wait ${seconds} s before asking for another`,
+  details: { retryAfterSeconds: seconds },
+}));
+
+export interface AuthDeps {
+  db: Db;
+  keyring: Keyring;
+}
+
+function audit(
+  db: Db,
+  action: string,
+  userId: string | null,
+  role: string | null,
+  now: Date,
+  origin: RequestOrigin,
+  details = {},
+) {
+  return appendAudit(db, { at: now, actorUserId: userId, actorRole: role, action, details, ...origin });
+}
+
+/**
+ * Signs in with user name and password. Failures count against the user name and the address; once
+ * either is locked, even the right password is refused until the lock ends (that is what makes guessing
+ * slow). Every attempt is in the audit trail.
+ */
+export async function signInWithPassword(
+  deps: AuthDeps,
+  input: { username: string; password: string },
+  now: Date,
+  origin: RequestOrigin,
+): Promise<Actor> {
+  const username = input.username.trim().toLowerCase();
+  const keys: ThrottleKey[] = [`user:${username}`, `ip:${origin.ip ?? 'unknown'}`];
+  const until = await lockedUntil(deps.db, keys, now);
+  if (until) {
+    await audit(deps.db, 'auth.sign_in_locked', null, null, now, origin, { username });
+    throw lockedOut(until, now);
+  }
+  const user = await deps.db
+    .selectFrom('users')
+    .select(['id', 'role', 'password_hash', 'disabled_at'])
+    .where('username', '=', username)
+    .executeTakeFirst();
+  const ok = await verifyPassword(user && !user.disabled_at ? user.password_hash : null, input.password);
+  const actor = ok && user ? await actorForUserId(deps.db, user.id) : undefined;
+  if (!actor) {
+    await recordFailure(deps.db, keys, now);
+    await audit(deps.db, 'auth.sign_in_failed', user?.id ?? null, user?.role ?? null, now, origin, { username });
+    throw badCredentials();
+  }
+  await clearFailures(deps.db, [`user:${username}`]);
+  await audit(deps.db, 'auth.sign_in', actor.userId, actor.role, now, origin);
+  return actor;
+}
+
+/** Sets a user's password (checked against the policy); the caller has checked who may. */
+export async function setPassword(db: Db, userId: string, username: string, password: string, now: Date) {
+  const problems = passwordProblems(password, username);
+  if (problems.length) throw weakPassword(problems);
+  await db
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(password), password_changed_at: now })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** Changes one's own password, which needs the current one. */
+export async function changePassword(
+  deps: AuthDeps,
+  actor: Actor,
+  input: { currentPassword: string; newPassword: string },
+  now: Date,
+  origin: RequestOrigin,
+) {
+  const row = await deps.db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', actor.userId)
+    .executeTakeFirst();
+  if (!(await verifyPassword(row?.password_hash ?? null, input.currentPassword))) throw badCredentials();
+  await setPassword(deps.db, actor.userId, actor.username, input.newPassword, now);
+  await audit(deps.db, 'auth.password_changed', actor.userId, actor.role, now, origin);
+}
+
+export const CODE_MINUTES = 5;
+const CODE_INTERVAL_SECONDS = 60;
+const MAX_CODE_ATTEMPTS = 5;
+const MOBILE = /^1[3-9][0-9]{9}$/;
+
+/** Codes are filed under a keyed hash of the phone (its own kind of index), never the number in clear. */
+function currentPhoneIndex(keyring: Keyring, phone: string): string {
+  return currentBlindIndex(keyring, 'sign-in phone', phone);
+}
+
+function codeHash(codeId: string, code: string): Buffer {
+  return createHash('sha256').update(`${codeId}:${code}`).digest();
+}
+
+/**
+ * Sends a one-time code to a citizen's phone through the outbox (the city's SMS gateway; the log in
+ * development). A phone that has never signed in gets a person record and a citizen account now, so the
+ * reply does not tell whether the number is known.
+ */
+export async function requestSignInCode(deps: AuthDeps, phoneInput: string, now: Date, origin: RequestOrigin) {
+  const phone = normalisePhone(phoneInput);
+  if (!MOBILE.test(phone)) throw notAMobile();
+  const phoneIndex = currentPhoneIndex(deps.keyring, phone);
+  const last = await deps.db
+    .selectFrom('sign_in_codes')
+    .select('created_at')
+    .where('phone_index', '=', phoneIndex)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  const since = last ? (now.getTime() - new Date(last.created_at).getTime()) / 1000 : Number.POSITIVE_INFINITY;
+  if (since < CODE_INTERVAL_SECONDS) throw codeTooSoon(Math.ceil(CODE_INTERVAL_SECONDS - since));
+
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  await deps.db.transaction().execute(async (trx) => {
+    let citizen = await findCitizenByPhone(trx, deps.keyring, phone);
+    if (!citizen) {
+      const personId = await recordPerson(trx, deps.keyring, { phone });
+      const userId = await registerCitizen(trx, personId, `市民 ${phone.slice(0, 3)}****${phone.slice(-4)}`);
+      citizen = { personId, userId };
+    }
+    const codeId = crypto.randomUUID();
+    await trx
+      .insertInto('sign_in_codes')
+      .values({
+        id: codeId,
+        phone_index: phoneIndex,
+        code_hash: codeHash(codeId, code).toString('hex'),
+        created_at: now,
+        expires_at: new Date(now.getTime() + CODE_MINUTES * 60_000),
+        used_at: null,
+      })
+      .execute();
+    await enqueueNotifications(
+      trx,
+      [citizen.personId],
+      { caseId: null, template: 'sign_in_code', params: { code, minutes: String(CODE_MINUTES) }, requested: true },
+      now,
+    );
+    await audit(trx, 'auth.code_sent', citizen.userId, 'citizen', now, origin);
+  });
+  return { expiresInSeconds: CODE_MINUTES * 60 };
+}
+
+/** Checks a one-time code (each code: one use, a few tries, a few minutes) and returns the citizen. */
+export async function signInWithCode(
+  deps: AuthDeps,
+  input: { phone: string; code: string },
+  now: Date,
+  origin: RequestOrigin,
+): Promise<Actor> {
+  const phone = normalisePhone(input.phone);
+  if (!MOBILE.test(phone)) throw notAMobile();
+  const phoneIndex = currentPhoneIndex(deps.keyring, phone);
+  const throttle: ThrottleKey[] = [`phone:${phoneIndex}`, `ip:${origin.ip ?? 'unknown'}`];
+  const until = await lockedUntil(deps.db, throttle, now);
+  if (until) throw lockedOut(until, now);
+  const actor = await deps.db.transaction().execute(async (trx) => {
+    const pending = await trx
+      .selectFrom('sign_in_codes')
+      .select(['id', 'code_hash', 'attempts'])
+      .where('phone_index', '=', phoneIndex)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .forUpdate()
+      .executeTakeFirst();
+    if (!pending || pending.attempts >= MAX_CODE_ATTEMPTS) return undefined;
+    const matches = timingSafeEqual(codeHash(pending.id, input.code.trim()), Buffer.from(pending.code_hash, 'hex'));
+    await trx
+      .updateTable('sign_in_codes')
+      .set(matches ? { used_at: now } : { attempts: pending.attempts + 1 })
+      .where('id', '=', pending.id)
+      .execute();
+    if (!matches) return undefined;
+    const citizen = await findCitizenByPhone(trx, deps.keyring, phone);
+    return citizen && actorForUserId(trx, citizen.userId);
+  });
+  if (!actor) {
+    await recordFailure(deps.db, throttle, now);
+    await audit(deps.db, 'auth.code_failed', null, null, now, origin);
+    throw badCode();
+  }
+  await clearFailures(deps.db, [`phone:${phoneIndex}`]);
+  await audit(deps.db, 'auth.sign_in', actor.userId, actor.role, now, origin, { by: 'phone' });
+  return actor;
+}

@@ -1,0 +1,15 @@
+export {
+  type Action,
+  authorize,
+  CASE_STEP_ROLES,
+  clearedFor,
+  forbidden,
+  isAction,
+  mayDo,
+  mayUnmaskFor,
+  POLICIES,
+  SCOPES,
+  type Scope,
+  UNMASK_PURPOSES,
+  type UnmaskPurpose,
+} from './policy.ts';

@@ -1,0 +1,190 @@
+import { AppError } from '../lib/app-error.ts';
+import type { Actor } from '../organizations/index.ts';
+// The tables module, not the domain's index: the organizations domain checks this policy itself, and its
+// index would make a cycle. The tables module is constants and types only.
+import { CLEARANCES, type Clearance, ROLES, type Role } from '../organizations/organizations.tables.ts';
+
+/**
+ * The one place that decides who may do what. Every route names the action it performs
+ * (`config: { action }`), the auth hook checks it before anything else runs, and domain functions check
+ * the same table for the actions they are called for (from the CLI and sweeps too). Rows within an
+ * allowed action are then limited by jurisdiction, handling body or ownership (cases/visibility.ts),
+ * and columns by data classification (classification.ts).
+ *
+ * Scopes are what an API token may do; a console session may do everything its user's role may.
+ */
+export const SCOPES = [
+  'cases:read',
+  'cases:write',
+  'personal_data',
+  'evaluation:read',
+  'configuration',
+  'audit:read',
+  'account',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+interface Policy {
+  roles: readonly Role[];
+  scope: Scope;
+  /** Said in the refusal: "Your role may not …". */
+  what: string;
+}
+
+const EVERYONE = ROLES;
+const STAFF: readonly Role[] = ['dispatcher', 'handler', 'grid_worker', 'supervisor', 'admin'];
+const DESK: readonly Role[] = ['dispatcher', 'supervisor'];
+const MANAGERS: readonly Role[] = ['supervisor', 'admin'];
+/** Readers of case data beyond their own: staff and the oversight roles. */
+const CASE_READERS: readonly Role[] = [...STAFF, 'data_steward', 'auditor'];
+
+export const POLICIES = {
+  'account.read': { roles: EVERYONE, scope: 'account', what: 'see who you are signed in as' },
+  'account.sign_out': { roles: EVERYONE, scope: 'account', what: 'sign out' },
+  'account.change_password': {
+    roles: [...STAFF, 'data_steward', 'auditor'],
+    scope: 'account',
+    what: 'change a password',
+  },
+  'account.tokens': {
+    roles: [...STAFF, 'data_steward', 'auditor'],
+    scope: 'account',
+    what: 'manage API tokens',
+  },
+  'users.manage': { roles: ['admin'], scope: 'configuration', what: 'manage users' },
+
+  'case.list': { roles: [...CASE_READERS, 'citizen'], scope: 'cases:read', what: 'list cases' },
+  'case.read': { roles: [...CASE_READERS, 'citizen'], scope: 'cases:read', what: 'read a case' },
+  'case.queue': { roles: STAFF, scope: 'cases:read', what: 'see a work queue' },
+  'case.report': { roles: ['citizen', 'dispatcher', 'grid_worker'], scope: 'cases:write', what: 'report a case' },
+  'case.act': {
+    roles: ['citizen', 'dispatcher', 'handler', 'grid_worker', 'supervisor'],
+    scope: 'cases:write',
+    what: 'take a step on a case',
+  },
+  'case.duplicates': { roles: [...DESK, 'admin'], scope: 'cases:read', what: 'look for duplicate cases' },
+  'case.survey': { roles: ['citizen', 'dispatcher'], scope: 'cases:write', what: 'answer a satisfaction survey' },
+  'case.reporter.read': {
+    roles: [...CASE_READERS],
+    scope: 'cases:read',
+    what: "see a case's reporter (masked)",
+  },
+  'case.reporter.unmask': {
+    roles: ['dispatcher', 'handler', 'grid_worker', 'supervisor', 'data_steward'],
+    scope: 'personal_data',
+    what: 'see personal data in clear',
+  },
+  'supervision.board': { roles: [...DESK, 'admin'], scope: 'cases:read', what: 'see the supervision board' },
+  'supervision.sweep': { roles: MANAGERS, scope: 'cases:write', what: 'run the supervision sweep' },
+
+  'routing.read': { roles: [...DESK, 'admin'], scope: 'cases:read', what: 'see routing rules' },
+  'routing.edit': { roles: MANAGERS, scope: 'configuration', what: 'change routing rules' },
+  'calendar.edit': { roles: ['admin'], scope: 'configuration', what: 'change the working calendar' },
+  'grid.read': { roles: STAFF, scope: 'cases:read', what: 'see grid areas in detail' },
+  'grid.edit': { roles: ['admin'], scope: 'configuration', what: 'change the grid and who is responsible' },
+  'taxonomy.edit': { roles: ['admin'], scope: 'configuration', what: 'change categories and handling bodies' },
+
+  'evaluation.read': { roles: [...DESK, 'admin', 'handler'], scope: 'evaluation:read', what: 'see the evaluation' },
+  'evaluation.people': {
+    roles: [...DESK, 'admin'],
+    scope: 'evaluation:read',
+    what: "see other staff's figures",
+  },
+  'evaluation.weights': { roles: MANAGERS, scope: 'configuration', what: 'change the evaluation weights' },
+
+  'my_data.read': { roles: ['citizen'], scope: 'personal_data', what: 'see your personal data' },
+  'my_data.manage': {
+    roles: ['citizen'],
+    scope: 'personal_data',
+    what: 'change consents or ask for a correction or deletion',
+  },
+  'data_requests.handle': {
+    roles: ['data_steward'],
+    scope: 'personal_data',
+    what: 'handle correction and deletion requests',
+  },
+  'data_classification.read': {
+    roles: ['data_steward', 'auditor', 'admin'],
+    scope: 'audit:read',
+    what: 'see the data classification',
+  },
+  'audit.read': { roles: ['auditor'], scope: 'audit:read', what: 'read the audit trail' },
+} as const satisfies Record<string, Policy>;
+
+export type Action = keyof typeof POLICIES;
+
+export function isAction(name: string): name is Action {
+  return Object.hasOwn(POLICIES, name);
+}
+
+/** Whether the actor's role (and, for a token, its scopes) allows the action. */
+export function mayDo(actor: Actor, action: Action): boolean {
+  const policy: Policy = POLICIES[action];
+  if (!policy.roles.includes(actor.role)) return false;
+  return actor.scopes === null || actor.scopes.includes('*') || actor.scopes.includes(policy.scope);
+}
+
+export const forbidden = (actor: Actor, action: Action) => {
+  const policy: Policy = POLICIES[action];
+  const byScope = policy.roles.includes(actor.role);
+  return new AppError(
+    'AUTH_ERR_FORBIDDEN',
+    403,
+    byScope
+      ? `This token's scopes do not allow you to ${policy.what} (needs "${policy.scope}")`
+      : `Your role (${actor.role}) may not ${policy.what}`,
+    { action, ...(byScope ? { scope: policy.scope } : {}) },
+  );
+};
+
+/** Throws 403 unless the actor may take the action. */
+export function authorize(actor: Actor, action: Action): void {
+  if (!mayDo(actor, action)) throw forbidden(actor, action);
+}
+
+/** Whether a user with this clearance may receive data classified at `level`. */
+export function clearedFor(clearance: Clearance, level: Clearance): boolean {
+  return CLEARANCES.indexOf(clearance) >= CLEARANCES.indexOf(level);
+}
+
+/** Roles that may take each step of the case lifecycle (the state machine in cases/lifecycle.ts uses these). */
+export const CASE_STEP_ROLES = {
+  report: ['citizen', 'dispatcher', 'grid_worker'],
+  desk: DESK,
+  handlingBody: ['handler'],
+  verification: ['grid_worker', 'dispatcher', 'supervisor'],
+  reopen: ['citizen', 'dispatcher'],
+  relocate: ['dispatcher', 'supervisor', 'grid_worker'],
+  extensionDecision: ['supervisor'],
+} as const satisfies Record<string, readonly Role[]>;
+
+/**
+ * Why personal data may be seen in clear, and by whom (PIPL art. 6: a definite, reasonable purpose, the
+ * least data needed). A handler contacts the reporter of a case its body holds now; verification is done
+ * by the grid worker or the desk; legal and data-rights requests go through the data steward.
+ */
+export const UNMASK_PURPOSES = {
+  contact_reporter: {
+    roles: ['handler', 'dispatcher', 'supervisor'],
+    zh: '联系反映人以办理案件',
+    en: 'contacting the reporter to handle the case',
+  },
+  verification_callback: {
+    roles: ['grid_worker', 'dispatcher', 'supervisor'],
+    zh: '核查回访',
+    en: 'verification call-back',
+  },
+  legal_request: { roles: ['data_steward'], zh: '依法调取', en: 'a legal request' },
+  data_rights_request: {
+    roles: ['data_steward'],
+    zh: '处理个人信息权利请求',
+    en: 'handling a data-rights request',
+  },
+} as const satisfies Record<string, { roles: readonly Role[]; zh: string; en: string }>;
+
+export type UnmaskPurpose = keyof typeof UNMASK_PURPOSES;
+
+export function mayUnmaskFor(actor: Actor, purpose: UnmaskPurpose): boolean {
+  const roles: readonly Role[] = UNMASK_PURPOSES[purpose].roles;
+  return mayDo(actor, 'case.reporter.unmask') && roles.includes(actor.role);
+}

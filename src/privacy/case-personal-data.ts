@@ -1,0 +1,207 @@
+import { appendAudit } from '../audit/index.ts';
+import type { Db } from '../db/database.ts';
+import { AppError } from '../lib/app-error.ts';
+import type { Actor } from '../organizations/index.ts';
+import { authorize, clearedFor, mayUnmaskFor, UNMASK_PURPOSES, type UnmaskPurpose } from '../policy/index.ts';
+import { FIELD_CLEARANCE } from './classification.ts';
+import { type Found, maskPersonalData } from './detection.ts';
+import type { Keyring } from './keyring.ts';
+import { type MaskedIdentity, maskIdentity, openIdentity } from './persons.ts';
+import { open, seal } from './sealing.ts';
+
+/** How long an unmasking grant lasts: long enough for a phone call, short enough not to linger. */
+export const UNMASK_MINUTES = 15;
+
+export interface PrivacyDeps {
+  db: Db;
+  keyring: Keyring;
+}
+
+/** Where a request came from, for the audit trail. */
+export interface RequestOrigin {
+  ip?: string;
+  requestId?: string;
+}
+
+/** The case a privacy function works on; the cases domain has already checked the actor may see it. */
+export interface CaseRef {
+  id: string;
+  caseNumber: string;
+  reporterPersonId: string | null;
+}
+
+export interface TextItem {
+  kind: Found['kind'];
+  value: string;
+}
+
+/** Keeps the personal data found in a case's text (already masked there), sealed, with the case. */
+export async function recordCasePersonalItems(db: Db, keyring: Keyring, caseId: string, found: Found[]) {
+  if (!found.length) return;
+  const items: TextItem[] = found.map((f) => ({ kind: f.kind, value: f.value }));
+  await db
+    .insertInto('case_personal_items')
+    .values({
+      case_id: caseId,
+      sealed: seal(keyring, items, caseId),
+      key_id: keyring.current.id,
+      kinds: [...new Set(items.map((i) => i.kind))],
+    })
+    .execute();
+}
+
+export interface ReporterView {
+  identity: MaskedIdentity;
+  /** Personal data found in the case's text: its kinds, and the values once unmasked. */
+  textItems: TextItem[];
+  /** True while everything shown is masked. */
+  masked: boolean;
+  /** The live grant this view was given under, if any. */
+  grant: { purpose: UnmaskPurpose; expiresAt: Date } | null;
+}
+
+const badPurpose = (actor: Actor, purpose: string) =>
+  new AppError('PRIVACY_ERR_PURPOSE', 403, `Your role (${actor.role}) may not see personal data for "${purpose}"`, {
+    purpose,
+    allowed: Object.entries(UNMASK_PURPOSES)
+      .filter(([, p]) => (p.roles as readonly string[]).includes(actor.role))
+      .map(([name]) => name),
+  });
+
+async function sealedOf(db: Db, target: CaseRef) {
+  const [person, items] = await Promise.all([
+    target.reporterPersonId
+      ? db.selectFrom('persons').select(['sealed']).where('id', '=', target.reporterPersonId).executeTakeFirst()
+      : undefined,
+    db.selectFrom('case_personal_items').select(['sealed']).where('case_id', '=', target.id).executeTakeFirst(),
+  ]);
+  return { person: person?.sealed ?? null, items: items?.sealed ?? null };
+}
+
+/** Masks each text item the way its kind is shown; the kinds say what there is without showing it. */
+function maskedItems(items: TextItem[]): TextItem[] {
+  return items.map((item) => ({ kind: item.kind, value: maskPersonalData(item.value).masked }));
+}
+
+/**
+ * A case's reporter as the actor may see them now: masked, unless the actor holds a live grant for this
+ * case, in which case each field they are cleared for is shown in clear and the view is recorded (for the
+ * citizen's data tracker and the audit trail).
+ */
+export async function reporterView(
+  deps: PrivacyDeps,
+  actor: Actor,
+  target: CaseRef,
+  now: Date,
+  origin: RequestOrigin = {},
+): Promise<ReporterView> {
+  authorize(actor, 'case.reporter.read');
+  const grant = await deps.db
+    .selectFrom('unmask_grants')
+    .select(['id', 'purpose', 'reason', 'expires_at'])
+    .where('user_id', '=', actor.userId)
+    .where('case_id', '=', target.id)
+    .where('expires_at', '>', now)
+    .orderBy('expires_at', 'desc')
+    .executeTakeFirst();
+  if (grant) {
+    return reveal(deps, actor, target, grant.purpose as UnmaskPurpose, grant.reason, grant.expires_at, now, origin);
+  }
+  const sealed = await sealedOf(deps.db, target);
+  const identity = target.reporterPersonId ? openIdentity(deps.keyring, target.reporterPersonId, sealed.person) : null;
+  const items = sealed.items ? open<TextItem[]>(deps.keyring, sealed.items, target.id) : [];
+  return { identity: maskIdentity(identity), textItems: maskedItems(items), masked: true, grant: null };
+}
+
+/**
+ * Unmasks a case's personal data for a stated purpose and reason: a grant for UNMASK_MINUTES, recorded
+ * in the person's access record and the audit trail in one transaction with the grant.
+ */
+export async function unmaskCase(
+  deps: PrivacyDeps,
+  actor: Actor,
+  target: CaseRef,
+  request: { purpose: UnmaskPurpose; reason: string },
+  now: Date,
+  origin: RequestOrigin = {},
+): Promise<ReporterView> {
+  authorize(actor, 'case.reporter.unmask');
+  if (!mayUnmaskFor(actor, request.purpose)) throw badPurpose(actor, request.purpose);
+  const expiresAt = new Date(now.getTime() + UNMASK_MINUTES * 60_000);
+  await deps.db
+    .insertInto('unmask_grants')
+    .values({
+      user_id: actor.userId,
+      case_id: target.id,
+      purpose: request.purpose,
+      reason: request.reason.trim(),
+      granted_at: now,
+      expires_at: expiresAt,
+    })
+    .execute();
+  return reveal(deps, actor, target, request.purpose, request.reason.trim(), expiresAt, now, origin);
+}
+
+async function reveal(
+  deps: PrivacyDeps,
+  actor: Actor,
+  target: CaseRef,
+  purpose: UnmaskPurpose,
+  reason: string,
+  expiresAt: Date,
+  now: Date,
+  origin: RequestOrigin,
+): Promise<ReporterView> {
+  const sealed = await sealedOf(deps.db, target);
+  const identity = target.reporterPersonId ? openIdentity(deps.keyring, target.reporterPersonId, sealed.person) : null;
+  const items = sealed.items ? open<TextItem[]>(deps.keyring, sealed.items, target.id) : [];
+  // Each field in clear only up to the actor's clearance (the ID number is core data: most staff get it masked).
+  const masked = maskIdentity(identity);
+  const shown = { ...masked };
+  const released: string[] = [];
+  for (const field of Object.keys(masked) as (keyof MaskedIdentity)[]) {
+    const value = identity?.[field];
+    if (value && clearedFor(actor.clearance, FIELD_CLEARANCE[field])) {
+      shown[field] = value;
+      released.push(field);
+    }
+  }
+  const textItems = clearedFor(actor.clearance, FIELD_CLEARANCE.textItems) ? items : maskedItems(items);
+  if (textItems === items && items.length) released.push('textItems');
+
+  await deps.db.transaction().execute(async (trx) => {
+    if (target.reporterPersonId && released.length) {
+      await trx
+        .insertInto('personal_data_accesses')
+        .values({
+          person_id: target.reporterPersonId,
+          case_id: target.id,
+          accessor_user_id: actor.userId,
+          accessor_role: actor.role,
+          accessor_body_id: actor.handlingBodyId,
+          purpose,
+          reason,
+          fields: released,
+          accessed_at: now,
+        })
+        .execute();
+    }
+    await appendAudit(trx, {
+      at: now,
+      actorUserId: actor.userId,
+      actorRole: actor.role,
+      action: 'personal_data.view',
+      subjectType: 'case',
+      subjectId: target.caseNumber,
+      purpose,
+      details: { fields: released, reason },
+      ...origin,
+    });
+  });
+  return {
+    identity: shown,
+    textItems,
+    masked: released.length === 0,
+    grant: { purpose, expiresAt },
+  };
+}

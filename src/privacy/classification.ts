@@ -1,0 +1,286 @@
+import { AppError } from '../lib/app-error.ts';
+import type { Clearance } from '../organizations/index.ts';
+import { clearedFor } from '../policy/index.ts';
+
+/**
+ * Every table and column, labelled with its level under the Data Security Law (一般 general / 重要
+ * important / 核心 core) and whether it is personal information under PIPL (个人信息 personal, 敏感个人信息
+ * sensitive). A test compares this with the live schema, so a new column cannot ship unlabelled. APIs and
+ * exports refuse to release a column above the caller's clearance (requireClearance).
+ */
+export type Personal = 'none' | 'personal' | 'sensitive';
+export interface Label {
+  level: Clearance;
+  personal: Personal;
+}
+
+const G: Label = { level: 'general', personal: 'none' };
+const GP: Label = { level: 'general', personal: 'personal' };
+const I: Label = { level: 'important', personal: 'none' };
+const IP: Label = { level: 'important', personal: 'personal' };
+const C: Label = { level: 'core', personal: 'none' };
+const CS: Label = { level: 'core', personal: 'sensitive' };
+
+/** Same label for several columns. */
+const all = (label: Label, columns: string[]) => Object.fromEntries(columns.map((c) => [c, label]));
+
+export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
+  api_tokens: {
+    ...all(C, ['token_hash']),
+    ...all(G, ['id', 'user_id', 'label', 'scopes', 'created_at']),
+    ...all(G, ['expires_at', 'last_used_at', 'revoked_at']),
+  },
+  app_settings: all(G, ['key', 'value', 'updated_at']),
+  area_responsibilities: all(G, ['area_code', 'handling_body_id']),
+  audit_log: {
+    ...all(I, ['seq', 'occurred_at', 'actor_user_id', 'actor_role', 'action', 'subject_type', 'subject_id']),
+    ...all(I, ['purpose', 'details', 'request_id', 'prev_hash', 'hash']),
+    ip: IP,
+  },
+  calendar_days: all(G, ['date', 'kind', 'name_zh', 'name_en']),
+  case_clocks: all(G, [
+    'id',
+    'case_id',
+    'dispatch_id',
+    'kind',
+    'measure',
+    'body_id',
+    'limit_minutes',
+    'extended_minutes',
+    'started_at',
+    'warn_at',
+    'due_at',
+    'paused_at',
+    'stopped_at',
+    'stopped_by_user_id',
+    'outcome',
+    'elapsed_minutes',
+    'warned_at',
+    'overdue_at',
+  ]),
+  case_dispatches: all(G, [
+    'id',
+    'case_id',
+    'event_seq',
+    'body_id',
+    'dispatched_by_user_id',
+    'dispatched_at',
+    'suggested_body_id',
+    'overridden',
+    'grid_code',
+    'ended_at',
+    'end_reason',
+    'handled_count',
+    'rework_count',
+    'points_pending',
+  ]),
+  case_events: {
+    ...all(G, [
+      'id',
+      'case_id',
+      'seq',
+      'action',
+      'from_status',
+      'to_status',
+      'actor_user_id',
+      'actor_role',
+      'details',
+      'created_at',
+    ]),
+    note: I,
+  },
+  case_number_counters: all(G, ['year', 'last_value']),
+  case_personal_items: { case_id: G, sealed: CS, key_id: G, kinds: G },
+  case_surveys: {
+    ...all(G, [
+      'id',
+      'case_id',
+      'close_seq',
+      'dispatch_id',
+      'body_id',
+      'satisfaction',
+      'solved',
+      'reopened',
+      'points_pending',
+      'answered_by_user_id',
+      'created_at',
+    ]),
+    comment: IP,
+  },
+  cases: {
+    ...all(G, [
+      'id',
+      'case_number',
+      'category_id',
+      'grid_code',
+      'channel',
+      'priority',
+      'status',
+      'assigned_body_id',
+      'rework_count',
+      'event_count',
+      'created_at',
+      'updated_at',
+      'closed_at',
+      'outside_jurisdiction',
+      'suggested_body_id',
+      'routing_rule_id',
+      'assisting_body_ids',
+      'current_dispatch_id',
+      'parent_case_id',
+      'me_too_count',
+      'pending_extension',
+      'paused_at',
+    ]),
+    // Personal data in the text is masked at intake; the text still tells of someone's circumstances.
+    ...all(I, ['title', 'description']),
+    ...all(IP, ['longitude', 'latitude', 'address', 'reporter_person_id', 'reported_by_user_id']),
+  },
+  categories: all(G, [
+    'id',
+    'code',
+    'parent_id',
+    'level',
+    'name_zh',
+    'name_en',
+    'default_body_id',
+    'response_limit_hours',
+    'handling_limit_days',
+    'verification_limit_hours',
+  ]),
+  consent_changes: all(GP, ['id', 'person_id', 'consent', 'granted', 'changed_at', 'changed_by_user_id']),
+  data_rights_requests: {
+    ...all(IP, [
+      'id',
+      'person_id',
+      'requested_by_user_id',
+      'kind',
+      'reason',
+      'status',
+      'submitted_at',
+      'due_at',
+      'decided_at',
+      'decided_by_user_id',
+      'decision_note',
+      'key_id',
+    ]),
+    sealed_changes: CS,
+  },
+  extension_requests: all(G, [
+    'id',
+    'case_id',
+    'clock_id',
+    'requested_by_user_id',
+    'reason',
+    'extra_minutes',
+    'status',
+    'decided_by_user_id',
+    'decision_note',
+    'decided_at',
+    'created_at',
+  ]),
+  grid_areas: all(G, ['code', 'parent_code', 'level', 'name_zh', 'name_en', 'geometry', 'created_at']),
+  handling_bodies: all(G, ['id', 'code', 'name_zh', 'name_en', 'type', 'parent_id', 'created_at']),
+  kysely_migration: all(G, ['name', 'timestamp']),
+  kysely_migration_lock: all(G, ['id', 'is_locked']),
+  notifications: {
+    ...all(GP, [
+      'id',
+      'person_id',
+      'case_id',
+      'channel',
+      'template',
+      'status',
+      'attempts',
+      'next_attempt_at',
+      'last_error',
+      'created_at',
+      'sent_at',
+    ]),
+    params: IP,
+  },
+  personal_data_accesses: all(IP, [
+    'id',
+    'person_id',
+    'case_id',
+    'accessor_user_id',
+    'accessor_role',
+    'accessor_body_id',
+    'purpose',
+    'reason',
+    'fields',
+    'accessed_at',
+  ]),
+  persons: {
+    ...all(G, ['id', 'created_at', 'key_id', 'anonymised_at']),
+    ...all(GP, ['contact_channel', 'publish_consent', 'contact_consent', 'statistics_consent']),
+    // Only databases from before encryption hold values here (sealed at start).
+    ...all(IP, ['name', 'phone', 'email', 'phone_index']),
+    sealed: CS,
+  },
+  points_ledger: all(G, ['id', 'body_id', 'dispatch_id', 'reason', 'points', 'created_at']),
+  routing_rules: all(G, [
+    'id',
+    'category_code',
+    'area_code',
+    'window_start',
+    'window_end',
+    'lead_body_id',
+    'assisting_body_ids',
+    'note',
+    'created_at',
+    'updated_at',
+  ]),
+  sessions: {
+    ...all(C, ['id_hash', 'csrf_token']),
+    ...all(G, ['user_id', 'created_at', 'last_seen_at', 'expires_at', 'revoked_at']),
+    ip: IP,
+  },
+  sign_in_codes: {
+    ...all(C, ['code_hash']),
+    ...all(IP, ['phone_index']),
+    ...all(G, ['id', 'attempts', 'created_at', 'expires_at', 'used_at']),
+  },
+  sign_in_throttle: { key: IP, ...all(G, ['failures', 'first_failure_at', 'locked_until']) },
+  supervision_notices: all(G, ['id', 'clock_id', 'case_id', 'level', 'body_id', 'escalated_to_body_id', 'created_at']),
+  unmask_grants: { ...all(I, ['id', 'user_id', 'case_id', 'purpose', 'granted_at', 'expires_at']), reason: I },
+  user_jurisdictions: all(G, ['user_id', 'area_code']),
+  users: {
+    ...all(G, ['id', 'username', 'role', 'handling_body_id', 'created_at', 'clearance', 'disabled_at']),
+    ...all(GP, ['display_name', 'person_id']),
+    ...all(C, ['password_hash']),
+    password_changed_at: G,
+  },
+};
+
+/** The clearance needed to see each identity field in clear (and the personal data found in a case's text). */
+export const FIELD_CLEARANCE = {
+  name: 'important',
+  phone: 'important',
+  address: 'important',
+  email: 'important',
+  // A resident ID number is sensitive personal information (PIPL art. 28): core data.
+  idNumber: 'core',
+  textItems: 'important',
+} as const satisfies Record<string, Clearance>;
+
+export function labelOf(table: string, column: string): Label {
+  const label = DATA_CLASSIFICATION[table]?.[column];
+  if (!label) throw new Error(`${table}.${column} has no data classification label`);
+  return label;
+}
+
+/**
+ * Refuses (403) to release columns above the clearance; a citizen's own data is theirs whatever its label.
+ */
+export function requireClearance(clearance: Clearance, table: string, columns: readonly string[]): void {
+  const above = columns.filter((column) => !clearedFor(clearance, labelOf(table, column).level));
+  if (above.length) {
+    throw new AppError(
+      'DATA_ERR_CLEARANCE',
+      403,
+      `Your clearance (${clearance}) does not cover ${above.map((c) => `${table}.${c}`).join(', ')}`,
+      { table, columns: above, clearance },
+    );
+  }
+}

@@ -1,0 +1,148 @@
+import type { Role } from '../../src/organizations/index.ts';
+
+/**
+ * Who may call each API route, written down by hand (the policy module is what the server runs; this is
+ * what we mean it to do). access-matrix.test.ts takes the routes from the running application and checks
+ * every route × every role × a resource inside and outside the role's reach against this table, and it
+ * fails when a route has no entry here (or an entry has no route).
+ *
+ * - `allow`: these roles pass, wherever the resource is;
+ * - `scoped`: these roles pass only for resources within their reach (a citizen's own cases, a handler's
+ *   body's cases, a grid worker's areas) and get 404 or 403 outside it;
+ * - every other role gets 403; `public` routes need no sign-in at all.
+ * - `sample`: a request body or query that passes validation but changes nothing (a stale version, an
+ *   unknown category…), so the check can run on every role without one role's call altering the next.
+ */
+export interface MatrixEntry {
+  public?: true;
+  allow?: readonly Role[];
+  scoped?: readonly Role[];
+  sample?: { body?: unknown; query?: string };
+}
+
+const CITY_WIDE_READERS: Role[] = ['dispatcher', 'supervisor', 'admin', 'data_steward', 'auditor'];
+const STAFF: Role[] = ['dispatcher', 'handler', 'grid_worker', 'supervisor', 'admin'];
+const STAFF_ACCOUNTS: Role[] = [...STAFF, 'data_steward', 'auditor'];
+const EVERYONE: Role[] = ['citizen', ...STAFF_ACCOUNTS];
+const PUBLIC: MatrixEntry = { public: true };
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
+  // Signing in
+  'POST /api/v1/auth/sign-in': { public: true, sample: { body: { username: 'nobody', password: 'wrong' } } },
+  'POST /api/v1/auth/code': { public: true, sample: { body: { phone: '12345' } } },
+  'POST /api/v1/auth/code/verify': { public: true, sample: { body: { phone: '13800138999', code: '000000' } } },
+  'GET /api/v1/auth/session': { allow: EVERYONE },
+  'POST /api/v1/auth/sign-out': { allow: EVERYONE },
+  'POST /api/v1/auth/sign-out-everywhere': { allow: EVERYONE },
+  'PUT /api/v1/auth/password': {
+    allow: STAFF_ACCOUNTS,
+    sample: { body: { currentPassword: 'not the password', newPassword: 'Another-password-1' } },
+  },
+  'GET /api/v1/auth/tokens': { allow: STAFF_ACCOUNTS },
+  'POST /api/v1/auth/tokens': { allow: STAFF_ACCOUNTS, sample: { body: { label: 'matrix', scopes: ['cases:read'] } } },
+  'DELETE /api/v1/auth/tokens/:id': { allow: STAFF_ACCOUNTS, sample: {} },
+
+  // People and reference data
+  'GET /api/v1/me': { allow: EVERYONE },
+  'GET /api/v1/categories': PUBLIC,
+  'GET /api/v1/categories/:code': PUBLIC,
+  'GET /api/v1/handling-bodies': PUBLIC,
+  'GET /api/v1/demo/users': PUBLIC,
+  'GET /api/v1/calendar/:year': PUBLIC,
+  'PUT /api/v1/calendar/:year': { allow: ['admin'], sample: { body: { days: [{ date: '2027-13-01' }] } } },
+
+  // The grid
+  'GET /api/v1/grid/areas': PUBLIC,
+  'GET /api/v1/grid/areas.geojson': PUBLIC,
+  'GET /api/v1/grid/locate': { public: true, sample: { query: 'lon=112.99&lat=28.19' } },
+  'GET /api/v1/grid/areas/:code': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'], scoped: ['grid_worker'] },
+  'PUT /api/v1/grid/areas/:code/workers': { allow: ['admin'], sample: { body: { usernames: ['nobody-at-all'] } } },
+  'PUT /api/v1/grid/areas/:code/responsible-body': { allow: ['admin'], sample: { body: { bodyId: UNKNOWN_ID } } },
+
+  // Cases
+  'GET /api/v1/cases': { allow: EVERYONE },
+  'GET /api/v1/cases/counts': { allow: EVERYONE },
+  'GET /api/v1/cases/map': { allow: EVERYONE },
+  'GET /api/v1/cases/queue': { allow: STAFF },
+  'POST /api/v1/cases': {
+    allow: ['citizen', 'dispatcher', 'grid_worker'],
+    sample: { body: { title: '矩阵', description: '矩阵', categoryCode: '999999', address: '五一大道' } },
+  },
+  'GET /api/v1/cases/:caseNumber': { allow: CITY_WIDE_READERS, scoped: ['citizen', 'handler', 'grid_worker'] },
+  'POST /api/v1/cases/:caseNumber/actions': {
+    allow: ['dispatcher', 'supervisor'],
+    scoped: ['citizen', 'handler', 'grid_worker'],
+    // A stale version: refused with 409 after the policy and the visibility checks, changing nothing.
+    sample: { body: { action: 'register', version: 99_999 } },
+  },
+  'GET /api/v1/cases/:caseNumber/duplicates': { allow: ['dispatcher', 'supervisor', 'admin'] },
+  'POST /api/v1/cases/:caseNumber/survey': {
+    allow: ['dispatcher'],
+    scoped: ['citizen'],
+    sample: { body: { satisfaction: 'satisfied', solved: true } },
+  },
+  'GET /api/v1/cases/:caseNumber/reporter': { allow: CITY_WIDE_READERS, scoped: ['handler', 'grid_worker'] },
+  'POST /api/v1/cases/:caseNumber/reporter/unmask': {
+    allow: ['dispatcher', 'supervisor', 'data_steward'],
+    scoped: ['handler', 'grid_worker'],
+    sample: { body: { purpose: 'legal_request', reason: 'access matrix check' } },
+  },
+  'GET /api/v1/public/cases': PUBLIC,
+  'GET /api/v1/public/cases/:caseNumber': PUBLIC,
+  'GET /api/v1/lifecycle': PUBLIC,
+  'GET /api/v1/supervision/board': { allow: ['dispatcher', 'supervisor', 'admin'] },
+  'POST /api/v1/supervision/sweep': { allow: ['supervisor', 'admin'] },
+
+  // Routing
+  'GET /api/v1/routing-rules': { allow: ['dispatcher', 'supervisor', 'admin'] },
+  'GET /api/v1/routing-rules/test': {
+    allow: ['dispatcher', 'supervisor', 'admin'],
+    sample: { query: 'category=010204&gridCode=430102' },
+  },
+  'POST /api/v1/routing-rules': {
+    allow: ['supervisor', 'admin'],
+    sample: { body: { categoryCode: '999999', leadBodyId: UNKNOWN_ID } },
+  },
+  'PUT /api/v1/routing-rules/:id': {
+    allow: ['supervisor', 'admin'],
+    sample: { body: { categoryCode: '999999', leadBodyId: UNKNOWN_ID } },
+  },
+  'DELETE /api/v1/routing-rules/:id': { allow: ['supervisor', 'admin'] },
+
+  // Evaluation
+  'GET /api/v1/evaluation': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'] },
+  'GET /api/v1/evaluation/export': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'] },
+  'GET /api/v1/evaluation/dispatchers': { allow: ['dispatcher', 'supervisor', 'admin'] },
+  'GET /api/v1/evaluation/grid-workers': { allow: ['dispatcher', 'supervisor', 'admin'] },
+  'GET /api/v1/evaluation/weights': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'] },
+  'PUT /api/v1/evaluation/weights': {
+    allow: ['supervisor', 'admin'],
+    sample: { body: { response: 10, solved: 45, satisfied: 45 } },
+  },
+  'GET /api/v1/points/leaderboard': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'] },
+
+  // Personal data
+  'GET /api/v1/me/personal-data': { allow: ['citizen'] },
+  'GET /api/v1/me/personal-data/export': { allow: ['citizen'] },
+  'GET /api/v1/me/data-accesses': { allow: ['citizen'] },
+  'GET /api/v1/me/consents': { allow: ['citizen'] },
+  'PUT /api/v1/me/consents': { allow: ['citizen'], sample: { body: { statistics: true } } },
+  'GET /api/v1/me/data-requests': { allow: ['citizen'] },
+  'POST /api/v1/me/data-requests': {
+    allow: ['citizen'],
+    // A correction that names nothing to correct: refused after the policy check.
+    sample: { body: { kind: 'correction', reason: 'matrix', changes: {} } },
+  },
+  'GET /api/v1/data-requests': { allow: ['data_steward'] },
+  'POST /api/v1/data-requests/:id/decision': {
+    allow: ['data_steward'],
+    sample: { body: { decision: 'refuse', note: 'matrix' } },
+  },
+  'GET /api/v1/data-classification': { allow: ['data_steward', 'auditor', 'admin'] },
+  'GET /api/v1/privacy/purposes': PUBLIC,
+  'GET /api/v1/audit': { allow: ['auditor'] },
+  'GET /api/v1/audit/verify': { allow: ['auditor'] },
+};
+
+export { UNKNOWN_ID };
