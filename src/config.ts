@@ -35,6 +35,10 @@ export interface Config {
   sessions: { idleMinutes: number; absoluteHours: number };
   /** Reporters of cases closed longer ago than this are anonymised by the retention sweep. */
   retentionDays: number;
+  /** Requests per minute one address may make (RATE_LIMIT_PER_MINUTE; a hotline centre shares one address). */
+  rateLimitPerMinute: number;
+  /** Behind a reverse proxy: take the client's address from X-Forwarded-For (TRUST_PROXY), for limits and logs. */
+  trustProxy: boolean;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -62,6 +66,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       absoluteHours: positive(env.SESSION_ABSOLUTE_HOURS, 'SESSION_ABSOLUTE_HOURS', 12),
     },
     retentionDays: positive(env.RETENTION_DAYS, 'RETENTION_DAYS', 3 * 365),
+    rateLimitPerMinute: positive(env.RATE_LIMIT_PER_MINUTE, 'RATE_LIMIT_PER_MINUTE', 1200),
+    trustProxy: flag(env.TRUST_PROXY, 'TRUST_PROXY', false),
   };
 }
 

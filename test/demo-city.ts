@@ -71,7 +71,12 @@ export async function buildTestApp(handle: DatabaseHandle, areas: AreaLocator, c
     if (!tokens.has(username)) {
       const actor = await actorForUsername(handle.db, username);
       if (!actor) throw new Error(`no demo user ${username}`);
-      const { token } = await issueApiToken(handle.db, actor.userId, { label: 'test', scopes: ['*'], expiresAt: null });
+      // Every scope, the account's too (no API token can be given that one): the tests check roles.
+      const { token } = await issueApiToken(handle.db, actor.userId, {
+        label: 'test',
+        scopes: ['*', 'account'],
+        expiresAt: null,
+      });
       tokens.set(username, token);
     }
     return tokens.get(username)!;

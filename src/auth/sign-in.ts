@@ -108,12 +108,19 @@ export async function changePassword(
   now: Date,
   origin: RequestOrigin,
 ) {
+  // Guessing the current password from a stolen session counts against the same lockout as signing in.
+  const keys: ThrottleKey[] = [`user:${actor.username.toLowerCase()}`, `ip:${origin.ip ?? 'unknown'}`];
+  const until = await lockedUntil(deps.db, keys, now);
+  if (until) throw lockedOut(until, now);
   const row = await deps.db
     .selectFrom('users')
     .select('password_hash')
     .where('id', '=', actor.userId)
     .executeTakeFirst();
-  if (!(await verifyPassword(row?.password_hash ?? null, input.currentPassword))) throw badCredentials();
+  if (!(await verifyPassword(row?.password_hash ?? null, input.currentPassword))) {
+    await recordFailure(deps.db, keys, now);
+    throw badCredentials();
+  }
   await setPassword(deps.db, actor.userId, actor.username, input.newPassword, now);
   await audit(deps.db, 'auth.password_changed', actor.userId, actor.role, now, origin);
 }

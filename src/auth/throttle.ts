@@ -4,7 +4,8 @@ import type { Db } from '../db/database.ts';
 /**
  * Sign-in lockout with backoff, kept in the database so every instance sees the same count. A user name
  * is locked after 5 failures within 15 minutes; an address after 30 (a hotline centre shares one address).
- * Each further failure while locked doubles the lock, from 1 minute up to an hour.
+ * Attempts while locked are refused unchecked; each further failure once a lock has ended (within the
+ * window) doubles the next lock, from 1 minute up to an hour.
  */
 const WINDOW_MS = 15 * 60_000;
 const FIRST_LOCK_MS = 60_000;

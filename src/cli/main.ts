@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { auditCommand } from './commands/audit.ts';
 import { calendarCommand } from './commands/calendar.ts';
 import { gridCommand } from './commands/grid.ts';
+import { keysCommand } from './commands/keys.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { seedDemoCommand } from './commands/seed-demo.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -22,6 +23,7 @@ for (const register of [
   sweepCommand,
   tokenCommand,
   auditCommand,
+  keysCommand,
 ]) {
   register(program);
 }

@@ -22,7 +22,7 @@ export function progressReporter(label: string): { update(done: number, total: n
   let lastTenth = -1;
   return {
     update(done, total) {
-      const tenth = Math.floor((done / total) * 10);
+      const tenth = total > 0 ? Math.floor((done / total) * 10) : 10;
       if (tenth !== lastTenth) {
         lastTenth = tenth;
         process.stderr.write(`${label}: ${done}/${total}\n`);

@@ -13,6 +13,7 @@ import {
   type Satisfaction,
   type TransitionAction,
   transitionCase,
+  unmaskCaseReporter,
 } from '../cases/index.ts';
 import type { Db } from '../db/database.ts';
 import { readSetting, writeSetting } from '../db/settings.ts';
@@ -81,6 +82,33 @@ const DEMO_STATE = 'demo_city';
 /** Made-up callers' names (surname + 先生/女士, as a hotline operator writes them down). */
 const CALLER_NAMES = ['王先生', '李女士', '张先生', '刘女士', '陈先生', '杨女士', '欧阳先生', '赵女士'];
 const DEMO_GRID_DISTRICT = '430102';
+
+/**
+ * The demo citizen's data tracker is not empty on first start: the desk called 陈市民 back about each of
+ * their closed cases, having unmasked the phone for that purpose, as a real centre does.
+ */
+async function demoPersonalDataUse(options: SeedOptions) {
+  const { db } = options;
+  const dispatcher = (await actorForUsername(db, 'dispatcher'))!;
+  const closed = await db
+    .selectFrom('cases')
+    .innerJoin('users', 'users.id', 'cases.reported_by_user_id')
+    .select(['cases.case_number', 'cases.closed_at'])
+    .where('users.username', '=', 'citizen')
+    .where('cases.closed_at', 'is not', null)
+    .execute();
+  for (const row of closed) {
+    const at = new Date(row.closed_at!.getTime() + 2 * HOUR);
+    const deps = await caseDepsWith(options, { now: () => at });
+    await unmaskCaseReporter(
+      deps,
+      dispatcher,
+      row.case_number,
+      { purpose: 'verification_callback', reason: '办结后电话回访，核实问题是否解决' },
+      {},
+    );
+  }
+}
 
 /** True when nobody has set this database up yet: the demo city loads only then. */
 export async function isEmpty(db: Db): Promise<boolean> {
@@ -178,6 +206,7 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
     options.limit,
   );
   const byStatus = await loadCases(options, messages, codes);
+  await demoPersonalDataUse(options);
   // Deadlines that ran out while the demo's history was written get their notices; closures their points.
   await runSupervisionSweep(db, options.now);
   await awardPoints(db);
@@ -304,20 +333,24 @@ function demoStatus(i: number, total: number): string {
   ]);
 }
 
-async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: Map<string, string>) {
-  const { db } = options;
-  let at = options.now;
-  const clock: Clock = { now: () => at };
-  const calendar = new CityCalendar(db, options.timeZone);
+/** Case services on the demo's own clock (the demo writes its history at past instants). */
+async function caseDepsWith(options: SeedOptions, clock: Clock): Promise<CaseDeps> {
+  const calendar = new CityCalendar(options.db, options.timeZone);
   await calendar.reload();
-  const deps: CaseDeps = {
-    db,
+  return {
+    db: options.db,
     clock,
     policy: { reopenWindowDays: options.reopenWindowDays, timeZone: options.timeZone },
     locateArea: (lon, lat) => options.areas.locate(lon, lat),
     calendar,
     keyring: options.keyring,
   };
+}
+
+async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: Map<string, string>) {
+  const { db } = options;
+  let at = options.now;
+  const deps = await caseDepsWith(options, { now: () => at });
   const actors = new Map<string, Actor>();
   const actor = async (username: string) => {
     if (!actors.has(username)) actors.set(username, (await actorForUsername(db, username))!);

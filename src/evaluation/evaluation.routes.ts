@@ -18,7 +18,10 @@ import { type Period, periodOf } from './period.ts';
 import { leaderboard } from './points.ts';
 
 const PeriodQuery = {
-  month: Type.Optional(Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM, city time' })),
+  // Years the city has data for: year 0 or 9999 would make no real period (and no valid next month).
+  month: Type.Optional(
+    Type.String({ pattern: '^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$', description: 'YYYY-MM, city time' }),
+  ),
   from: Type.Optional(Type.String({ format: 'date', description: 'First day (with to, instead of month)' })),
   to: Type.Optional(Type.String({ format: 'date', description: 'Day after the last' })),
 };

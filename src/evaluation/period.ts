@@ -32,7 +32,8 @@ export interface Period {
 export function periodOf(input: { month?: string; from?: string; to?: string }, timeZone: string): Period {
   if (input.month) {
     const [year, month] = input.month.split('-').map(Number) as [number, number];
-    const next = month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
+    const yyyy = (y: number) => String(y).padStart(4, '0');
+    const next = month === 12 ? `${yyyy(year + 1)}-01` : `${yyyy(year)}-${String(month + 1).padStart(2, '0')}`;
     return {
       from: startOfLocalDate(`${input.month}-01`, timeZone),
       to: startOfLocalDate(`${next}-01`, timeZone),

@@ -30,7 +30,10 @@ import { serveConsole } from './web.ts';
 export interface AppDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'demoSignIn' | 'reopenWindowDays' | 'secureCookies'> & { sessions: SessionTimes };
+  config: Pick<Config, 'demoSignIn' | 'reopenWindowDays' | 'secureCookies'> & {
+    sessions: SessionTimes;
+    trustProxy?: boolean;
+  };
   areas: AreaLocator;
   calendar: CityCalendar;
   /** The keys personal data is sealed under. */
@@ -53,6 +56,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     // Errors Fastify meets before routing (a malformed URL, an over-long parameter) get our shape too.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply),
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: deps.config.trustProxy ?? false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();

@@ -83,8 +83,8 @@ export async function registerHardening(app: FastifyInstance, options: Hardening
  * instances; that is acceptable because the limit exists to bound each instance's load, which it still
  * does. A limit shared by all instances would need a shared store (Redis, `redis` option of
  * @fastify/rate-limit). Memory is bounded: each limit keeps the 5,000 addresses seen most recently (an
- * LRU). The key is `request.ip`, the peer address: behind a reverse proxy Fastify's
- * `trustProxy` must be set, or every client shares the proxy's counter.
+ * LRU). The key is `request.ip`, the peer address: behind a reverse proxy Fastify's `trustProxy` must be
+ * set, or every client shares the proxy's counter.
  */
 async function registerRateLimits(app: FastifyInstance, options: HardeningOptions) {
   // `global: false`: the plugin would add its check as a route hook, which runs after the API's
@@ -104,14 +104,15 @@ async function registerRateLimits(app: FastifyInstance, options: HardeningOption
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions;
     if (route.url && UNLIMITED_ROUTES.has(route.url)) return;
-    await enforce(await limits.perIp(request), reply);
-    if (route.config.rateLimitGroup === 'sign-in') await enforce(await limits.signIn(request), reply);
+    enforce(await limits.perIp(request), reply);
+    if (route.config.rateLimitGroup === 'sign-in') enforce(await limits.signIn(request), reply);
   });
 }
 
 type LimitState = Awaited<ReturnType<ReturnType<FastifyInstance['createRateLimit']>>>;
 
-async function enforce(state: LimitState, reply: FastifyReply) {
+/** Refuses the request (429, with Retry-After) once the address has used up the limit. */
+function enforce(state: LimitState, reply: FastifyReply) {
   if (state.isAllowed || !state.isExceeded) return;
   const retryAfterSeconds = Math.max(1, state.ttlInSeconds);
   reply.header('retry-after', retryAfterSeconds);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const CONSOLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -12,7 +12,10 @@ export const CONSOLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
  */
 export async function serveConsole(app: FastifyInstance) {
   const index = path.join(CONSOLE_DIR, 'index.html');
+  const notFound = (request: FastifyRequest, reply: FastifyReply) =>
+    reply.status(404).send({ error: { code: 'ROUTE_ERR_NOT_FOUND', message: 'Not found', requestId: request.id } });
   if (!fs.existsSync(index)) {
+    app.setNotFoundHandler(notFound);
     app.get('/', { schema: { hide: true } }, async (_request, reply) =>
       reply
         .type('text/html')
@@ -25,8 +28,6 @@ export async function serveConsole(app: FastifyInstance) {
     if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/docs')) {
       return reply.type('text/html').sendFile('index.html');
     }
-    return reply
-      .status(404)
-      .send({ error: { code: 'ROUTE_ERR_NOT_FOUND', message: 'Not found', requestId: request.id } });
+    return notFound(request, reply);
   });
 }

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { maskPersonalData } from '../privacy/index.ts';
 import type { NotificationChannel } from './notifications.tables.ts';
 
 export interface OutgoingMessage {
@@ -17,7 +18,11 @@ export interface MessageSender {
 export function logSender(log: (line: object, message: string) => void): MessageSender {
   return {
     async send(message) {
-      log({ channel: message.channel, to: message.to }, `notification (not sent, development): ${message.text}`);
+      // The address masked even in development: logs travel further than the database.
+      log(
+        { channel: message.channel, to: maskPersonalData(message.to).masked },
+        `notification (not sent, development): ${message.text}`,
+      );
     },
   };
 }

@@ -39,8 +39,9 @@ const MANAGERS: readonly Role[] = ['supervisor', 'admin'];
 const CASE_READERS: readonly Role[] = [...STAFF, 'data_steward', 'auditor'];
 
 export const POLICIES = {
-  'account.read': { roles: EVERYONE, scope: 'account', what: 'see who you are signed in as' },
-  'account.sign_out': { roles: EVERYONE, scope: 'account', what: 'sign out' },
+  // Who am I and sign-out are harmless for any credential: under the read scope.
+  'account.read': { roles: EVERYONE, scope: 'cases:read', what: 'see who you are signed in as' },
+  'account.sign_out': { roles: EVERYONE, scope: 'cases:read', what: 'sign out' },
   'account.change_password': {
     roles: [...STAFF, 'data_steward', 'auditor'],
     scope: 'account',
@@ -121,7 +122,10 @@ export function isAction(name: string): name is Action {
 export function mayDo(actor: Actor, action: Action): boolean {
   const policy: Policy = POLICIES[action];
   if (!policy.roles.includes(actor.role)) return false;
-  return actor.scopes === null || actor.scopes.includes('*') || actor.scopes.includes(policy.scope);
+  if (actor.scopes === null || actor.scopes.includes(policy.scope)) return true;
+  // '*' is everything the role may do with the data, but not the account itself: a token must not mint
+  // further tokens or change the password (that needs the person, signed in).
+  return actor.scopes.includes('*') && policy.scope !== 'account';
 }
 
 export const forbidden = (actor: Actor, action: Action) => {

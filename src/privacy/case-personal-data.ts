@@ -166,8 +166,11 @@ async function reveal(
       released.push(field);
     }
   }
-  const textItems = clearedFor(actor.clearance, FIELD_CLEARANCE.textItems) ? items : maskedItems(items);
-  if (textItems === items && items.length) released.push('textItems');
+  // An ID number found in the text is core data like the reporter's own; other items are important.
+  const clearItem = (item: TextItem) =>
+    clearedFor(actor.clearance, item.kind === 'id_number' ? FIELD_CLEARANCE.idNumber : FIELD_CLEARANCE.textItems);
+  const textItems = items.map((item) => (clearItem(item) ? item : maskedItems([item])[0]!));
+  if (items.some(clearItem)) released.push('textItems');
 
   await deps.db.transaction().execute(async (trx) => {
     if (target.reporterPersonId && released.length) {

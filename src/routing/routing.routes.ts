@@ -64,9 +64,7 @@ export const routingRoutes: FastifyPluginAsyncTypebox<{ db: Db; timeZone: string
         response: { 200: Type.Object({ items: Type.Array(RuleResponse) }), ...errorResponses(401, 403) },
       },
     },
-    async (request) => {
-      return { items: await listRoutingRules(db) };
-    },
+    async () => ({ items: await listRoutingRules(db) }),
   );
 
   app.get(

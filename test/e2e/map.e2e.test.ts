@@ -28,8 +28,13 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the map (Chromium)', () => {
     await page.getByTestId('area-card').filter({ hasText: '430102' }).waitFor();
     await page.waitForTimeout(1000); // let the unit grids draw
     const map = (await page.getByTestId('map').boundingBox())!;
-    await page.mouse.click(map.x + map.width / 2, map.y + map.height / 2);
     const card = page.getByTestId('area-card').filter({ hasText: /430102\d{9}/ });
+    // On a busy machine the grids may not be drawn after a second (the click then hits the district):
+    // click again until a unit grid's card shows.
+    for (let attempt = 0; attempt < 5 && (await card.count()) === 0; attempt++) {
+      await page.mouse.click(map.x + map.width / 2, map.y + map.height / 2);
+      await card.waitFor({ timeout: 5_000 }).catch(() => undefined);
+    }
     await card.waitFor();
     expect(await card.textContent()).toContain('王网格');
     await page.screenshot({ path: `${OUTPUT_DIR}/map-unit-grid.png` });

@@ -5,21 +5,10 @@ import { ROLES, type Role } from '../../src/organizations/index.ts';
 import { createTestDatabase } from '../db.ts';
 import { buildTestApp, loadSmallDemoCity } from '../demo-city.ts';
 import { ACCESS_MATRIX, type MatrixEntry, UNKNOWN_ID } from './access-matrix.ts';
-import { reachOf, type Reach } from './reach.ts';
-
-/** The API routes the application actually serves, as "METHOD /path/:param" (from its OpenAPI document). */
-export function routesOf(app: FastifyInstance): string[] {
-  const document = app.swagger() as { paths: Record<string, Record<string, unknown>> };
-  return Object.entries(document.paths)
-    .filter(([path]) => path.startsWith('/api/v1/'))
-    .flatMap(([path, operations]) =>
-      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
-    )
-    .sort();
-}
+import { type Reach, reachOf, routesOf } from './reach.ts';
 
 /** What is wrong between the routes served and the matrix: routes without an entry, entries without a route. */
-export function matrixGaps(routes: string[], matrix: Record<string, MatrixEntry>) {
+function matrixGaps(routes: string[], matrix: Record<string, MatrixEntry>) {
   return {
     withoutEntry: routes.filter((route) => !matrix[route]),
     withoutRoute: Object.keys(matrix).filter((route) => !routes.includes(route)),
@@ -96,7 +85,9 @@ describe('the access matrix', () => {
     let checked = 0;
     // Reads first, then changes: no sample changes anything, but this way a mistake in one could not
     // hide a read's answer.
-    const routes = routesOf(app).sort((a, b) => Number(a.startsWith('GET')) - Number(b.startsWith('GET'))).reverse();
+    const routes = routesOf(app)
+      .sort((a, b) => Number(a.startsWith('GET')) - Number(b.startsWith('GET')))
+      .reverse();
     for (const route of routes) {
       const entry = ACCESS_MATRIX[route]!;
       const method = route.slice(0, route.indexOf(' ')) as 'GET' | 'POST' | 'PUT' | 'DELETE';

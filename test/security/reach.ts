@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../../src/db/database.ts';
 import type { Role } from '../../src/organizations/index.ts';
@@ -11,15 +12,20 @@ export interface Reach {
 }
 
 const any = async (db: Db, where = sql`true`) =>
-  (await sql<{ case_number: string }>`select case_number from cases where ${where} order by case_number limit 1`.execute(db))
-    .rows[0]?.case_number;
+  (
+    await sql<{
+      case_number: string;
+    }>`select case_number from cases where ${where} order by case_number limit 1`.execute(db)
+  ).rows[0]?.case_number;
 
 /**
  * For each role, a demo user and their reach: the citizen's own case vs another's; a handler's body's
  * case vs one never sent there; the grid worker's district vs another district.
  */
 export async function reachOf(db: Db): Promise<Map<Role, Reach & { username: string }>> {
-  const citizen = (await db.selectFrom('users').select('id').where('username', '=', 'citizen').executeTakeFirstOrThrow()).id;
+  const citizen = (
+    await db.selectFrom('users').select('id').where('username', '=', 'citizen').executeTakeFirstOrThrow()
+  ).id;
   const handlerRow = await sql<{ username: string; handling_body_id: string }>`
     select u.username, u.handling_body_id from users u
     where u.role = 'handler' and exists (select 1 from cases c where c.assigned_body_id = u.handling_body_id)
@@ -66,4 +72,15 @@ export async function reachOf(db: Db): Promise<Map<Role, Reach & { username: str
     if (Object.values(r).some((v) => !v)) throw new Error(`the demo city gives ${role} no case in or out of reach`);
   }
   return reach;
+}
+
+/** The API routes the application actually serves, as "METHOD /path/:param" (from its OpenAPI document). */
+export function routesOf(app: FastifyInstance): string[] {
+  const document = app.swagger() as { paths: Record<string, Record<string, unknown>> };
+  return Object.entries(document.paths)
+    .filter(([path]) => path.startsWith('/api/v1/'))
+    .flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    )
+    .sort();
 }

@@ -48,7 +48,18 @@ export function serveCommand(program: Command) {
             transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } },
           }
         : loggerOptions(config.logLevel);
-      const app = await buildApp({ db: handle.db, clock: systemClock, config, areas, calendar, keyring }, logger);
+      const app = await buildApp(
+        {
+          db: handle.db,
+          clock: systemClock,
+          config,
+          areas,
+          calendar,
+          keyring,
+          hardening: { perIpPerMinute: config.rateLimitPerMinute },
+        },
+        logger,
+      );
       const sender = senderByChannel(
         {
           sms: config.smsGatewayUrl ? smsGatewaySender(config.smsGatewayUrl, config.smsGatewayToken) : undefined,

@@ -1,0 +1,156 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../src/db/database.ts';
+import { ROLES } from '../../src/organizations/index.ts';
+import { findPersonalData } from '../../src/privacy/index.ts';
+import { createTestDatabase } from '../db.ts';
+import { buildTestApp, loadSmallDemoCity } from '../demo-city.ts';
+import { ACCESS_MATRIX } from './access-matrix.ts';
+import { type Reach, reachOf, routesOf } from './reach.ts';
+
+/** GB 11643 check digit, so the planted ID numbers are ones a scanner must recognise. */
+function withCheckDigit(first17: string): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * weights[i]!, 0);
+  return first17 + '10X98765432'[sum % 11]!;
+}
+
+const REPORTER_PHONE = '13912345678';
+const REPORTER_ID = withCheckDigit('43010219900307123');
+const TEXT_PHONE = '13712345678';
+const TEXT_ID = withCheckDigit('43010319851224567');
+/** Inside 芙蓉区's unit grids, where the demo grid worker patrols. */
+const FURONG = { longitude: 112.99, latitude: 28.195 };
+
+/** Phone and ID-card numbers in clear in a response (not a run of hex digits such as a hash or an id). */
+function clearNumbers(body: string): string[] {
+  return findPersonalData(body)
+    .filter((f) => f.kind === 'mobile' || f.kind === 'id_number')
+    .filter((f) => !/[0-9a-fA-F-]/.test(body[f.start - 1] ?? '') && !/[0-9a-fA-F]/.test(body[f.end] ?? ''))
+    .map((f) => f.value);
+}
+
+/**
+ * Calls every GET route of the API as every role (and with no sign-in), over demo data with reporters'
+ * phones and ID numbers on record and in case texts, and looks for phone or ID-card numbers in clear in
+ * any answer. The one allowed exception: what a user unmasked for a purpose, while their grant lasts,
+ * and a citizen's own data in their own portal.
+ */
+describe('response scanning for personal data', () => {
+  let handle: DatabaseHandle;
+  let app: FastifyInstance;
+  let as: (username: string) => Promise<Record<string, string>>;
+  let reach: Map<string, Reach & { username: string }>;
+  const planted: string[] = [];
+
+  beforeAll(async () => {
+    handle = await createTestDatabase('pglite');
+    const { areas } = await loadSmallDemoCity(handle, 40);
+    ({ app, as } = await buildTestApp(handle, areas));
+    for (const [i, username] of ['dispatcher', 'dispatcher', 'citizen', 'gridworker'].entries()) {
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/cases',
+        headers: await as(username),
+        payload: {
+          title: `占道停车 湘A1234${i} 电话${TEXT_PHONE}`,
+          description: `车主电话 ${TEXT_PHONE}，身份证号 ${TEXT_ID}，请联系处理。`,
+          categoryCode: '010204',
+          location: FURONG,
+          ...(username === 'dispatcher'
+            ? {
+                reporter: {
+                  name: '钱多多',
+                  phone: REPORTER_PHONE,
+                  idNumber: REPORTER_ID,
+                  address: '芙蓉区五一大道 100 号',
+                },
+              }
+            : {}),
+        },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      planted.push(created.json().caseNumber);
+    }
+    reach = await reachOf(handle.db);
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await handle?.close();
+  });
+
+  const getRoutes = () => routesOf(app).filter((r) => r.startsWith('GET '));
+
+  /** Every GET route with its parameters filled for this user: their reachable case, the planted ones… */
+  function urlsFor(route: string, who: Reach): string[] {
+    const path = route.slice(4);
+    const query = ACCESS_MATRIX[route]?.sample?.query;
+    const withQuery = (p: string) => (query ? `${p}?${query}` : p);
+    if (path.includes(':caseNumber')) {
+      return [...planted, who.caseInside].map((n) => withQuery(path.replace(':caseNumber', n)));
+    }
+    const filled = path
+      .replace(':code', path.includes('/grid/') ? who.areaInside : '0102')
+      .replace(':year', '2026')
+      .replace(':id', '00000000-0000-4000-8000-000000000000');
+    const extra = filled === '/api/v1/cases' ? ['/api/v1/cases?limit=100', '/api/v1/cases?q=13712345678'] : [];
+    const pageAll = filled === '/api/v1/audit' ? ['/api/v1/audit?limit=500'] : [];
+    return [withQuery(filled), ...extra, ...pageAll];
+  }
+
+  async function scan(username: string | null, who: Reach) {
+    const found: string[] = [];
+    let calls = 0;
+    for (const route of getRoutes()) {
+      for (const url of urlsFor(route, who)) {
+        const response = await app.inject({ url, headers: username ? await as(username) : {} });
+        calls++;
+        expect(response.statusCode, `${username} GET ${url}`).toBeLessThan(500);
+        for (const value of clearNumbers(response.body)) found.push(`${username ?? 'anonymous'} GET ${url}: ${value}`);
+      }
+    }
+    return { found, calls };
+  }
+
+  it('should find no phone or ID-card number in clear in any GET answer, for any role, without a grant', async () => {
+    let calls = 0;
+    const found: string[] = [];
+    for (const role of ROLES) {
+      const who = reach.get(role)!;
+      const result = await scan(who.username, who);
+      calls += result.calls;
+      // A citizen's own portal shows them their own data: that is theirs to see.
+      found.push(...result.found.filter((f) => !(role === 'citizen' && /\/me\/personal-data.*: 13800138000$/.test(f))));
+    }
+    const anonymous = await scan(null, reach.get('citizen')!);
+    calls += anonymous.calls;
+    found.push(...anonymous.found);
+    expect(found).toEqual([]);
+    expect(calls).toBeGreaterThan(ROLES.length * getRoutes().length);
+    console.log(
+      `response scan: ${calls} GET calls over ${getRoutes().length} routes, ${ROLES.length} roles + anonymous`,
+    );
+  }, 300_000);
+
+  it('should show numbers in clear only to the user who unmasked them, for the case unmasked, while the grant lasts', async () => {
+    const [unmaskedCase] = planted;
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${unmaskedCase}/reporter/unmask`,
+      headers: await as('dispatcher'),
+      payload: { purpose: 'contact_reporter', reason: '回电核实车辆信息' },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    // The dispatcher's clearance is "important": phone in clear, the ID number (core data) still masked.
+    expect([...new Set(clearNumbers(response.body))].sort()).toEqual([REPORTER_PHONE, TEXT_PHONE].sort());
+
+    const dispatcher = await scan('dispatcher', reach.get('dispatcher')!);
+    const outsideTheGrant = dispatcher.found.filter(
+      (f) => !f.startsWith(`dispatcher GET /api/v1/cases/${unmaskedCase}`) || /: \d{17}[\dX]$/.test(f),
+    );
+    expect(outsideTheGrant).toEqual([]);
+    expect(dispatcher.found.length).toBeGreaterThan(0);
+    const supervisor = await scan('supervisor', reach.get('supervisor')!);
+    expect(supervisor.found).toEqual([]);
+  }, 300_000);
+});
