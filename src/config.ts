@@ -37,8 +37,11 @@ export interface Config {
   retentionDays: number;
   /** Requests per minute one address may make (RATE_LIMIT_PER_MINUTE; a hotline centre shares one address). */
   rateLimitPerMinute: number;
-  /** Behind a reverse proxy: take the client's address from X-Forwarded-For (TRUST_PROXY), for limits and logs. */
-  trustProxy: boolean;
+  /**
+   * Behind reverse proxies: how many of them to trust in X-Forwarded-For (TRUST_PROXY, e.g. 1), for limits,
+   * lockout and the audit trail. Never "all": a client could then name any address it liked.
+   */
+  trustProxy: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -47,7 +50,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
-    demoData: flag(env.DEMO_DATA, 'DEMO_DATA', true),
+    // The demo's users share a published password: never loaded by default into a production database.
+    demoData: flag(env.DEMO_DATA, 'DEMO_DATA', !env.DATABASE_URL && env.NODE_ENV !== 'production'),
     // The demo password is shown to anyone: on by default only for the embedded (demo) database.
     demoSignIn: flag(env.DEMO_SIGN_IN, 'DEMO_SIGN_IN', !env.DATABASE_URL),
     reopenWindowDays: integer(env.REOPEN_WINDOW_DAYS, 'REOPEN_WINDOW_DAYS', 15),
@@ -67,7 +71,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     retentionDays: positive(env.RETENTION_DAYS, 'RETENTION_DAYS', 3 * 365),
     rateLimitPerMinute: positive(env.RATE_LIMIT_PER_MINUTE, 'RATE_LIMIT_PER_MINUTE', 1200),
-    trustProxy: flag(env.TRUST_PROXY, 'TRUST_PROXY', false),
+    trustProxy: integer(env.TRUST_PROXY, 'TRUST_PROXY', 0),
   };
 }
 

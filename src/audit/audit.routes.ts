@@ -2,9 +2,26 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Db } from '../db/database.ts';
 import { DateTime, errorResponses } from '../lib/http-schemas.ts';
+import { requireClearance } from '../policy/index.ts';
 import { auditHead, listAudit, verifyAuditChain } from './audit-log.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** What an audit entry shows: every column (the auditor reads the whole trail, addresses included). */
+const AUDIT_COLUMNS = [
+  'seq',
+  'occurred_at',
+  'actor_user_id',
+  'actor_role',
+  'action',
+  'subject_type',
+  'subject_id',
+  'purpose',
+  'details',
+  'ip',
+  'request_id',
+  'hash',
+];
 
 const AuditRecordSchema = Type.Object({
   seq: Type.Integer(),
@@ -48,6 +65,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
       },
     },
     (request) => {
+      requireClearance(request.actor.clearance, 'audit_log', AUDIT_COLUMNS);
       const { from, to, before, ...rest } = request.query;
       return listAudit(db, {
         ...rest,

@@ -156,7 +156,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = as
       config: { action: 'account.change_password', rateLimitGroup: 'sign-in' },
       schema: {
         tags,
-        summary: 'Change your password (at least 10 characters, three kinds of character)',
+        summary: 'Change your password (at least 10 characters, three kinds); your other sessions end',
         body: Type.Object(
           {
             currentPassword: Type.String({ minLength: 1, maxLength: 200 }),
@@ -169,6 +169,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = as
     },
     async (request, reply) => {
       await changePassword(deps, request.actor, request.body, deps.clock.now(), origin(request));
+      // Whoever else knew the old password is signed out; this session stays.
+      await revokeAllSessions(deps.db, request.actor.userId, deps.clock.now(), request.session?.idHash);
       return reply.status(204).send(null);
     },
   );

@@ -86,14 +86,18 @@ export async function revokeSession(db: Db, idHash: string, now: Date): Promise<
   await db.updateTable('sessions').set({ revoked_at: now }).where('id_hash', '=', idHash).execute();
 }
 
-/** Signs the user out everywhere: every session of theirs ends now. Returns how many were live. */
-export async function revokeAllSessions(db: Db, userId: string, now: Date): Promise<number> {
-  const result = await db
+/**
+ * Signs the user out everywhere: every session of theirs ends now, but `except` (the one asking, after a
+ * password change). Returns how many were live.
+ */
+export async function revokeAllSessions(db: Db, userId: string, now: Date, except?: string): Promise<number> {
+  let query = db
     .updateTable('sessions')
     .set({ revoked_at: now })
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
+    .where('expires_at', '>', now);
+  if (except) query = query.where('id_hash', '!=', except);
+  const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -1,4 +1,5 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
 import { appendAudit } from '../audit/index.ts';
 import type { Db } from '../db/database.ts';
 import { defineError } from '../lib/app-error.ts';
@@ -57,7 +58,9 @@ function audit(
 /**
  * Signs in with user name and password. Failures count against the user name and the address; once
  * either is locked, even the right password is refused until the lock ends (that is what makes guessing
- * slow). Every attempt is in the audit trail.
+ * slow). Attempts on one user name take turns (a transaction-scoped advisory lock), so guesses sent in
+ * parallel cannot all be checked before the first failure is counted. Every attempt is in the audit trail;
+ * the name typed is kept only when it is a user's (a password typed into the wrong field is not).
  */
 export async function signInWithPassword(
   deps: AuthDeps,
@@ -67,26 +70,34 @@ export async function signInWithPassword(
 ): Promise<Actor> {
   const username = input.username.trim().toLowerCase();
   const keys: ThrottleKey[] = [`user:${username}`, `ip:${origin.ip ?? 'unknown'}`];
-  const until = await lockedUntil(deps.db, keys, now);
-  if (until) {
-    await audit(deps.db, 'auth.sign_in_locked', null, null, now, origin, { username });
-    throw lockedOut(until, now);
-  }
-  const user = await deps.db
-    .selectFrom('users')
-    .select(['id', 'role', 'password_hash', 'disabled_at'])
-    .where('username', '=', username)
-    .executeTakeFirst();
-  const ok = await verifyPassword(user && !user.disabled_at ? user.password_hash : null, input.password);
-  const actor = ok && user ? await actorForUserId(deps.db, user.id) : undefined;
-  if (!actor) {
-    await recordFailure(deps.db, keys, now);
-    await audit(deps.db, 'auth.sign_in_failed', user?.id ?? null, user?.role ?? null, now, origin, { username });
-    throw badCredentials();
-  }
-  await clearFailures(deps.db, [`user:${username}`]);
-  await audit(deps.db, 'auth.sign_in', actor.userId, actor.role, now, origin);
-  return actor;
+  // The outcome leaves the transaction as a value: a refusal thrown inside would roll back its count.
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${`sign-in:${username}`}))`.execute(trx);
+    const until = await lockedUntil(trx, keys, now);
+    const user = await trx
+      .selectFrom('users')
+      .select(['id', 'role', 'password_hash', 'disabled_at'])
+      .where('username', '=', username)
+      .executeTakeFirst();
+    const known = user ? { username } : {};
+    if (until) {
+      await audit(trx, 'auth.sign_in_locked', user?.id ?? null, user?.role ?? null, now, origin, known);
+      return { kind: 'locked', until } as const;
+    }
+    const ok = await verifyPassword(user && !user.disabled_at ? user.password_hash : null, input.password);
+    const actor = ok && user ? await actorForUserId(trx, user.id) : undefined;
+    if (!actor) {
+      await recordFailure(trx, keys, now);
+      await audit(trx, 'auth.sign_in_failed', user?.id ?? null, user?.role ?? null, now, origin, known);
+      return { kind: 'refused' } as const;
+    }
+    await clearFailures(trx, [`user:${username}`]);
+    await audit(trx, 'auth.sign_in', actor.userId, actor.role, now, origin);
+    return { kind: 'signed_in', actor } as const;
+  });
+  if (outcome.kind === 'locked') throw lockedOut(outcome.until, now);
+  if (outcome.kind === 'refused') throw badCredentials();
+  return outcome.actor;
 }
 
 /** Sets a user's password (checked against the policy); the caller has checked who may. */
@@ -111,7 +122,10 @@ export async function changePassword(
   // Guessing the current password from a stolen session counts against the same lockout as signing in.
   const keys: ThrottleKey[] = [`user:${actor.username.toLowerCase()}`, `ip:${origin.ip ?? 'unknown'}`];
   const until = await lockedUntil(deps.db, keys, now);
-  if (until) throw lockedOut(until, now);
+  if (until) {
+    await audit(deps.db, 'auth.password_change_locked', actor.userId, actor.role, now, origin);
+    throw lockedOut(until, now);
+  }
   const row = await deps.db
     .selectFrom('users')
     .select('password_hash')
@@ -119,6 +133,7 @@ export async function changePassword(
     .executeTakeFirst();
   if (!(await verifyPassword(row?.password_hash ?? null, input.currentPassword))) {
     await recordFailure(deps.db, keys, now);
+    await audit(deps.db, 'auth.password_change_failed', actor.userId, actor.role, now, origin);
     throw badCredentials();
   }
   await setPassword(deps.db, actor.userId, actor.username, input.newPassword, now);
@@ -200,7 +215,10 @@ export async function signInWithCode(
   const phoneIndex = currentPhoneIndex(deps.keyring, phone);
   const throttle: ThrottleKey[] = [`phone:${phoneIndex}`, `ip:${origin.ip ?? 'unknown'}`];
   const until = await lockedUntil(deps.db, throttle, now);
-  if (until) throw lockedOut(until, now);
+  if (until) {
+    await audit(deps.db, 'auth.code_locked', null, null, now, origin);
+    throw lockedOut(until, now);
+  }
   const actor = await deps.db.transaction().execute(async (trx) => {
     const pending = await trx
       .selectFrom('sign_in_codes')

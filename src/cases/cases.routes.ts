@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { errorResponses } from '../lib/http-schemas.ts';
-import { mayDo } from '../policy/index.ts';
+import type { Actor } from '../organizations/index.ts';
+import { mayDo, requireClearance } from '../policy/index.ts';
 import { originOf, UNMASK_MINUTES } from '../privacy/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { caseMap, caseQueue, countCases, getCaseDetail, listCases, MAP_LIMIT, QUEUE_LIMIT } from './cases.queries.ts';
@@ -48,9 +49,23 @@ function toFilter<Q extends { from?: string; to?: string; q?: string }>(query: Q
   };
 }
 
+/** The columns of `cases` each kind of answer releases (checked against the caller's clearance). */
+const MAP_COLUMNS = ['case_number', 'title', 'status', 'category_id', 'grid_code', 'longitude', 'latitude'];
+const SUMMARY_COLUMNS = [...MAP_COLUMNS, 'channel', 'priority', 'address', 'assigned_body_id', 'created_at'];
+const DETAIL_COLUMNS = [...SUMMARY_COLUMNS, 'description', 'closed_at', 'rework_count', 'assisting_body_ids'];
+
+/**
+ * Refuses a staff member whose clearance is below what these columns are labelled. A citizen sees only
+ * their own cases, and their own data is theirs whatever its label.
+ */
+function releaseCases(actor: Actor, columns: string[]) {
+  if (actor.role !== 'citizen') requireClearance(actor.clearance, 'cases', columns);
+}
+
 export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async (app, { deps }) => {
   /** The case detail with its reporter as the actor may see them (staff; masked unless unmasked). */
   async function detailFor(request: FastifyRequest, caseNumber: string) {
+    releaseCases(request.actor, DETAIL_COLUMNS);
     const detail = await getCaseDetail(deps, request.actor, caseNumber);
     const seesReporter = request.actor.role !== 'citizen' && mayDo(request.actor, 'case.reporter.read');
     return {
@@ -70,7 +85,10 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
         response: { 200: CaseListResponse, ...errorResponses(400, 401) },
       },
     },
-    async (request) => listCases(deps, request.actor, toFilter(request.query)),
+    async (request) => {
+      releaseCases(request.actor, SUMMARY_COLUMNS);
+      return listCases(deps, request.actor, toFilter(request.query));
+    },
   );
 
   app.get(
@@ -83,7 +101,10 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
         response: { 200: Type.Object({ items: Type.Array(CaseSummaryResponse) }), ...errorResponses(401) },
       },
     },
-    async (request) => ({ items: await caseQueue(deps, request.actor) }),
+    async (request) => {
+      releaseCases(request.actor, SUMMARY_COLUMNS);
+      return { items: await caseQueue(deps, request.actor) };
+    },
   );
 
   app.get(
@@ -111,7 +132,10 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
         response: { 200: CaseMapResponse, ...errorResponses(400, 401) },
       },
     },
-    async (request) => caseMap(deps, request.actor, toFilter(request.query)),
+    async (request) => {
+      releaseCases(request.actor, MAP_COLUMNS);
+      return caseMap(deps, request.actor, toFilter(request.query));
+    },
   );
 
   app.post(

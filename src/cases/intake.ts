@@ -70,7 +70,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
         category_id: category.id,
         longitude: point?.[0] ?? null,
         latitude: point?.[1] ?? null,
-        address: input.address?.trim() || null,
+        address: input.address?.trim() ? maskPersonalData(input.address.trim()).masked : null,
         grid_code: gridCode,
         outside_jurisdiction: point !== null && gridCode === null,
         channel,

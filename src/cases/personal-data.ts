@@ -7,20 +7,29 @@ import { heldBy, visibleTo } from './visibility.ts';
 
 /**
  * The case as the privacy domain needs it, if the actor may see it at all (404 otherwise, as for any
- * case out of sight). A handler unmasks only for a case their body holds now, not one it handled before.
+ * case out of sight). A handler may unmask only a case their body holds now, not one it handled before.
  */
-async function caseRefFor(deps: CaseDeps, actor: Actor, caseNumber: string, heldNow: boolean): Promise<CaseRef> {
-  let query = deps.db
+async function caseRefFor(deps: CaseDeps, actor: Actor, caseNumber: string): Promise<CaseRef> {
+  const row = await deps.db
     .selectFrom('cases')
-    .select(['cases.id', 'cases.case_number', 'cases.reporter_person_id'])
+    .select((eb) => [
+      'cases.id',
+      'cases.case_number',
+      'cases.reporter_person_id',
+      actor.role === 'handler'
+        ? heldBy(actor.handlingBodyId ?? '00000000-0000-0000-0000-000000000000')(eb).as('may_unmask')
+        : eb.lit(true).as('may_unmask'),
+    ])
     .where('cases.case_number', '=', caseNumber)
-    .where(visibleTo(actor));
-  if (heldNow && actor.role === 'handler') {
-    query = query.where(heldBy(actor.handlingBodyId ?? '00000000-0000-0000-0000-000000000000'));
-  }
-  const row = await query.executeTakeFirst();
+    .where(visibleTo(actor))
+    .executeTakeFirst();
   if (!row) throw caseNotFound(caseNumber);
-  return { id: row.id, caseNumber: row.case_number, reporterPersonId: row.reporter_person_id };
+  return {
+    id: row.id,
+    caseNumber: row.case_number,
+    reporterPersonId: row.reporter_person_id,
+    mayUnmask: Boolean(row.may_unmask),
+  };
 }
 
 /** The reporter of a case, masked unless the actor holds a live unmasking grant for it. */
@@ -30,7 +39,7 @@ export async function caseReporter(
   caseNumber: string,
   origin: RequestOrigin,
 ): Promise<ReporterView> {
-  const target = await caseRefFor(deps, actor, caseNumber, false);
+  const target = await caseRefFor(deps, actor, caseNumber);
   return reporterView(deps, actor, target, deps.clock.now(), origin);
 }
 
@@ -42,6 +51,6 @@ export async function unmaskCaseReporter(
   request: { purpose: UnmaskPurpose; reason: string },
   origin: RequestOrigin,
 ): Promise<ReporterView> {
-  const target = await caseRefFor(deps, actor, caseNumber, true);
+  const target = await caseRefFor(deps, actor, caseNumber);
   return unmaskCase(deps, actor, target, request, deps.clock.now(), origin);
 }

@@ -1,4 +1,5 @@
 import type { Actor } from '../organizations/index.ts';
+import { maskPersonalData } from '../privacy/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { alreadySurveyed, caseNotFound, mayNotAnswerSurvey, notClosed } from './cases.errors.ts';
 import type { Satisfaction } from './cases.tables.ts';
@@ -64,7 +65,7 @@ export async function answerSurvey(
         body_id: row.body_id,
         satisfaction: answer.satisfaction,
         solved: answer.solved,
-        comment: answer.comment?.trim() || null,
+        comment: answer.comment?.trim() ? maskPersonalData(answer.comment.trim()).masked : null,
         reopened: reopen,
         points_pending: answer.satisfaction === 'satisfied',
         answered_by_user_id: actor.userId,
@@ -75,7 +76,8 @@ export async function answerSurvey(
       .executeTakeFirst();
     if (!survey) throw alreadySurveyed(caseNumber);
     if (reopen) {
-      const note = `不满意 / Dissatisfied${answer.comment?.trim() ? `: ${answer.comment.trim()}` : ''}`;
+      const comment = answer.comment?.trim() ? maskPersonalData(answer.comment.trim()).masked : '';
+      const note = `不满意 / Dissatisfied${comment ? `: ${comment}` : ''}`;
       await transitionWithin(trx, deps, actor, caseNumber, { action: 'reopen', note }, { surveyId: survey.id });
     }
     return { reopened: reopen };

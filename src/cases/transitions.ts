@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import { type CoordinateSystem, convertPoint } from '../grid/index.ts';
 import { enqueueNotifications, type TemplateName } from '../notifications/index.ts';
 import { type Actor, requireHandlingBody } from '../organizations/index.ts';
+import { maskPersonalData } from '../privacy/index.ts';
 import {
   type ClockContext,
   daysInMinutes,
@@ -104,7 +105,8 @@ export async function transitionWithin(
   extraDetails: CaseEventDetails = {},
 ): Promise<void> {
   const rule = RULES[input.action];
-  const note = input.note?.trim() || null;
+  // Staff notes are shown in the history and sent to reporters: numbers written into them are masked.
+  const note = input.note?.trim() ? maskPersonalData(input.note.trim()).masked : null;
 
   const row = await trx
     .selectFrom('cases')
@@ -315,7 +317,7 @@ export async function transitionWithin(
         grid_code: gridCode,
         outside_jurisdiction: gridCode === null,
       });
-      if (input.address?.trim()) changes.address = input.address.trim();
+      if (input.address?.trim()) changes.address = maskPersonalData(input.address.trim()).masked;
       // Before dispatch, where a case is decides where it should go.
       if (row.status === 'reported' || row.status === 'registered') {
         Object.assign(

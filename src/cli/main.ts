@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { auditChangingCommands } from './audit-commands.ts';
 import { auditCommand } from './commands/audit.ts';
 import { calendarCommand } from './commands/calendar.ts';
 import { gridCommand } from './commands/grid.ts';
@@ -8,6 +9,7 @@ import { seedDemoCommand } from './commands/seed-demo.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { tokenCommand } from './commands/token.ts';
+import { userCommand } from './commands/user.ts';
 
 const program = new Command('civicgrid')
   .description('CivicGrid: city cases from report to closure, on the city grid')
@@ -22,11 +24,13 @@ for (const register of [
   calendarCommand,
   sweepCommand,
   tokenCommand,
+  userCommand,
   auditCommand,
   keysCommand,
 ]) {
   register(program);
 }
+auditChangingCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -32,7 +32,8 @@ export interface AppDeps {
   clock: Clock;
   config: Pick<Config, 'demoSignIn' | 'reopenWindowDays' | 'secureCookies'> & {
     sessions: SessionTimes;
-    trustProxy?: boolean;
+    /** Proxy hops to trust in X-Forwarded-For (0: none). */
+    trustProxy?: number;
   };
   areas: AreaLocator;
   calendar: CityCalendar;
@@ -56,7 +57,8 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     // Errors Fastify meets before routing (a malformed URL, an over-long parameter) get our shape too.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply),
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: deps.config.trustProxy ?? false,
+    // Trust exactly this many proxy hops (a function: the option's typings leave out the count form).
+    trustProxy: (_address: string, hop: number) => hop < (deps.config.trustProxy ?? 0),
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();

@@ -34,7 +34,8 @@ export async function createUser(db: Db, actor: Actor | 'bootstrap', input: NewU
   const row = await db
     .insertInto('users')
     .values({
-      username: input.username,
+      // Sign-in compares user names in lower case: store them so.
+      username: input.username.trim().toLowerCase(),
       display_name: input.displayName,
       role: input.role,
       handling_body_id: input.handlingBodyId ?? null,

@@ -1,4 +1,12 @@
 export {
+  DATA_CLASSIFICATION,
+  FIELD_CLEARANCE,
+  type Label,
+  labelOf,
+  type Personal,
+  requireClearance,
+} from './classification.ts';
+export {
   type Action,
   authorize,
   CASE_STEP_ROLES,

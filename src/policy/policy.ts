@@ -39,9 +39,9 @@ const MANAGERS: readonly Role[] = ['supervisor', 'admin'];
 const CASE_READERS: readonly Role[] = [...STAFF, 'data_steward', 'auditor'];
 
 export const POLICIES = {
-  // Who am I and sign-out are harmless for any credential: under the read scope.
+  // Who am I is harmless for any credential (the read scope); signing out (everywhere) is the account's.
   'account.read': { roles: EVERYONE, scope: 'cases:read', what: 'see who you are signed in as' },
-  'account.sign_out': { roles: EVERYONE, scope: 'cases:read', what: 'sign out' },
+  'account.sign_out': { roles: EVERYONE, scope: 'account', what: 'sign out' },
   'account.change_password': {
     roles: [...STAFF, 'data_steward', 'auditor'],
     scope: 'account',

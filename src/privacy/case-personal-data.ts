@@ -2,8 +2,14 @@ import { appendAudit } from '../audit/index.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Actor } from '../organizations/index.ts';
-import { authorize, clearedFor, mayUnmaskFor, UNMASK_PURPOSES, type UnmaskPurpose } from '../policy/index.ts';
-import { FIELD_CLEARANCE } from './classification.ts';
+import {
+  authorize,
+  clearedFor,
+  FIELD_CLEARANCE,
+  mayUnmaskFor,
+  UNMASK_PURPOSES,
+  type UnmaskPurpose,
+} from '../policy/index.ts';
 import { type Found, maskPersonalData } from './detection.ts';
 import type { Keyring } from './keyring.ts';
 import { type MaskedIdentity, maskIdentity, openIdentity } from './persons.ts';
@@ -28,6 +34,11 @@ export interface CaseRef {
   id: string;
   caseNumber: string;
   reporterPersonId: string | null;
+  /**
+   * Whether the actor's relation to the case still allows unmasking (a handler's body must hold it now);
+   * a grant given earlier is not honoured once this is false.
+   */
+  mayUnmask: boolean;
 }
 
 export interface TextItem {
@@ -59,6 +70,13 @@ export interface ReporterView {
   /** The live grant this view was given under, if any. */
   grant: { purpose: UnmaskPurpose; expiresAt: Date } | null;
 }
+
+const noContactConsent = () =>
+  new AppError(
+    'PRIVACY_ERR_NO_CONTACT_CONSENT',
+    409,
+    'The reporter has withdrawn consent to be contacted: their contact details cannot be unmasked to contact them',
+  );
 
 const badPurpose = (actor: Actor, purpose: string) =>
   new AppError('PRIVACY_ERR_PURPOSE', 403, `Your role (${actor.role}) may not see personal data for "${purpose}"`, {
@@ -104,7 +122,9 @@ export async function reporterView(
     .where('expires_at', '>', now)
     .orderBy('expires_at', 'desc')
     .executeTakeFirst();
-  if (grant) {
+  // A grant is honoured only while the credential could have obtained it: the role and token scope for
+  // its purpose, and the actor's hold on the case (a handler whose body no longer holds it sees masks).
+  if (grant && target.mayUnmask && mayUnmaskFor(actor, grant.purpose as UnmaskPurpose)) {
     return reveal(deps, actor, target, grant.purpose as UnmaskPurpose, grant.reason, grant.expires_at, now, origin);
   }
   const sealed = await sealedOf(deps.db, target);
@@ -127,6 +147,17 @@ export async function unmaskCase(
 ): Promise<ReporterView> {
   authorize(actor, 'case.reporter.unmask');
   if (!mayUnmaskFor(actor, request.purpose)) throw badPurpose(actor, request.purpose);
+  if (!target.mayUnmask)
+    throw new AppError('CASE_ERR_NOT_FOUND', 404, `There is no case ${target.caseNumber}, or you may not see it`);
+  if (request.purpose === 'contact_reporter' && target.reporterPersonId) {
+    const person = await deps.db
+      .selectFrom('persons')
+      .select('contact_consent')
+      .where('id', '=', target.reporterPersonId)
+      .executeTakeFirst();
+    // The reporter said they do not want to be contacted: that purpose is closed (PIPL art. 15).
+    if (person && !person.contact_consent) throw noContactConsent();
+  }
   const expiresAt = new Date(now.getTime() + UNMASK_MINUTES * 60_000);
   await deps.db
     .insertInto('unmask_grants')
@@ -134,12 +165,21 @@ export async function unmaskCase(
       user_id: actor.userId,
       case_id: target.id,
       purpose: request.purpose,
-      reason: request.reason.trim(),
+      reason: maskPersonalData(request.reason.trim()).masked,
       granted_at: now,
       expires_at: expiresAt,
     })
     .execute();
-  return reveal(deps, actor, target, request.purpose, request.reason.trim(), expiresAt, now, origin);
+  return reveal(
+    deps,
+    actor,
+    target,
+    request.purpose,
+    maskPersonalData(request.reason.trim()).masked,
+    expiresAt,
+    now,
+    origin,
+  );
 }
 
 async function reveal(

@@ -5,6 +5,7 @@ import { AppError, defineError } from '../lib/app-error.ts';
 import type { Actor } from '../organizations/index.ts';
 import { authorize } from '../policy/index.ts';
 import type { PrivacyDeps, RequestOrigin } from './case-personal-data.ts';
+import { maskPersonalData } from './detection.ts';
 import {
   anonymisePerson,
   clearIdentity,
@@ -235,7 +236,7 @@ export async function submitDataRequest(
         kind: input.kind,
         sealed_changes: changes ? seal(deps.keyring, changes, id) : null,
         key_id: changes ? deps.keyring.current.id : null,
-        reason: input.reason.trim(),
+        reason: maskPersonalData(input.reason.trim()).masked,
         status: 'submitted',
         submitted_at: now,
         due_at: dueAt,
@@ -342,7 +343,7 @@ export async function decideDataRequest(
         status: decision.decision === 'complete' ? 'completed' : 'refused',
         decided_at: now,
         decided_by_user_id: actor.userId,
-        decision_note: decision.note.trim(),
+        decision_note: maskPersonalData(decision.note.trim()).masked,
       })
       .where('id', '=', id)
       .execute();
@@ -361,6 +362,15 @@ export async function decideDataRequest(
   return (await readRequests(deps, now, (q) => q.where('r.id', '=', id)))[0]!;
 }
 
+/** A correction's new values are the person's data too: erased with them (the request itself stays). */
+async function forgetRequestedChanges(db: Db, personId: string) {
+  await db
+    .updateTable('data_rights_requests')
+    .set({ sealed_changes: null, key_id: null })
+    .where('person_id', '=', personId)
+    .execute();
+}
+
 const OPEN_STATUSES_EXCLUDED = ['closed', 'cancelled', 'merged'] as const;
 
 async function erasePerson(db: Db, personId: string, now: Date): Promise<void> {
@@ -376,6 +386,7 @@ async function erasePerson(db: Db, personId: string, now: Date): Promise<void> {
     .where('case_id', 'in', (eb) => eb.selectFrom('cases').select('id').where('reporter_person_id', '=', personId))
     .execute();
   await anonymisePerson(db, personId, now);
+  await forgetRequestedChanges(db, personId);
   await db.updateTable('users').set({ disabled_at: now }).where('person_id', '=', personId).execute();
   await db
     .deleteFrom('sessions')
@@ -436,6 +447,7 @@ export async function runRetentionSweep(
           .executeTakeFirst();
         if (!stillUsed) {
           await anonymisePerson(trx, personId, now);
+          await forgetRequestedChanges(trx, personId);
           erased++;
         }
       }

@@ -98,6 +98,32 @@ describe('findPersonalData', () => {
   });
 });
 
+describe('findPersonalData: numbers written the way people write them', () => {
+  it.each([
+    ['电话8613812345678', '138****5678'],
+    ['1381 234 5678 找我', '138****5678'],
+    ['138.1234.5678', '138****5678'],
+    ['+86 138 1234 5678', '138****5678'],
+  ])('masks the mobile in %j', (text, masked) => {
+    expect(maskPersonalData(text).masked).toContain(masked);
+    expect(findPersonalData(maskPersonalData(text).masked)).toEqual([]);
+  });
+
+  it('leaves no number behind when an email begins inside a run of digits (found by the property test)', () => {
+    const masked = maskPersonalData('１３８130 0000 0000a@13000000000.com').masked;
+    expect(findPersonalData(masked).filter((f) => f.kind === 'mobile' || f.kind === 'id_number')).toEqual([]);
+  });
+
+  it('finds an ID number written in groups, and only with a real birth date and check digit', () => {
+    const grouped = '430102 19900307 1234';
+    const digits = grouped.replace(/ /g, '');
+    const found = findPersonalData(`身份证 ${grouped}`);
+    const valid = found.some((f) => f.kind === 'id_number');
+    // Whether this made-up number is valid depends on its check digit: the finder agrees with the check.
+    expect(valid).toBe(findPersonalData(digits).some((f) => f.kind === 'id_number'));
+  });
+});
+
 describe('maskPersonalData', () => {
   it('replaces each finding with its display mask and reports what it found', () => {
     const text = `我的电话13812345678，车牌湘A12345的车一直占道，身份证${id}，邮箱zhang.san@example.com，座机0731-8888 8888`;

@@ -26,7 +26,12 @@ const PLATE_LETTER = 'A-HJ-NP-Za-hj-np-z';
 const PATTERNS: ReadonlyArray<{ kind: PersonalDataKind; pattern: RegExp; valid?: (value: string) => boolean }> = [
   {
     kind: 'mobile',
-    pattern: new RegExp(String.raw`${ALONE_BEFORE}(?:(?:\+86|0086)[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}${ALONE_AFTER}`, 'g'),
+    // With or without +86/86/0086, and a space, dot or dash anywhere between digits (138 1234 5678,
+    // 1381-234-5678, 138.1234.5678): people write numbers every way.
+    pattern: new RegExp(
+      String.raw`${ALONE_BEFORE}(?:(?:\+?86|0086)[ .-]?)?1[ .-]?[3-9](?:[ .-]?\d){9}${ALONE_AFTER}`,
+      'g',
+    ),
   },
   {
     kind: 'landline',
@@ -37,11 +42,12 @@ const PATTERNS: ReadonlyArray<{ kind: PersonalDataKind; pattern: RegExp; valid?:
   },
   {
     kind: 'id_number',
-    pattern: new RegExp(
-      String.raw`${ALONE_BEFORE}[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]${ALONE_AFTER}`,
-      'g',
-    ),
-    valid: (value) => isBirthDate(value.slice(6, 14)) && hasValidCheckDigit(value),
+    pattern: new RegExp(String.raw`${ALONE_BEFORE}[1-9](?:[ -]?\d){16}[ -]?[\dXx]${ALONE_AFTER}`, 'g'),
+    // Grouped or not (430102 19900307 1234); a real birth date and the GB 11643 check digit decide.
+    valid: (value) => {
+      const digits = value.replace(/[ -]/g, '');
+      return /^(19|20)/.test(digits.slice(6, 8)) && isBirthDate(digits.slice(6, 14)) && hasValidCheckDigit(digits);
+    },
   },
   {
     kind: 'plate',
@@ -98,6 +104,20 @@ export function findPersonalData(text: string): Found[] {
 
 /** The text with each piece of personal data replaced by its display mask, and what was found. */
 export function maskPersonalData(text: string): { masked: string; found: Found[] } {
+  const first = maskOnce(text);
+  // Overlapping findings keep the longer one, which can leave digits of the shorter next to its mask;
+  // rarely those join into a new number (an email starting inside a run of digits). Masking what the
+  // masked text still shows settles it; each pass only hides characters, so two more are plenty.
+  let masked = first.masked;
+  for (let pass = 0; pass < 2; pass++) {
+    const again = maskOnce(masked);
+    if (again.masked === masked) break;
+    masked = again.masked;
+  }
+  return { masked, found: first.found };
+}
+
+function maskOnce(text: string): { masked: string; found: Found[] } {
   const found = findPersonalData(text);
   let masked = '';
   let from = 0;

@@ -10,13 +10,6 @@ export {
   unmaskCase,
 } from './case-personal-data.ts';
 export {
-  DATA_CLASSIFICATION,
-  FIELD_CLEARANCE,
-  type Label,
-  labelOf,
-  requireClearance,
-} from './classification.ts';
-export {
   consentHistory,
   type DataAccess,
   type DataRequest,

@@ -23,9 +23,13 @@ describe.each(Object.entries(masks))('%s', (_, mask) => {
 describe.each(Object.entries({ maskPhone, maskIdNumber, maskEmail, maskPlate }))('%s', (_, mask) => {
   it('never shows a value of more than 3 characters whole', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 4, maxLength: 30 }), (value) => {
-        if (value.trim().length > 3) expect(mask(value)).not.toBe(value.trim());
-      }),
+      // Without '*' in the input: a value already starred where the mask goes would come back the same.
+      fc.property(
+        fc.string({ minLength: 4, maxLength: 30 }).filter((v) => !v.includes('*')),
+        (value) => {
+          if (value.trim().length > 3) expect(mask(value)).not.toBe(value.trim());
+        },
+      ),
     );
   });
 });

@@ -36,7 +36,8 @@ const PLATE_SEPARATORS = /[\s·・•]/g;
 export function maskPhone(value: string | null | undefined): string | null {
   const text = present(value);
   if (text === null) return null;
-  const digits = normalisePhone(text);
+  // Dots too: 138.1234.5678 is written as often as with dashes.
+  const digits = normalisePhone(text.replace(/\./g, ''));
   if (MOBILE.test(digits)) return `${digits.slice(0, 3)}****${digits.slice(7)}`;
   if (LANDLINE.test(digits)) {
     const area = THREE_DIGIT_AREA.test(digits) ? 3 : 4;

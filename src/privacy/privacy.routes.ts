@@ -3,9 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Clock } from '../lib/clock.ts';
 import { DateTime, errorResponses } from '../lib/http-schemas.ts';
-import { UNMASK_PURPOSES } from '../policy/index.ts';
+import { DATA_CLASSIFICATION, UNMASK_PURPOSES } from '../policy/index.ts';
 import type { PrivacyDeps, RequestOrigin } from './case-personal-data.ts';
-import { DATA_CLASSIFICATION } from './classification.ts';
 import {
   consentHistory,
   dataRequestsToHandle,

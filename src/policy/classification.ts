@@ -1,6 +1,6 @@
 import { AppError } from '../lib/app-error.ts';
-import type { Clearance } from '../organizations/index.ts';
-import { clearedFor } from '../policy/index.ts';
+import type { Clearance } from '../organizations/organizations.tables.ts';
+import { clearedFor } from './policy.ts';
 
 /**
  * Every table and column, labelled with its level under the Data Security Law (一般 general / 重要

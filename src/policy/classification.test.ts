@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import { expect, it } from 'vitest';
-import { forEachDatabase } from '../../test/db.ts';
+import { describe, expect, it } from 'vitest';
+import { createTestDatabase, forEachDatabase } from '../../test/db.ts';
+import { buildTestApp, loadSmallDemoCity } from '../../test/demo-city.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
-import { DATA_CLASSIFICATION, requireClearance } from './index.ts';
+import { DATA_CLASSIFICATION, requireClearance } from './classification.ts';
 
 /**
  * Compares the live schema with the labels: every column must have one (so a new column cannot ship
@@ -72,4 +73,27 @@ it('should refuse to release a core column to important clearance, naming the co
 it('should release core columns to core clearance', () => {
   expect(() => requireClearance('core', 'persons', ['id', 'sealed'])).not.toThrow();
   expect(() => requireClearance('core', 'case_personal_items', ['sealed', 'kinds'])).not.toThrow();
+});
+
+describe('clearance at the API', () => {
+  it('should refuse case answers to staff whose clearance is below the columns they release', async () => {
+    const handle = await createTestDatabase('pglite');
+    try {
+      const { areas } = await loadSmallDemoCity(handle, 5);
+      const { app, as } = await buildTestApp(handle, areas);
+      const headers = await as('dispatcher');
+      expect((await app.inject({ url: '/api/v1/cases', headers })).statusCode).toBe(200);
+      await handle.db.updateTable('users').set({ clearance: 'general' }).where('username', '=', 'dispatcher').execute();
+      for (const url of ['/api/v1/cases', '/api/v1/cases/map', '/api/v1/cases/queue', '/api/v1/cases/2026-000001']) {
+        const refused = await app.inject({ url, headers });
+        expect(refused.statusCode, url).toBe(403);
+        expect(refused.json().error).toMatchObject({ code: 'DATA_ERR_CLEARANCE', details: { table: 'cases' } });
+      }
+      // A citizen's clearance is general too, but the cases they see are their own.
+      expect((await app.inject({ url: '/api/v1/cases', headers: await as('citizen') })).statusCode).toBe(200);
+      await app.close();
+    } finally {
+      await handle.close();
+    }
+  });
 });
