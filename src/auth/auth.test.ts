@@ -182,6 +182,15 @@ forEachDatabase('signing in over HTTP', (database) => {
       expect((await attempt(DEMO_PASSWORD)).statusCode).toBe(200);
     });
 
+    it('should check no more than 5 guesses sent at once: attempts on one user name take turns', async () => {
+      const guesses = await Promise.all(
+        Array.from({ length: 12 }, (_, n) => signIn('gridworker.430103', `Parallel-guess-${n}`, '203.0.113.77')),
+      );
+      const statuses = guesses.map((g) => g.statusCode).sort();
+      expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+    });
+
     it('should record every attempt in the audit log', async () => {
       const { rows } = await sql<{ action: string; n: number }>`
         select action, count(*)::int as n from audit_log

@@ -268,5 +268,8 @@ describe('insecure direct object references', () => {
     expect(redispatched.statusCode, redispatched.body).toBe(200);
     expect((await app.inject({ url: `/api/v1/cases/${held}`, headers })).statusCode).toBe(200);
     expect((await unmask()).statusCode).toBe(404);
+    // The grant from before is not honoured either: the view is masked again.
+    const reporter = (await app.inject({ url: `/api/v1/cases/${held}/reporter`, headers })).json();
+    expect(reporter).toMatchObject({ masked: true, grant: null });
   });
 });
