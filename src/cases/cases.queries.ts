@@ -2,6 +2,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database, Db } from '../db/database.ts';
 import { escapeLike, likePrefix } from '../lib/like.ts';
 import type { Actor } from '../organizations/index.ts';
+import type { CaseRef } from '../privacy/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { badCursor, caseNotFound } from './cases.errors.ts';
 import type { Channel, ClockKind, Priority, Satisfaction } from './cases.tables.ts';
@@ -14,6 +15,7 @@ import {
   factsOf,
   type TransitionAction,
 } from './lifecycle.ts';
+import { reporterRefColumns, reporterRefOf } from './personal-data.ts';
 import { heldBy, visibleTo } from './visibility.ts';
 
 export interface CaseFilter {
@@ -280,9 +282,19 @@ export async function listCases(
   };
 }
 
-/** One case with its history and what the actor may do next; 404 when the actor may not see it. */
-export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: string): Promise<CaseDetail> {
+/**
+ * One case with its history and what the actor may do next; 404 when the actor may not see it. With
+ * `withReporter`, the case's reporter reference (sealed values, the actor's grant) is read in the same
+ * query, for the reporter view every staff read shows.
+ */
+export async function getCaseDetail(
+  deps: CaseDeps,
+  actor: Actor,
+  caseNumber: string,
+  options: { withReporter?: boolean } = {},
+): Promise<CaseDetail & { reporterRef: CaseRef | null }> {
   const row = await summaryQuery(deps.db, actor, {})
+    .$if(Boolean(options.withReporter), (qb) => qb.select(reporterRefColumns(actor, deps.clock.now())))
     .select([
       'cases.description',
       'cases.longitude',
@@ -399,6 +411,9 @@ export async function getCaseDetail(deps: CaseDeps, actor: Actor, caseNumber: st
       reopened: v.reopened,
       createdAt: v.created_at,
     })),
+    reporterRef: options.withReporter
+      ? reporterRefOf({ ...row, id: row.id, case_number: row.case_number } as Parameters<typeof reporterRefOf>[0])
+      : null,
   };
 }
 

@@ -32,7 +32,7 @@ import {
 import { duplicateCandidates } from './duplicates.ts';
 import { reportCase } from './intake.ts';
 import { CASE_STATUSES, RULES, TRANSITION_ACTIONS } from './lifecycle.ts';
-import { caseReporter, unmaskCaseReporter } from './personal-data.ts';
+import { caseReporter, reporterFromRef, unmaskCaseReporter } from './personal-data.ts';
 import { getPublicCase, listPublicCases } from './public-view.ts';
 import { runSupervisionSweep, supervisionBoard } from './supervision.ts';
 import { answerSurvey } from './surveys.ts';

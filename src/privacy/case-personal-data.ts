@@ -1,5 +1,6 @@
+import { type ExpressionBuilder, sql } from 'kysely';
 import { appendAudit } from '../audit/index.ts';
-import type { Db } from '../db/database.ts';
+import type { Database, Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Actor } from '../organizations/index.ts';
 import {
@@ -39,6 +40,58 @@ export interface CaseRef {
    * a grant given earlier is not honoured once this is false.
    */
   mayUnmask: boolean;
+  /** The sealed values and the actor's live grant, read with the case (sealedReporterColumns). */
+  sealed: { person: string | null; items: string | null };
+  grant: { purpose: string; reason: string; expiresAt: Date } | null;
+}
+
+/**
+ * What a reporter view needs, as columns of a query over `cases`: the sealed identity, the sealed items
+ * of the text, and the actor's latest live grant. Read with the case in one round trip, since every
+ * staff read of a case shows its reporter.
+ */
+export function sealedReporterColumns(userId: string, now: Date) {
+  return (eb: ExpressionBuilder<Database, 'cases'>) => [
+    eb
+      .selectFrom('persons')
+      .select('persons.sealed')
+      .whereRef('persons.id', '=', 'cases.reporter_person_id')
+      .as('reporter_sealed'),
+    eb
+      .selectFrom('case_personal_items')
+      .select('case_personal_items.sealed')
+      .whereRef('case_personal_items.case_id', '=', 'cases.id')
+      .as('items_sealed'),
+    eb
+      .selectFrom('unmask_grants')
+      .select(
+        sql<{
+          purpose: string;
+          reason: string;
+          expiresAt: string;
+        } | null>`jsonb_build_object('purpose', unmask_grants.purpose,
+          'reason', unmask_grants.reason, 'expiresAt', unmask_grants.expires_at)`.as('grant'),
+      )
+      .whereRef('unmask_grants.case_id', '=', 'cases.id')
+      .where('unmask_grants.user_id', '=', userId)
+      .where('unmask_grants.expires_at', '>', now)
+      .orderBy('unmask_grants.expires_at', 'desc')
+      .limit(1)
+      .as('live_grant'),
+  ];
+}
+
+/** The reporter part of a case reference, from a row read with sealedReporterColumns. */
+export function sealedReporterOf(row: {
+  reporter_sealed: string | null;
+  items_sealed: string | null;
+  live_grant: { purpose: string; reason: string; expiresAt: string } | null;
+}): Pick<CaseRef, 'sealed' | 'grant'> {
+  const grant = row.live_grant;
+  return {
+    sealed: { person: row.reporter_sealed, items: row.items_sealed },
+    grant: grant ? { purpose: grant.purpose, reason: grant.reason, expiresAt: new Date(grant.expiresAt) } : null,
+  };
 }
 
 export interface TextItem {
@@ -86,16 +139,6 @@ const badPurpose = (actor: Actor, purpose: string) =>
       .map(([name]) => name),
   });
 
-async function sealedOf(db: Db, target: CaseRef) {
-  const [person, items] = await Promise.all([
-    target.reporterPersonId
-      ? db.selectFrom('persons').select(['sealed']).where('id', '=', target.reporterPersonId).executeTakeFirst()
-      : undefined,
-    db.selectFrom('case_personal_items').select(['sealed']).where('case_id', '=', target.id).executeTakeFirst(),
-  ]);
-  return { person: person?.sealed ?? null, items: items?.sealed ?? null };
-}
-
 /** Masks each text item the way its kind is shown; the kinds say what there is without showing it. */
 function maskedItems(items: TextItem[]): TextItem[] {
   return items.map((item) => ({ kind: item.kind, value: maskPersonalData(item.value).masked }));
@@ -114,20 +157,13 @@ export async function reporterView(
   origin: RequestOrigin = {},
 ): Promise<ReporterView> {
   authorize(actor, 'case.reporter.read');
-  const grant = await deps.db
-    .selectFrom('unmask_grants')
-    .select(['id', 'purpose', 'reason', 'expires_at'])
-    .where('user_id', '=', actor.userId)
-    .where('case_id', '=', target.id)
-    .where('expires_at', '>', now)
-    .orderBy('expires_at', 'desc')
-    .executeTakeFirst();
+  const { grant } = target;
   // A grant is honoured only while the credential could have obtained it: the role and token scope for
   // its purpose, and the actor's hold on the case (a handler whose body no longer holds it sees masks).
   if (grant && target.mayUnmask && mayUnmaskFor(actor, grant.purpose as UnmaskPurpose)) {
-    return reveal(deps, actor, target, grant.purpose as UnmaskPurpose, grant.reason, grant.expires_at, now, origin);
+    return reveal(deps, actor, target, grant.purpose as UnmaskPurpose, grant.reason, grant.expiresAt, now, origin);
   }
-  const sealed = await sealedOf(deps.db, target);
+  const { sealed } = target;
   const identity = target.reporterPersonId ? openIdentity(deps.keyring, target.reporterPersonId, sealed.person) : null;
   const items = sealed.items ? open<TextItem[]>(deps.keyring, sealed.items, target.id) : [];
   return { identity: maskIdentity(identity), textItems: maskedItems(items), masked: true, grant: null };
@@ -192,7 +228,7 @@ async function reveal(
   now: Date,
   origin: RequestOrigin,
 ): Promise<ReporterView> {
-  const sealed = await sealedOf(deps.db, target);
+  const { sealed } = target;
   const identity = target.reporterPersonId ? openIdentity(deps.keyring, target.reporterPersonId, sealed.person) : null;
   const items = sealed.items ? open<TextItem[]>(deps.keyring, sealed.items, target.id) : [];
   // Each field in clear only up to the actor's clearance (the ID number is core data: most staff get it masked).

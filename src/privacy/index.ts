@@ -5,6 +5,8 @@ export {
   type RequestOrigin,
   recordCasePersonalItems,
   reporterView,
+  sealedReporterColumns,
+  sealedReporterOf,
   type TextItem,
   UNMASK_MINUTES,
   unmaskCase,
