@@ -66,11 +66,14 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
   /** The case detail with its reporter as the actor may see them (staff; masked unless unmasked). */
   async function detailFor(request: FastifyRequest, caseNumber: string) {
     releaseCases(request.actor, DETAIL_COLUMNS);
-    const detail = await getCaseDetail(deps, request.actor, caseNumber);
     const seesReporter = request.actor.role !== 'citizen' && mayDo(request.actor, 'case.reporter.read');
+    // The reporter's reference comes with the case's own row: masking adds no query to the read.
+    const { reporterRef, ...detail } = await getCaseDetail(deps, request.actor, caseNumber, {
+      withReporter: seesReporter,
+    });
     return {
       ...detail,
-      reporter: seesReporter ? await caseReporter(deps, request.actor, caseNumber, originOf(request)) : null,
+      reporter: reporterRef ? await reporterFromRef(deps, request.actor, reporterRef, originOf(request)) : null,
     };
   }
 
