@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '../src/db/database.ts';
 import { seedDemoCity } from '../src/demo/seed-demo.ts';
 import { AreaLocator } from '../src/grid/index.ts';
 import { type AppDeps, buildApp, CITY_TIME_ZONE } from '../src/http/app.ts';
-import { fixedClock } from '../src/lib/clock.ts';
+import { type Clock, fixedClock } from '../src/lib/clock.ts';
 import { actorForUsername } from '../src/organizations/index.ts';
 import { Keyring } from '../src/privacy/index.ts';
 
@@ -52,19 +52,31 @@ export const TEST_APP_CONFIG: AppDeps['config'] = {
 };
 
 /** An app over the test database, and a helper that signs requests as a demo user. */
-export async function buildTestApp(handle: DatabaseHandle, areas: AreaLocator, clock = fixedClock(DEMO_NOW)) {
+/**
+ * What buildApp needs over a test database: its calendar loaded, its keyring, the test configuration.
+ * Rate limits are lifted unless given: tests send hundreds of requests from one address, and the limits
+ * are tested on their own.
+ */
+export async function testAppDeps(
+  handle: DatabaseHandle,
+  areas: AreaLocator,
+  options: { clock?: Clock; hardening?: AppDeps['hardening'] } = {},
+): Promise<AppDeps> {
   const calendar = new CityCalendar(handle.db, CITY_TIME_ZONE);
   await calendar.reload();
-  const deps: AppDeps = {
+  return {
     db: handle.db,
-    clock,
+    clock: options.clock ?? fixedClock(DEMO_NOW),
     config: TEST_APP_CONFIG,
     areas,
     calendar,
     keyring: keyringOf(handle),
-    // Tests send hundreds of requests from one address: the limits are tested on their own.
-    hardening: { perIpPerMinute: 1_000_000, signInPerMinute: 1_000_000 },
+    hardening: options.hardening ?? { perIpPerMinute: 1_000_000_000, signInPerMinute: 1_000_000_000 },
   };
+}
+
+export async function buildTestApp(handle: DatabaseHandle, areas: AreaLocator, clock = fixedClock(DEMO_NOW)) {
+  const deps = await testAppDeps(handle, areas, { clock });
   const app = await buildApp(deps);
   const tokens = new Map<string, string>();
   const tokenFor = async (username: string) => {

@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Db } from '../db/database.ts';
-import { DateTime, errorResponses } from '../lib/http-schemas.ts';
+import { DateTime, errorResponses, Nullable } from '../lib/http-schemas.ts';
 import { requireClearance } from '../policy/index.ts';
 import { auditHead, listAudit, verifyAuditChain } from './audit-log.ts';
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** What an audit entry shows: every column (the auditor reads the whole trail, addresses included). */
 const AUDIT_COLUMNS = [

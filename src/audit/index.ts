@@ -10,3 +10,4 @@ export {
   listAudit,
   verifyAuditChain,
 } from './audit-log.ts';
+export { originOf, type RequestOrigin } from './origin.ts';

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { originOf } from '../audit/index.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Clock } from '../lib/clock.ts';
 import { DateTime, errorResponses } from '../lib/http-schemas.ts';
 import type { Actor } from '../organizations/index.ts';
-import { SCOPES } from '../policy/index.ts';
+import { TOKEN_SCOPES } from '../policy/index.ts';
 import { createSession, revokeAllSessions, revokeSession, SESSION_COOKIE, type SessionTimes } from './sessions.ts';
 import { type AuthDeps, changePassword, requestSignInCode, signInWithCode, signInWithPassword } from './sign-in.ts';
 import { issueApiToken, listApiTokens, revokeApiToken } from './tokens.ts';
@@ -27,10 +28,6 @@ const UserSchema = Type.Object({
   clearance: Type.String(),
 });
 const SignedIn = Type.Object({ user: UserSchema, csrfToken: Type.Union([Type.String(), Type.Null()]) });
-/** Scopes a token may carry: everything but managing the account itself (that needs a person, signed in). */
-const TOKEN_SCOPES = ['*', ...SCOPES.filter((s) => s !== 'account')];
-
-const origin = (request: FastifyRequest) => ({ ip: request.ip, requestId: request.id });
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = async (app, { deps }) => {
   const tags = ['sign-in'];
@@ -69,7 +66,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = as
       },
     },
     async (request, reply) =>
-      startSession(request, reply, await signInWithPassword(deps, request.body, deps.clock.now(), origin(request))),
+      startSession(request, reply, await signInWithPassword(deps, request.body, deps.clock.now(), originOf(request))),
   );
 
   app.post(
@@ -85,7 +82,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = as
       },
     },
     async (request, reply) =>
-      reply.status(202).send(await requestSignInCode(deps, request.body.phone, deps.clock.now(), origin(request))),
+      reply.status(202).send(await requestSignInCode(deps, request.body.phone, deps.clock.now(), originOf(request))),
   );
 
   app.post(
@@ -104,7 +101,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = as
       },
     },
     async (request, reply) =>
-      startSession(request, reply, await signInWithCode(deps, request.body, deps.clock.now(), origin(request))),
+      startSession(request, reply, await signInWithCode(deps, request.body, deps.clock.now(), originOf(request))),
   );
 
   app.get(
@@ -168,7 +165,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = as
       },
     },
     async (request, reply) => {
-      await changePassword(deps, request.actor, request.body, deps.clock.now(), origin(request));
+      await changePassword(deps, request.actor, request.body, deps.clock.now(), originOf(request));
       // Whoever else knew the old password is signed out; this session stays.
       await revokeAllSessions(deps.db, request.actor.userId, deps.clock.now(), request.session?.idHash);
       return reply.status(204).send(null);
@@ -207,7 +204,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = as
         body: Type.Object(
           {
             label: Type.String({ minLength: 1, maxLength: 100 }),
-            scopes: Type.Array(Type.Enum(TOKEN_SCOPES), { minItems: 1, uniqueItems: true }),
+            scopes: Type.Array(Type.Enum([...TOKEN_SCOPES]), { minItems: 1, uniqueItems: true }),
             expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })),
           },
           { additionalProperties: false },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.ts';
-import { type Actor, actorForUserId, hashToken } from '../organizations/index.ts';
+import { type Actor, actorColumns, hashToken, toActor } from '../organizations/index.ts';
 
 export const SESSION_COOKIE = 'cg_session';
 
@@ -60,16 +60,17 @@ export async function sessionFor(
   times: SessionTimes,
 ): Promise<ActiveSession | undefined> {
   const idHash = hashToken(cookieValue);
-  const session = await db
-    .selectFrom('sessions')
-    .select(['user_id', 'csrf_token', 'created_at', 'last_seen_at'])
-    .where('id_hash', '=', idHash)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
+  // The session and its user in one query: this runs on every console request.
+  const session = await actorColumns(db)
+    .innerJoin('sessions', 'sessions.user_id', 'users.id')
+    .select(['sessions.csrf_token', 'sessions.created_at', 'sessions.last_seen_at'])
+    .where('sessions.id_hash', '=', idHash)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
+    .where('users.disabled_at', 'is', null)
     .executeTakeFirst();
   if (!session) return undefined;
-  const actor = await actorForUserId(db, session.user_id);
-  if (!actor) return undefined;
+  const actor = toActor(session);
   if (now.getTime() - new Date(session.last_seen_at).getTime() > 60_000) {
     const absoluteEnd = new Date(session.created_at).getTime() + times.absoluteHours * 3_600_000;
     const expiresAt = new Date(Math.min(absoluteEnd, now.getTime() + times.idleMinutes * 60_000));

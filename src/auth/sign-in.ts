@@ -1,18 +1,11 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import { appendAudit } from '../audit/index.ts';
+import { appendAudit, type RequestOrigin } from '../audit/index.ts';
 import type { Db } from '../db/database.ts';
 import { defineError } from '../lib/app-error.ts';
 import { enqueueNotifications } from '../notifications/index.ts';
 import { type Actor, actorForUserId, registerCitizen } from '../organizations/index.ts';
-import {
-  currentBlindIndex,
-  findCitizenByPhone,
-  type Keyring,
-  normalisePhone,
-  type RequestOrigin,
-  recordPerson,
-} from '../privacy/index.ts';
+import { currentBlindIndex, findCitizenByPhone, type Keyring, normalisePhone, recordPerson } from '../privacy/index.ts';
 import { hashPassword, passwordProblems, verifyPassword } from './passwords.ts';
 import { clearFailures, lockedUntil, recordFailure, type ThrottleKey } from './throttle.ts';
 

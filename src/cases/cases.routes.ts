@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { originOf } from '../audit/index.ts';
 import { errorResponses } from '../lib/http-schemas.ts';
 import type { Actor } from '../organizations/index.ts';
 import { mayDo, requireClearance } from '../policy/index.ts';
-import { originOf, UNMASK_MINUTES } from '../privacy/index.ts';
+import { UNMASK_MINUTES } from '../privacy/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { caseMap, caseQueue, countCases, getCaseDetail, listCases, MAP_LIMIT, QUEUE_LIMIT } from './cases.queries.ts';
 import {

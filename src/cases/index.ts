@@ -25,7 +25,7 @@ export {
   TRANSITION_ACTIONS,
   type TransitionAction,
 } from './lifecycle.ts';
-export { caseReporter, unmaskCaseReporter } from './personal-data.ts';
+export { unmaskCaseReporter } from './personal-data.ts';
 export { runSupervisionSweep, type SweepResult, supervisionBoard } from './supervision.ts';
 export { answerSurvey, type SurveyAnswer } from './surveys.ts';
 export { type TransitionInput, transitionCase } from './transitions.ts';

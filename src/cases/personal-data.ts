@@ -1,11 +1,11 @@
 import type { ExpressionBuilder } from 'kysely';
+import type { RequestOrigin } from '../audit/index.ts';
 import type { Database } from '../db/database.ts';
 import type { Actor } from '../organizations/index.ts';
 import type { UnmaskPurpose } from '../policy/index.ts';
 import {
   type CaseRef,
   type ReporterView,
-  type RequestOrigin,
   reporterView,
   sealedReporterColumns,
   sealedReporterOf,

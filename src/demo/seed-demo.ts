@@ -97,9 +97,10 @@ async function demoPersonalDataUse(options: SeedOptions) {
     .where('users.username', '=', 'citizen')
     .where('cases.closed_at', 'is not', null)
     .execute();
+  let at = options.now;
+  const deps = await caseDepsWith(options, { now: () => at });
   for (const row of closed) {
-    const at = new Date(row.closed_at!.getTime() + 2 * HOUR);
-    const deps = await caseDepsWith(options, { now: () => at });
+    at = new Date(row.closed_at!.getTime() + 2 * HOUR);
     await unmaskCaseReporter(
       deps,
       dispatcher,

@@ -3,11 +3,9 @@ import fs from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
-import { buildTestApp, DEMO_NOW, keyringOf, loadSmallDemoCity, TEST_APP_CONFIG } from '../../test/demo-city.ts';
-import { CityCalendar } from '../calendar/index.ts';
+import { buildTestApp, loadSmallDemoCity, testAppDeps } from '../../test/demo-city.ts';
 import type { AreaLocator } from '../grid/index.ts';
-import { fixedClock } from '../lib/clock.ts';
-import { buildApp, CITY_TIME_ZONE } from './app.ts';
+import { buildApp } from './app.ts';
 import { handleError } from './error-handler.ts';
 import { exceedsDepth, type HardeningOptions, MAX_JSON_DEPTH, registerHardening } from './hardening.ts';
 import { CONSOLE_DIR } from './web.ts';
@@ -182,29 +180,19 @@ describe('rate limits', () => {
 describe('the limits in the real application', () => {
   let handle: TestDatabase;
   let areas: AreaLocator;
-  let calendar: CityCalendar;
 
   beforeAll(async () => {
     handle = await createTestDatabase('pglite');
     ({ areas } = await loadSmallDemoCity(handle, 1));
-    calendar = new CityCalendar(handle.db, CITY_TIME_ZONE);
-    await calendar.reload();
   }, 120_000);
 
   afterAll(async () => {
     await handle?.close();
   });
 
-  const appWith = (hardening?: HardeningOptions) =>
-    buildApp({
-      db: handle.db,
-      clock: fixedClock(DEMO_NOW),
-      config: TEST_APP_CONFIG,
-      areas,
-      calendar,
-      keyring: keyringOf(handle),
-      hardening,
-    });
+  // The real limits unless given: `hardening: undefined` leaves buildApp's defaults.
+  const appWith = async (hardening?: HardeningOptions) =>
+    buildApp({ ...(await testAppDeps(handle, areas)), hardening });
 
   it('should count requests with forged tokens too, before authentication refuses them', async () => {
     const app = await appWith({ perIpPerMinute: 2 });

@@ -5,12 +5,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
-import { DEMO_NOW, keyringOf, loadSmallDemoCity, TEST_APP_CONFIG } from '../../test/demo-city.ts';
+import { loadSmallDemoCity, testAppDeps } from '../../test/demo-city.ts';
 import { issueApiToken } from '../auth/index.ts';
-import { CityCalendar } from '../calendar/index.ts';
-import { fixedClock } from '../lib/clock.ts';
 import { actorForUsername } from '../organizations/index.ts';
-import { buildApp, CITY_TIME_ZONE } from './app.ts';
+import { buildApp } from './app.ts';
 import { loggerOptions, REDACTED, redactQuery } from './logging.ts';
 
 const SECRETS = {
@@ -177,20 +175,8 @@ describe('the real application', () => {
 
   it('should leave no bearer token in the log, valid or not', async () => {
     const { areas } = await loadSmallDemoCity(handle, 3);
-    const calendar = new CityCalendar(handle.db, CITY_TIME_ZONE);
-    await calendar.reload();
     const capture = captureLog();
-    const app = await buildApp(
-      {
-        db: handle.db,
-        clock: fixedClock(DEMO_NOW),
-        config: TEST_APP_CONFIG,
-        areas,
-        calendar,
-        keyring: keyringOf(handle),
-      },
-      { ...loggerOptions('debug'), stream: capture.stream },
-    );
+    const app = await buildApp(await testAppDeps(handle, areas), { ...loggerOptions('debug'), stream: capture.stream });
     try {
       const actor = await actorForUsername(handle.db, 'dispatcher');
       const { token } = await issueApiToken(handle.db, actor!.userId, {

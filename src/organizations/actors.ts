@@ -27,8 +27,11 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** The user's columns an actor is made of, with their areas in the same query (every request asks). */
-function actorColumns(db: Db) {
+/**
+ * The user's columns an actor is made of, with their areas in the same query (every request asks).
+ * Exported for sign-in, which joins its session or token to it: one query per request.
+ */
+export function actorColumns(db: Db) {
   return db
     .selectFrom('users')
     .select([
@@ -59,7 +62,7 @@ export async function actorForUsername(db: Db, username: string): Promise<Actor 
   return row && toActor(row);
 }
 
-function toActor(row: {
+export function toActor(row: {
   id: string;
   username: string;
   display_name: string;

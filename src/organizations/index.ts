@@ -1,4 +1,11 @@
-export { type Actor, actorForUserId, actorForUsername, hashToken } from './actors.ts';
+export {
+  type Actor,
+  actorColumns,
+  actorForUserId,
+  actorForUsername,
+  hashToken,
+  toActor,
+} from './actors.ts';
 export {
   type Category,
   createCategory,

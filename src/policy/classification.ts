@@ -264,7 +264,7 @@ export const FIELD_CLEARANCE = {
   textItems: 'important',
 } as const satisfies Record<string, Clearance>;
 
-export function labelOf(table: string, column: string): Label {
+function labelOf(table: string, column: string): Label {
   const label = DATA_CLASSIFICATION[table]?.[column];
   if (!label) throw new Error(`${table}.${column} has no data classification label`);
   return label;

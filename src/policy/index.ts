@@ -2,7 +2,6 @@ export {
   DATA_CLASSIFICATION,
   FIELD_CLEARANCE,
   type Label,
-  labelOf,
   type Personal,
   requireClearance,
 } from './classification.ts';
@@ -17,7 +16,7 @@ export {
   mayUnmaskFor,
   POLICIES,
   SCOPES,
-  type Scope,
+  TOKEN_SCOPES,
   UNMASK_PURPOSES,
   type UnmaskPurpose,
 } from './policy.ts';

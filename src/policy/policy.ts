@@ -24,6 +24,9 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** What an API token may be given: everything but managing the account itself (that needs a person). */
+export const TOKEN_SCOPES: readonly string[] = ['*', ...SCOPES.filter((s) => s !== 'account')];
+
 interface Policy {
   roles: readonly Role[];
   scope: Scope;

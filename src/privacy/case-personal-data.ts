@@ -1,5 +1,5 @@
 import { type ExpressionBuilder, sql } from 'kysely';
-import { appendAudit } from '../audit/index.ts';
+import { appendAudit, type RequestOrigin } from '../audit/index.ts';
 import type { Database, Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Actor } from '../organizations/index.ts';
@@ -22,12 +22,6 @@ export const UNMASK_MINUTES = 15;
 export interface PrivacyDeps {
   db: Db;
   keyring: Keyring;
-}
-
-/** Where a request came from, for the audit trail. */
-export interface RequestOrigin {
-  ip?: string;
-  requestId?: string;
 }
 
 /** The case a privacy function works on; the cases domain has already checked the actor may see it. */

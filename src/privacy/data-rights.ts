@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import { appendAudit } from '../audit/index.ts';
+import { appendAudit, type RequestOrigin } from '../audit/index.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, defineError } from '../lib/app-error.ts';
 import type { Actor } from '../organizations/index.ts';
 import { authorize } from '../policy/index.ts';
-import type { PrivacyDeps, RequestOrigin } from './case-personal-data.ts';
+import type { PrivacyDeps } from './case-personal-data.ts';
 import { maskPersonalData } from './detection.ts';
 import {
   anonymisePerson,
@@ -173,6 +173,12 @@ export async function setConsents(
     );
   });
   return consentsOf(deps.db, personId);
+}
+
+/** The citizen's consents as they stand (no personal data is opened for this). */
+export function myConsents(db: Db, actor: Actor): Promise<PersonConsents> {
+  authorize(actor, 'my_data.read');
+  return consentsOf(db, personOf(actor));
 }
 
 export async function consentHistory(db: Db, actor: Actor) {

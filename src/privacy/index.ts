@@ -2,7 +2,6 @@ export {
   type CaseRef,
   type PrivacyDeps,
   type ReporterView,
-  type RequestOrigin,
   recordCasePersonalItems,
   reporterView,
   sealedReporterColumns,
@@ -36,7 +35,7 @@ export {
   recordPerson,
   sealLegacyPersons,
 } from './persons.ts';
-export { originOf, privacyRoutes } from './privacy.routes.ts';
+export { privacyRoutes } from './privacy.routes.ts';
 export { CONSENTS, type Consent, DATA_REQUEST_KINDS, type PrivacyTables } from './privacy.tables.ts';
 export { keysInUse, resealPersonalData } from './rotation.ts';
 export { currentBlindIndex, normalisePhone } from './sealing.ts';

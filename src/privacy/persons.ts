@@ -36,6 +36,20 @@ function cleanIdentity(input: Identity): Identity {
 }
 
 /**
+ * The stored form of an identity: sealed under the current key and bound to its row, the phone's blind
+ * index, and how the person is told of progress. Every write of an identity goes through here.
+ */
+export function sealedIdentityColumns(keyring: Keyring, personId: string, input: Identity) {
+  const identity = cleanIdentity(input);
+  return {
+    sealed: seal(keyring, identity, personId),
+    key_id: keyring.current.id,
+    phone_index: identity.phone ? currentBlindIndex(keyring, PHONE_INDEX, identity.phone) : null,
+    contact_channel: identity.phone ? ('sms' as const) : identity.email ? ('email' as const) : null,
+  };
+}
+
+/**
  * Records a person's identity, sealed under the current key, and returns only its id: callers keep the
  * reference, never the data. The id is made here so it can bind the ciphertext to its row.
  */
@@ -46,15 +60,11 @@ export async function recordPerson(
   consents: Partial<PersonConsents> = {},
 ): Promise<string> {
   const id = randomUUID();
-  const identity = cleanIdentity(input);
   await db
     .insertInto('persons')
     .values({
       id,
-      sealed: seal(keyring, identity, id),
-      key_id: keyring.current.id,
-      phone_index: identity.phone ? currentBlindIndex(keyring, PHONE_INDEX, identity.phone) : null,
-      contact_channel: identity.phone ? 'sms' : identity.email ? 'email' : null,
+      ...sealedIdentityColumns(keyring, id, input),
       ...(consents.publish === undefined ? {} : { publish_consent: consents.publish }),
       ...(consents.contact === undefined ? {} : { contact_consent: consents.contact }),
       ...(consents.statistics === undefined ? {} : { statistics_consent: consents.statistics }),
@@ -117,15 +127,9 @@ export async function findCitizenByPhone(
 /** Replaces some fields of an identity (a correction), re-sealing it under the current key. */
 export async function correctIdentity(db: Db, keyring: Keyring, personId: string, changes: Identity): Promise<void> {
   const current = (await readIdentity(db, keyring, personId)) ?? {};
-  const identity = cleanIdentity({ ...current, ...changes });
   await db
     .updateTable('persons')
-    .set({
-      sealed: seal(keyring, identity, personId),
-      key_id: keyring.current.id,
-      phone_index: identity.phone ? currentBlindIndex(keyring, PHONE_INDEX, identity.phone) : null,
-      contact_channel: identity.phone ? 'sms' : identity.email ? 'email' : null,
-    })
+    .set(sealedIdentityColumns(keyring, personId, { ...current, ...changes }))
     .where('id', '=', personId)
     .execute();
 }
@@ -163,14 +167,10 @@ export async function sealLegacyPersons(db: Db, keyring: Keyring): Promise<numbe
     .where((eb) => eb.or([eb('name', 'is not', null), eb('phone', 'is not', null), eb('email', 'is not', null)]))
     .execute();
   for (const row of rows) {
-    const identity = cleanIdentity({ name: row.name, phone: row.phone, email: row.email });
     await db
       .updateTable('persons')
       .set({
-        sealed: seal(keyring, identity, row.id),
-        key_id: keyring.current.id,
-        phone_index: identity.phone ? currentBlindIndex(keyring, PHONE_INDEX, identity.phone) : null,
-        contact_channel: identity.phone ? 'sms' : identity.email ? 'email' : null,
+        ...sealedIdentityColumns(keyring, row.id, { name: row.name, phone: row.phone, email: row.email }),
         name: null,
         phone: null,
         email: null,

@@ -1,14 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { originOf } from '../audit/index.ts';
 import type { Clock } from '../lib/clock.ts';
-import { DateTime, errorResponses } from '../lib/http-schemas.ts';
+import { DateTime, errorResponses, Nullable } from '../lib/http-schemas.ts';
 import { DATA_CLASSIFICATION, UNMASK_PURPOSES } from '../policy/index.ts';
-import type { PrivacyDeps, RequestOrigin } from './case-personal-data.ts';
+import type { PrivacyDeps } from './case-personal-data.ts';
 import {
   consentHistory,
   dataRequestsToHandle,
   decideDataRequest,
+  myConsents,
   myDataAccesses,
   myDataRequests,
   myPersonalData,
@@ -17,7 +18,6 @@ import {
 } from './data-rights.ts';
 import { DATA_REQUEST_KINDS, DATA_REQUEST_STATUSES } from './privacy.tables.ts';
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 
 export const IdentitySchema = Type.Object({
@@ -68,10 +68,6 @@ const ConsentChangeSchema = Type.Object({
   granted: Type.Boolean(),
   changedAt: DateTime,
 });
-
-export function originOf(request: FastifyRequest): RequestOrigin {
-  return { ip: request.ip, requestId: request.id };
-}
 
 export interface PrivacyRouteDeps extends PrivacyDeps {
   clock: Clock;
@@ -155,11 +151,11 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<{ deps: PrivacyRouteDeps }
       },
     },
     async (request) => {
-      const [data, history] = await Promise.all([
-        myPersonalData(deps, request.actor, deps.clock.now(), originOf(request)),
+      const [consents, history] = await Promise.all([
+        myConsents(deps.db, request.actor),
         consentHistory(deps.db, request.actor),
       ]);
-      return { consents: data.consents, history };
+      return { consents, history };
     },
   );
 

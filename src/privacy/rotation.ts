@@ -1,8 +1,46 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Keyring } from './keyring.ts';
-import { currentBlindIndex, normalisePhone, open, seal } from './sealing.ts';
+import { type Identity, sealedIdentityColumns } from './persons.ts';
+import { open, seal } from './sealing.ts';
 
 type Progress = (done: number, total: number) => void;
+
+/**
+ * Everything sealed, table by table: where the value is, which column binds it to its row, and what
+ * re-sealing it under the current key writes back (an identity also gets its phone index anew).
+ */
+const SEALED = [
+  {
+    count: 'persons',
+    table: 'persons',
+    id: 'id',
+    column: 'sealed',
+    reseal: (keyring: Keyring, id: string, value: unknown) => sealedIdentityColumns(keyring, id, value as Identity),
+  },
+  {
+    count: 'caseItems',
+    table: 'case_personal_items',
+    id: 'case_id',
+    column: 'sealed',
+    reseal: (keyring: Keyring, id: string, value: unknown) => ({
+      sealed: seal(keyring, value, id),
+      key_id: keyring.current.id,
+    }),
+  },
+  {
+    count: 'requests',
+    table: 'data_rights_requests',
+    id: 'id',
+    column: 'sealed_changes',
+    reseal: (keyring: Keyring, id: string, value: unknown) => ({
+      sealed_changes: seal(keyring, value, id),
+      key_id: keyring.current.id,
+    }),
+  },
+] as const;
+
+type Counts = Record<(typeof SEALED)[number]['count'], number>;
 
 /**
  * Re-seals every sealed value that is not under the current key: identities (and their phone index),
@@ -14,108 +52,38 @@ export async function resealPersonalData(
   keyring: Keyring,
   onProgress: Progress = () => {},
   batchSize = 500,
-): Promise<{ persons: number; caseItems: number; requests: number }> {
+): Promise<Counts> {
   const current = keyring.current.id;
-  const stale = await Promise.all([
-    db
-      .selectFrom('persons')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('key_id', '!=', current)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('case_personal_items')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('key_id', '!=', current)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('data_rights_requests')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('key_id', '!=', current)
-      .executeTakeFirstOrThrow(),
-  ]);
-  const total = stale.reduce((sum, r) => sum + Number(r.n), 0);
+  // The tables are named here, not by a caller: the one place raw identifiers are built.
+  const stale = (kind: (typeof SEALED)[number]) => sql`${sql.ref(kind.column)} is not null and key_id <> ${current}`;
+  let total = 0;
+  for (const kind of SEALED) {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(kind.table)}
+      where ${stale(kind)}`.execute(db);
+    total += Number(rows[0]!.n);
+  }
   let done = 0;
   onProgress(done, total);
-  const counts = { persons: 0, caseItems: 0, requests: 0 };
-
-  for (;;) {
-    const n = await db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('persons')
-        .select(['id', 'sealed'])
-        .where('key_id', '!=', current)
-        .where('sealed', 'is not', null)
-        .limit(batchSize)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      for (const row of rows) {
-        const identity = open<{ phone?: string }>(keyring, row.sealed!, row.id);
-        await trx
-          .updateTable('persons')
-          .set({
-            sealed: seal(keyring, identity, row.id),
-            key_id: current,
-            phone_index: identity.phone ? currentBlindIndex(keyring, 'phone', normalisePhone(identity.phone)) : null,
-          })
-          .where('id', '=', row.id)
-          .execute();
-      }
-      return rows.length;
-    });
-    counts.persons += n;
-    done += n;
-    onProgress(done, total);
-    if (n < batchSize) break;
-  }
-  for (;;) {
-    const n = await db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('case_personal_items')
-        .select(['case_id', 'sealed'])
-        .where('key_id', '!=', current)
-        .limit(batchSize)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      for (const row of rows) {
-        await trx
-          .updateTable('case_personal_items')
-          .set({ sealed: seal(keyring, open(keyring, row.sealed, row.case_id), row.case_id), key_id: current })
-          .where('case_id', '=', row.case_id)
-          .execute();
-      }
-      return rows.length;
-    });
-    counts.caseItems += n;
-    done += n;
-    onProgress(done, total);
-    if (n < batchSize) break;
-  }
-  for (;;) {
-    const n = await db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('data_rights_requests')
-        .select(['id', 'sealed_changes'])
-        .where('key_id', '!=', current)
-        .where('sealed_changes', 'is not', null)
-        .limit(batchSize)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      for (const row of rows) {
-        await trx
-          .updateTable('data_rights_requests')
-          .set({ sealed_changes: seal(keyring, open(keyring, row.sealed_changes!, row.id), row.id), key_id: current })
-          .where('id', '=', row.id)
-          .execute();
-      }
-      return rows.length;
-    });
-    counts.requests += n;
-    done += n;
-    onProgress(done, total);
-    if (n < batchSize) break;
+  const counts: Counts = { persons: 0, caseItems: 0, requests: 0 };
+  for (const kind of SEALED) {
+    for (;;) {
+      const n = await db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ id: string; sealed: string }>`
+          select ${sql.ref(kind.id)} as id, ${sql.ref(kind.column)} as sealed from ${sql.table(kind.table)}
+          where ${stale(kind)} limit ${batchSize} for update skip locked`.execute(trx);
+        for (const row of rows) {
+          const columns = kind.reseal(keyring, row.id, open(keyring, row.sealed, row.id));
+          const assignments = Object.entries(columns).map(([column, value]) => sql`${sql.ref(column)} = ${value}`);
+          await sql`update ${sql.table(kind.table)} set ${sql.join(assignments)}
+            where ${sql.ref(kind.id)} = ${row.id}`.execute(trx);
+        }
+        return rows.length;
+      });
+      counts[kind.count] += n;
+      done += n;
+      onProgress(done, total);
+      if (n < batchSize) break;
+    }
   }
   return counts;
 }

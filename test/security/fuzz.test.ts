@@ -8,14 +8,12 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, issueApiToken, SESSION_COOKIE } from '../../src/auth/index.ts';
-import { CityCalendar } from '../../src/calendar/index.ts';
 import { DEMO_USERS } from '../../src/demo/demo-city.ts';
-import { buildApp, CITY_TIME_ZONE } from '../../src/http/app.ts';
+import { buildApp } from '../../src/http/app.ts';
 import { loggerOptions } from '../../src/http/logging.ts';
-import { fixedClock } from '../../src/lib/clock.ts';
 import { actorForUsername } from '../../src/organizations/index.ts';
 import { createTestDatabase, type TestDatabase } from '../db.ts';
-import { DEMO_NOW, keyringOf, loadSmallDemoCity, TEST_APP_CONFIG } from '../demo-city.ts';
+import { DEMO_NOW, loadSmallDemoCity, TEST_APP_CONFIG, testAppDeps } from '../demo-city.ts';
 
 /** Runs per route and method: ~80 routes × 40 runs is ~3,200 requests, about 15 s on two cores. */
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 40);
@@ -585,8 +583,6 @@ describe('fuzzing every route', () => {
   beforeAll(async () => {
     handle = await createTestDatabase('pglite');
     const { areas } = await loadSmallDemoCity(handle, 12);
-    const calendar = new CityCalendar(handle.db, CITY_TIME_ZONE);
-    await calendar.reload();
     // The server's error log explains any 500 the fuzzer provokes (it holds the stack).
     const log = new Writable({
       write(chunk, _encoding, callback) {
@@ -594,19 +590,8 @@ describe('fuzzing every route', () => {
         callback();
       },
     });
-    app = await buildApp(
-      {
-        db: handle.db,
-        clock: fixedClock(DEMO_NOW),
-        config: TEST_APP_CONFIG,
-        areas,
-        calendar,
-        keyring: keyringOf(handle),
-        // A fuzzer is a flood from one address: the limits would answer most of it with 429.
-        hardening: { perIpPerMinute: 1_000_000_000, signInPerMinute: 1_000_000_000 },
-      },
-      { ...loggerOptions('error'), stream: log },
-    );
+    // A fuzzer is a flood from one address: testAppDeps lifts the limits, which would answer most with 429.
+    app = await buildApp(await testAppDeps(handle, areas), { ...loggerOptions('error'), stream: log });
     await app.ready();
     await signEveryoneIn();
     const admin = credentials.get('token:admin')!;

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { issueApiToken } from '../../auth/index.ts';
 import { actorForUsername } from '../../organizations/index.ts';
-import { SCOPES } from '../../policy/index.ts';
+import { TOKEN_SCOPES } from '../../policy/index.ts';
 import { openConfiguredDatabase } from '../runtime.ts';
-
-const TOKEN_SCOPES = ['*', ...SCOPES.filter((s) => s !== 'account')];
 
 export function tokenCommand(program: Command) {
   program
