@@ -3,6 +3,7 @@ import type { Database, Db } from '../db/database.ts';
 import { escapeLike, likePrefix } from '../lib/like.ts';
 import type { Actor } from '../organizations/index.ts';
 import type { CaseRef } from '../privacy/index.ts';
+import type { UrgencyFlag } from '../text/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { badCursor, caseNotFound } from './cases.errors.ts';
 import type { Channel, ClockKind, Priority, Satisfaction } from './cases.tables.ts';
@@ -87,6 +88,8 @@ export interface CaseDetail extends CaseSummary {
   description: string;
   location: { longitude: number; latitude: number } | null;
   reworkCount: number;
+  /** Dangers read out of the text at intake, with the words that show them. */
+  urgencyFlags: UrgencyFlag[];
   closedAt: Date | null;
   events: CaseEventView[];
   /** What the asking user may do next; the console shows exactly these buttons. */
@@ -300,6 +303,7 @@ export async function getCaseDetail(
       'cases.longitude',
       'cases.latitude',
       'cases.rework_count',
+      'cases.urgency_flags',
       'cases.closed_at',
       'cases.assigned_body_id',
       'cases.reported_by_user_id',
@@ -361,6 +365,7 @@ export async function getCaseDetail(
     location:
       row.longitude !== null && row.latitude !== null ? { longitude: row.longitude, latitude: row.latitude } : null,
     reworkCount: row.rework_count,
+    urgencyFlags: row.urgency_flags ?? [],
     closedAt: row.closed_at,
     events: events.map((e) => ({
       seq: e.seq,

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { COORDINATE_SYSTEMS } from '../grid/index.ts';
 import { DateTime, DateTimeInput, Uuid } from '../lib/http-schemas.ts';
 import { UNMASK_PURPOSES, type UnmaskPurpose } from '../policy/index.ts';
+import { DANGERS } from '../text/index.ts';
 import { CHANNELS, CLOCK_KINDS, PRIORITIES, SATISFACTION_LEVELS } from './cases.tables.ts';
 import { LIGHTS } from './deadlines.ts';
 import { CASE_ACTIONS, CASE_STATUSES, TRANSITION_ACTIONS } from './lifecycle.ts';
@@ -45,7 +46,11 @@ export const NewCaseBody = Type.Object(
     location: Type.Optional(LocationSchema),
     address: Type.Optional(Type.String({ maxLength: 500 })),
     channel: Type.Optional(ChannelSchema),
+    // Left out: normal, or raised to high/urgent when the text describes a danger (text/urgency.ts).
     priority: Type.Optional(PrioritySchema),
+    suggestionId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'The POST /text/suggestions answer the reporter was shown' }),
+    ),
     reporter: Type.Optional(
       Type.Object(
         {
@@ -187,6 +192,15 @@ export const CaseDetailResponse = Type.Object({
   description: Type.String(),
   location: Type.Union([Type.Object({ longitude: Type.Number(), latitude: Type.Number() }), Type.Null()]),
   reworkCount: Type.Integer(),
+  urgencyFlags: Type.Array(
+    Type.Object({
+      danger: Type.Enum(DANGERS),
+      evidence: Type.String({ description: 'The words of the text that show the danger' }),
+      start: Type.Integer(),
+      end: Type.Integer(),
+    }),
+    { description: 'Dangers read out of the text at intake (gas, fire, collapse, injury, live wires, flooding…)' },
+  ),
   closedAt: Type.Union([DateTime, Type.Null()]),
   allowedActions: Type.Array(TransitionActionSchema),
   suggestion: Type.Object({

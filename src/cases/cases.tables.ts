@@ -1,4 +1,5 @@
 import type { Generated, JSONColumnType } from 'kysely';
+import type { UrgencyFlag } from '../text/urgency.ts';
 import type { CaseAction, CaseStatus } from './lifecycle.ts';
 
 export const CHANNELS = ['web', 'hotline', 'grid_patrol', 'open311', 'import', 'sensor'] as const;
@@ -49,6 +50,8 @@ export interface CaseTable {
   parent_case_id: Generated<string | null>;
   /** How many duplicates were merged into this case ("me too"); raises its priority. */
   me_too_count: Generated<number>;
+  /** Dangers read out of the text at intake (text/urgency.ts), with the words that show them. */
+  urgency_flags: JSONColumnType<UrgencyFlag[] | null, string | null, string | null>;
   pending_extension: Generated<boolean>;
   /** Set while the case is suspended: its deadlines stand still. */
   paused_at: Generated<Date | null>;

@@ -1,6 +1,7 @@
 import { type CoordinateSystem, convertPoint } from '../grid/index.ts';
 import { type Actor, requireLeafCategory } from '../organizations/index.ts';
 import { type Identity, maskPersonalData, recordCasePersonalItems, recordPerson } from '../privacy/index.ts';
+import { assessUrgency, recordIntakeChoice } from '../text/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { nextCaseNumber, yearIn } from './case-number.ts';
 import { actionForbidden, channelForbidden, missingInput, outsideYourAreas } from './cases.errors.ts';
@@ -18,6 +19,8 @@ export interface NewCase {
   address?: string;
   channel?: Channel;
   priority?: Priority;
+  /** The text suggestion the reporter was shown (POST /text/suggestions), kept against the category chosen. */
+  suggestionId?: string;
   /** The caller's identity, taken by a hotline dispatcher; stored as personal data, apart from the case. */
   reporter?: Pick<Identity, 'name' | 'phone' | 'idNumber' | 'address' | 'email'>;
 }
@@ -52,6 +55,8 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
   // Phone, ID-card and plate numbers written into the text are masked there and kept as personal data.
   const title = maskPersonalData(input.title.trim());
   const description = maskPersonalData(input.description.trim());
+  // A described danger raises the priority unless the reporter set one; the evidence goes to the dispatcher.
+  const urgency = assessUrgency(`${title.masked}。${description.masked}`);
 
   return deps.db.transaction().execute(async (trx) => {
     const reporterPersonId =
@@ -74,7 +79,8 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
         grid_code: gridCode,
         outside_jurisdiction: point !== null && gridCode === null,
         channel,
-        priority: input.priority ?? 'normal',
+        priority: input.priority ?? urgency.priority,
+        urgency_flags: urgency.flags.length ? JSON.stringify(urgency.flags) : null,
         status: 'reported',
         assigned_body_id: null,
         reporter_person_id: reporterPersonId,
@@ -103,6 +109,15 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
       })
       .execute();
     await recordCasePersonalItems(trx, deps.keyring, created.id, [...title.found, ...description.found]);
+    if (input.suggestionId) {
+      await recordIntakeChoice(
+        trx,
+        actor,
+        input.suggestionId,
+        { caseId: created.id, categoryCode: category.code },
+        now,
+      );
+    }
     return caseNumber;
   });
 }

@@ -16,6 +16,7 @@ const CHANGING = new Set([
   'user add',
   'user password',
   'user disable',
+  'model train',
 ]);
 
 /** The command's full name ("grid import"), from the innermost command up. */

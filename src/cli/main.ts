@@ -5,6 +5,7 @@ import { calendarCommand } from './commands/calendar.ts';
 import { gridCommand } from './commands/grid.ts';
 import { keysCommand } from './commands/keys.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { modelCommand } from './commands/model.ts';
 import { seedDemoCommand } from './commands/seed-demo.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sweepCommand } from './commands/sweep.ts';
@@ -27,6 +28,7 @@ for (const register of [
   userCommand,
   auditCommand,
   keysCommand,
+  modelCommand,
 ]) {
   register(program);
 }

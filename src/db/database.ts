@@ -14,6 +14,7 @@ import type { NotificationsTables } from '../notifications/notifications.tables.
 import type { OrganizationsTables } from '../organizations/organizations.tables.ts';
 import type { PrivacyTables } from '../privacy/privacy.tables.ts';
 import type { RoutingTables } from '../routing/routing.tables.ts';
+import type { TextTables } from '../text/text.tables.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { SettingsTables } from './settings.ts';
@@ -30,7 +31,8 @@ export interface Database
     NotificationsTables,
     EvaluationTables,
     AuditTables,
-    AuthTables {}
+    AuthTables,
+    TextTables {}
 
 export type Db = Kysely<Database>;
 

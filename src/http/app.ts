@@ -21,6 +21,7 @@ import { ErrorResponse } from '../lib/http-schemas.ts';
 import { organizationsRoutes } from '../organizations/index.ts';
 import { type Keyring, privacyRoutes } from '../privacy/index.ts';
 import { routingRoutes } from '../routing/index.ts';
+import { textRoutes } from '../text/index.ts';
 import { auditChanges, authenticate } from './auth.ts';
 import { handleError } from './error-handler.ts';
 import { type HardeningOptions, registerHardening } from './hardening.ts';
@@ -155,6 +156,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
         },
       });
       await api.register(auditRoutes, { db: deps.db });
+      await api.register(textRoutes, { db: deps.db, clock: deps.clock });
       api.setNotFoundHandler(() => {
         throw new AppError('ROUTE_ERR_NOT_FOUND', 404, 'There is no such API route');
       });

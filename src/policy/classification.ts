@@ -131,10 +131,29 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
       'me_too_count',
       'pending_extension',
       'paused_at',
+      'urgency_flags',
     ]),
     // Personal data in the text is masked at intake; the text still tells of someone's circumstances.
     ...all(I, ['title', 'description']),
     ...all(IP, ['longitude', 'latitude', 'address', 'reporter_person_id', 'reported_by_user_id']),
+  },
+  // The text of a suggestion request is not kept: only what was suggested and chosen.
+  intake_suggestions: all(G, [
+    'id',
+    'model_id',
+    'suggested',
+    'created_at',
+    'created_by_user_id',
+    'case_id',
+    'chosen_category_code',
+    'outcome',
+    'decided_at',
+  ]),
+  place_aliases: all(G, ['alias', 'area_code']),
+  // Learned from case texts (masked at intake), so important like the texts themselves.
+  text_models: {
+    ...all(G, ['id', 'target', 'version', 'trained_at', 'trained_by', 'snapshot_id', 'training_examples', 'metrics']),
+    classifier: I,
   },
   categories: all(G, [
     'id',

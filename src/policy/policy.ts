@@ -96,6 +96,20 @@ export const POLICIES = {
   },
   'evaluation.weights': { roles: MANAGERS, scope: 'configuration', what: 'change the evaluation weights' },
 
+  'text.suggest': {
+    roles: ['citizen', 'dispatcher', 'grid_worker'],
+    scope: 'cases:write',
+    what: 'ask for category and urgency suggestions',
+  },
+  'text.models.read': {
+    roles: [...MANAGERS, 'data_steward'],
+    scope: 'evaluation:read',
+    what: 'see the text models and how well they do',
+  },
+  'text.models.train': { roles: ['admin'], scope: 'configuration', what: 'train the text models' },
+  'insight.hot_issues': { roles: [...DESK, 'admin'], scope: 'evaluation:read', what: 'see the hot issues' },
+  'insight.replies': { roles: MANAGERS, scope: 'evaluation:read', what: 'see the quality of replies' },
+
   'my_data.read': { roles: ['citizen'], scope: 'personal_data', what: 'see your personal data' },
   'my_data.manage': {
     roles: ['citizen'],

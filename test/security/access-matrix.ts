@@ -143,6 +143,15 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   'GET /api/v1/privacy/purposes': PUBLIC,
   'GET /api/v1/audit': { allow: ['auditor'] },
   'GET /api/v1/audit/verify': { allow: ['auditor'] },
+
+  // Text intelligence
+  'POST /api/v1/text/suggestions': {
+    allow: ['citizen', 'dispatcher', 'grid_worker'],
+    sample: { body: { title: '路灯不亮', description: 'matrix' } },
+  },
+  'GET /api/v1/text/models': { allow: ['supervisor', 'admin', 'data_steward'] },
+  // Eleven folds: past the policy, refused by validation, so nothing is trained.
+  'POST /api/v1/text/models': { allow: ['admin'], sample: { body: { target: 'category_1', folds: 11 } } },
 };
 
 export { UNKNOWN_ID };

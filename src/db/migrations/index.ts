@@ -6,6 +6,7 @@ import * as jurisdictions from './2026-11-24T1200-jurisdictions.ts';
 import * as closedLoop from './2026-11-24T1400-closed-loop.ts';
 import * as peopleAndPermissions from './2026-11-24T1600-people-and-permissions.ts';
 import * as auditLog from './2026-11-24T1700-audit-log.ts';
+import * as textIntelligence from './2026-11-24T1800-text-intelligence.ts';
 
 /**
  * The one ordered migration set, listed statically (no directory scanning, so it also works bundled).
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-24T1400-closed-loop': closedLoop,
   '2026-11-24T1600-people-and-permissions': peopleAndPermissions,
   '2026-11-24T1700-audit-log': auditLog,
+  '2026-11-24T1800-text-intelligence': textIntelligence,
 };

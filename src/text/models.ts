@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import { loadCityWords } from './city-words.ts';
+import {
+  type ClassifierOptions,
+  calibrationError,
+  type LabelledText,
+  type Suggestion,
+  TextClassifier,
+} from './classifier.ts';
+import { scoreClassification, stratifiedFolds } from './evaluation.ts';
+import { MultinomialNaiveBayes } from './naive-bayes.ts';
+import type { ModelMetrics, ModelTarget, TrainingSnapshot } from './text.tables.ts';
+import { tokenize } from './tokenizer.ts';
+
+/** The level of the category tree a target predicts (codes carry the tree: 2 digits a level). */
+const CATEGORY_LEVEL: Partial<Record<ModelTarget, number>> = { category_1: 1, category_2: 2, category_3: 3 };
+// A correction says the model was wrong on exactly this kind of text: the most useful example there is.
+const CORRECTION_WEIGHT = 2;
+
+export interface TrainingSet {
+  examples: LabelledText[];
+  snapshotId: string;
+  snapshot: TrainingSnapshot;
+}
+
+/**
+ * What a target learns from: every case the city has classified (its category at the target's level, or
+ * the body that handled it), corrections from dispatchers weighted up, and, for categories, the taxonomy's
+ * own names as one short example per leaf, so a category with no history yet can still be suggested.
+ */
+export async function trainingSet(db: Db, target: ModelTarget): Promise<TrainingSet> {
+  await loadCityWords(db);
+  const level = CATEGORY_LEVEL[target];
+  const cases = await db
+    .selectFrom('cases')
+    .innerJoin('categories', 'categories.id', 'cases.category_id')
+    .leftJoin('intake_suggestions', 'intake_suggestions.case_id', 'cases.id')
+    .select(['cases.id', 'cases.title', 'cases.description', 'cases.assigned_body_id', 'categories.code'])
+    .select('intake_suggestions.outcome')
+    .where('cases.status', 'not in', ['cancelled', 'merged'])
+    .orderBy('cases.id')
+    .execute();
+  const examples: (LabelledText & { key: string })[] = [];
+  let corrections = 0;
+  for (const c of cases) {
+    const label = level ? c.code.slice(0, level * 2) : c.assigned_body_id;
+    if (!label || (level && label.length < level * 2)) continue;
+    const corrected = c.outcome === 'corrected';
+    if (corrected) corrections++;
+    examples.push({
+      key: c.id,
+      title: c.title,
+      body: c.description,
+      label,
+      ...(corrected ? { weight: CORRECTION_WEIGHT } : {}),
+    });
+  }
+  let taxonomyNames = 0;
+  if (level) {
+    const categories = await db.selectFrom('categories').select(['code', 'name_zh', 'level']).orderBy('code').execute();
+    const nameOf = new Map(categories.map((c) => [c.code, c.name_zh]));
+    for (const leaf of categories.filter(
+      (c) => !categories.some((o) => o.code.length > c.code.length && o.code.startsWith(c.code)),
+    )) {
+      if (leaf.code.length < level * 2) continue;
+      // The names below the target level say what the category covers ("物业管理", "拖欠工资").
+      const below: string[] = [];
+      for (let l = level + 1; l <= leaf.code.length / 2; l++) below.push(nameOf.get(leaf.code.slice(0, l * 2)) ?? '');
+      const label = leaf.code.slice(0, level * 2);
+      const title = [nameOf.get(label), ...below].join(' ');
+      examples.push({ key: `taxonomy:${leaf.code}`, title, body: '', label, trainOnly: true });
+      taxonomyNames++;
+    }
+  }
+  const snapshotId = createHash('sha256')
+    .update(examples.map((e) => `${e.key}=${e.label}:${e.weight ?? 1}`).join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  return { examples, snapshotId, snapshot: { cases: examples.length - taxonomyNames, corrections, taxonomyNames } };
+}
+
+/**
+ * k-fold stratified cross-validation of the classifier and of the Naive Bayes baseline on the same folds.
+ * Train-only examples (the taxonomy's names) are in every training fold and never tested.
+ */
+export function crossValidate(examples: LabelledText[], folds: number, options?: ClassifierOptions): ModelMetrics {
+  const started = performance.now();
+  const labels = examples.map((e) => e.label);
+  const assignment = stratifiedFolds(labels, folds).map((fold, i) => (examples[i]?.trainOnly ? -1 : fold));
+  const suggestions = TextClassifier.crossValidate(examples, folds, options, assignment);
+  const evaluated = examples.map((_, i) => i).filter((i) => suggestions[i] !== undefined);
+  const truth = evaluated.map((i) => labels[i] as string);
+  const given = evaluated.map((i) => suggestions[i] as Suggestion[]);
+  const ours = scoreClassification(
+    truth,
+    given.map((s) => s[0]?.label ?? ''),
+  );
+  const baseline = scoreClassification(truth, naiveBayesCrossValidated(examples, assignment, folds, evaluated));
+  return {
+    folds,
+    examples: evaluated.length,
+    classes: new Set(truth).size,
+    macroF1: ours.macroF1,
+    accuracy: ours.accuracy,
+    top3Accuracy: given.filter((s, k) => s.slice(0, 3).some((x) => x.label === truth[k])).length / (truth.length || 1),
+    calibrationError: calibrationError(truth, given),
+    baselineMacroF1: baseline.macroF1,
+    trainSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+function naiveBayesCrossValidated(examples: LabelledText[], assignment: number[], folds: number, evaluated: number[]) {
+  const words = examples.map((e) => tokenize(`${e.title} ${e.body}`));
+  const classes = [...new Set(examples.map((e) => e.label))].sort();
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const predicted = new Map<number, string>();
+  for (let fold = 0; fold < folds; fold++) {
+    const train = examples.map((_, i) => i).filter((i) => assignment[i] !== fold);
+    const model = MultinomialNaiveBayes.train(
+      train.map((i) => words[i] as string[]),
+      train.map((i) => index.get(examples[i]?.label as string) as number),
+      classes.length,
+    );
+    for (const i of evaluated)
+      if (assignment[i] === fold) predicted.set(i, classes[model.predict(words[i] as string[])] as string);
+  }
+  return evaluated.map((i) => predicted.get(i) ?? '');
+}
+
+export interface TrainedModel {
+  id: string;
+  target: ModelTarget;
+  version: number;
+  trainedAt: Date;
+  trainedBy: string;
+  snapshotId: string;
+  trainingExamples: number;
+  metrics: ModelMetrics & { snapshot: TrainingSnapshot };
+}
+
+export class NotEnoughHistoryError extends Error {}
+
+/**
+ * Cross-validates a target on the city's history, trains it on all of it, and stores it as the target's
+ * next version (which every instance then serves). Returns the stored model's description.
+ */
+export async function trainModel(
+  db: Db,
+  target: ModelTarget,
+  options: { trainedBy: string; folds?: number; now?: Date; onStep?: (step: string) => void },
+): Promise<TrainedModel> {
+  const set = await trainingSet(db, target);
+  const classes = new Set(set.examples.filter((e) => !e.trainOnly).map((e) => e.label));
+  if (classes.size < 2) {
+    throw new NotEnoughHistoryError(
+      `${target}: the history has ${classes.size} class(es) with cases; a model needs at least two`,
+    );
+  }
+  options.onStep?.(`${target}: cross-validating on ${set.snapshot.cases} cases (${options.folds ?? 5} folds)`);
+  const metrics = crossValidate(set.examples, options.folds ?? 5);
+  options.onStep?.(`${target}: training on all ${set.examples.length} examples`);
+  const started = performance.now();
+  const classifier = TextClassifier.train(set.examples);
+  metrics.trainSeconds = (performance.now() - started) / 1000;
+  return db.transaction().execute(async (trx) => {
+    // Two instances training at once each get their own version: the unique (target, version) decides.
+    const latest = await trx
+      .selectFrom('text_models')
+      .select((eb) => eb.fn.max('version').as('version'))
+      .where('target', '=', target)
+      .executeTakeFirst();
+    const row = await trx
+      .insertInto('text_models')
+      .values({
+        target,
+        version: (latest?.version ?? 0) + 1,
+        trained_at: options.now ?? new Date(),
+        trained_by: options.trainedBy,
+        snapshot_id: set.snapshotId,
+        training_examples: set.examples.length,
+        metrics: JSON.stringify({ ...metrics, snapshot: set.snapshot }),
+        classifier: JSON.stringify(classifier.toJSON()),
+      })
+      .returning(['id', 'version', 'trained_at'])
+      .executeTakeFirstOrThrow();
+    return {
+      id: row.id,
+      target,
+      version: row.version,
+      trainedAt: row.trained_at,
+      trainedBy: options.trainedBy,
+      snapshotId: set.snapshotId,
+      trainingExamples: set.examples.length,
+      metrics: { ...metrics, snapshot: set.snapshot },
+    };
+  });
+}
+
+/** Every stored model, newest first (without its weights). */
+export async function listModels(db: Db): Promise<TrainedModel[]> {
+  const rows = await db
+    .selectFrom('text_models')
+    .select(['id', 'target', 'version', 'trained_at', 'trained_by', 'snapshot_id', 'training_examples', 'metrics'])
+    .orderBy('target')
+    .orderBy('version', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    target: r.target,
+    version: r.version,
+    trainedAt: r.trained_at,
+    trainedBy: r.trained_by,
+    snapshotId: r.snapshot_id,
+    trainingExamples: r.training_examples,
+    metrics: r.metrics,
+  }));
+}
+
+/** The parsed newest model of each target, kept per process (an older version is dropped when a newer loads). */
+const loadedClassifiers = new Map<ModelTarget, { id: string; classifier: TextClassifier }>();
+
+/**
+ * The newest model of a target, or undefined before one is trained. The id is looked up every time (one
+ * indexed row), so a model trained by any instance is served by all at their next suggestion; the
+ * weights are parsed once per model per process.
+ */
+export async function currentClassifier(
+  db: Db,
+  target: ModelTarget,
+): Promise<{ id: string; version: number; classifier: TextClassifier } | undefined> {
+  const latest = await db
+    .selectFrom('text_models')
+    .select(['id', 'version'])
+    .where('target', '=', target)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!latest) return undefined;
+  const loaded = loadedClassifiers.get(target);
+  if (loaded?.id === latest.id) return { id: latest.id, version: latest.version, classifier: loaded.classifier };
+  const row = await db
+    .selectFrom('text_models')
+    .select('classifier')
+    .where('id', '=', latest.id)
+    .executeTakeFirstOrThrow();
+  await loadCityWords(db);
+  const classifier = TextClassifier.fromJSON(JSON.parse(row.classifier));
+  loadedClassifiers.set(target, { id: latest.id, classifier });
+  return { id: latest.id, version: latest.version, classifier };
+}
