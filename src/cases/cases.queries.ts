@@ -3,7 +3,7 @@ import type { Database, Db } from '../db/database.ts';
 import { escapeLike, likePrefix } from '../lib/like.ts';
 import type { Actor } from '../organizations/index.ts';
 import type { CaseRef } from '../privacy/index.ts';
-import type { UrgencyFlag } from '../text/index.ts';
+import type { TextPlacement, UrgencyFlag } from '../text/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { badCursor, caseNotFound } from './cases.errors.ts';
 import type { Channel, ClockKind, Priority, Satisfaction } from './cases.tables.ts';
@@ -90,6 +90,8 @@ export interface CaseDetail extends CaseSummary {
   reworkCount: number;
   /** Dangers read out of the text at intake, with the words that show them. */
   urgencyFlags: UrgencyFlag[];
+  /** Where the text placed a case reported without a point, and how sure that is. */
+  textPlacement: TextPlacement | null;
   closedAt: Date | null;
   events: CaseEventView[];
   /** What the asking user may do next; the console shows exactly these buttons. */
@@ -304,6 +306,7 @@ export async function getCaseDetail(
       'cases.latitude',
       'cases.rework_count',
       'cases.urgency_flags',
+      'cases.text_placement',
       'cases.closed_at',
       'cases.assigned_body_id',
       'cases.reported_by_user_id',
@@ -366,6 +369,7 @@ export async function getCaseDetail(
       row.longitude !== null && row.latitude !== null ? { longitude: row.longitude, latitude: row.latitude } : null,
     reworkCount: row.rework_count,
     urgencyFlags: row.urgency_flags ?? [],
+    textPlacement: row.text_placement,
     closedAt: row.closed_at,
     events: events.map((e) => ({
       seq: e.seq,

@@ -201,6 +201,18 @@ export const CaseDetailResponse = Type.Object({
     }),
     { description: 'Dangers read out of the text at intake (gas, fire, collapse, injury, live wires, flooding…)' },
   ),
+  textPlacement: Type.Union([
+    Type.Object(
+      {
+        areaCode: Type.String(),
+        level: Type.String(),
+        confidence: Type.Number({ minimum: 0, maximum: 1 }),
+        evidence: Type.Array(Type.String(), { description: 'The place names in the text that placed it' }),
+      },
+      { description: 'A case reported without a point, placed from the places its text names' },
+    ),
+    Type.Null(),
+  ]),
   closedAt: Type.Union([DateTime, Type.Null()]),
   allowedActions: Type.Array(TransitionActionSchema),
   suggestion: Type.Object({
@@ -314,8 +326,11 @@ export const DuplicatesResponse = Type.Object({
       title: Type.String(),
       status: Status,
       categoryCode: Type.String(),
-      distanceMetres: Type.Number(),
-      similarity: Type.Number({ description: 'Trigram similarity of the texts, 0–1' }),
+      distanceMetres: Type.Union([Type.Number(), Type.Null()], {
+        description: 'Null when a case has no point (both placed in one area from their texts)',
+      }),
+      similarity: Type.Number({ description: "How alike the texts' words are, 0–1" }),
+      score: Type.Number({ description: 'Text 60 %, nearness 25 %, recency 15 %: the order of the list' }),
       meTooCount: Type.Integer(),
       createdAt: DateTime,
     }),

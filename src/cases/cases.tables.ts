@@ -1,4 +1,5 @@
 import type { Generated, JSONColumnType } from 'kysely';
+import type { TextPlacement } from '../text/text.tables.ts';
 import type { UrgencyFlag } from '../text/urgency.ts';
 import type { CaseAction, CaseStatus } from './lifecycle.ts';
 
@@ -52,6 +53,8 @@ export interface CaseTable {
   me_too_count: Generated<number>;
   /** Dangers read out of the text at intake (text/urgency.ts), with the words that show them. */
   urgency_flags: JSONColumnType<UrgencyFlag[] | null, string | null, string | null>;
+  /** Where the text placed a case reported without a point (text/places.ts), and how sure that is. */
+  text_placement: JSONColumnType<TextPlacement | null, string | null, string | null>;
   pending_extension: Generated<boolean>;
   /** Set while the case is suspended: its deadlines stand still. */
   paused_at: Generated<Date | null>;

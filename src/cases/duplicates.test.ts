@@ -96,6 +96,31 @@ forEachDatabase('duplicates and merging', (database) => {
     });
   });
 
+  it('should find a duplicate of a case reported without a point in the area its text names', async () => {
+    const byAddress = async (title: string, description: string) => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/cases',
+        headers: await as('dispatcher'),
+        payload: { title, description, categoryCode: '010204', address: `岳麓区${title}` },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      return response.json().caseNumber as string;
+    };
+    now = cityTime('2026-11-12T09:00');
+    const first = await byAddress('桐梓坡路路灯不亮', '岳麓区桐梓坡路一排路灯晚上不亮');
+    const unrelated = await byAddress('桐梓坡路井盖松动', '岳麓区桐梓坡路井盖松动有响声');
+    now = cityTime('2026-11-12T20:00');
+    const second = await byAddress('路灯坏了', '岳麓区桐梓坡路的路灯晚上全都不亮');
+    const response = await app.inject({ url: `/api/v1/cases/${second}/duplicates`, headers: await as('dispatcher') });
+    expect(response.statusCode, response.body).toBe(200);
+    const { items } = response.json();
+    expect(items[0]).toMatchObject({ caseNumber: first, distanceMetres: null });
+    expect(items[0].similarity).toBeGreaterThan(0.3);
+    const other = items.find((c: { caseNumber: string }) => c.caseNumber === unrelated);
+    if (other) expect(other.score).toBeLessThan(items[0].score);
+  });
+
   it('should refuse to merge into itself, into a merged case or a case that does not exist', async () => {
     const a = await report('井盖缺失', '井盖缺失');
     const b = await report('井盖缺失了', '井盖缺失');

@@ -29,3 +29,4 @@ export { unmaskCaseReporter } from './personal-data.ts';
 export { runSupervisionSweep, type SweepResult, supervisionBoard } from './supervision.ts';
 export { answerSurvey, type SurveyAnswer } from './surveys.ts';
 export { type TransitionInput, transitionCase } from './transitions.ts';
+export { visibleTo } from './visibility.ts';

@@ -1,7 +1,7 @@
 import { type CoordinateSystem, convertPoint } from '../grid/index.ts';
 import { type Actor, requireLeafCategory } from '../organizations/index.ts';
 import { type Identity, maskPersonalData, recordCasePersonalItems, recordPerson } from '../privacy/index.ts';
-import { assessUrgency, recordIntakeChoice } from '../text/index.ts';
+import { assessUrgency, placeFromText, recordIntakeChoice } from '../text/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { nextCaseNumber, yearIn } from './case-number.ts';
 import { actionForbidden, channelForbidden, missingInput, outsideYourAreas } from './cases.errors.ts';
@@ -43,7 +43,9 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
   const point = input.location
     ? convertPoint([input.location.longitude, input.location.latitude], input.location.crs ?? 'wgs84')
     : null;
-  const gridCode = point ? deps.locateArea(point[0], point[1]) : null;
+  // Without a point, the places the text names place the case (at least on a district) when they can.
+  const textPlacement = point ? null : await placeFromText(deps.db, { ...input, address: input.address });
+  const gridCode = point ? deps.locateArea(point[0], point[1]) : (textPlacement?.areaCode ?? null);
   if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction ?? []);
 
   const suggestion = await suggestionFor(deps.db, deps, {
@@ -81,6 +83,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
         channel,
         priority: input.priority ?? urgency.priority,
         urgency_flags: urgency.flags.length ? JSON.stringify(urgency.flags) : null,
+        text_placement: textPlacement ? JSON.stringify(textPlacement) : null,
         status: 'reported',
         assigned_body_id: null,
         reporter_person_id: reporterPersonId,

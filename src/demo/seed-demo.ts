@@ -40,6 +40,8 @@ import {
   demoTimeLimits,
 } from './demo-city.ts';
 
+/** How the demo messages name 长沙's districts, in adcode order (A7 and A8 were counties when written). */
+const DEMO_DISTRICT_ALIASES = ['A1区', 'A2区', 'A3区', 'A4区', 'A5区', 'A6区', 'A7县', 'A8县', 'A9市'];
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -161,6 +163,14 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
     { ...mapping, level: 'district', parentCode: '430100' },
     DISTRICT_NAMES_EN,
   );
+  // The demo messages come from an anonymised city whose districts read "A1区"…"A9市"; the fixture maps them
+  // to 长沙's nine county-level units in adcode order, and so do these aliases (place extraction reads them).
+  const districtCodes = districts.features.map((f) => String(f.properties?.adcode)).sort();
+  await db
+    .insertInto('place_aliases')
+    .values(districtCodes.map((code, i) => ({ alias: DEMO_DISTRICT_ALIASES[i] as string, area_code: code })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
   // 芙蓉区, the city centre, gets its 100 m unit grids (万米单元网格), so demo cases there are placed on them.
   await generateGrid(db, admin, { within: DEMO_GRID_DISTRICT, shape: { kind: 'square', meters: 100 } });
   await options.areas.reload();
@@ -295,6 +305,23 @@ const NOTES: Partial<Record<TransitionAction, string>> = {
   reopen: '问题再次出现 / The problem is back',
 };
 
+/**
+ * A handling body's reply to the reporter, of the kinds a supervisor meets (written for the demo): from
+ * a complete one (thanks, what was checked, what was done, by when, a contact) to an empty formula, so the
+ * reply-quality page has something to tell apart.
+ */
+function demoReply(title: string, i: number): string {
+  const subject = title.replace(/[？?！!。]+$/, '');
+  const replies = [
+    `您好！感谢您对我们工作的信任和支持。关于您反映的“${subject}”问题，经我局工作人员现场核查，情况基本属实。我们已责令责任单位立即整改，并要求于本月底前整改完毕，届时将组织复查。如有疑问，请拨打咨询电话0731-84411234，联系人王科长。`,
+    `网友您好，您反映的“${subject}”问题，经核实，我单位已安排人员处理，目前已处理完毕。感谢您的监督。`,
+    '网友：您好！留言已收悉。',
+    '已转相关部门处理。',
+    `关于“${subject}”，经调查了解，相关情况已向属地街道反馈，街道将于近期研究解决，请耐心等待。`,
+  ];
+  return replies[Math.floor(spread(i, 7) * replies.length)] as string;
+}
+
 /** Deterministic "random" in [0, 1) from an index, so the demo is the same on every machine. */
 const spread = (i: number, salt: number) => (((i + 1) * 2654435761 + salt * 40503) >>> 0) / 4294967296;
 
@@ -424,7 +451,7 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
               : await actor('dispatcher');
       await transitionCase(deps, by, caseNumber, {
         action,
-        note: NOTES[action],
+        note: action === 'handle' ? demoReply(message.title, i) : NOTES[action],
         reviewDate:
           action === 'suspend' ? new Date(options.now.getTime() + 14 * DAY).toISOString().slice(0, 10) : undefined,
       });

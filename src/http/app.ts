@@ -15,6 +15,7 @@ import type { Db } from '../db/database.ts';
 import { DEMO_PASSWORD } from '../demo/demo-city.ts';
 import { evaluationRoutes } from '../evaluation/index.ts';
 import { type AreaLocator, gridRoutes } from '../grid/index.ts';
+import { insightRoutes } from '../insight/index.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Clock } from '../lib/clock.ts';
 import { ErrorResponse } from '../lib/http-schemas.ts';
@@ -157,6 +158,12 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       });
       await api.register(auditRoutes, { db: deps.db });
       await api.register(textRoutes, { db: deps.db, clock: deps.clock });
+      await api.register(insightRoutes, {
+        db: deps.db,
+        clock: deps.clock,
+        calendar: deps.calendar,
+        timeZone: CITY_TIME_ZONE,
+      });
       api.setNotFoundHandler(() => {
         throw new AppError('ROUTE_ERR_NOT_FOUND', 404, 'There is no such API route');
       });

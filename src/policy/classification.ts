@@ -134,7 +134,7 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
       'urgency_flags',
     ]),
     // Personal data in the text is masked at intake; the text still tells of someone's circumstances.
-    ...all(I, ['title', 'description']),
+    ...all(I, ['title', 'description', 'text_placement']),
     ...all(IP, ['longitude', 'latitude', 'address', 'reporter_person_id', 'reported_by_user_id']),
   },
   // The text of a suggestion request is not kept: only what was suggested and chosen.

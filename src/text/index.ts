@@ -1,3 +1,4 @@
+export { cityGazetteer } from './city-gazetteer.ts';
 export { loadCityWords } from './city-words.ts';
 export {
   type ClassifierJson,
@@ -9,6 +10,7 @@ export {
 } from './classifier.ts';
 export { scoreClassification, stratifiedFolds } from './evaluation.ts';
 export { ALL_FEATURES, type FeatureSet, type TextInput } from './features.ts';
+export { cityDay, type HotIssue, mineHotIssues, toCsv as hotIssuesCsv } from './hot-issues.ts';
 export { type IntakeSuggestion, recordIntakeChoice, suggestForIntake } from './intake-suggestions.ts';
 export { type MessageRecord, readMessageFile } from './message-files.ts';
 export {
@@ -21,7 +23,11 @@ export {
   trainModel,
 } from './models.ts';
 export { MultinomialNaiveBayes } from './naive-bayes.ts';
+export { type Placement, placeText } from './places.ts';
+export { type ReplyJudgement, rankReplies } from './reply-quality.ts';
+export { wordSimilarity } from './similarity.ts';
 export { textRoutes } from './text.routes.ts';
-export { MODEL_TARGETS, type ModelTarget, type TextTables } from './text.tables.ts';
+export { MODEL_TARGETS, type ModelTarget, type TextPlacement, type TextTables } from './text.tables.ts';
+export { placeFromText } from './text-placement.ts';
 export { addUserWords, tokenize } from './tokenizer.ts';
 export { assessUrgency, DANGERS, type Urgency, type UrgencyFlag } from './urgency.ts';

@@ -55,6 +55,14 @@ export interface IntakeSuggestionTable {
   decided_at: Date | null;
 }
 
+/** Where a case's text placed it (kept with the case): the area, how sure (0–1), and the names that did it. */
+export interface TextPlacement {
+  areaCode: string;
+  level: 'district' | 'street' | 'community' | 'grid';
+  confidence: number;
+  evidence: string[];
+}
+
 export interface PlaceAliasTable {
   alias: string;
   area_code: string;

@@ -211,6 +211,8 @@ export interface CaseDetail extends CaseSummary {
   description: string;
   location: { longitude: number; latitude: number } | null;
   reworkCount: number;
+  urgencyFlags: UrgencyFlag[];
+  textPlacement: { areaCode: string; level: string; confidence: number; evidence: string[] } | null;
   closedAt: string | null;
   events: CaseEvent[];
   allowedActions: string[];
@@ -264,8 +266,9 @@ export interface DuplicateCandidate {
   title: string;
   status: string;
   categoryCode: string;
-  distanceMetres: number;
+  distanceMetres: number | null;
   similarity: number;
+  score: number;
   meTooCount: number;
   createdAt: string;
 }
@@ -357,4 +360,52 @@ export interface AuditVerification {
   ok: boolean;
   firstBad?: { seq: number; reason: string };
   head: { seq: number; hash: string } | null;
+}
+
+export interface UrgencyFlag {
+  danger: string;
+  evidence: string;
+  start: number;
+  end: number;
+}
+
+/** POST /text/suggestions: what the text of a new report suggests. */
+export interface IntakeSuggestion {
+  id: string;
+  categories: { code: string; nameZh: string; nameEn: string; probability: number }[];
+  categoryModelVersion: number | null;
+  bodies: { bodyId: string; nameZh: string; nameEn: string; probability: number }[];
+  urgency: { priority: 'normal' | 'high' | 'urgent'; flags: UrgencyFlag[] };
+}
+
+/** GET /insight/hot-issues: cases about the same problem at the same place, by heat. */
+export interface HotIssue {
+  rank: number;
+  heat: number;
+  heatParts: { reporters: number; repeats: number; engagement: number; intensity: number; growth: number };
+  title: string;
+  representativeCaseNumber: string;
+  place: { text: string; kind: string; district?: string } | null;
+  districtName: string | null;
+  from: string;
+  to: string;
+  caseNumbers: string[];
+  reporters: number;
+  supports: number;
+  oppositions: number;
+  keywords: string[];
+}
+
+/** GET /insight/replies: a handling body's reply to a case, judged. */
+export interface JudgedReply {
+  caseNumber: string;
+  title: string;
+  reply: string;
+  repliedAt: string;
+  judgement: {
+    score: number;
+    parts: { relevance: number; completeness: number; timeliness: number | null; readability: number };
+    workingDays: number | null;
+    reasons: { zh: string[]; en: string[] };
+  };
 }

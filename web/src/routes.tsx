@@ -8,6 +8,7 @@ import { CaseList } from './pages/CaseList.tsx';
 import { DataRequests } from './pages/DataRequests.tsx';
 import { Evaluation } from './pages/Evaluation.tsx';
 import { HandlerQueue } from './pages/HandlerQueue.tsx';
+import { Insight } from './pages/Insight.tsx';
 import { MyData } from './pages/MyData.tsx';
 import { NewCase } from './pages/NewCase.tsx';
 import { PublicCases } from './pages/PublicCases.tsx';
@@ -61,6 +62,12 @@ export const ROUTES: Route[] = [
     render: (_match, { me, query }) => <Evaluation me={me} query={query} />,
     roles: ['supervisor', 'dispatcher', 'admin', 'handler'],
     nav: { path: '/evaluation', label: 'evaluation' },
+  },
+  {
+    pattern: /^\/insight$/,
+    render: (_match, { me }) => <Insight me={me} />,
+    roles: ['dispatcher', 'supervisor', 'admin'],
+    nav: { path: '/insight', label: 'hotIssues' },
   },
   {
     pattern: /^\/routing-rules$/,

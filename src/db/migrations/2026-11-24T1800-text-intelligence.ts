@@ -44,9 +44,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // The dangers read out of a case's text at intake, with their evidence, shown to the dispatcher.
   await sql`alter table cases add column urgency_flags jsonb`.execute(db);
+  // A case reported with an address or text but no point, placed on the grid from the places its text
+  // names: the area, how sure, and the words that placed it.
+  await sql`alter table cases add column text_placement jsonb`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`alter table cases drop column text_placement`.execute(db);
   await sql`alter table cases drop column urgency_flags`.execute(db);
   await sql`drop table place_aliases`.execute(db);
   await sql`drop table intake_suggestions`.execute(db);

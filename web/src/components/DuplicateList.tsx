@@ -39,8 +39,8 @@ export function DuplicateList({
             <td>
               <StatusBadge status={d.status} />
             </td>
-            <td class="nowrap">{`${number(d.distanceMetres, 0)} m`}</td>
-            <td>{`${number(d.similarity * 100, 0)}%`}</td>
+            <td class="nowrap">{d.distanceMetres === null ? '—' : `${number(d.distanceMetres, 0)} m`}</td>
+            <td title={`${t('score')} ${number(d.score * 100, 0)}`}>{`${number(d.similarity * 100, 0)}%`}</td>
             <td>{d.meTooCount}</td>
             {onMerge && (
               <td>

@@ -108,6 +108,22 @@ export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
             )}
           </dl>
           <p class="description">{detail.description}</p>
+          {detail.textPlacement && (
+            <p class="hint" data-testid="text-placement">
+              {t('placedFromText')}: {detail.textPlacement.areaCode} (
+              {Math.round(detail.textPlacement.confidence * 100)}%) — {detail.textPlacement.evidence.join('、')}
+            </p>
+          )}
+          {detail.urgencyFlags.length > 0 && (
+            <p class="danger" data-testid="urgency-flags">
+              {t('urgencyEvidence')}:{' '}
+              {detail.urgencyFlags.map((f) => (
+                <mark key={`${f.start}`}>
+                  {term(f.danger)}: “{f.evidence}”
+                </mark>
+              ))}
+            </p>
+          )}
         </div>
         <div class="side-column">
           <ActionPanel detail={detail} onDone={setDetail} />

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError, api, type CaseDetail, type Me } from '../api.ts';
+import { ApiError, api, type CaseDetail, type IntakeSuggestion, type Me } from '../api.ts';
 import { CategoryPicker } from '../components/CategoryPicker.tsx';
 import { useI18n } from '../i18n.ts';
 import { useReference } from '../reference-data.ts';
@@ -16,10 +16,31 @@ export function NewCase({ me }: { me: Me }) {
   const [category, setCategory] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [suggestion, setSuggestion] = useState<IntakeSuggestion | null>(null);
+  const [priority, setPriority] = useState('');
   const channels = CHANNELS_BY_ROLE[me.role] ?? [];
   const { categories } = useReference();
   // Cases are filed under a leaf of the taxonomy: it carries the time limits and the routing.
   const isLeaf = (code: string) => code !== '' && !categories.some((c) => c.parentCode === code);
+
+  // Reads the title and description the reporter has typed: the top categories (the first is chosen if
+  // none is yet) and any danger, which raises the suggested priority.
+  const readText = async (form: HTMLFormElement) => {
+    const data = new FormData(form);
+    const title = String(data.get('title') ?? '').trim();
+    if (!title) return;
+    try {
+      const answer = await api<IntakeSuggestion>('/text/suggestions', {
+        method: 'POST',
+        body: { title, description: String(data.get('description') ?? '').trim() },
+      });
+      setSuggestion(answer);
+      if (!category && answer.categories[0]) setCategory(answer.categories[0].code);
+      if (answer.urgency.priority !== 'normal') setPriority(answer.urgency.priority);
+    } catch (e) {
+      setError(e instanceof ApiError ? `${e.message} (${e.code})` : (e as Error).message);
+    }
+  };
 
   const onSubmit = async (event: Event) => {
     event.preventDefault();
@@ -34,6 +55,7 @@ export function NewCase({ me }: { me: Me }) {
       channel: text('channel') || undefined,
       priority: text('priority') || undefined,
       address: text('address') || undefined,
+      suggestionId: suggestion?.id,
       location: longitude && latitude ? { longitude: Number(longitude), latitude: Number(latitude) } : undefined,
       reporter:
         text('reporterName') || text('reporterPhone')
@@ -64,6 +86,15 @@ export function NewCase({ me }: { me: Me }) {
           {t('description')}
           <textarea name="description" rows={5} maxLength={10000} data-testid="new-description" />
         </label>
+        <button
+          type="button"
+          class="secondary"
+          data-testid="read-text"
+          onClick={(e) => readText((e.currentTarget as HTMLButtonElement).form as HTMLFormElement)}
+        >
+          {t('readText')}
+        </button>
+        {suggestion && <SuggestionPanel suggestion={suggestion} chosen={category} onChoose={setCategory} />}
         <fieldset>
           <legend>{t('category')} *</legend>
           <CategoryPicker value={category} onChange={setCategory} />
@@ -81,7 +112,13 @@ export function NewCase({ me }: { me: Me }) {
           </label>
           <label>
             {t('priority')}
-            <select name="priority">
+            <select
+              name="priority"
+              value={priority}
+              onChange={(e) => setPriority((e.target as HTMLSelectElement).value)}
+              data-testid="new-priority"
+            >
+              <option value="">{t('priorityAuto')}</option>
               {['normal', 'low', 'high', 'urgent'].map((p) => (
                 <option key={p} value={p}>
                   {term(p)}
@@ -125,5 +162,50 @@ export function NewCase({ me }: { me: Me }) {
         </button>
       </form>
     </section>
+  );
+}
+
+/** The classifier's top categories as buttons (with their probability) and the danger found, with its words. */
+function SuggestionPanel({
+  suggestion,
+  chosen,
+  onChoose,
+}: {
+  suggestion: IntakeSuggestion;
+  chosen: string;
+  onChoose(code: string): void;
+}) {
+  const { t, name, term } = useI18n();
+  return (
+    <div class="suggestions" data-testid="suggestions">
+      {suggestion.categories.length === 0 ? (
+        <p class="hint">{t('noModelYet')}</p>
+      ) : (
+        <p>
+          {t('suggestedCategories')}:{' '}
+          {suggestion.categories.map((c) => (
+            <button
+              type="button"
+              key={c.code}
+              class={c.code === chosen ? 'chip chosen' : 'chip'}
+              data-testid="suggested-category"
+              onClick={() => onChoose(c.code)}
+            >
+              {name(c)} {Math.round(c.probability * 100)}%
+            </button>
+          ))}
+        </p>
+      )}
+      {suggestion.urgency.flags.length > 0 && (
+        <p class="danger" data-testid="danger-found">
+          {t('dangerFound')} {term(suggestion.urgency.priority)} —{' '}
+          {suggestion.urgency.flags.map((f) => (
+            <mark key={`${f.start}`}>
+              {term(f.danger)}: “{f.evidence}”
+            </mark>
+          ))}
+        </p>
+      )}
+    </div>
   );
 }

@@ -12,11 +12,11 @@ import {
   TooltipComponent,
   type TooltipComponentOption,
 } from 'echarts/components';
-import { type ComposeOption, type EChartsType, init, use } from 'echarts/core';
+import { type ComposeOption, use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'preact/hooks';
 import type { Definition } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
+import { Chart } from '../Chart.tsx';
 import { type EvaluationRow, RATE_COLUMNS } from './types.ts';
 
 use([BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
@@ -24,30 +24,6 @@ use([BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]
 type Option = ComposeOption<BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
 
 const RATE_COLOURS = ['#1a73e8', '#00897b', '#188038', '#f9ab00', '#d93025', '#8430ce'];
-
-/** An ECharts instance bound to a div, given a new option whenever it changes, disposed with the div. */
-function Chart({ option, height, testId }: { option: Option; height: number; testId: string }) {
-  const element = useRef<HTMLDivElement>(null);
-  const chart = useRef<EChartsType | null>(null);
-  useEffect(() => {
-    if (!element.current) return;
-    const instance = init(element.current);
-    chart.current = instance;
-    const resize = () => instance.resize();
-    addEventListener('resize', resize);
-    return () => {
-      removeEventListener('resize', resize);
-      instance.dispose();
-      chart.current = null;
-    };
-  }, []);
-  useEffect(() => {
-    chart.current?.resize();
-    chart.current?.setOption(option, true);
-    element.current?.setAttribute('data-ready', 'true');
-  }, [option, height]);
-  return <div ref={element} class="chart" style={{ height: `${height}px` }} data-testid={testId} />;
-}
 
 export function EvaluationCharts({
   rows,

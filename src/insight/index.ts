@@ -1,0 +1,3 @@
+export { insightRoutes } from './insight.routes.ts';
+export { type CaseHotIssue, hotIssuesOfCases, type JudgedReply, judgedReplies, type Period } from './insight.ts';
+export { periodOfDays } from './period.ts';
