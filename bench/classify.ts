@@ -133,6 +133,36 @@ for (const [name, features, extra] of VARIANTS) {
   });
 }
 
+// How macro-F1 grows with the training data (each fold's training part cut to a share, per class), and how
+// many messages appear twice with different labels: what limits a 322-message corpus.
+const learningCurve: { share: number; trainingMessages: number; macroF1: number }[] = [];
+for (const share of [0.25, 0.5, 0.75, 1]) {
+  const predicted = new Array<string>(labelled.length).fill('');
+  for (let fold = 0; fold < FOLDS; fold++) {
+    const byClass = new Map<string, LabelledText[]>();
+    labelled.forEach((e, i) => {
+      if (folds[i] === fold) return;
+      byClass.set(e.label, [...(byClass.get(e.label) ?? []), e]);
+    });
+    const train = [...byClass.values()].flatMap((members) => members.slice(0, Math.max(1, Math.round(members.length * share))));
+    const model = TextClassifier.train([...train, ...taxonomyExamples]);
+    labelled.forEach((e, i) => {
+      if (folds[i] === fold) predicted[i] = model.predict(e);
+    });
+  }
+  learningCurve.push({
+    share,
+    trainingMessages: Math.round(labelled.length * ((FOLDS - 1) / FOLDS) * share),
+    macroF1: scoreClassification(truth, predicted).macroF1,
+  });
+}
+const labelsOfText = new Map<string, Set<string>>();
+for (const e of labelled) {
+  const key = `${e.title}|${e.body}`;
+  labelsOfText.set(key, (labelsOfText.get(key) ?? new Set()).add(e.label));
+}
+const conflictingTexts = [...labelsOfText.values()].filter((labels) => labels.size > 1).length;
+
 // 2. San Francisco 311, time split.
 const sf = (
   parse(fs.readFileSync(path.join(DATA, 'us311/sf_311_10000.csv'), 'utf8'), { columns: true }) as Record<
@@ -218,6 +248,11 @@ console.log('| --- | --- |');
 for (const r of results.filter((x) => x.model.includes('(chosen)'))) {
   console.log(`| ${r.dataset} | ${f(r.macroF1 / (baselineOf(r.dataset)?.macroF1 ?? 1), 2)}× |`);
 }
+console.log('\n| TipDM training messages (per fold) | macro-F1 (chosen) |');
+console.log('| --- | --- |');
+for (const point of learningCurve) console.log(`| ${point.trainingMessages} (${point.share * 100} %) | ${f(point.macroF1)} |`);
+console.log(`\nTipDM messages present more than once with different labels: ${conflictingTexts}`);
+
 console.log(
   `\nSpeed (one core): train ${speed.trainMessages} messages in ${f(speed.trainSeconds, 1)} s (target ≤ 30 s); ` +
     `suggest ${Math.round(speed.messagesPerSecond)} messages/s (target ≥ 2,000); model ${(speed.modelJsonBytes / 1e6).toFixed(1)} MB as JSON`,
@@ -225,5 +260,5 @@ console.log(
 
 const out = path.join(import.meta.dirname, 'results', 'classify.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), results, speed }, null, 2)}\n`);
+fs.writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), results, learningCurve, conflictingTexts, speed }, null, 2)}\n`);
 console.log(`\nwritten ${path.relative(process.cwd(), out)}`);
