@@ -144,7 +144,9 @@ for (const share of [0.25, 0.5, 0.75, 1]) {
       if (folds[i] === fold) return;
       byClass.set(e.label, [...(byClass.get(e.label) ?? []), e]);
     });
-    const train = [...byClass.values()].flatMap((members) => members.slice(0, Math.max(1, Math.round(members.length * share))));
+    const train = [...byClass.values()].flatMap((members) =>
+      members.slice(0, Math.max(1, Math.round(members.length * share))),
+    );
     const model = TextClassifier.train([...train, ...taxonomyExamples]);
     labelled.forEach((e, i) => {
       if (folds[i] === fold) predicted[i] = model.predict(e);
@@ -250,7 +252,8 @@ for (const r of results.filter((x) => x.model.includes('(chosen)'))) {
 }
 console.log('\n| TipDM training messages (per fold) | macro-F1 (chosen) |');
 console.log('| --- | --- |');
-for (const point of learningCurve) console.log(`| ${point.trainingMessages} (${point.share * 100} %) | ${f(point.macroF1)} |`);
+for (const point of learningCurve)
+  console.log(`| ${point.trainingMessages} (${point.share * 100} %) | ${f(point.macroF1)} |`);
 console.log(`\nTipDM messages present more than once with different labels: ${conflictingTexts}`);
 
 console.log(
@@ -260,5 +263,8 @@ console.log(
 
 const out = path.join(import.meta.dirname, 'results', 'classify.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), results, learningCurve, conflictingTexts, speed }, null, 2)}\n`);
+fs.writeFileSync(
+  out,
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), results, learningCurve, conflictingTexts, speed }, null, 2)}\n`,
+);
 console.log(`\nwritten ${path.relative(process.cwd(), out)}`);

@@ -25,6 +25,11 @@ export interface NewCase {
   reporter?: Pick<Identity, 'name' | 'phone' | 'idNumber' | 'address' | 'email'>;
 }
 
+// Below this the text's placement is kept and shown, but the case is not put on that area: on 200
+// hand-labelled messages, placements at 0.7 or more were right 88 % of the time and found 93 % of the
+// placeable ones (bench/places.ts); all placements, 79 % and 100 %.
+const TEXT_PLACEMENT_MIN_CONFIDENCE = 0.7;
+
 const DEFAULT_CHANNEL: Partial<Record<Actor['role'], Channel>> = {
   citizen: 'web',
   dispatcher: 'hotline',
@@ -45,7 +50,8 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
     : null;
   // Without a point, the places the text names place the case (at least on a district) when they can.
   const textPlacement = point ? null : await placeFromText(deps.db, { ...input, address: input.address });
-  const gridCode = point ? deps.locateArea(point[0], point[1]) : (textPlacement?.areaCode ?? null);
+  const placedByText = textPlacement && textPlacement.confidence >= TEXT_PLACEMENT_MIN_CONFIDENCE;
+  const gridCode = point ? deps.locateArea(point[0], point[1]) : placedByText ? textPlacement.areaCode : null;
   if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction ?? []);
 
   const suggestion = await suggestionFor(deps.db, deps, {

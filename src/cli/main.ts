@@ -3,6 +3,7 @@ import { auditChangingCommands } from './audit-commands.ts';
 import { auditCommand } from './commands/audit.ts';
 import { calendarCommand } from './commands/calendar.ts';
 import { gridCommand } from './commands/grid.ts';
+import { hotIssuesCommand } from './commands/hot-issues.ts';
 import { keysCommand } from './commands/keys.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { modelCommand } from './commands/model.ts';
@@ -29,6 +30,7 @@ for (const register of [
   auditCommand,
   keysCommand,
   modelCommand,
+  hotIssuesCommand,
 ]) {
   register(program);
 }

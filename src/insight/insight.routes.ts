@@ -4,8 +4,7 @@ import type { CityCalendar } from '../calendar/index.ts';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { DateTime, errorResponses, Nullable } from '../lib/http-schemas.ts';
-import { hotIssuesCsv } from '../text/index.ts';
-import { hotIssuesOfCases, judgedReplies } from './insight.ts';
+import { caseHotIssuesCsv, hotIssuesOfCases, judgedReplies } from './insight.ts';
 import { periodOfDays } from './period.ts';
 
 const Days = {
@@ -95,7 +94,7 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request) => {
       const period = periodOfDays(request.query, clock.now(), timeZone);
-      const issues = await hotIssuesOfCases(db, request.actor, period, request.query.top ?? 10);
+      const issues = await hotIssuesOfCases(db, period, request.query.top ?? 10, request.actor);
       return { from: period.fromDay, to: period.toDay, issues };
     },
   );
@@ -113,20 +112,8 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const period = periodOfDays(request.query, clock.now(), timeZone);
-      const issues = await hotIssuesOfCases(db, request.actor, period, request.query.top ?? 10);
-      const districtNames = new Map(
-        issues.flatMap((i) =>
-          i.place?.district && i.districtName ? [[i.place.district, i.districtName] as const] : [],
-        ),
-      );
-      const csv = hotIssuesCsv(
-        issues.map(({ caseNumbers, representativeCaseNumber, districtName: _name, ...issue }) => ({
-          ...issue,
-          memberIds: caseNumbers,
-          representativeId: representativeCaseNumber,
-        })),
-        districtNames,
-      );
+      const issues = await hotIssuesOfCases(db, period, request.query.top ?? 10, request.actor);
+      const csv = caseHotIssuesCsv(issues);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="hot-issues-${period.fromDay}-${period.toDay}.csv"`)

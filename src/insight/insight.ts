@@ -2,7 +2,14 @@ import type { WorkingCalendar } from '../calendar/index.ts';
 import { visibleTo } from '../cases/index.ts';
 import type { Db } from '../db/database.ts';
 import type { Actor } from '../organizations/index.ts';
-import { cityGazetteer, type HotIssue, mineHotIssues, type ReplyJudgement, rankReplies } from '../text/index.ts';
+import {
+  cityGazetteer,
+  type HotIssue,
+  hotIssuesCsv,
+  mineHotIssues,
+  type ReplyJudgement,
+  rankReplies,
+} from '../text/index.ts';
 
 /** A period of days in the city's time: from the start of `from` to the end of `to`. */
 export interface Period {
@@ -22,9 +29,16 @@ export interface CaseHotIssue extends Omit<HotIssue, 'memberIds' | 'representati
  * problem at the same place over time, ranked by heat. A case's "me too" count stands for its supports,
  * and its reporter (or the account that reported it) for its author.
  */
-export async function hotIssuesOfCases(db: Db, actor: Actor, period: Period, top: number): Promise<CaseHotIssue[]> {
-  const rows = await db
-    .selectFrom('cases')
+export async function hotIssuesOfCases(
+  db: Db,
+  period: Period,
+  top: number,
+  /** Whose view; without one, every case (the command line, run by the server's operator). */
+  actor?: Actor,
+): Promise<CaseHotIssue[]> {
+  let query = db.selectFrom('cases');
+  if (actor) query = query.where(visibleTo(actor));
+  const rows = await query
     .select([
       'cases.case_number',
       'cases.title',
@@ -34,7 +48,6 @@ export async function hotIssuesOfCases(db: Db, actor: Actor, period: Period, top
       'cases.reporter_person_id',
       'cases.reported_by_user_id',
     ])
-    .where(visibleTo(actor))
     .where('cases.status', 'not in', ['cancelled'])
     .where('cases.created_at', '>=', period.from)
     .where('cases.created_at', '<', period.to)
@@ -62,6 +75,21 @@ export async function hotIssuesOfCases(db: Db, actor: Actor, period: Period, top
     representativeCaseNumber: representativeId,
     districtName: names.find((n) => n.code === issue.place?.district)?.name_zh ?? null,
   }));
+}
+
+/** The hot issues of cases as CSV (UTF-8 with BOM, for Excel), members by case number. */
+export function caseHotIssuesCsv(issues: readonly CaseHotIssue[]): string {
+  const districtNames = new Map(
+    issues.flatMap((i) => (i.place?.district && i.districtName ? [[i.place.district, i.districtName] as const] : [])),
+  );
+  return hotIssuesCsv(
+    issues.map(({ caseNumbers, representativeCaseNumber, districtName: _name, ...issue }) => ({
+      ...issue,
+      memberIds: caseNumbers,
+      representativeId: representativeCaseNumber,
+    })),
+    districtNames,
+  );
 }
 
 export interface JudgedReply {

@@ -9,8 +9,9 @@ export {
   TextClassifier,
 } from './classifier.ts';
 export { scoreClassification, stratifiedFolds } from './evaluation.ts';
+export { EXPORT_DISTRICTS, gazetteerForMessages } from './export-gazetteer.ts';
 export { ALL_FEATURES, type FeatureSet, type TextInput } from './features.ts';
-export { cityDay, type HotIssue, mineHotIssues, toCsv as hotIssuesCsv } from './hot-issues.ts';
+export { cityDay, type HotIssue, type HotIssueMessage, mineHotIssues, toCsv as hotIssuesCsv } from './hot-issues.ts';
 export { type IntakeSuggestion, recordIntakeChoice, suggestForIntake } from './intake-suggestions.ts';
 export { type MessageRecord, readMessageFile } from './message-files.ts';
 export {
