@@ -14,10 +14,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { disjointSets } from '../src/text/disjoint-sets.ts';
 import { gazetteerForMessages } from '../src/text/export-gazetteer.ts';
 import { cityDay, type HotIssue, type HotIssueMessage, mineHotIssues } from '../src/text/hot-issues.ts';
 import { readMessageFile } from '../src/text/message-files.ts';
 import { buildGazetteer, extractPlaces, type Gazetteer } from '../src/text/places.ts';
+import { seededRandom } from '../src/text/random.ts';
 import { tokenize } from '../src/text/tokenizer.ts';
 
 const DATA = path.join(import.meta.dirname, '..', '..', 'shared', 'data', 'teddycup2020', 'messages_with_votes.csv');
@@ -86,18 +88,6 @@ function summary(issue: HotIssue) {
 }
 
 // ── (b) synthetic messages ─────────────────────────────────────────────────────────────────────────────
-
-/** mulberry32: a small seeded generator, so every run writes the same messages. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * Problems citizens write about, each as titles and detail sentences ({p} the place, {d} its district,
@@ -290,7 +280,7 @@ interface Synthetic {
 }
 
 function synthesise(total: number, seed: number): Synthetic {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
   const name = () => pick(NAME_CHARS) + pick(NAME_CHARS) + (rand() < 0.3 ? pick(NAME_CHARS) : '');
   // Places: each (problem, place) pair is used by one planted issue or one single message at most, so a
@@ -456,14 +446,7 @@ function allPairsComponents(messages: readonly HotIssueMessage[], gazetteer: Gaz
     return v;
   });
   const samePlace = (a: string[], b: string[]) => a.some((x) => b.some((y) => x.includes(y) || y.includes(x)));
-  const parent = messages.map((_, i) => i);
-  const root = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]!]!;
-      i = parent[i]!;
-    }
-    return i;
-  };
+  const sets = disjointSets(messages.length);
   for (let i = 0; i < messages.length; i++) {
     for (let j = i + 1; j < messages.length; j++) {
       if (Math.abs(docs[i]!.time - docs[j]!.time) > 90 * DAY_MS) continue;
@@ -471,12 +454,12 @@ function allPairsComponents(messages: readonly HotIssueMessage[], gazetteer: Gaz
       for (const [w, x] of vectors[i]!) dot += x * (vectors[j]!.get(w) ?? 0);
       const [a, b] = [docs[i]!.places, docs[j]!.places];
       if (a.length > 0 && b.length > 0 && !samePlace(a, b)) continue;
-      if (dot >= (a.length > 0 && b.length > 0 ? 0.15 : 0.4)) parent[root(j)] = root(i);
+      if (dot >= (a.length > 0 && b.length > 0 ? 0.15 : 0.4)) sets.join(i, j);
     }
   }
   const components = new Map<number, string[]>();
   messages.forEach((m, i) => {
-    const r = root(i);
+    const r = sets.root(i);
     components.set(r, [...(components.get(r) ?? []), m.id]);
   });
   return [...components.values()].filter((c) => c.length > 1);

@@ -53,7 +53,15 @@ function toFilter<Q extends { from?: string; to?: string; q?: string }>(query: Q
 /** The columns of `cases` each kind of answer releases (checked against the caller's clearance). */
 const MAP_COLUMNS = ['case_number', 'title', 'status', 'category_id', 'grid_code', 'longitude', 'latitude'];
 const SUMMARY_COLUMNS = [...MAP_COLUMNS, 'channel', 'priority', 'address', 'assigned_body_id', 'created_at'];
-const DETAIL_COLUMNS = [...SUMMARY_COLUMNS, 'description', 'closed_at', 'rework_count', 'assisting_body_ids'];
+const DETAIL_COLUMNS = [
+  ...SUMMARY_COLUMNS,
+  'description',
+  'closed_at',
+  'rework_count',
+  'assisting_body_ids',
+  'urgency_flags',
+  'text_placement',
+];
 
 /**
  * Refuses a staff member whose clearance is below what these columns are labelled. A citizen sees only

@@ -48,8 +48,8 @@ export const NewCaseBody = Type.Object(
     channel: Type.Optional(ChannelSchema),
     // Left out: normal, or raised to high/urgent when the text describes a danger (text/urgency.ts).
     priority: Type.Optional(PrioritySchema),
-    suggestionId: Type.Optional(
-      Type.String({ format: 'uuid', description: 'The POST /text/suggestions answer the reporter was shown' }),
+    intakeSuggestionId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'The POST /text/intake-suggestions answer the reporter was shown' }),
     ),
     reporter: Type.Optional(
       Type.Object(

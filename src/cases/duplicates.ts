@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { likePrefix } from '../lib/like.ts';
 import type { Actor } from '../organizations/index.ts';
-import { wordSimilarity } from '../text/index.ts';
+import { cosineOfWords, loadCityWords, wordCounts } from '../text/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { caseNotFound } from './cases.errors.ts';
 import type { CaseStatus } from './lifecycle.ts';
@@ -108,11 +108,13 @@ export async function duplicateCandidates(
     .orderBy('trigrams', 'desc')
     .limit(PREFILTERED)
     .execute();
+  await loadCityWords(deps.db);
+  const subjectWords = wordCounts(text);
   const windowMs = policy.windowDays * 86_400_000;
   const round = (v: number) => Math.round(v * 1000) / 1000;
   return rows
     .map((r) => {
-      const similarity = wordSimilarity(text, `${r.title} ${r.description}`);
+      const similarity = cosineOfWords(subjectWords, wordCounts(`${r.title} ${r.description}`));
       const closeness = r.distance === null ? UNKNOWN_DISTANCE_CLOSENESS : 1 - r.distance / policy.radiusMetres;
       const recency = 1 - (subject.created_at.getTime() - r.created_at.getTime()) / windowMs;
       return {

@@ -19,8 +19,8 @@ export interface NewCase {
   address?: string;
   channel?: Channel;
   priority?: Priority;
-  /** The text suggestion the reporter was shown (POST /text/suggestions), kept against the category chosen. */
-  suggestionId?: string;
+  /** The text suggestion the reporter was shown (POST /text/intake-suggestions), kept against the category chosen. */
+  intakeSuggestionId?: string;
   /** The caller's identity, taken by a hotline dispatcher; stored as personal data, apart from the case. */
   reporter?: Pick<Identity, 'name' | 'phone' | 'idNumber' | 'address' | 'email'>;
 }
@@ -49,7 +49,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
     ? convertPoint([input.location.longitude, input.location.latitude], input.location.crs ?? 'wgs84')
     : null;
   // Without a point, the places the text names place the case (at least on a district) when they can.
-  const textPlacement = point ? null : await placeFromText(deps.db, { ...input, address: input.address });
+  const textPlacement = point ? null : await placeFromText(deps.db, input);
   const placedByText = textPlacement && textPlacement.confidence >= TEXT_PLACEMENT_MIN_CONFIDENCE;
   const gridCode = point ? deps.locateArea(point[0], point[1]) : placedByText ? textPlacement.areaCode : null;
   if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction ?? []);
@@ -118,11 +118,11 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
       })
       .execute();
     await recordCasePersonalItems(trx, deps.keyring, created.id, [...title.found, ...description.found]);
-    if (input.suggestionId) {
+    if (input.intakeSuggestionId) {
       await recordIntakeChoice(
         trx,
         actor,
-        input.suggestionId,
+        input.intakeSuggestionId,
         { caseId: created.id, categoryCode: category.code },
         now,
       );

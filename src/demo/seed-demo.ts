@@ -31,6 +31,7 @@ import {
 } from '../organizations/index.ts';
 import { type Keyring, recordPerson } from '../privacy/index.ts';
 import { createRoutingRule } from '../routing/index.ts';
+import { EXPORT_DISTRICTS } from '../text/index.ts';
 import {
   DEFAULT_BODIES,
   DEMO_BODIES,
@@ -40,8 +41,6 @@ import {
   demoTimeLimits,
 } from './demo-city.ts';
 
-/** How the demo messages name 长沙's districts, in adcode order (A7 and A8 were counties when written). */
-const DEMO_DISTRICT_ALIASES = ['A1区', 'A2区', 'A3区', 'A4区', 'A5区', 'A6区', 'A7县', 'A8县', 'A9市'];
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -168,7 +167,7 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   const districtCodes = districts.features.map((f) => String(f.properties?.adcode)).sort();
   await db
     .insertInto('place_aliases')
-    .values(districtCodes.map((code, i) => ({ alias: DEMO_DISTRICT_ALIASES[i] as string, area_code: code })))
+    .values(districtCodes.map((code, i) => ({ alias: EXPORT_DISTRICTS[i]?.name as string, area_code: code })))
     .onConflict((oc) => oc.doNothing())
     .execute();
   // 芙蓉区, the city centre, gets its 100 m unit grids (万米单元网格), so demo cases there are placed on them.

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { csvForExcel } from '../lib/csv.ts';
 import type { EvaluationRow } from './evaluation.ts';
 import { INDICATORS } from './indicators.ts';
 
@@ -41,15 +42,12 @@ function cell(row: EvaluationRow, column: (typeof COLUMNS)[number], language: La
   return value as string | number;
 }
 
-/** RFC 4180 CSV with a byte-order mark, so Excel opens the Chinese names correctly. Rates in per cent. */
+/** The ranking as CSV for Excel (lib/csv.ts). Rates in per cent. */
 export function evaluationCsv(rows: EvaluationRow[], language: Language): string {
-  const quote = (value: string | number | null) => {
-    const text = value === null ? '' : String(value);
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  const lines = [COLUMNS.map((c) => quote(header(c, language)))];
-  for (const row of rows) lines.push(COLUMNS.map((c) => quote(cell(row, c, language))));
-  return `\uFEFF${lines.map((l) => l.join(',')).join('\r\n')}\r\n`;
+  return csvForExcel([
+    COLUMNS.map((c) => header(c, language)),
+    ...rows.map((row) => COLUMNS.map((c) => cell(row, c, language))),
+  ]);
 }
 
 /** A workbook with the ranking and, on a second sheet, the definition of every indicator. */

@@ -4,6 +4,7 @@ import type { CityCalendar } from '../calendar/index.ts';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { DateTime, errorResponses, Nullable } from '../lib/http-schemas.ts';
+import { requireClearance } from '../policy/index.ts';
 import { caseHotIssuesCsv, hotIssuesOfCases, judgedReplies } from './insight.ts';
 import { periodOfDays } from './period.ts';
 
@@ -65,6 +66,10 @@ const JudgedReplySchema = Type.Object({
   }),
 });
 
+/** What each page releases of the cases: their texts (masked at intake), and for replies the notes. */
+const HOT_ISSUE_COLUMNS = ['case_number', 'title', 'description', 'created_at', 'me_too_count'];
+const REPLY_COLUMNS = ['case_number', 'title', 'description', 'created_at'];
+
 export const insightRoutes: FastifyPluginAsyncTypebox<{
   db: Db;
   clock: Clock;
@@ -93,6 +98,7 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
+      requireClearance(request.actor.clearance, 'cases', HOT_ISSUE_COLUMNS);
       const period = periodOfDays(request.query, clock.now(), timeZone);
       const issues = await hotIssuesOfCases(db, period, request.query.top ?? 10, request.actor);
       return { from: period.fromDay, to: period.toDay, issues };
@@ -111,6 +117,7 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
+      requireClearance(request.actor.clearance, 'cases', HOT_ISSUE_COLUMNS);
       const period = periodOfDays(request.query, clock.now(), timeZone);
       const issues = await hotIssuesOfCases(db, period, request.query.top ?? 10, request.actor);
       const csv = caseHotIssuesCsv(issues);
@@ -139,6 +146,8 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
+      requireClearance(request.actor.clearance, 'cases', REPLY_COLUMNS);
+      requireClearance(request.actor.clearance, 'case_events', ['note', 'created_at']);
       const period = periodOfDays(request.query, clock.now(), timeZone);
       const replies = await judgedReplies(db, request.actor, period, calendar.current, request.query.limit ?? 20);
       return { from: period.fromDay, to: period.toDay, replies };

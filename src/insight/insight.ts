@@ -27,7 +27,7 @@ export interface CaseHotIssue extends Omit<HotIssue, 'memberIds' | 'representati
 /**
  * Hot issues (热点问题) among the cases the actor may see that were reported in the period: the same
  * problem at the same place over time, ranked by heat. A case's "me too" count stands for its supports,
- * and its reporter (or the account that reported it) for its author.
+ * and its reporter for its author.
  */
 export async function hotIssuesOfCases(
   db: Db,
@@ -46,9 +46,9 @@ export async function hotIssuesOfCases(
       'cases.created_at',
       'cases.me_too_count',
       'cases.reporter_person_id',
-      'cases.reported_by_user_id',
     ])
-    .where('cases.status', 'not in', ['cancelled'])
+    // A merged case's "me too" is already counted in the case it joined.
+    .where('cases.status', 'not in', ['cancelled', 'merged'])
     .where('cases.created_at', '>=', period.from)
     .where('cases.created_at', '<', period.to)
     .execute();
@@ -56,7 +56,9 @@ export async function hotIssuesOfCases(
   const issues = mineHotIssues(
     rows.map((r) => ({
       id: r.case_number,
-      author: r.reporter_person_id ?? r.reported_by_user_id ?? r.case_number,
+      // A case without a reporter on record (a hotline caller who gave no name) is its own reporter: the
+      // dispatcher who typed it in is not one person complaining many times.
+      author: r.reporter_person_id ?? r.case_number,
       title: r.title,
       detail: r.description,
       writtenAt: r.created_at,
@@ -123,8 +125,14 @@ export async function judgedReplies(
     .where('cases.created_at', '>=', period.from)
     .where('cases.created_at', '<', period.to)
     .execute();
+  // A case handled again after a failed verification has several replies: the latest is the one that stands.
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) {
+    const seen = latest.get(r.case_number);
+    if (!seen || r.replied_at > seen.replied_at) latest.set(r.case_number, r);
+  }
   const ranked = rankReplies(
-    rows.map((r) => ({
+    [...latest.values()].map((r) => ({
       caseNumber: r.case_number,
       title: r.title,
       detail: r.description,

@@ -138,17 +138,20 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
     ...all(IP, ['longitude', 'latitude', 'address', 'reporter_person_id', 'reported_by_user_id']),
   },
   // The text of a suggestion request is not kept: only what was suggested and chosen.
-  intake_suggestions: all(G, [
-    'id',
-    'model_id',
-    'suggested',
-    'created_at',
-    'created_by_user_id',
-    'case_id',
-    'chosen_category_code',
-    'outcome',
-    'decided_at',
-  ]),
+  intake_suggestions: {
+    // Who asked: a citizen's account when a citizen reported, tied to their case.
+    created_by_user_id: IP,
+    ...all(G, [
+      'id',
+      'model_id',
+      'suggested',
+      'created_at',
+      'case_id',
+      'chosen_category_code',
+      'outcome',
+      'decided_at',
+    ]),
+  },
   place_aliases: all(G, ['alias', 'area_code']),
   // Learned from case texts (masked at intake), so important like the texts themselves.
   text_models: {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { loadCityWords } from './city-words.ts';
 import { buildGazetteer, type Gazetteer, type GazetteerLevel, learnPlaceNames } from './places.ts';
 
 // Learning place names reads recent located cases; a city's roads and estates change slowly, so the
@@ -7,25 +8,42 @@ const REBUILD_AFTER_MS = 10 * 60_000;
 const HISTORY_CASES = 20_000;
 const NAMED_LEVELS: GazetteerLevel[] = ['district', 'street', 'community'];
 
-let cached: { builtAt: number; gazetteer: Promise<Gazetteer> } | undefined;
+interface Cached {
+  builtAt: number;
+  gazetteer?: Gazetteer;
+  building?: Promise<Gazetteer>;
+}
+
+const cache = new WeakMap<Db, Cached>();
 
 /**
  * The city's gazetteer: its districts, street offices and communities under their names and aliases, and
- * the road, estate and village names its located cases tie to one district.
+ * the road, estate and village names its located cases tie to one district. Once built, a stale one keeps
+ * being served while its successor builds, so no request waits for the rebuild (seconds on a big city).
  */
-export function cityGazetteer(db: Db, now = Date.now()): Promise<Gazetteer> {
-  if (!cached || now - cached.builtAt > REBUILD_AFTER_MS) {
-    const gazetteer = buildCityGazetteer(db);
-    cached = { builtAt: now, gazetteer };
-    // A failed build is not kept: the next call tries again.
-    gazetteer.catch(() => {
-      if (cached?.gazetteer === gazetteer) cached = undefined;
-    });
+export async function cityGazetteer(db: Db, now = Date.now()): Promise<Gazetteer> {
+  let entry = cache.get(db);
+  if (!entry) {
+    entry = { builtAt: now };
+    cache.set(db, entry);
   }
-  return cached.gazetteer;
+  const stale = !entry.gazetteer || now - entry.builtAt > REBUILD_AFTER_MS;
+  if (stale && !entry.building) {
+    const current = entry;
+    current.building = buildCityGazetteer(db)
+      .then((gazetteer) => {
+        Object.assign(current, { gazetteer, builtAt: Date.now() });
+        return gazetteer;
+      })
+      .finally(() => {
+        current.building = undefined;
+      });
+  }
+  return entry.gazetteer ?? (entry.building as Promise<Gazetteer>);
 }
 
 async function buildCityGazetteer(db: Db): Promise<Gazetteer> {
+  await loadCityWords(db);
   const [areas, aliases] = await Promise.all([
     db
       .selectFrom('grid_areas')

@@ -3,13 +3,20 @@ import { addUserWords, type UserWord } from './tokenizer.ts';
 
 /**
  * Teaches the segmenter the city's own names (grid areas and their aliases, handling bodies, category
- * names), so "书院路" or "芙蓉区城管局" stay one word. Read once per process; a name added later is
- * learned at the next start or the next training, which is when it can matter to a model.
+ * names), so "书院路" or "芙蓉区城管局" stay one word. Read once per process, before the first text is
+ * read (models, places, duplicates and hot issues all wait for it, so they cut words alike); a name added
+ * later is learned at the next start. A failed read is not kept: the next call tries again.
  */
 let loaded: Promise<void> | undefined;
 
 export function loadCityWords(db: Db): Promise<void> {
-  loaded ??= readCityWords(db).then(addUserWords);
+  if (!loaded) {
+    const loading = readCityWords(db).then(addUserWords);
+    loaded = loading;
+    loading.catch(() => {
+      if (loaded === loading) loaded = undefined;
+    });
+  }
   return loaded;
 }
 

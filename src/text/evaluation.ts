@@ -1,4 +1,4 @@
-import { seededRandom, shuffle } from './softmax-regression.ts';
+import { seededRandom, shuffle } from './random.ts';
 
 /**
  * Assigns each example to one of `folds` folds so every class is spread evenly over them (stratified

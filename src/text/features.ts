@@ -20,8 +20,8 @@ const HAN_OR_WORD = /[\p{Script=Han}a-z0-9]+/gu;
 
 /**
  * The features of one text, each a string with a kind prefix. Character n-grams catch what word
- * segmentation misses (new place names, typos, names jieba splits) and words catch meaning; on the
- * labelled messages the two together beat either alone (bench/classify.ts prints all three).
+ * segmentation misses (new place names, typos, names jieba splits) and words catch meaning; the classifier
+ * uses words only by default (see DEFAULT_CLASSIFIER_OPTIONS), the others are there to be measured.
  */
 export function featuresOf(input: TextInput, set: FeatureSet = ALL_FEATURES): string[] {
   const features: string[] = [];

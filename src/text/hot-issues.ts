@@ -1,3 +1,6 @@
+import { csvForExcel } from '../lib/csv.ts';
+import { disjointSets } from './disjoint-sets.ts';
+import type { MessageRecord } from './message-files.ts';
 import { extractPlaces, foldText, type Gazetteer, type PlaceKind, placeText } from './places.ts';
 import { tokenize } from './tokenizer.ts';
 
@@ -27,15 +30,11 @@ import { tokenize } from './tokenizer.ts';
  * - Clusters of one message are not issues.
  */
 
-export interface HotIssueMessage {
-  id: string;
-  author: string;
-  title: string;
-  detail: string;
-  writtenAt: Date;
-  supports: number;
-  oppositions: number;
-}
+/** A message as mining reads it: an export's record, or a case (author = its reporter, supports = "me too"s). */
+export type HotIssueMessage = Pick<
+  MessageRecord,
+  'id' | 'author' | 'title' | 'detail' | 'writtenAt' | 'supports' | 'oppositions'
+>;
 
 export interface HotIssueOptions {
   /** Two messages further apart than this are not linked (days; default 90). */
@@ -470,14 +469,7 @@ function mergeClusters(clusters: readonly Cluster[], settings: typeof DEFAULTS):
     const heaviest = [...c.full.sums].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, INDEXED_TERMS);
     for (const [id] of heaviest) append(byKey, id, i);
   }
-  const parent = groups.map((_, i) => i);
-  const root = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]!]!;
-      i = parent[i]!;
-    }
-    return i;
-  };
+  const sets = disjointSets(groups.length);
   const tried = new Set<number>();
   for (const members of byKey.values()) {
     // A word at the top of hundreds of clusters says nothing about which of them are one issue.
@@ -492,14 +484,14 @@ function mergeClusters(clusters: readonly Cluster[], settings: typeof DEFAULTS):
         if (relation === 'different') continue;
         const alike = (centroidsCosine(ca.full, cb.full) + centroidsCosine(ca.title, cb.title)) / 2;
         if (alike >= (relation === 'same' ? MERGE_SIMILARITY.samePlace : MERGE_SIMILARITY.unknownPlace)) {
-          parent[root(b)] = root(a);
+          sets.join(a, b);
         }
       }
     }
   }
   const merged = new Map<number, Cluster>();
   for (const [i, c] of groups.entries()) {
-    const r = root(i);
+    const r = sets.root(i);
     const into = merged.get(r);
     if (!into) {
       merged.set(r, c);
@@ -645,11 +637,7 @@ const CSV_COLUMNS = [
   'member_ids',
 ];
 
-/**
- * The issues as CSV for a spreadsheet: UTF-8 with a byte-order mark (Excel reads Chinese right only with
- * it), CRLF line ends, fields quoted when they hold a comma, quote or line break. Dates are the city's
- * (UTC+8) calendar days.
- */
+/** The issues as CSV for Excel (lib/csv.ts); dates are the city's (UTC+8) calendar days. */
 export function toCsv(issues: readonly HotIssue[], districtNames: ReadonlyMap<string, string> = new Map()): string {
   const rows = issues.map((issue) => [
     String(issue.rank),
@@ -665,11 +653,7 @@ export function toCsv(issues: readonly HotIssue[], districtNames: ReadonlyMap<st
     String(issue.oppositions),
     issue.memberIds.join(';'),
   ]);
-  return `\uFEFF${[CSV_COLUMNS, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return csvForExcel([CSV_COLUMNS, ...rows]);
 }
 
 const CITY_OFFSET_MS = 8 * 3_600_000;

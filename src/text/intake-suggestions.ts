@@ -1,5 +1,7 @@
 import type { Db } from '../db/database.ts';
 import type { Actor } from '../organizations/index.ts';
+import type { TextClassifier } from './classifier.ts';
+import type { TextInput } from './features.ts';
 import { currentClassifier } from './models.ts';
 import type { ModelTarget } from './text.tables.ts';
 import { assessUrgency, type Urgency } from './urgency.ts';
@@ -43,56 +45,24 @@ export async function suggestForIntake(
 ): Promise<IntakeSuggestion> {
   const input = { title: text.title, body: text.description };
   let categories: SuggestedCategory[] = [];
-  let categoryModel: { id: string; version: number } | undefined;
+  let categoryModel: Awaited<ReturnType<typeof currentClassifier>>;
   for (const target of CATEGORY_TARGETS) {
-    const model = await currentClassifier(db, target);
-    if (!model) continue;
-    const top = model.classifier.suggest(input, 3);
-    const names = await db
-      .selectFrom('categories')
-      .select(['code', 'name_zh', 'name_en'])
-      .where(
-        'code',
-        'in',
-        top.map((s) => s.label),
-      )
-      .execute();
-    categories = top.flatMap((s) => {
-      const category = names.find((n) => n.code === s.label);
-      return category
-        ? [
-            {
-              code: category.code,
-              nameZh: category.name_zh,
-              nameEn: category.name_en,
-              probability: round(s.probability),
-            },
-          ]
-        : [];
-    });
-    categoryModel = model;
+    categoryModel = await currentClassifier(db, target);
+    if (!categoryModel) continue;
+    const top = await topThreeNamed(categoryModel.classifier, input, (codes) =>
+      db.selectFrom('categories').select(['code as key', 'name_zh', 'name_en']).where('code', 'in', codes).execute(),
+    );
+    categories = top.map(({ key, ...s }) => ({ code: key, ...s }));
     break;
   }
   const bodyModel = await currentClassifier(db, 'body');
-  let bodies: SuggestedBody[] = [];
-  if (bodyModel) {
-    const top = bodyModel.classifier.suggest(input, 3);
-    const names = await db
-      .selectFrom('handling_bodies')
-      .select(['id', 'name_zh', 'name_en'])
-      .where(
-        'id',
-        'in',
-        top.map((s) => s.label),
-      )
-      .execute();
-    bodies = top.flatMap((s) => {
-      const body = names.find((n) => n.id === s.label);
-      return body
-        ? [{ bodyId: body.id, nameZh: body.name_zh, nameEn: body.name_en, probability: round(s.probability) }]
-        : [];
-    });
-  }
+  const bodies: SuggestedBody[] = bodyModel
+    ? (
+        await topThreeNamed(bodyModel.classifier, input, (ids) =>
+          db.selectFrom('handling_bodies').select(['id as key', 'name_zh', 'name_en']).where('id', 'in', ids).execute(),
+        )
+      ).map(({ key, ...s }) => ({ bodyId: key, ...s }))
+    : [];
   const urgency = assessUrgency(`${text.title}。${text.description}`);
   const row = await db
     .insertInto('intake_suggestions')
@@ -110,7 +80,20 @@ export async function suggestForIntake(
   return { id: row.id, categories, categoryModelVersion: categoryModel?.version ?? null, bodies, urgency };
 }
 
-const round = (p: number) => Math.round(p * 1000) / 1000;
+/** The classifier's three likeliest labels with their names; a label whose row is gone is left out. */
+async function topThreeNamed(
+  classifier: TextClassifier,
+  input: TextInput,
+  namesOf: (keys: string[]) => Promise<{ key: string; name_zh: string; name_en: string }[]>,
+): Promise<{ key: string; nameZh: string; nameEn: string; probability: number }[]> {
+  const top = classifier.suggest(input, 3);
+  const rows = await namesOf(top.map((s) => s.label));
+  return top.flatMap((s) => {
+    const row = rows.find((r) => r.key === s.label);
+    const probability = Math.round(s.probability * 1000) / 1000;
+    return row ? [{ key: row.key, nameZh: row.name_zh, nameEn: row.name_en, probability }] : [];
+  });
+}
 
 /**
  * Keeps what the dispatcher chose against what was suggested: accepted when the chosen category is (under)
@@ -119,14 +102,14 @@ const round = (p: number) => Math.round(p * 1000) / 1000;
 export async function recordIntakeChoice(
   db: Db,
   actor: Actor,
-  suggestionId: string,
+  intakeSuggestionId: string,
   chosen: { caseId: string; categoryCode: string },
   now: Date,
 ): Promise<void> {
   const suggestion = await db
     .selectFrom('intake_suggestions')
     .select(['suggested', 'created_by_user_id'])
-    .where('id', '=', suggestionId)
+    .where('id', '=', intakeSuggestionId)
     .where('case_id', 'is', null)
     .executeTakeFirst();
   if (!suggestion || suggestion.created_by_user_id !== actor.userId) return;
@@ -140,7 +123,7 @@ export async function recordIntakeChoice(
       outcome: top === undefined ? null : chosen.categoryCode.startsWith(top) ? 'accepted' : 'corrected',
       decided_at: now,
     })
-    .where('id', '=', suggestionId)
+    .where('id', '=', intakeSuggestionId)
     .where('case_id', 'is', null)
     .execute();
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { loadCityWords } from './city-words.ts';
 import {
@@ -10,13 +11,25 @@ import {
 } from './classifier.ts';
 import { scoreClassification, stratifiedFolds } from './evaluation.ts';
 import { MultinomialNaiveBayes } from './naive-bayes.ts';
-import type { ModelMetrics, ModelTarget, TrainingSnapshot } from './text.tables.ts';
+import type { ModelMetrics, ModelTarget, SuggestedAtIntake, TrainingSnapshot } from './text.tables.ts';
 import { tokenize } from './tokenizer.ts';
 
 /** The level of the category tree a target predicts (codes carry the tree: 2 digits a level). */
 const CATEGORY_LEVEL: Partial<Record<ModelTarget, number>> = { category_1: 1, category_2: 2, category_3: 3 };
 // A correction says the model was wrong on exactly this kind of text: the most useful example there is.
 const CORRECTION_WEIGHT = 2;
+// Older versions are kept for comparison and rollback, but not all of them (each is megabytes).
+const KEPT_VERSIONS = 5;
+
+/**
+ * Whether the dispatcher corrected the suggestion at this level of the tree: a leaf chosen under another
+ * first-level category corrects every level; one chosen beside the suggested leaf corrects only level 3.
+ */
+function correctedAt(level: number, suggested: SuggestedAtIntake | null, chosen: string | null): boolean {
+  const top = suggested?.categories[0]?.code;
+  if (!top || !chosen) return false;
+  return top.slice(0, level * 2) !== chosen.slice(0, level * 2);
+}
 
 export interface TrainingSet {
   examples: LabelledText[];
@@ -37,7 +50,7 @@ export async function trainingSet(db: Db, target: ModelTarget): Promise<Training
     .innerJoin('categories', 'categories.id', 'cases.category_id')
     .leftJoin('intake_suggestions', 'intake_suggestions.case_id', 'cases.id')
     .select(['cases.id', 'cases.title', 'cases.description', 'cases.assigned_body_id', 'categories.code'])
-    .select('intake_suggestions.outcome')
+    .select(['intake_suggestions.suggested', 'intake_suggestions.chosen_category_code'])
     .where('cases.status', 'not in', ['cancelled', 'merged'])
     .orderBy('cases.id')
     .execute();
@@ -46,7 +59,7 @@ export async function trainingSet(db: Db, target: ModelTarget): Promise<Training
   for (const c of cases) {
     const label = level ? c.code.slice(0, level * 2) : c.assigned_body_id;
     if (!label || (level && label.length < level * 2)) continue;
-    const corrected = c.outcome === 'corrected';
+    const corrected = level !== undefined && correctedAt(level, c.suggested, c.chosen_category_code);
     if (corrected) corrections++;
     examples.push({
       key: c.id,
@@ -164,7 +177,9 @@ export async function trainModel(
   const classifier = TextClassifier.train(set.examples);
   metrics.trainSeconds = (performance.now() - started) / 1000;
   return db.transaction().execute(async (trx) => {
-    // Two instances training at once each get their own version: the unique (target, version) decides.
+    // Two trainings of a target finishing at once (two instances, or the API and the command line) take
+    // turns here, so each stores the next version instead of colliding on (target, version).
+    await sql`select pg_advisory_xact_lock(hashtext(${`text-model:${target}`}))`.execute(trx);
     const latest = await trx
       .selectFrom('text_models')
       .select((eb) => eb.fn.max('version').as('version'))
@@ -184,6 +199,11 @@ export async function trainModel(
       })
       .returning(['id', 'version', 'trained_at'])
       .executeTakeFirstOrThrow();
+    await trx
+      .deleteFrom('text_models')
+      .where('target', '=', target)
+      .where('version', '<=', row.version - KEPT_VERSIONS)
+      .execute();
     return {
       id: row.id,
       target,

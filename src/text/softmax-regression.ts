@@ -1,4 +1,5 @@
 import type { SparseVector } from './features.ts';
+import { seededRandom, shuffle } from './random.ts';
 
 /**
  * Multinomial logistic regression on sparse TF-IDF vectors, trained by AdaGrad.
@@ -24,8 +25,14 @@ export const DEFAULT_SOFTMAX_OPTIONS: SoftmaxOptions = { epochs: 8, learningRate
 export interface SoftmaxJson {
   classes: number;
   features: number;
-  /** Column-major: the weights of feature j for every class are together (what a sparse dot product reads). */
-  weights: number[];
+  /**
+   * The weights, column-major (the weights of feature j for every class together, what a sparse dot
+   * product reads), quantised to one signed byte each with a scale per class, base64: a third-level model
+   * of 10,000 terms × 500 categories is 7 MB instead of 50 MB of JSON numbers. The rounding moves a score
+   * by about 0.01, far below the gaps that order the suggestions.
+   */
+  weights: string;
+  scales: number[];
   bias: number[];
 }
 
@@ -93,21 +100,30 @@ export class SoftmaxRegression {
   }
 
   static fromJSON(json: SoftmaxJson): SoftmaxRegression {
-    return new SoftmaxRegression(
-      json.classes,
-      json.features,
-      Float32Array.from(json.weights),
-      Float32Array.from(json.bias),
-    );
+    const quantised = new Int8Array(Buffer.from(json.weights, 'base64'));
+    const weights = new Float32Array(quantised.length);
+    for (let at = 0; at < quantised.length; at++) {
+      weights[at] = (quantised[at] ?? 0) * (json.scales[at % json.classes] ?? 0);
+    }
+    return new SoftmaxRegression(json.classes, json.features, weights, Float32Array.from(json.bias));
   }
 
   toJSON(): SoftmaxJson {
-    const round = (v: number) => Math.round(v * 1e5) / 1e5;
+    const scales = new Array<number>(this.classes).fill(0);
+    this.weights.forEach((w, at) => {
+      const k = at % this.classes;
+      scales[k] = Math.max(scales[k] ?? 0, Math.abs(w) / 127);
+    });
+    const quantised = Int8Array.from(this.weights, (w, at) => {
+      const scale = scales[at % this.classes] ?? 0;
+      return scale > 0 ? Math.round(w / scale) : 0;
+    });
     return {
       classes: this.classes,
       features: this.features,
-      weights: Array.from(this.weights, round),
-      bias: Array.from(this.bias, round),
+      weights: Buffer.from(quantised.buffer).toString('base64'),
+      scales,
+      bias: Array.from(this.bias),
     };
   }
 
@@ -140,23 +156,4 @@ export function softmaxInPlace(scores: Float64Array, temperature = 1): Float64Ar
   }
   for (let k = 0; k < scores.length; k++) scores[k] = (scores[k] ?? 0) / sum;
   return scores;
-}
-
-/** mulberry32: a small, fast, seedable generator, so training and folds are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function shuffle<T>(items: T[], random: () => number): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j] as T, items[i] as T];
-  }
 }

@@ -17,7 +17,7 @@ forEachDatabase('text intelligence at intake', (database) => {
   const suggest = async (title: string, description = '') => {
     const response = await app.inject({
       method: 'POST',
-      url: '/api/v1/text/suggestions',
+      url: '/api/v1/text/intake-suggestions',
       headers: await as('dispatcher'),
       payload: { title, description },
     });
@@ -91,7 +91,7 @@ forEachDatabase('text intelligence at intake', (database) => {
   it("should keep the dispatcher's choice as accepted or corrected, and count corrections in the next training", async () => {
     const { db } = database();
     const first = await suggest('小区物业不作为，垃圾堆积无人清理', '物业公司收了物业费却不管');
-    await report({ title: '小区物业不作为', categoryCode: first.categories[0].code, suggestionId: first.id });
+    await report({ title: '小区物业不作为', categoryCode: first.categories[0].code, intakeSuggestionId: first.id });
     const second = await suggest('小区物业不作为，垃圾堆积无人清理', '物业公司收了物业费却不管');
     const other = await db
       .selectFrom('categories')
@@ -100,7 +100,7 @@ forEachDatabase('text intelligence at intake', (database) => {
       .where('code', 'not like', `${second.categories[0].code.slice(0, 2)}%`)
       .orderBy('code')
       .executeTakeFirstOrThrow();
-    await report({ title: '小区物业不作为', categoryCode: other.code, suggestionId: second.id });
+    await report({ title: '小区物业不作为', categoryCode: other.code, intakeSuggestionId: second.id });
     const outcomes = await db
       .selectFrom('intake_suggestions')
       .select(['id', 'outcome', 'chosen_category_code'])
@@ -125,7 +125,7 @@ forEachDatabase('text intelligence at intake', (database) => {
         title: '路灯不亮',
         description: '',
         categoryCode: mine.categories[0].code,
-        suggestionId: mine.id,
+        intakeSuggestionId: mine.id,
         location: { longitude: 112.99, latitude: 28.195 },
       },
     });

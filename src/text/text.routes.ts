@@ -57,7 +57,7 @@ export const textRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock }> = a
   const tags = ['text intelligence'];
 
   app.post(
-    '/text/suggestions',
+    '/text/intake-suggestions',
     {
       config: { action: 'text.suggest' },
       schema: {

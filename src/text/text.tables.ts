@@ -1,5 +1,4 @@
 import type { Generated, JSONColumnType } from 'kysely';
-import type { ClassifierJson } from './classifier.ts';
 
 export const MODEL_TARGETS = ['category_1', 'category_2', 'category_3', 'body'] as const;
 export type ModelTarget = (typeof MODEL_TARGETS)[number];
@@ -73,5 +72,3 @@ export interface TextTables {
   intake_suggestions: IntakeSuggestionTable;
   place_aliases: PlaceAliasTable;
 }
-
-export type { ClassifierJson };

@@ -178,7 +178,9 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the citizen portal and the reporter pan
     await page.getByTestId('nav-myData').click();
     const publish = page.getByTestId('consent-publish');
     await expect(publish.isChecked()).resolves.toBe(true);
-    await publish.uncheck();
+    // A click, not uncheck(): the switch shows the saved choice, so it turns off only when the server has
+    // answered, which on a loaded machine is later than uncheck() waits for.
+    await publish.click();
     const saved = page.locator('[data-testid="consent-saved"][data-consent="publish"][data-granted="false"]');
     await saved.waitFor();
     expect(await saved.textContent()).toContain('已撤回');

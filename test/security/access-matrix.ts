@@ -145,7 +145,7 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   'GET /api/v1/audit/verify': { allow: ['auditor'] },
 
   // Text intelligence
-  'POST /api/v1/text/suggestions': {
+  'POST /api/v1/text/intake-suggestions': {
     allow: ['citizen', 'dispatcher', 'grid_worker'],
     sample: { body: { title: '路灯不亮', description: 'matrix' } },
   },

@@ -369,7 +369,7 @@ export interface UrgencyFlag {
   end: number;
 }
 
-/** POST /text/suggestions: what the text of a new report suggests. */
+/** POST /text/intake-suggestions: what the text of a new report suggests. */
 export interface IntakeSuggestion {
   id: string;
   categories: { code: string; nameZh: string; nameEn: string; probability: number }[];

@@ -84,7 +84,7 @@ function hotIssuesOfFile(file: string, from: number, to: number, top: number): s
 
 /** Every case of the period, city-wide (the command runs as the operator of the server). */
 async function hotIssuesOfDatabase(options: HotIssuesOptions, top: number): Promise<string> {
-  const period = periodOfDays(options, new Date(), CITY_TIME_ZONE);
+  const period = periodOfDays(options, new Date(), CITY_TIME_ZONE, Number.POSITIVE_INFINITY);
   const handle = await openConfiguredDatabase();
   try {
     return caseHotIssuesCsv(await hotIssuesOfCases(handle.db, period, top));

@@ -5,6 +5,7 @@ import { demoLoadInterrupted, isEmpty, type SeedReport, seedDemoCity } from '../
 import { AreaLocator } from '../../grid/index.ts';
 import { CITY_TIME_ZONE } from '../../http/app.ts';
 import type { Keyring } from '../../privacy/index.ts';
+import { NotEnoughHistoryError, trainModel } from '../../text/index.ts';
 import { progressReporter } from '../progress.ts';
 import { openConfiguredDatabase, openKeyring } from '../runtime.ts';
 
@@ -17,8 +18,9 @@ export async function loadDemoCity(
   limit?: number,
 ): Promise<SeedReport> {
   const progress = progressReporter('Loading the demo city (长沙) cases');
+  let report: SeedReport;
   try {
-    return await seedDemoCity({
+    report = await seedDemoCity({
       db,
       areas,
       keyring,
@@ -30,6 +32,25 @@ export async function loadDemoCity(
     });
   } finally {
     progress.stop();
+  }
+  await trainDemoModels(db);
+  return report;
+}
+
+/**
+ * The models the new-case form suggests from (the finest category level and the handling body), trained
+ * on the demo's cases so a first start shows suggestions; 3 folds for their metrics keep it to seconds.
+ */
+async function trainDemoModels(db: Db): Promise<void> {
+  for (const target of ['category_3', 'body'] as const) {
+    process.stderr.write(`Training the demo's ${target} model…\n`);
+    try {
+      await trainModel(db, target, { trainedBy: 'demo', folds: 3 });
+    } catch (error) {
+      // A demo loaded with only a few cases (--cases) has too little history: it runs without suggestions.
+      if (!(error instanceof NotEnoughHistoryError)) throw error;
+      process.stderr.write(`${error.message}; no suggestions until \`civicgrid model train\`\n`);
+    }
   }
 }
 

@@ -103,9 +103,7 @@ export function Insight({ me }: { me: Me }) {
                   </td>
                   <td>{i.caseNumbers.length}</td>
                   <td>{i.reporters}</td>
-                  <td>
-                    {i.supports}/{i.oppositions}
-                  </td>
+                  <td>{i.supports}</td>
                   <td class="link-list">
                     {i.caseNumbers.slice(0, SHOWN_MEMBERS).map((n) => (
                       <CaseLink key={n} caseNumber={n} />

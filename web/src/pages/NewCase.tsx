@@ -30,12 +30,15 @@ export function NewCase({ me }: { me: Me }) {
     const title = String(data.get('title') ?? '').trim();
     if (!title) return;
     try {
-      const answer = await api<IntakeSuggestion>('/text/suggestions', {
+      const answer = await api<IntakeSuggestion>('/text/intake-suggestions', {
         method: 'POST',
         body: { title, description: String(data.get('description') ?? '').trim() },
       });
       setSuggestion(answer);
-      if (!category && answer.categories[0]) setCategory(answer.categories[0].code);
+      setError(null);
+      // Only a leaf can be filed under: a coarser suggestion is shown but not chosen for the reporter.
+      const top = answer.categories[0]?.code;
+      if (!category && top && isLeaf(top)) setCategory(top);
       if (answer.urgency.priority !== 'normal') setPriority(answer.urgency.priority);
     } catch (e) {
       setError(e instanceof ApiError ? `${e.message} (${e.code})` : (e as Error).message);
@@ -55,7 +58,7 @@ export function NewCase({ me }: { me: Me }) {
       channel: text('channel') || undefined,
       priority: text('priority') || undefined,
       address: text('address') || undefined,
-      suggestionId: suggestion?.id,
+      intakeSuggestionId: suggestion?.id,
       location: longitude && latitude ? { longitude: Number(longitude), latitude: Number(latitude) } : undefined,
       reporter:
         text('reporterName') || text('reporterPhone')
