@@ -4,6 +4,7 @@ import { awardPoints } from '../evaluation/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { deliverDueNotifications, type MessageSender } from '../notifications/index.ts';
 import { type Keyring, runRetentionSweep } from '../privacy/index.ts';
+import { forgetUnusedSuggestions } from '../text/index.ts';
 
 const NOTIFICATION_BATCH = 50;
 
@@ -28,7 +29,7 @@ async function deliverBacklog(db: Db, keyring: Keyring, sender: MessageSender, n
 
 /**
  * The background work of one instance: the supervision sweep, sending the outbox, awarding points and
- * anonymising reporters past the retention period.
+ * anonymising reporters past the retention period, forgetting intake suggestions no report used.
  * Each is an idempotent sweep over data in the database, safe to run on every instance at once, so there
  * is no leader to elect; a failed round is logged and the next round tries again.
  */
@@ -46,8 +47,17 @@ export function startBackgroundSweeps(
       const messages = await deliverBacklog(deps.db, deps.keyring, deps.sender, now);
       const awards = await awardPoints(deps.db);
       const retention = await runRetentionSweep(deps.db, now, deps.retentionDays);
-      if (notices.yellow || notices.red || messages.sent || messages.failed || awards || retention.cases) {
-        deps.log.info({ notices, messages, awards, retention }, 'background sweep');
+      const unusedSuggestions = await forgetUnusedSuggestions(deps.db, now);
+      if (
+        notices.yellow ||
+        notices.red ||
+        messages.sent ||
+        messages.failed ||
+        awards ||
+        retention.cases ||
+        unusedSuggestions
+      ) {
+        deps.log.info({ notices, messages, awards, retention, unusedSuggestions }, 'background sweep');
       }
     } catch (error) {
       deps.log.warn({ err: error }, 'background sweep failed; it will run again');

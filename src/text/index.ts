@@ -10,7 +10,7 @@ export { scoreClassification, stratifiedFolds } from './evaluation.ts';
 export { EXPORT_DISTRICTS, gazetteerForMessages } from './export-gazetteer.ts';
 export { ALL_FEATURES, type FeatureSet } from './features.ts';
 export { cityDay, type HotIssue, type HotIssueMessage, mineHotIssues, toCsv as hotIssuesCsv } from './hot-issues.ts';
-export { recordIntakeChoice } from './intake-suggestions.ts';
+export { forgetUnusedSuggestions, recordIntakeChoice } from './intake-suggestions.ts';
 export { readMessageFile } from './message-files.ts';
 export {
   crossValidate,

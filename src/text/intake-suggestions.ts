@@ -127,3 +127,17 @@ export async function recordIntakeChoice(
     .where('case_id', 'is', null)
     .execute();
 }
+
+// A report is filed within minutes of reading its text; a suggestion still unused after a day belongs to a
+// form that was abandoned, and keeping it would only grow the table.
+const UNUSED_SUGGESTION_HOURS = 24;
+
+/** Deletes suggestions no case ever quoted, a day on (a sweep: idempotent, safe on every instance). */
+export async function forgetUnusedSuggestions(db: Db, now: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('intake_suggestions')
+    .where('case_id', 'is', null)
+    .where('created_at', '<', new Date(now.getTime() - UNUSED_SUGGESTION_HOURS * 3_600_000))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
-import { buildTestApp, loadSmallDemoCity } from '../../test/demo-city.ts';
+import { buildTestApp, DEMO_NOW, loadSmallDemoCity } from '../../test/demo-city.ts';
+import { forgetUnusedSuggestions } from './intake-suggestions.ts';
 import { trainingSet } from './models.ts';
 
 forEachDatabase('text intelligence at intake', (database) => {
@@ -136,6 +137,18 @@ forEachDatabase('text intelligence at intake', (database) => {
       .where('id', '=', mine.id)
       .executeTakeFirstOrThrow();
     expect(row.case_id).toBeNull();
+  });
+
+  it('should forget, a day on, the suggestions no report quoted, and keep those a case used', async () => {
+    const { db } = database();
+    const unused = await suggest('井盖丢失', '');
+    const kept = await db.selectFrom('intake_suggestions').select('id').where('case_id', 'is not', null).execute();
+    expect(kept.length).toBeGreaterThan(0);
+    expect(await forgetUnusedSuggestions(db, new Date(DEMO_NOW.getTime() + 23 * 3_600_000))).toBe(0);
+    expect(await forgetUnusedSuggestions(db, new Date(DEMO_NOW.getTime() + 25 * 3_600_000))).toBeGreaterThan(0);
+    const left = await db.selectFrom('intake_suggestions').select(['id', 'case_id']).execute();
+    expect(left.map((r) => r.id)).not.toContain(unused.id);
+    expect(left.filter((r) => r.case_id !== null)).toHaveLength(kept.length);
   });
 
   it('should raise the priority of a case whose text describes danger, and show the evidence', async () => {
