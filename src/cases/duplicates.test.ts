@@ -119,6 +119,27 @@ forEachDatabase('duplicates and merging', (database) => {
     expect(items[0].similarity).toBeGreaterThan(0.3);
     const other = items.find((c: { caseNumber: string }) => c.caseNumber === unrelated);
     if (other) expect(other.score).toBeLessThan(items[0].score);
+
+    // A later report with a point in 岳麓区 finds the text-placed one too.
+    now = cityTime('2026-11-12T21:00');
+    const located = await app.inject({
+      method: 'POST',
+      url: '/api/v1/cases',
+      headers: await as('dispatcher'),
+      payload: {
+        title: '桐梓坡路路灯不亮',
+        description: '桐梓坡路路灯晚上不亮',
+        categoryCode: '010204',
+        location: { longitude: 112.925, latitude: 28.21 }, // 岳麓区
+      },
+    });
+    expect(located.statusCode, located.body).toBe(201);
+    const fromPoint = await app.inject({
+      url: `/api/v1/cases/${located.json().caseNumber}/duplicates`,
+      headers: await as('dispatcher'),
+    });
+    const numbers = fromPoint.json().items.map((c: { caseNumber: string }) => c.caseNumber);
+    expect(numbers).toContain(first);
   });
 
   it('should refuse to merge into itself, into a merged case or a case that does not exist', async () => {

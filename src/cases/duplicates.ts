@@ -94,12 +94,24 @@ export async function duplicateCandidates(
     const dLon = dLat / Math.cos((subject.latitude * Math.PI) / 180);
     // Equirectangular distance: exact enough within a few hundred metres, and plain SQL on both databases.
     distance = sql<number>`sqrt(power((cases.longitude - ${subject.longitude}) * ${METRES_PER_DEGREE * Math.cos((subject.latitude * Math.PI) / 180)}, 2) + power((cases.latitude - ${subject.latitude}) * ${METRES_PER_DEGREE}, 2))`;
-    query = query
-      .where('cases.latitude', '>=', subject.latitude - dLat)
-      .where('cases.latitude', '<=', subject.latitude + dLat)
-      .where('cases.longitude', '>=', subject.longitude - dLon)
-      .where('cases.longitude', '<=', subject.longitude + dLon)
-      .where(distance, '<=', policy.radiusMetres);
+    const near = distance;
+    const { latitude, longitude } = subject;
+    const gridCode = subject.grid_code;
+    query = query.where((eb) =>
+      eb.or([
+        eb.and([
+          eb('cases.latitude', '>=', latitude - dLat),
+          eb('cases.latitude', '<=', latitude + dLat),
+          eb('cases.longitude', '>=', longitude - dLon),
+          eb('cases.longitude', '<=', longitude + dLon),
+          eb(near, '<=', policy.radiusMetres),
+        ]),
+        // An earlier case with no point, placed from its text in an area this point lies in.
+        ...(gridCode
+          ? [eb.and([eb('cases.longitude', 'is', null), sql<boolean>`${gridCode} like cases.grid_code || '%'`])]
+          : []),
+      ]),
+    );
   } else {
     query = query.where('cases.grid_code', 'like', likePrefix(subject.grid_code ?? ''));
   }
