@@ -29,7 +29,6 @@ forEachDatabase('the HTTP application', (database) => {
       'post /api/v1/routing-rules',
       'post /api/v1/me/data-requests',
       'post /api/v1/auth/tokens',
-      'post /api/v1/text/models',
     ];
     const NO_CONTENT = ['post /api/v1/auth/sign-out', 'put /api/v1/auth/password'];
     const ACCEPTED = ['post /api/v1/auth/code'];

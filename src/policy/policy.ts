@@ -106,7 +106,6 @@ export const POLICIES = {
     scope: 'evaluation:read',
     what: 'see the text models and how well they do',
   },
-  'text.models.train': { roles: ['admin'], scope: 'configuration', what: 'train the text models' },
   'insight.hot_issues': { roles: [...DESK, 'admin'], scope: 'evaluation:read', what: 'see the hot issues' },
   'insight.replies': { roles: MANAGERS, scope: 'evaluation:read', what: 'see the quality of replies' },
 

@@ -4,8 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { DateTime, errorResponses, Nullable, Uuid } from '../lib/http-schemas.ts';
 import { suggestForIntake } from './intake-suggestions.ts';
-import { listModels, NotEnoughHistoryError, type TrainedModel, trainModel } from './models.ts';
-import { notEnoughHistory } from './text.errors.ts';
+import { listModels } from './models.ts';
 import { MODEL_TARGETS } from './text.tables.ts';
 import { DANGERS } from './urgency.ts';
 
@@ -87,38 +86,5 @@ export const textRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock }> = a
       },
     },
     () => listModels(db),
-  );
-
-  app.post(
-    '/text/models',
-    {
-      config: { action: 'text.models.train' },
-      schema: {
-        tags,
-        summary: "Train a target's next model version on the city's history (cross-validated first)",
-        body: Type.Object(
-          {
-            target: Type.Enum(MODEL_TARGETS),
-            folds: Type.Optional(Type.Integer({ minimum: 2, maximum: 10, default: 5 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: ModelSchema, ...errorResponses(400, 401, 403, 409) },
-      },
-    },
-    async (request, reply) => {
-      let model: TrainedModel;
-      try {
-        model = await trainModel(db, request.body.target, {
-          trainedBy: request.actor.username,
-          folds: request.body.folds,
-          now: clock.now(),
-        });
-      } catch (error) {
-        if (error instanceof NotEnoughHistoryError) throw notEnoughHistory(error.message);
-        throw error;
-      }
-      return reply.code(201).send(model);
-    },
   );
 };
