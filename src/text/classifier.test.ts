@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibrationError, type LabelledText, TextClassifier } from './classifier.ts';
-import { expectedCalibrationError, scoreClassification, stratifiedFolds } from './evaluation.ts';
+import { expectedCalibrationError, scoreClassification, stratifiedFolds } from './cross-validation.ts';
 import { MultinomialNaiveBayes } from './naive-bayes.ts';
 
 // Three kinds of complaint, each said a dozen ways; a few words are shared across kinds, so the classes

@@ -1,4 +1,4 @@
-import { expectedCalibrationError, stratifiedFolds } from './evaluation.ts';
+import { expectedCalibrationError, stratifiedFolds } from './cross-validation.ts';
 import { type FeatureSet, featuresOf, type TextInput, Vocabulary, type VocabularyJson } from './features.ts';
 import {
   DEFAULT_SOFTMAX_OPTIONS,
@@ -134,8 +134,9 @@ export class TextClassifier {
       examples.map((e) => e.label),
       folds,
     ),
+    /** The examples' features when the caller has them already (it trains on them afterwards too). */
+    featureLists = examples.map((e) => featuresOf(e, options.features)),
   ): Suggestion[][] {
-    const featureLists = examples.map((e) => featuresOf(e, options.features));
     return crossValidatedSuggestions(examples, featureLists, options, assignment, folds, true);
   }
 }

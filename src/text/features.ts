@@ -23,7 +23,7 @@ const HAN_OR_WORD = /[\p{Script=Han}a-z0-9]+/gu;
  * segmentation misses (new place names, typos, names jieba splits) and words catch meaning; the classifier
  * uses words only by default (see DEFAULT_CLASSIFIER_OPTIONS), the others are there to be measured.
  */
-export function featuresOf(input: TextInput, set: FeatureSet = ALL_FEATURES): string[] {
+export function featuresOf(input: TextInput, set: FeatureSet): string[] {
   const features: string[] = [];
   for (const [prefix, text] of [
     ['t', input.title],

@@ -6,7 +6,7 @@ export {
   type LabelledText,
   TextClassifier,
 } from './classifier.ts';
-export { scoreClassification, stratifiedFolds } from './evaluation.ts';
+export { scoreClassification, stratifiedFolds } from './cross-validation.ts';
 export { EXPORT_DISTRICTS, gazetteerForMessages } from './export-gazetteer.ts';
 export { ALL_FEATURES, type FeatureSet } from './features.ts';
 export { cityDay, type HotIssue, type HotIssueMessage, mineHotIssues, toCsv as hotIssuesCsv } from './hot-issues.ts';

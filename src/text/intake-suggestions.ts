@@ -2,7 +2,7 @@ import type { Db } from '../db/database.ts';
 import type { Actor } from '../organizations/index.ts';
 import type { TextClassifier } from './classifier.ts';
 import type { TextInput } from './features.ts';
-import { currentClassifier } from './models.ts';
+import { currentClassifiers } from './models.ts';
 import type { ModelTarget } from './text.tables.ts';
 import { assessUrgency, type Urgency } from './urgency.ts';
 
@@ -44,18 +44,21 @@ export async function suggestForIntake(
   now: Date,
 ): Promise<IntakeSuggestion> {
   const input = { title: text.title, body: text.description };
-  let categories: SuggestedCategory[] = [];
-  let categoryModel: Awaited<ReturnType<typeof currentClassifier>>;
-  for (const target of CATEGORY_TARGETS) {
-    categoryModel = await currentClassifier(db, target);
-    if (!categoryModel) continue;
-    const top = await topThreeNamed(categoryModel.classifier, input, (codes) =>
-      db.selectFrom('categories').select(['code as key', 'name_zh', 'name_en']).where('code', 'in', codes).execute(),
-    );
-    categories = top.map(({ key, ...s }) => ({ code: key, ...s }));
-    break;
-  }
-  const bodyModel = await currentClassifier(db, 'body');
+  const models = await currentClassifiers(db);
+  const categoryTarget = CATEGORY_TARGETS.find((target) => models.has(target));
+  const categoryModel = categoryTarget ? models.get(categoryTarget) : undefined;
+  const categories: SuggestedCategory[] = categoryModel
+    ? (
+        await topThreeNamed(categoryModel.classifier, input, (codes) =>
+          db
+            .selectFrom('categories')
+            .select(['code as key', 'name_zh', 'name_en'])
+            .where('code', 'in', codes)
+            .execute(),
+        )
+      ).map(({ key, ...s }) => ({ code: key, ...s }))
+    : [];
+  const bodyModel = models.get('body');
   const bodies: SuggestedBody[] = bodyModel
     ? (
         await topThreeNamed(bodyModel.classifier, input, (ids) =>

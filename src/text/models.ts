@@ -5,11 +5,13 @@ import { loadCityWords } from './city-words.ts';
 import {
   type ClassifierOptions,
   calibrationError,
+  DEFAULT_CLASSIFIER_OPTIONS,
   type LabelledText,
   type Suggestion,
   TextClassifier,
 } from './classifier.ts';
-import { scoreClassification, stratifiedFolds } from './evaluation.ts';
+import { scoreClassification, stratifiedFolds } from './cross-validation.ts';
+import { featuresOf } from './features.ts';
 import { MultinomialNaiveBayes } from './naive-bayes.ts';
 import type { ModelMetrics, ModelTarget, SuggestedAtIntake, TrainingSnapshot } from './text.tables.ts';
 import { tokenize } from './tokenizer.ts';
@@ -97,11 +99,16 @@ export async function trainingSet(db: Db, target: ModelTarget): Promise<Training
  * k-fold stratified cross-validation of the classifier and of the Naive Bayes baseline on the same folds.
  * Train-only examples (the taxonomy's names) are in every training fold and never tested.
  */
-export function crossValidate(examples: LabelledText[], folds: number, options?: ClassifierOptions): ModelMetrics {
+export function crossValidate(
+  examples: LabelledText[],
+  folds: number,
+  options: ClassifierOptions = DEFAULT_CLASSIFIER_OPTIONS,
+  featureLists?: string[][],
+): ModelMetrics {
   const started = performance.now();
   const labels = examples.map((e) => e.label);
   const assignment = stratifiedFolds(labels, folds).map((fold, i) => (examples[i]?.trainOnly ? -1 : fold));
-  const suggestions = TextClassifier.crossValidate(examples, folds, options, assignment);
+  const suggestions = TextClassifier.crossValidate(examples, folds, options, assignment, featureLists);
   const evaluated = examples.map((_, i) => i).filter((i) => suggestions[i] !== undefined);
   const truth = evaluated.map((i) => labels[i] as string);
   const given = evaluated.map((i) => suggestions[i] as Suggestion[]);
@@ -171,10 +178,12 @@ export async function trainModel(
     );
   }
   options.onStep?.(`${target}: cross-validating on ${set.snapshot.cases} cases (${options.folds ?? 5} folds)`);
-  const metrics = crossValidate(set.examples, options.folds ?? 5);
+  // Tokenised once, for the cross-validation and for the model trained on everything.
+  const featureLists = set.examples.map((e) => featuresOf(e, DEFAULT_CLASSIFIER_OPTIONS.features));
+  const metrics = crossValidate(set.examples, options.folds ?? 5, DEFAULT_CLASSIFIER_OPTIONS, featureLists);
   options.onStep?.(`${target}: training on all ${set.examples.length} examples`);
   const started = performance.now();
-  const classifier = TextClassifier.train(set.examples);
+  const classifier = TextClassifier.trainOnFeatures(set.examples, featureLists, DEFAULT_CLASSIFIER_OPTIONS, true);
   metrics.trainSeconds = (performance.now() - started) / 1000;
   return db.transaction().execute(async (trx) => {
     // Two trainings of a target finishing at once (two instances, or the API and the command line) take
@@ -240,32 +249,42 @@ export async function listModels(db: Db): Promise<TrainedModel[]> {
 /** The parsed newest model of each target, kept per process (an older version is dropped when a newer loads). */
 const loadedClassifiers = new Map<ModelTarget, { id: string; classifier: TextClassifier }>();
 
+export interface CurrentModel {
+  id: string;
+  version: number;
+  classifier: TextClassifier;
+}
+
 /**
- * The newest model of a target, or undefined before one is trained. The id is looked up every time (one
- * indexed row), so a model trained by any instance is served by all at their next suggestion; the
- * weights are parsed once per model per process.
+ * The newest model of every target that has one. The ids are looked up every time (one indexed query for
+ * all targets), so a model trained by any instance is served by all at their next suggestion; the weights
+ * are parsed once per model per process.
  */
-export async function currentClassifier(
-  db: Db,
-  target: ModelTarget,
-): Promise<{ id: string; version: number; classifier: TextClassifier } | undefined> {
+export async function currentClassifiers(db: Db): Promise<Map<ModelTarget, CurrentModel>> {
   const latest = await db
-    .selectFrom('text_models')
-    .select(['id', 'version'])
-    .where('target', '=', target)
-    .orderBy('version', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!latest) return undefined;
-  const loaded = loadedClassifiers.get(target);
-  if (loaded?.id === latest.id) return { id: latest.id, version: latest.version, classifier: loaded.classifier };
-  const row = await db
-    .selectFrom('text_models')
-    .select('classifier')
-    .where('id', '=', latest.id)
-    .executeTakeFirstOrThrow();
-  await loadCityWords(db);
-  const classifier = TextClassifier.fromJSON(JSON.parse(row.classifier));
-  loadedClassifiers.set(target, { id: latest.id, classifier });
-  return { id: latest.id, version: latest.version, classifier };
+    .selectFrom('text_models as m')
+    .select(['m.id', 'm.target', 'm.version'])
+    .where('m.version', '=', (eb) =>
+      eb
+        .selectFrom('text_models as newer')
+        .select((n) => n.fn.max('newer.version').as('version'))
+        .whereRef('newer.target', '=', 'm.target'),
+    )
+    .execute();
+  const current = new Map<ModelTarget, CurrentModel>();
+  for (const { id, target, version } of latest) {
+    let loaded = loadedClassifiers.get(target);
+    if (loaded?.id !== id) {
+      const row = await db
+        .selectFrom('text_models')
+        .select('classifier')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      await loadCityWords(db);
+      loaded = { id, classifier: TextClassifier.fromJSON(JSON.parse(row.classifier)) };
+      loadedClassifiers.set(target, loaded);
+    }
+    current.set(target, { id, version, classifier: loaded.classifier });
+  }
+  return current;
 }

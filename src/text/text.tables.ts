@@ -1,4 +1,5 @@
 import type { Generated, JSONColumnType } from 'kysely';
+import type { GazetteerLevel } from './places.ts';
 
 export const MODEL_TARGETS = ['category_1', 'category_2', 'category_3', 'body'] as const;
 export type ModelTarget = (typeof MODEL_TARGETS)[number];
@@ -57,7 +58,7 @@ export interface IntakeSuggestionTable {
 /** Where a case's text placed it (kept with the case): the area, how sure (0–1), and the names that did it. */
 export interface TextPlacement {
   areaCode: string;
-  level: 'district' | 'street' | 'community' | 'grid';
+  level: GazetteerLevel;
   confidence: number;
   evidence: string[];
 }

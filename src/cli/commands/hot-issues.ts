@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { CITY_TIME_ZONE } from '../../http/app.ts';
 import { caseHotIssuesCsv, hotIssuesOfCases, periodOfDays } from '../../insight/index.ts';
+import { startOfLocalDate } from '../../lib/local-date.ts';
 import {
   EXPORT_DISTRICTS,
   gazetteerForMessages,
@@ -13,19 +14,16 @@ import {
 import { progressReporter } from '../progress.ts';
 import { openConfiguredDatabase } from '../runtime.ts';
 
-const CITY_OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** The first instant of a YYYY-MM-DD day in the city's time (UTC+8), or an error naming the option. */
+/** The first instant of a YYYY-MM-DD day in the city's time, or an error naming the option. */
 function cityDayStart(option: string, value: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const [year, month, day] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
-  const utc = Date.UTC(year, month - 1, day);
-  const parsed = new Date(utc);
-  if (!m || parsed.getUTCFullYear() !== year || parsed.getUTCMonth() !== month - 1 || parsed.getUTCDate() !== day) {
+  const parsed = m ? new Date(`${value}T00:00:00Z`) : undefined;
+  if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
     throw new Error(`${option} must be a date as YYYY-MM-DD, got "${value}"`);
   }
-  return utc - CITY_OFFSET_MS;
+  return startOfLocalDate(value, CITY_TIME_ZONE).getTime();
 }
 
 interface HotIssuesOptions {
