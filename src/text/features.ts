@@ -75,7 +75,15 @@ export class Vocabulary {
   }
 
   /** Learns the vocabulary from documents' features: terms in at least `minDocuments`, the commonest `maxTerms`. */
-  static fit(documents: string[][], options: { minDocuments?: number; maxTerms?: number } = {}): Vocabulary {
+  static fit(
+    documents: string[][],
+    options: {
+      minDocuments?: number;
+      maxTerms?: number;
+      /** More documents that only count for the IDF (the city's unlabelled messages): a rarer word weighs more. */
+      background?: string[][];
+    } = {},
+  ): Vocabulary {
     const minDocuments = options.minDocuments ?? 1;
     const documentFrequency = new Map<string, number>();
     for (const features of documents) {
@@ -86,7 +94,18 @@ export class Vocabulary {
       kept = kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, options.maxTerms);
     }
     kept.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const n = documents.length;
+    const background = options.background ?? [];
+    if (background.length > 0) {
+      const keptTerms = new Map(kept);
+      for (const features of background) {
+        for (const term of new Set(features)) {
+          const df = keptTerms.get(term);
+          if (df !== undefined) keptTerms.set(term, df + 1);
+        }
+      }
+      kept = kept.map(([term]) => [term, keptTerms.get(term) as number]);
+    }
+    const n = documents.length + background.length;
     const idf = Float32Array.from(kept, ([, df]) => Math.log((1 + n) / (1 + df)) + 1);
     return new Vocabulary(
       kept.map(([t]) => t),

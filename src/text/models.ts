@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { loadCityWords } from './city-words.ts';
 import {
+  type BackgroundKnowledge,
   type ClassifierOptions,
   calibrationError,
   DEFAULT_CLASSIFIER_OPTIONS,
@@ -12,7 +13,9 @@ import {
 } from './classifier.ts';
 import { scoreClassification, stratifiedFolds } from './cross-validation.ts';
 import { featuresOf } from './features.ts';
+import { LatentSemantics } from './latent-semantics.ts';
 import { MultinomialNaiveBayes } from './naive-bayes.ts';
+import { type ClassNames, TaxonomyTerms } from './taxonomy-terms.ts';
 import type { ModelMetrics, ModelTarget, SuggestedAtIntake, TrainingSnapshot } from './text.tables.ts';
 import { tokenize } from './tokenizer.ts';
 
@@ -35,6 +38,8 @@ function correctedAt(level: number, suggested: SuggestedAtIntake | null, chosen:
 
 export interface TrainingSet {
   examples: LabelledText[];
+  /** For a category target: each category at its level with the names of the taxonomy under it. */
+  classNames: ClassNames[];
   snapshotId: string;
   snapshot: TrainingSnapshot;
 }
@@ -72,9 +77,15 @@ export async function trainingSet(db: Db, target: ModelTarget): Promise<Training
     });
   }
   let taxonomyNames = 0;
+  const classNames: ClassNames[] = [];
   if (level) {
     const categories = await db.selectFrom('categories').select(['code', 'name_zh', 'level']).orderBy('code').execute();
     const nameOf = new Map(categories.map((c) => [c.code, c.name_zh]));
+    // What a category covers is said by the names under it; a leaf has only its own.
+    for (const c of categories.filter((c) => c.code.length === level * 2)) {
+      const under = categories.filter((o) => o.code.length > c.code.length && o.code.startsWith(c.code));
+      classNames.push({ label: c.code, names: under.length > 0 ? under.map((o) => o.name_zh) : [c.name_zh] });
+    }
     for (const leaf of categories.filter(
       (c) => !categories.some((o) => o.code.length > c.code.length && o.code.startsWith(c.code)),
     )) {
@@ -92,7 +103,12 @@ export async function trainingSet(db: Db, target: ModelTarget): Promise<Training
     .update(examples.map((e) => `${e.key}=${e.label}:${e.weight ?? 1}`).join('\n'))
     .digest('hex')
     .slice(0, 16);
-  return { examples, snapshotId, snapshot: { cases: examples.length - taxonomyNames, corrections, taxonomyNames } };
+  return {
+    examples,
+    classNames,
+    snapshotId,
+    snapshot: { cases: examples.length - taxonomyNames, corrections, taxonomyNames },
+  };
 }
 
 /**
@@ -104,11 +120,12 @@ export function crossValidate(
   folds: number,
   options: ClassifierOptions = DEFAULT_CLASSIFIER_OPTIONS,
   featureLists?: string[][],
+  background: BackgroundKnowledge = {},
 ): ModelMetrics {
   const started = performance.now();
   const labels = examples.map((e) => e.label);
   const assignment = stratifiedFolds(labels, folds).map((fold, i) => (examples[i]?.trainOnly ? -1 : fold));
-  const suggestions = TextClassifier.crossValidate(examples, folds, options, assignment, featureLists);
+  const suggestions = TextClassifier.crossValidate(examples, folds, options, assignment, featureLists, background);
   const evaluated = examples.map((_, i) => i).filter((i) => suggestions[i] !== undefined);
   const truth = evaluated.map((i) => labels[i] as string);
   const given = evaluated.map((i) => suggestions[i] as Suggestion[]);
@@ -148,6 +165,32 @@ function naiveBayesCrossValidated(examples: LabelledText[], assignment: number[]
   return evaluated.map((i) => predicted.get(i) ?? '');
 }
 
+// Fewer texts than this have no latent structure worth a hundred dimensions (a new city, a test's few cases).
+const MIN_TEXTS_FOR_LATENT_SEMANTICS = 50;
+
+/**
+ * What a target's classifier knows beyond the labels: the latent semantics of the city's case texts (fitted
+ * without their labels, so cross-validation may share it) and, for a category target, the taxonomy's terms.
+ */
+export function backgroundKnowledge(
+  examples: LabelledText[],
+  classNames: ClassNames[],
+  featureLists: string[][],
+): BackgroundKnowledge {
+  const texts = featureLists.filter((_, i) => !examples[i]?.trainOnly);
+  return {
+    ...(texts.length >= MIN_TEXTS_FOR_LATENT_SEMANTICS && { latent: LatentSemantics.fit(texts) }),
+    ...(classNames.length > 1 && { taxonomyTerms: TaxonomyTerms.fromNames(classNames) }),
+  };
+}
+
+/** Cross-validation as training does it: the examples' features and background knowledge computed once. */
+export function evaluateExamples(examples: LabelledText[], classNames: ClassNames[], folds: number): ModelMetrics {
+  const featureLists = examples.map((e) => featuresOf(e, DEFAULT_CLASSIFIER_OPTIONS.features));
+  const background = backgroundKnowledge(examples, classNames, featureLists);
+  return crossValidate(examples, folds, DEFAULT_CLASSIFIER_OPTIONS, featureLists, background);
+}
+
 export interface TrainedModel {
   id: string;
   target: ModelTarget;
@@ -180,10 +223,17 @@ export async function trainModel(
   options.onStep?.(`${target}: cross-validating on ${set.snapshot.cases} cases (${options.folds ?? 5} folds)`);
   // Tokenised once, for the cross-validation and for the model trained on everything.
   const featureLists = set.examples.map((e) => featuresOf(e, DEFAULT_CLASSIFIER_OPTIONS.features));
-  const metrics = crossValidate(set.examples, options.folds ?? 5, DEFAULT_CLASSIFIER_OPTIONS, featureLists);
+  const background = backgroundKnowledge(set.examples, set.classNames, featureLists);
+  const metrics = crossValidate(set.examples, options.folds ?? 5, DEFAULT_CLASSIFIER_OPTIONS, featureLists, background);
   options.onStep?.(`${target}: training on all ${set.examples.length} examples`);
   const started = performance.now();
-  const classifier = TextClassifier.trainOnFeatures(set.examples, featureLists, DEFAULT_CLASSIFIER_OPTIONS, true);
+  const classifier = TextClassifier.trainOnFeatures(
+    set.examples,
+    featureLists,
+    DEFAULT_CLASSIFIER_OPTIONS,
+    true,
+    background,
+  );
   metrics.trainSeconds = (performance.now() - started) / 1000;
   return db.transaction().execute(async (trx) => {
     // Two trainings of a target finishing at once (two instances, or the API and the command line) take

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
-  crossValidate,
+  type crossValidate,
+  evaluateExamples,
   type LabelledText,
   listModels,
   MODEL_TARGETS,
@@ -82,7 +83,7 @@ export function modelCommand(program: Command) {
           m.label ? [{ title: m.title, body: m.detail, label: m.label }] : [],
         );
         if (examples.length === 0) throw new Error(`${options.file} has no labelled messages (column 一级分类)`);
-        printMetrics(options.file, crossValidate(examples, folds));
+        printMetrics(options.file, evaluateExamples(examples, [], folds));
         return;
       }
       const handle = await openConfiguredDatabase();
@@ -93,7 +94,7 @@ export function modelCommand(program: Command) {
             console.log(`${target}: too little history to evaluate (fewer than two classes with cases)`);
             continue;
           }
-          printMetrics(target, crossValidate(set.examples, folds));
+          printMetrics(target, evaluateExamples(set.examples, set.classNames, folds));
         }
       } finally {
         await handle.close();
