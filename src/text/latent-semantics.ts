@@ -1,5 +1,6 @@
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { Vocabulary, type VocabularyJson } from './features.ts';
+import { dequantise, quantise } from './quantise.ts';
 import { seededRandom } from './random.ts';
 
 export interface LatentSemanticsJson {
@@ -81,25 +82,16 @@ export class LatentSemantics {
   }
 
   static fromJSON(json: LatentSemanticsJson): LatentSemantics {
-    const quantised = new Int8Array(Buffer.from(json.vectors, 'base64'));
-    const vectors = Float32Array.from(quantised, (q, at) => q * (json.scales[at % json.dimensions] ?? 0));
+    const vectors = dequantise(json.vectors, json.scales);
     return new LatentSemantics(Vocabulary.fromJSON(json.vocabulary), json.dimensions, vectors);
   }
 
   toJSON(): LatentSemanticsJson {
-    const scales = new Array<number>(this.dimensions).fill(0);
-    this.vectors.forEach((v, at) => {
-      const c = at % this.dimensions;
-      scales[c] = Math.max(scales[c] ?? 0, Math.abs(v) / 127);
-    });
-    const quantised = Int8Array.from(this.vectors, (v, at) => {
-      const scale = scales[at % this.dimensions] ?? 0;
-      return scale > 0 ? Math.round(v / scale) : 0;
-    });
+    const { bytes, scales } = quantise(this.vectors, this.dimensions);
     return {
       vocabulary: this.vocabulary.toJSON(),
       dimensions: this.dimensions,
-      vectors: Buffer.from(quantised.buffer).toString('base64'),
+      vectors: bytes,
       scales,
     };
   }

@@ -1,4 +1,5 @@
 import type { SparseVector } from './features.ts';
+import { dequantise, quantise } from './quantise.ts';
 import { seededRandom, shuffle } from './random.ts';
 
 /**
@@ -100,28 +101,16 @@ export class SoftmaxRegression {
   }
 
   static fromJSON(json: SoftmaxJson): SoftmaxRegression {
-    const quantised = new Int8Array(Buffer.from(json.weights, 'base64'));
-    const weights = new Float32Array(quantised.length);
-    for (let at = 0; at < quantised.length; at++) {
-      weights[at] = (quantised[at] ?? 0) * (json.scales[at % json.classes] ?? 0);
-    }
+    const weights = dequantise(json.weights, json.scales);
     return new SoftmaxRegression(json.classes, json.features, weights, Float32Array.from(json.bias));
   }
 
   toJSON(): SoftmaxJson {
-    const scales = new Array<number>(this.classes).fill(0);
-    this.weights.forEach((w, at) => {
-      const k = at % this.classes;
-      scales[k] = Math.max(scales[k] ?? 0, Math.abs(w) / 127);
-    });
-    const quantised = Int8Array.from(this.weights, (w, at) => {
-      const scale = scales[at % this.classes] ?? 0;
-      return scale > 0 ? Math.round(w / scale) : 0;
-    });
+    const { bytes, scales } = quantise(this.weights, this.classes);
     return {
       classes: this.classes,
       features: this.features,
-      weights: Buffer.from(quantised.buffer).toString('base64'),
+      weights: bytes,
       scales,
       bias: Array.from(this.bias),
     };
