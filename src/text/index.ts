@@ -28,7 +28,13 @@ export { type ReplyJudgement, rankReplies } from './reply-quality.ts';
 export { cosineOfWords, wordCounts } from './similarity.ts';
 export { TaxonomyTerms } from './taxonomy-terms.ts';
 export { textRoutes } from './text.routes.ts';
-export { MODEL_TARGETS, type ModelTarget, type TextPlacement, type TextTables } from './text.tables.ts';
+export {
+  MODEL_TARGETS,
+  type ModelMetrics,
+  type ModelTarget,
+  type TextPlacement,
+  type TextTables,
+} from './text.tables.ts';
 export { placeFromText } from './text-placement.ts';
 export { tokenize } from './tokenizer.ts';
 export { assessUrgency, DANGERS, type UrgencyFlag } from './urgency.ts';

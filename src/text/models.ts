@@ -81,14 +81,18 @@ export async function trainingSet(db: Db, target: ModelTarget): Promise<Training
   if (level) {
     const categories = await db.selectFrom('categories').select(['code', 'name_zh', 'level']).orderBy('code').execute();
     const nameOf = new Map(categories.map((c) => [c.code, c.name_zh]));
+    const namesUnder = new Map(
+      categories.map((c) => [
+        c.code,
+        categories.filter((o) => o.code.length > c.code.length && o.code.startsWith(c.code)).map((o) => o.name_zh),
+      ]),
+    );
     // What a category covers is said by the names under it; a leaf has only its own.
     for (const c of categories.filter((c) => c.code.length === level * 2)) {
-      const under = categories.filter((o) => o.code.length > c.code.length && o.code.startsWith(c.code));
-      classNames.push({ label: c.code, names: under.length > 0 ? under.map((o) => o.name_zh) : [c.name_zh] });
+      const under = namesUnder.get(c.code) ?? [];
+      classNames.push({ label: c.code, names: under.length > 0 ? under : [c.name_zh] });
     }
-    for (const leaf of categories.filter(
-      (c) => !categories.some((o) => o.code.length > c.code.length && o.code.startsWith(c.code)),
-    )) {
+    for (const leaf of categories.filter((c) => namesUnder.get(c.code)?.length === 0)) {
       if (leaf.code.length < level * 2) continue;
       // The names below the target level say what the category covers ("物业管理", "拖欠工资").
       const below: string[] = [];
@@ -184,10 +188,15 @@ export function backgroundKnowledge(
   };
 }
 
-/** Cross-validation as training does it: the examples' features and background knowledge computed once. */
-export function evaluateExamples(examples: LabelledText[], classNames: ClassNames[], folds: number): ModelMetrics {
+/** The examples' features and background knowledge, computed once for cross-validation and training. */
+function prepare(examples: LabelledText[], classNames: ClassNames[]) {
   const featureLists = examples.map((e) => featuresOf(e, DEFAULT_CLASSIFIER_OPTIONS.features));
-  const background = backgroundKnowledge(examples, classNames, featureLists);
+  return { featureLists, background: backgroundKnowledge(examples, classNames, featureLists) };
+}
+
+/** Cross-validation as training does it, without storing a model (`civicgrid model evaluate`). */
+export function evaluateExamples(examples: LabelledText[], classNames: ClassNames[], folds: number): ModelMetrics {
+  const { featureLists, background } = prepare(examples, classNames);
   return crossValidate(examples, folds, DEFAULT_CLASSIFIER_OPTIONS, featureLists, background);
 }
 
@@ -221,9 +230,7 @@ export async function trainModel(
     );
   }
   options.onStep?.(`${target}: cross-validating on ${set.snapshot.cases} cases (${options.folds ?? 5} folds)`);
-  // Tokenised once, for the cross-validation and for the model trained on everything.
-  const featureLists = set.examples.map((e) => featuresOf(e, DEFAULT_CLASSIFIER_OPTIONS.features));
-  const background = backgroundKnowledge(set.examples, set.classNames, featureLists);
+  const { featureLists, background } = prepare(set.examples, set.classNames);
   const metrics = crossValidate(set.examples, options.folds ?? 5, DEFAULT_CLASSIFIER_OPTIONS, featureLists, background);
   options.onStep?.(`${target}: training on all ${set.examples.length} examples`);
   const started = performance.now();

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import {
-  type crossValidate,
   evaluateExamples,
   type LabelledText,
   listModels,
   MODEL_TARGETS,
+  type ModelMetrics,
   type ModelTarget,
   NotEnoughHistoryError,
   readMessageFile,
@@ -29,7 +29,7 @@ function foldsOf(option: string): number {
 
 const pct = (v: number) => v.toFixed(3);
 
-function printMetrics(label: string, m: ReturnType<typeof crossValidate>): void {
+function printMetrics(label: string, m: ModelMetrics): void {
   console.log(
     `${label}: ${m.examples} examples, ${m.classes} classes, ${m.folds}-fold: macro-F1 ${pct(m.macroF1)} ` +
       `(Naive Bayes ${pct(m.baselineMacroF1)}), accuracy ${pct(m.accuracy)}, top-3 ${pct(m.top3Accuracy)}, ` +
