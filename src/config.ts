@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CITIZEN_CASES_PER_DAY } from './cases/case-deps.ts';
 
 /** Everything the process reads from its environment, read once. Nothing else touches process.env. */
 export interface Config {
@@ -10,10 +11,12 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Load the demo city into an empty database at start. */
   demoData: boolean;
-  /** Show the demo users and their shared password on the sign-in page; for demos only (default: embedded database). */
+  /** Show the demo users and their shared password on the sign-in page; for demos only (default: with DEMO_DATA; never in production). */
   demoSignIn: boolean;
   /** How many days after closure the reporter may reopen a case. */
   reopenWindowDays: number;
+  /** How many cases one citizen account may report in 24 hours. */
+  citizenCasesPerDay: number;
   logLevel: string;
   /** How often each instance runs the background sweeps (supervision, notifications, points), in seconds. */
   sweepIntervalSeconds: number;
@@ -29,6 +32,11 @@ export interface Config {
   keyFile: string | undefined;
   /** CIVICGRID_KEY: base64 of a 32-byte key, when there is no key file. */
   envKey: string | undefined;
+  /**
+   * AUDIT_ANCHOR_FILE: where the audit log's head is appended from time to time, outside the database and
+   * DATA_DIR, so that a log cut short or rewritten no longer matches it (`civicgrid audit verify` checks).
+   */
+  auditAnchorFile: string | undefined;
   /** Send the session cookie only over HTTPS (COOKIE_SECURE; default on in production). */
   secureCookies: boolean;
   /** A console session ends after this many minutes without a request, and after the absolute hours in any case. */
@@ -45,25 +53,33 @@ export interface Config {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  // The demo's users share a published password: never loaded by default into a production database.
+  const demoData = flag(env.DEMO_DATA, 'DEMO_DATA', !env.DATABASE_URL && !production);
+  // The demo sign-in lists users and shows that password to anyone: only where the demo city is loaded.
+  const demoSignIn = flag(env.DEMO_SIGN_IN, 'DEMO_SIGN_IN', demoData);
+  if (demoSignIn && production) {
+    throw new Error('DEMO_SIGN_IN shows every demo user and their shared password: it cannot be on in production');
+  }
   return {
     port: integer(env.PORT, 'PORT', 3000),
     host: env.HOST ?? '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
-    // The demo's users share a published password: never loaded by default into a production database.
-    demoData: flag(env.DEMO_DATA, 'DEMO_DATA', !env.DATABASE_URL && env.NODE_ENV !== 'production'),
-    // The demo password is shown to anyone: on by default only for the embedded (demo) database.
-    demoSignIn: flag(env.DEMO_SIGN_IN, 'DEMO_SIGN_IN', !env.DATABASE_URL),
+    demoData,
+    demoSignIn,
     reopenWindowDays: integer(env.REOPEN_WINDOW_DAYS, 'REOPEN_WINDOW_DAYS', 15),
+    citizenCasesPerDay: positive(env.CITIZEN_CASES_PER_DAY, 'CITIZEN_CASES_PER_DAY', CITIZEN_CASES_PER_DAY),
     logLevel: env.LOG_LEVEL ?? 'info',
     sweepIntervalSeconds: integer(env.SWEEP_INTERVAL_SECONDS, 'SWEEP_INTERVAL_SECONDS', 60),
     smsGatewayUrl: env.SMS_GATEWAY_URL || undefined,
     smsGatewayToken: env.SMS_GATEWAY_TOKEN || undefined,
     smtpUrl: env.SMTP_URL || undefined,
     emailFrom: env.EMAIL_FROM || '12345 <noreply@localhost>',
-    production: env.NODE_ENV === 'production',
+    production,
     keyFile: env.CIVICGRID_KEY_FILE || undefined,
     envKey: env.CIVICGRID_KEY || undefined,
+    auditAnchorFile: env.AUDIT_ANCHOR_FILE ? path.resolve(env.AUDIT_ANCHOR_FILE) : undefined,
     secureCookies: flag(env.COOKIE_SECURE, 'COOKIE_SECURE', env.NODE_ENV === 'production'),
     sessions: {
       idleMinutes: positive(env.SESSION_IDLE_MINUTES, 'SESSION_IDLE_MINUTES', 120),

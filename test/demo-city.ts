@@ -6,7 +6,7 @@ import { seedDemoCity } from '../src/demo/seed-demo.ts';
 import { AreaLocator } from '../src/grid/index.ts';
 import { type AppDeps, buildApp, CITY_TIME_ZONE } from '../src/http/app.ts';
 import { type Clock, fixedClock } from '../src/lib/clock.ts';
-import { actorForUsername } from '../src/organizations/index.ts';
+import { actorForUsername, hashToken } from '../src/organizations/index.ts';
 import { Keyring } from '../src/privacy/index.ts';
 
 /** The instant tests treat as "now" for the demo city. */
@@ -75,12 +75,27 @@ export async function testAppDeps(
   };
 }
 
-export async function buildTestApp(handle: DatabaseHandle, areas: AreaLocator, clock = fixedClock(DEMO_NOW)) {
+export async function buildTestApp(
+  handle: DatabaseHandle,
+  areas: AreaLocator,
+  clock = fixedClock(DEMO_NOW),
+  config: Partial<AppDeps['config']> = {},
+) {
   const deps = await testAppDeps(handle, areas, { clock });
-  const app = await buildApp(deps);
+  const app = await buildApp({ ...deps, config: { ...deps.config, ...config } });
   const tokens = new Map<string, string>();
+  // A test that signs a user out everywhere (or changes their password) revokes their token: a new one is
+  // issued then, so later requests as that user still carry a live credential.
+  const live = async (token: string | undefined) =>
+    token !== undefined &&
+    (await handle.db
+      .selectFrom('api_tokens')
+      .select('revoked_at')
+      .where('token_hash', '=', hashToken(token))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()) !== undefined;
   const tokenFor = async (username: string) => {
-    if (!tokens.has(username)) {
+    if (!(await live(tokens.get(username)))) {
       const actor = await actorForUsername(handle.db, username);
       if (!actor) throw new Error(`no demo user ${username}`);
       // Every scope, the account's too (no API token can be given that one): the tests check roles.

@@ -4,16 +4,28 @@
  * Each entry's hash is sha256 over a canonical serialisation of its content and the previous entry's hash,
  * so changing, removing or reordering an entry breaks the chain from that entry on, and `verifyAuditChain`
  * names the first broken entry. The database refuses UPDATE, DELETE and TRUNCATE on the table (see the
- * migration); the chain is what catches the changes a superuser can still make past those triggers.
+ * migration), but the table's owner or a superuser can get past those triggers, and a chain is only
+ * hashes: whoever can rewrite the table could recompute it. So each entry's hash is also MACed with a key
+ * held apart from the database (the key file's, see AuditKeys), and verification needs that key.
  *
  * A chain cannot show a truncated tail: removing the last entries leaves a shorter, valid chain. That is
- * why `auditHead` exists: an operator notes the head (seq and hash) somewhere the database's users cannot
- * write, and a later head must extend it.
+ * why the head is anchored outside the database (audit-anchors.ts) and verification checks it still
+ * extends every anchored head.
  */
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { type Selectable, sql, Transaction } from 'kysely';
 import type { Database, Db } from '../db/database.ts';
 import type { AuditLogTable } from './audit.tables.ts';
+
+/**
+ * The keys audit entries are MACed with: the current one for new entries, any earlier one to verify. The
+ * key file's keyring provides them (privacy/keyring.ts); the database never holds them.
+ */
+export interface AuditKeys {
+  readonly current: { readonly id: string };
+  /** The MAC (hex) of an entry's hash under the key with this id; throws naming the id if it is unknown. */
+  auditMac(keyId: string, hash: string): string;
+}
 
 export interface AuditEntry {
   at: Date;
@@ -44,6 +56,12 @@ export interface AuditRecord {
   ip: string | null;
   requestId: string | null;
   prevHash: string;
+  hash: string;
+}
+
+/** An anchored head: an entry's seq and hash as written outside the database at some time. */
+export interface AuditAnchor {
+  seq: number;
   hash: string;
 }
 
@@ -79,7 +97,7 @@ const VERIFY_PAGE_SIZE = 5000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A row's content, everything but its own hash: what the hash covers. */
-export type AuditHashedFields = Omit<Selectable<AuditLogTable>, 'hash'>;
+export type AuditHashedFields = Omit<Selectable<AuditLogTable>, 'hash' | 'mac' | 'mac_key_id'>;
 
 /**
  * Appends an entry to the log and returns its seq and hash.
@@ -92,13 +110,18 @@ export type AuditHashedFields = Omit<Selectable<AuditLogTable>, 'hash'>;
  */
 export async function appendAudit(
   db: Db | Transaction<Database>,
+  keys: AuditKeys,
   entry: AuditEntry,
 ): Promise<{ seq: number; hash: string }> {
-  if (db instanceof Transaction) return appendWithin(db, entry);
-  return db.transaction().execute((trx) => appendWithin(trx, entry));
+  if (db instanceof Transaction) return appendWithin(db, keys, entry);
+  return db.transaction().execute((trx) => appendWithin(trx, keys, entry));
 }
 
-async function appendWithin(trx: Transaction<Database>, entry: AuditEntry): Promise<{ seq: number; hash: string }> {
+async function appendWithin(
+  trx: Transaction<Database>,
+  keys: AuditKeys,
+  entry: AuditEntry,
+): Promise<{ seq: number; hash: string }> {
   if (Number.isNaN(entry.at.getTime())) throw new Error(`audit entry ${entry.action} has an invalid date`);
   // Normalised to what the database gives back, so the hash recomputed from the row is the same: whole
   // milliseconds (a Date has no finer part), the uuid as PostgreSQL prints it, null for a missing field,
@@ -125,11 +148,42 @@ async function appendWithin(trx: Transaction<Database>, entry: AuditEntry): Prom
   const seq = (last?.seq ?? 0) + 1;
   const prev_hash = last?.hash ?? GENESIS_HASH;
   const hash = auditHash({ seq, prev_hash, ...content });
+  const mac_key_id = keys.current.id;
   await trx
     .insertInto('audit_log')
-    .values({ seq, prev_hash, hash, ...content, details: canonicalJson(content.details) })
+    .values({
+      seq,
+      prev_hash,
+      hash,
+      mac: keys.auditMac(mac_key_id, hash),
+      mac_key_id,
+      ...content,
+      details: canonicalJson(content.details),
+    })
     .execute();
   return { seq, hash };
+}
+
+/**
+ * Appends an entry that MACs the head when the head has none (a log written before MACs existed): the
+ * new entry's hash chains to every entry before it, so its MAC vouches for them all. Run at start.
+ */
+export async function sealUnsealedHead(db: Db, keys: AuditKeys, at: Date): Promise<boolean> {
+  const head = await db
+    .selectFrom('audit_log')
+    .select(['seq', 'mac'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!head || head.mac) return false;
+  await appendAudit(db, keys, {
+    at,
+    actorUserId: null,
+    actorRole: 'system',
+    action: 'audit.sealed',
+    details: { sealedUpTo: head.seq },
+  });
+  return true;
 }
 
 /**
@@ -204,20 +258,34 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+export interface VerifyOptions {
+  /** Heads anchored outside the database: each must still be in the chain, and the chain must reach them. */
+  anchors?: readonly AuditAnchor[];
+  onProgress?: (done: number, total: number) => void;
+}
+
 /**
  * Checks the whole chain, oldest first, in pages: seq 1, 2, 3… with none missing, each prev_hash equal to
- * the hash of the entry before, and each hash equal to the hash of the entry's content. Stops at the first
- * broken entry. Entries appended while it runs are left for the next run (it checks up to the head it
- * found at the start).
+ * the hash of the entry before, each hash equal to the hash of the entry's content, and each MAC right
+ * under its key. Entries from before MACs existed may lack one, but only before the first MACed entry, and
+ * the head must have one: its hash chains to all before it, so a recomputed chain without the key fails
+ * there. Then every anchored head must be in the chain. Stops at the first broken entry. Entries appended
+ * while it runs are left for the next run (it checks up to the head it found at the start).
  */
 export async function verifyAuditChain(
   db: Db,
-  onProgress?: (done: number, total: number) => void,
+  keys: AuditKeys,
+  options: VerifyOptions = {},
 ): Promise<AuditVerification> {
   const total = (await auditHead(db))?.seq ?? 0;
+  const anchored = new Map<number, string>();
+  for (const anchor of options.anchors ?? []) anchored.set(anchor.seq, anchor.hash);
+  const lastAnchored = Math.max(0, ...anchored.keys());
   // Entries 1…checked are intact, so `checked` is also the keyset cursor for the next page.
   let checked = 0;
   let prevHash = GENESIS_HASH;
+  let macSeen = false;
+  let headMac: string | null = null;
   while (checked < total) {
     const page = await db
       .selectFrom('audit_log')
@@ -240,12 +308,45 @@ export async function verifyAuditChain(
         return broken(checked, row.seq, reason);
       }
       if (auditHash(row) !== row.hash) return broken(checked, row.seq, 'hash does not match its content');
+      const macProblem = checkMac(keys, row, macSeen);
+      if (macProblem) return broken(checked, row.seq, macProblem);
+      macSeen ||= row.mac !== null;
+      const anchor = anchored.get(row.seq);
+      if (anchor !== undefined && anchor !== row.hash) {
+        return broken(checked, row.seq, 'the entry differs from the head anchored outside the database');
+      }
       checked = row.seq;
       prevHash = row.hash;
+      headMac = row.mac;
     }
-    onProgress?.(checked, total);
+    options.onProgress?.(checked, total);
+  }
+  if (total > 0 && headMac === null) {
+    return broken(checked, total, 'the latest entry has no MAC: the log cannot be vouched for without the audit key');
+  }
+  if (lastAnchored > total) {
+    return broken(
+      total,
+      total + 1,
+      `the log ends at entry ${total}, but entry ${lastAnchored} was anchored: entries were removed`,
+    );
   }
   return { checked, ok: true };
+}
+
+/** Why an entry's MAC is not right, or null when it is (or when it may lack one, before any MACed entry). */
+function checkMac(keys: AuditKeys, row: Selectable<AuditLogTable>, macSeen: boolean): string | null {
+  if (row.mac === null || row.mac_key_id === null) {
+    return macSeen ? 'the entry has no MAC, though entries before it have one' : null;
+  }
+  let expected: string;
+  try {
+    expected = keys.auditMac(row.mac_key_id, row.hash);
+  } catch {
+    return `the entry is MACed with key "${row.mac_key_id}", which the key file does not hold`;
+  }
+  const same = expected.length === row.mac.length && timingSafeEqual(Buffer.from(expected), Buffer.from(row.mac));
+  return same ? null : 'the MAC does not match: the entry was not written with the audit key';
 }
 
 function broken(checked: number, seq: number, reason: string): AuditVerification {

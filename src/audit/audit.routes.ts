@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import type { Db } from '../db/database.ts';
 import { DateTime, errorResponses, Nullable } from '../lib/http-schemas.ts';
 import { requireClearance } from '../policy/index.ts';
-import { auditHead, listAudit, verifyAuditChain } from './audit-log.ts';
+import { readAnchorsIfAny } from './audit-anchors.ts';
+import { type AuditKeys, auditHead, listAudit, verifyAuditChain } from './audit-log.ts';
 
 /** What an audit entry shows: every column (the auditor reads the whole trail, addresses included). */
 const AUDIT_COLUMNS = [
@@ -37,7 +38,15 @@ const AuditRecordSchema = Type.Object({
 });
 
 /** The auditor's view of the audit trail: read it, page through it, check its chain. */
-export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
+export interface AuditRouteDeps {
+  db: Db;
+  /** The key file's keys the entries are MACed with. */
+  keys: AuditKeys;
+  /** Where the head is anchored outside the database (AUDIT_ANCHOR_FILE), if anywhere. */
+  anchorFile?: string;
+}
+
+export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteDeps> = async (app, { db, keys, anchorFile }) => {
   const tags = ['audit'];
   app.get(
     '/audit',
@@ -80,7 +89,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
       config: { action: 'audit.read' },
       schema: {
         tags,
-        summary: 'Recompute the hash chain and name the first entry that does not match (if any)',
+        summary:
+          'Recompute the hash chain, check each MAC and the heads anchored outside the database, and name the first entry that does not match (if any)',
         response: {
           200: Type.Object({
             checked: Type.Integer(),
@@ -92,6 +102,9 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
         },
       },
     },
-    async () => ({ ...(await verifyAuditChain(db)), head: await auditHead(db) }),
+    async () => {
+      const anchors = anchorFile ? await readAnchorsIfAny(anchorFile) : [];
+      return { ...(await verifyAuditChain(db, keys, { anchors })), head: await auditHead(db) };
+    },
   );
 };

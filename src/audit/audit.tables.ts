@@ -26,6 +26,10 @@ export interface AuditLogTable {
   prev_hash: string;
   /** sha256 (hex) of the entry's canonical serialisation (see audit-log.ts). */
   hash: string;
+  /** HMAC-SHA256 (hex) of `hash` under a key from the key file; null only for entries written before MACs. */
+  mac: string | null;
+  /** The id of the key-file key the MAC was made with. */
+  mac_key_id: string | null;
 }
 
 export interface AuditTables {

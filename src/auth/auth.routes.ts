@@ -7,7 +7,7 @@ import type { Clock } from '../lib/clock.ts';
 import { DateTime, errorResponses } from '../lib/http-schemas.ts';
 import type { Actor } from '../organizations/index.ts';
 import { TOKEN_SCOPES } from '../policy/index.ts';
-import { createSession, revokeAllSessions, revokeSession, SESSION_COOKIE, type SessionTimes } from './sessions.ts';
+import { createSession, revokeCredentials, revokeSession, SESSION_COOKIE, type SessionTimes } from './sessions.ts';
 import { type AuthDeps, changePassword, requestSignInCode, signInWithCode, signInWithPassword } from './sign-in.ts';
 import { issueApiToken, listApiTokens, revokeApiToken } from './tokens.ts';
 
@@ -24,10 +24,13 @@ const UserSchema = Type.Object({
   displayName: Type.String(),
   role: Type.String(),
   handlingBodyId: Type.Union([Type.String(), Type.Null()]),
-  jurisdiction: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  jurisdiction: Type.Union([Type.Literal('city'), Type.Array(Type.String())], {
+    description: "'city' with a city-wide grant, else the areas the user's work reaches (none: no cases)",
+  }),
   clearance: Type.String(),
 });
 const SignedIn = Type.Object({ user: UserSchema, csrfToken: Type.Union([Type.String(), Type.Null()]) });
+const Revoked = Type.Object({ sessionsEnded: Type.Integer(), tokensRevoked: Type.Integer() });
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = async (app, { deps }) => {
   const tags = ['sign-in'];
@@ -136,14 +139,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = as
       config: { action: 'account.sign_out' },
       schema: {
         tags,
-        summary: 'End every session of yours, on every device',
-        response: { 200: Type.Object({ sessionsEnded: Type.Integer() }), ...errorResponses(401, 403) },
+        summary: 'End every session of yours, on every device, and revoke every API token you issued',
+        response: { 200: Revoked, ...errorResponses(401, 403) },
       },
     },
     async (request, reply) => {
-      const sessionsEnded = await revokeAllSessions(deps.db, request.actor.userId, deps.clock.now());
+      const revoked = await revokeCredentials(deps.db, request.actor.userId, deps.clock.now());
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return { sessionsEnded };
+      return revoked;
     },
   );
 
@@ -153,7 +156,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = as
       config: { action: 'account.change_password', rateLimitGroup: 'sign-in' },
       schema: {
         tags,
-        summary: 'Change your password (at least 10 characters, three kinds); your other sessions end',
+        summary:
+          'Change your password (at least 10 characters, three kinds); your other sessions end and your API tokens are revoked',
         body: Type.Object(
           {
             currentPassword: Type.String({ minLength: 1, maxLength: 200 }),
@@ -161,14 +165,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = as
           },
           { additionalProperties: false },
         ),
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 403) },
+        response: { 200: Revoked, ...errorResponses(400, 401, 403) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       await changePassword(deps, request.actor, request.body, deps.clock.now(), originOf(request));
-      // Whoever else knew the old password is signed out; this session stays.
-      await revokeAllSessions(deps.db, request.actor.userId, deps.clock.now(), request.session?.idHash);
-      return reply.status(204).send(null);
+      // Whoever else knew the old password, or holds a token minted with it, is shut out; this session stays.
+      return revokeCredentials(deps.db, request.actor.userId, deps.clock.now(), request.session?.idHash);
     },
   );
 

@@ -21,11 +21,18 @@ export interface SignInThrottleTable {
   locked_until: Date | null;
 }
 
-/** A one-time code sent to a citizen's phone; the code is stored hashed and the phone as a blind index. */
+/**
+ * A one-time code sent to a phone; the code is stored hashed and the phone as a blind index, and sealed
+ * (for sending the code) until the code is used or an hour after it expired.
+ */
 export interface SignInCodeTable {
   id: Generated<string>;
   phone_index: string;
   code_hash: string;
+  sealed_phone: string | null;
+  key_id: string | null;
+  /** The address that asked for it (the per-address limit). */
+  ip: string | null;
   attempts: Generated<number>;
   created_at: Date;
   expires_at: Date;

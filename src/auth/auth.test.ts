@@ -6,6 +6,7 @@ import { forEachDatabase } from '../../test/db.ts';
 import { buildTestApp, DEMO_NOW, loadSmallDemoCity, TEST_APP_CONFIG } from '../../test/demo-city.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { DEMO_PASSWORD } from '../demo/demo-city.ts';
+import type { AreaLocator } from '../grid/index.ts';
 import { hashToken } from '../organizations/index.ts';
 import { passwordProblems } from './index.ts';
 
@@ -44,9 +45,11 @@ forEachDatabase('signing in over HTTP', (database) => {
     now += ms;
   };
 
+  let areas: AreaLocator;
+
   beforeAll(async () => {
     handle = database();
-    const { areas } = await loadSmallDemoCity(handle, 0);
+    ({ areas } = await loadSmallDemoCity(handle, 0));
     ({ app } = await buildTestApp(handle, areas, { now: () => new Date(now) }));
   });
 
@@ -235,7 +238,8 @@ forEachDatabase('signing in over HTTP', (database) => {
         headers: withSession(session),
         payload: { currentPassword: DEMO_PASSWORD, newPassword: strong },
       });
-      expect(response.statusCode, response.body).toBe(204);
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.json()).toMatchObject({ tokensRevoked: 0 });
       const old = await signIn('auditor');
       expect(old.statusCode).toBe(401);
       expect(errorOf(old).code).toBe('AUTH_ERR_BAD_CREDENTIALS');
@@ -366,6 +370,17 @@ forEachDatabase('signing in over HTTP', (database) => {
       });
       expect(unmask.statusCode).toBe(403);
       expect(errorOf(unmask)).toMatchObject({ code: 'AUTH_ERR_FORBIDDEN', details: { scope: 'personal_data' } });
+
+      // Nor may a token for personal data alone: seeing a reporter in clear is reading the case too.
+      const personalOnly = (await issue({ label: 'personal data only', scopes: ['personal_data'] })).json().token;
+      const unmaskWithout = await app.inject({
+        method: 'POST',
+        url: `/api/v1/cases/${caseNumber}/reporter/unmask`,
+        headers: bearer(personalOnly),
+        payload: { purpose: 'verification_callback', reason: '核实处理结果' },
+      });
+      expect(unmaskWithout.statusCode).toBe(403);
+      expect(errorOf(unmaskWithout)).toMatchObject({ code: 'AUTH_ERR_FORBIDDEN', details: { scope: 'cases:read' } });
     });
 
     it('should not give a token the account scope: managing the account needs a person, signed in', async () => {
@@ -417,6 +432,51 @@ forEachDatabase('signing in over HTTP', (database) => {
       expect(row?.token_hash).toBe(hashToken(token));
       expect(row?.token_hash).toMatch(/^[0-9a-f]{64}$/);
     });
+
+    it('should revoke every token of the user when the password changes or they sign out everywhere', async () => {
+      // A thief with a stolen session mints a long-lived token for everything…
+      const stolen = await signedIn('supervisor');
+      const minted = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/tokens',
+        headers: withSession(stolen),
+        payload: { label: 'backdoor', scopes: ['*'], expiresInDays: 366 },
+      });
+      expect(minted.statusCode, minted.body).toBe(201);
+      const backdoor = minted.json().token as string;
+      expect((await app.inject({ url: '/api/v1/cases', headers: bearer(backdoor) })).statusCode).toBe(200);
+      // …and the owner recovers by changing the password: the token dies with the other sessions.
+      const owner = await signedIn('supervisor');
+      const changed = await app.inject({
+        method: 'PUT',
+        url: '/api/v1/auth/password',
+        headers: withSession(owner),
+        payload: { currentPassword: DEMO_PASSWORD, newPassword: 'Kites-over-Xiangjiang-42' },
+      });
+      expect(changed.statusCode, changed.body).toBe(200);
+      expect(changed.json()).toEqual({ sessionsEnded: 1, tokensRevoked: 1 });
+      expect((await app.inject({ url: '/api/v1/cases', headers: bearer(backdoor) })).statusCode).toBe(401);
+      expect((await whoAmI(stolen)).statusCode).toBe(401);
+      expect((await whoAmI(owner)).statusCode).toBe(200);
+
+      // Signing out everywhere does the same, this session included.
+      const again = (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/tokens',
+          headers: withSession(owner),
+          payload: { label: 'second', scopes: ['cases:read'] },
+        })
+      ).json().token as string;
+      const out = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/sign-out-everywhere',
+        headers: withSession(owner),
+      });
+      expect(out.json()).toEqual({ sessionsEnded: 1, tokensRevoked: 1 });
+      expect((await app.inject({ url: '/api/v1/cases', headers: bearer(again) })).statusCode).toBe(401);
+      expect((await whoAmI(owner)).statusCode).toBe(401);
+    });
   });
 
   describe('citizens by phone', () => {
@@ -455,6 +515,7 @@ forEachDatabase('signing in over HTTP', (database) => {
       expect(again.statusCode).toBe(401);
       expect(errorOf(again).code).toBe('AUTH_ERR_BAD_CODE');
 
+      // The citizen could sign in although a wrong code was tried first: a number is never locked.
       const tooSoon = await requestCode('13800138000');
       expect(tooSoon.statusCode).toBe(429);
       expect(errorOf(tooSoon)).toMatchObject({ code: 'AUTH_ERR_CODE_TOO_SOON', details: { retryAfterSeconds: 60 } });
@@ -491,10 +552,100 @@ forEachDatabase('signing in over HTTP', (database) => {
       const again = await verify(phone, await latestCode());
       expect(again.json().user.userId).toBe(user.userId);
 
-      for (const table of ['persons', 'sign_in_codes', 'users', 'notifications', 'sign_in_throttle', 'audit_log']) {
+      for (const table of ['persons', 'users', 'notifications', 'sign_in_throttle', 'audit_log']) {
         const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(handle.db);
         expect(rows.length, table).toBeGreaterThan(0);
         expect(JSON.stringify(rows), table).not.toContain(phone);
+      }
+      // The code's copy of the number is sealed, and gone once the code was used.
+      const codes = await sql<{ sealed_phone: string | null }>`select sealed_phone from sign_in_codes`.execute(
+        handle.db,
+      );
+      expect(JSON.stringify(codes.rows)).not.toContain(phone);
+    });
+
+    it('should make no person or account for a number until its code is verified', async () => {
+      const counts = async () =>
+        (
+          await sql<{ persons: number; users: number }>`select (select count(*)::int from persons) as persons,
+            (select count(*)::int from users) as users`.execute(handle.db)
+        ).rows[0]!;
+      const before = await counts();
+      advance(MINUTE + 1_000);
+      for (const phone of ['13700000001', '13700000002', '13700000003']) {
+        expect((await requestCode(phone)).statusCode).toBe(202);
+      }
+      expect(await counts()).toEqual(before);
+      // The outbox still sends each its code, to the number it was asked for.
+      const { rows } = await sql<{ person_id: string | null; sign_in_code_id: string | null }>`
+        select person_id, sign_in_code_id from notifications where template = 'sign_in_code'
+        order by created_at desc limit 3`.execute(handle.db);
+      expect(rows.every((r) => r.person_id === null && r.sign_in_code_id !== null)).toBe(true);
+    });
+
+    it('should not lock a number out when someone guesses its codes, only void each guessed code', async () => {
+      const phone = '13600000007';
+      advance(MINUTE + 1_000);
+      expect((await requestCode(phone)).statusCode).toBe(202);
+      const guessed = await latestCode();
+      for (let i = 0; i < 5; i++) {
+        const wrong = await verify(phone, otherThan(guessed));
+        expect(wrong.statusCode).toBe(401);
+      }
+      // The guessed code is void, even with the right digits…
+      expect((await verify(phone, guessed)).statusCode).toBe(401);
+      // …but the resident asks for a new one and signs in.
+      advance(MINUTE + 1_000);
+      expect((await requestCode(phone)).statusCode).toBe(202);
+      const fresh = await verify(phone, await latestCode());
+      expect(fresh.statusCode, fresh.body).toBe(200);
+    });
+
+    it('should limit the codes an address may ask for, and a number may be sent, so one attacker cannot use up a resident’s', async () => {
+      const from = (remoteAddress: string, phone: string) =>
+        app.inject({ method: 'POST', url: '/api/v1/auth/code', payload: { phone }, remoteAddress });
+      advance(2 * 60 * MINUTE);
+      const spray = [];
+      for (let i = 0; i < 21; i++) spray.push(await from('203.0.113.77', `1350000${String(100 + i).padStart(4, '0')}`));
+      expect(spray.slice(0, 20).every((r) => r.statusCode === 202)).toBe(true);
+      expect(spray[20]!.statusCode).toBe(429);
+      expect(errorOf(spray[20]!).code).toBe('AUTH_ERR_CODE_LIMIT');
+      expect(Number(spray[20]!.headers['retry-after'])).toBeGreaterThan(0);
+
+      // One address can take only 3 of a number's 10 daily codes…
+      const victim = '13500009999';
+      const attacker = [];
+      for (let i = 0; i < 4; i++) {
+        advance(MINUTE + 1_000);
+        attacker.push((await from('198.51.100.1', victim)).statusCode);
+      }
+      expect(attacker).toEqual([202, 202, 202, 429]);
+      // …so the resident still gets theirs; from many addresses the number's daily limit holds.
+      const others = [];
+      for (let i = 0; i < 8; i++) {
+        advance(MINUTE + 1_000);
+        others.push((await from(`198.51.100.${10 + i}`, victim)).statusCode);
+      }
+      expect(others).toEqual([202, 202, 202, 202, 202, 202, 202, 429]);
+    });
+
+    it('should refuse phone sign-in with a clear answer when no SMS gateway is configured (production)', async () => {
+      const { app: production } = await buildTestApp(
+        handle,
+        areas,
+        { now: () => new Date(now) },
+        { phoneSignIn: false },
+      );
+      try {
+        const refused = await production.inject({
+          method: 'POST',
+          url: '/api/v1/auth/code',
+          payload: { phone: '13800138000' },
+        });
+        expect(refused.statusCode).toBe(503);
+        expect(errorOf(refused).code).toBe('AUTH_ERR_PHONE_SIGN_IN_OFF');
+      } finally {
+        await production.close();
       }
     });
   });

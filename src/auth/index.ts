@@ -4,10 +4,11 @@ export { hashPassword, passwordProblems } from './passwords.ts';
 export {
   type ActiveSession,
   createSession,
-  revokeAllSessions,
+  type RevokedCredentials,
+  revokeCredentials,
   SESSION_COOKIE,
   type SessionTimes,
   sessionFor,
 } from './sessions.ts';
-export { type AuthDeps, setPassword, signInWithPassword } from './sign-in.ts';
+export { type AuthDeps, forgetExpiredSignInCodes, setPassword, signInWithPassword } from './sign-in.ts';
 export { actorForToken, issueApiToken, listApiTokens, revokeApiToken, type TokenOptions } from './tokens.ts';

@@ -87,18 +87,36 @@ export async function revokeSession(db: Db, idHash: string, now: Date): Promise<
   await db.updateTable('sessions').set({ revoked_at: now }).where('id_hash', '=', idHash).execute();
 }
 
+export interface RevokedCredentials {
+  sessionsEnded: number;
+  tokensRevoked: number;
+}
+
 /**
- * Signs the user out everywhere: every session of theirs ends now, but `except` (the one asking, after a
- * password change). Returns how many were live.
+ * Ends every credential of a user: all their sessions but `exceptSession` (the one asking, after a
+ * password change) and all their API tokens. What a stolen session could have minted must not outlive
+ * the owner's recovery (a password change, "sign out everywhere", an administrator's reset or disabling).
  */
-export async function revokeAllSessions(db: Db, userId: string, now: Date, except?: string): Promise<number> {
-  let query = db
+export async function revokeCredentials(
+  db: Db,
+  userId: string,
+  now: Date,
+  exceptSession?: string,
+): Promise<RevokedCredentials> {
+  let sessions = db
     .updateTable('sessions')
     .set({ revoked_at: now })
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', now);
-  if (except) query = query.where('id_hash', '!=', except);
-  const result = await query.executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  if (exceptSession) sessions = sessions.where('id_hash', '!=', exceptSession);
+  const ended = await sessions.executeTakeFirst();
+  const revoked = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .executeTakeFirst();
+  return { sessionsEnded: Number(ended.numUpdatedRows), tokensRevoked: Number(revoked.numUpdatedRows) };
 }

@@ -1,11 +1,18 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import { appendAudit, type RequestOrigin } from '../audit/index.ts';
+import { type AuditKeys, appendAudit, type RequestOrigin } from '../audit/index.ts';
 import type { Db } from '../db/database.ts';
 import { defineError } from '../lib/app-error.ts';
-import { enqueueNotifications } from '../notifications/index.ts';
+import { enqueueSignInCode } from '../notifications/index.ts';
 import { type Actor, actorForUserId, registerCitizen } from '../organizations/index.ts';
-import { currentBlindIndex, findCitizenByPhone, type Keyring, normalisePhone, recordPerson } from '../privacy/index.ts';
+import {
+  currentBlindIndex,
+  findCitizenByPhone,
+  type Keyring,
+  normalisePhone,
+  recordPerson,
+  seal,
+} from '../privacy/index.ts';
 import { hashPassword, passwordProblems, verifyPassword } from './passwords.ts';
 import { clearFailures, lockedUntil, recordFailure, type ThrottleKey } from './throttle.ts';
 
@@ -26,18 +33,17 @@ const badCode = defineError('AUTH_ERR_BAD_CODE', 401, () => ({
 const notAMobile = defineError('AUTH_ERR_PHONE', 400, () => ({
   message: 'Give a mainland mobile number (11 digits, starting with 1)',
 }));
-const codeTooSoon = defineError('AUTH_ERR_CODE_TOO_SOON', 429, (seconds: number) => ({
-  message: `A code was sent just now: wait ${seconds} s before asking for another`,
-  details: { retryAfterSeconds: seconds },
-}));
 
 export interface AuthDeps {
   db: Db;
   keyring: Keyring;
+  /** Citizens may sign in by phone (off when no SMS gateway is configured in production). Default on. */
+  phoneSignIn?: boolean;
 }
 
 function audit(
   db: Db,
+  keys: AuditKeys,
   action: string,
   userId: string | null,
   role: string | null,
@@ -45,7 +51,7 @@ function audit(
   origin: RequestOrigin,
   details = {},
 ) {
-  return appendAudit(db, { at: now, actorUserId: userId, actorRole: role, action, details, ...origin });
+  return appendAudit(db, keys, { at: now, actorUserId: userId, actorRole: role, action, details, ...origin });
 }
 
 /**
@@ -74,18 +80,18 @@ export async function signInWithPassword(
       .executeTakeFirst();
     const known = user ? { username } : {};
     if (until) {
-      await audit(trx, 'auth.sign_in_locked', user?.id ?? null, user?.role ?? null, now, origin, known);
+      await audit(trx, deps.keyring, 'auth.sign_in_locked', user?.id ?? null, user?.role ?? null, now, origin, known);
       return { kind: 'locked', until } as const;
     }
     const ok = await verifyPassword(user && !user.disabled_at ? user.password_hash : null, input.password);
     const actor = ok && user ? await actorForUserId(trx, user.id) : undefined;
     if (!actor) {
       await recordFailure(trx, keys, now);
-      await audit(trx, 'auth.sign_in_failed', user?.id ?? null, user?.role ?? null, now, origin, known);
+      await audit(trx, deps.keyring, 'auth.sign_in_failed', user?.id ?? null, user?.role ?? null, now, origin, known);
       return { kind: 'refused' } as const;
     }
     await clearFailures(trx, [`user:${username}`]);
-    await audit(trx, 'auth.sign_in', actor.userId, actor.role, now, origin);
+    await audit(trx, deps.keyring, 'auth.sign_in', actor.userId, actor.role, now, origin);
     return { kind: 'signed_in', actor } as const;
   });
   if (outcome.kind === 'locked') throw lockedOut(outcome.until, now);
@@ -116,7 +122,7 @@ export async function changePassword(
   const keys: ThrottleKey[] = [`user:${actor.username.toLowerCase()}`, `ip:${origin.ip ?? 'unknown'}`];
   const until = await lockedUntil(deps.db, keys, now);
   if (until) {
-    await audit(deps.db, 'auth.password_change_locked', actor.userId, actor.role, now, origin);
+    await audit(deps.db, deps.keyring, 'auth.password_change_locked', actor.userId, actor.role, now, origin);
     throw lockedOut(until, now);
   }
   const row = await deps.db
@@ -126,17 +132,37 @@ export async function changePassword(
     .executeTakeFirst();
   if (!(await verifyPassword(row?.password_hash ?? null, input.currentPassword))) {
     await recordFailure(deps.db, keys, now);
-    await audit(deps.db, 'auth.password_change_failed', actor.userId, actor.role, now, origin);
+    await audit(deps.db, deps.keyring, 'auth.password_change_failed', actor.userId, actor.role, now, origin);
     throw badCredentials();
   }
   await setPassword(deps.db, actor.userId, actor.username, input.newPassword, now);
-  await audit(deps.db, 'auth.password_changed', actor.userId, actor.role, now, origin);
+  await audit(deps.db, deps.keyring, 'auth.password_changed', actor.userId, actor.role, now, origin);
 }
 
 export const CODE_MINUTES = 5;
 const CODE_INTERVAL_SECONDS = 60;
 const MAX_CODE_ATTEMPTS = 5;
+/**
+ * Text messages cost the city money (SMS pumping), so codes are limited: per number a day, per address an
+ * hour (generous: mobile networks put many residents behind one address), and per number from one address
+ * a day, so that one attacker cannot use up a resident's codes for the day (it takes several addresses).
+ */
+const CODES_PER_NUMBER_PER_DAY = 10;
+const CODES_PER_ADDRESS_PER_HOUR = 20;
+const CODES_PER_NUMBER_FROM_ADDRESS_PER_DAY = 3;
 const MOBILE = /^1[3-9][0-9]{9}$/;
+
+const codeTooSoon = defineError('AUTH_ERR_CODE_TOO_SOON', 429, (seconds: number) => ({
+  message: `A code was sent just now: wait ${seconds} s before asking for another`,
+  details: { retryAfterSeconds: seconds },
+}));
+const tooManyCodes = defineError('AUTH_ERR_CODE_LIMIT', 429, (message: string, seconds: number) => ({
+  message,
+  details: { retryAfterSeconds: seconds },
+}));
+const phoneSignInOff = defineError('AUTH_ERR_PHONE_SIGN_IN_OFF', 503, () => ({
+  message: 'Signing in by phone is not available: no SMS gateway is configured. Call 12345 instead',
+}));
 
 /** Codes are filed under a keyed hash of the phone (its own kind of index), never the number in clear. */
 function currentPhoneIndex(keyring: Keyring, phone: string): string {
@@ -147,69 +173,111 @@ function codeHash(codeId: string, code: string): Buffer {
   return createHash('sha256').update(`${codeId}:${code}`).digest();
 }
 
+const secondsUntil = (at: Date, now: Date) => Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));
+
 /**
- * Sends a one-time code to a citizen's phone through the outbox (the city's SMS gateway; the log in
- * development). A phone that has never signed in gets a person record and a citizen account now, so the
- * reply does not tell whether the number is known.
+ * Sends a one-time code to a mobile number through the outbox (the city's SMS gateway; the log in
+ * development). No account or person is made for the number until the code is verified, so asking for
+ * codes to random numbers fills no table but the short-lived codes, and the reply never tells whether a
+ * number is known. The number is kept sealed with the code, for sending it.
  */
 export async function requestSignInCode(deps: AuthDeps, phoneInput: string, now: Date, origin: RequestOrigin) {
+  if (deps.phoneSignIn === false) throw phoneSignInOff();
   const phone = normalisePhone(phoneInput);
   if (!MOBILE.test(phone)) throw notAMobile();
   const phoneIndex = currentPhoneIndex(deps.keyring, phone);
-  const last = await deps.db
-    .selectFrom('sign_in_codes')
-    .select('created_at')
-    .where('phone_index', '=', phoneIndex)
-    .orderBy('created_at', 'desc')
-    .executeTakeFirst();
-  const since = last ? (now.getTime() - new Date(last.created_at).getTime()) / 1000 : Number.POSITIVE_INFINITY;
-  if (since < CODE_INTERVAL_SECONDS) throw codeTooSoon(Math.ceil(CODE_INTERVAL_SECONDS - since));
-
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   await deps.db.transaction().execute(async (trx) => {
-    let citizen = await findCitizenByPhone(trx, deps.keyring, phone);
-    if (!citizen) {
-      const personId = await recordPerson(trx, deps.keyring, { phone });
-      const userId = await registerCitizen(trx, personId, `市民 ${phone.slice(0, 3)}****${phone.slice(-4)}`);
-      citizen = { personId, userId };
-    }
+    // Requests for one number take turns, so parallel requests cannot all pass the limits.
+    await sql`select pg_advisory_xact_lock(hashtext(${`sign-in code:${phoneIndex}`}))`.execute(trx);
+    await checkCodeLimits(trx, phoneIndex, origin.ip ?? null, now);
     const codeId = crypto.randomUUID();
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await trx
       .insertInto('sign_in_codes')
       .values({
         id: codeId,
         phone_index: phoneIndex,
         code_hash: codeHash(codeId, code).toString('hex'),
+        sealed_phone: seal(deps.keyring, phone, codeId),
+        key_id: deps.keyring.current.id,
+        ip: origin.ip ?? null,
         created_at: now,
         expires_at: new Date(now.getTime() + CODE_MINUTES * 60_000),
         used_at: null,
       })
       .execute();
-    await enqueueNotifications(
-      trx,
-      [citizen.personId],
-      { caseId: null, template: 'sign_in_code', params: { code, minutes: String(CODE_MINUTES) }, requested: true },
-      now,
-    );
-    await audit(trx, 'auth.code_sent', citizen.userId, 'citizen', now, origin);
+    await enqueueSignInCode(trx, codeId, { code, minutes: String(CODE_MINUTES) }, now);
+    await audit(trx, deps.keyring, 'auth.code_sent', null, null, now, origin);
   });
   return { expiresInSeconds: CODE_MINUTES * 60 };
 }
 
-/** Checks a one-time code (each code: one use, a few tries, a few minutes) and returns the citizen. */
+async function checkCodeLimits(db: Db, phoneIndex: string, ip: string | null, now: Date) {
+  const dayAgo = new Date(now.getTime() - 86_400_000);
+  const sent = await db
+    .selectFrom('sign_in_codes')
+    .select('created_at')
+    .where('phone_index', '=', phoneIndex)
+    .where('created_at', '>', dayAgo)
+    .orderBy('created_at', 'desc')
+    .limit(CODES_PER_NUMBER_PER_DAY)
+    .execute();
+  const last = sent[0]?.created_at;
+  if (last && now.getTime() - last.getTime() < CODE_INTERVAL_SECONDS * 1000) {
+    throw codeTooSoon(secondsUntil(new Date(last.getTime() + CODE_INTERVAL_SECONDS * 1000), now));
+  }
+  if (sent.length >= CODES_PER_NUMBER_PER_DAY) {
+    const seconds = secondsUntil(new Date(sent.at(-1)!.created_at.getTime() + 86_400_000), now);
+    throw tooManyCodes('This number has been sent as many codes as a day allows: try again later', seconds);
+  }
+  if (!ip) return;
+  const toNumberFromAddress = await db
+    .selectFrom('sign_in_codes')
+    .select('created_at')
+    .where('phone_index', '=', phoneIndex)
+    .where('ip', '=', ip)
+    .where('created_at', '>', dayAgo)
+    .orderBy('created_at', 'asc')
+    .limit(CODES_PER_NUMBER_FROM_ADDRESS_PER_DAY)
+    .execute();
+  if (toNumberFromAddress.length >= CODES_PER_NUMBER_FROM_ADDRESS_PER_DAY) {
+    const seconds = secondsUntil(new Date(toNumberFromAddress[0]!.created_at.getTime() + 86_400_000), now);
+    throw tooManyCodes('Too many codes were asked for this number from your address: try again later', seconds);
+  }
+  const hourAgo = new Date(now.getTime() - 3_600_000);
+  const fromAddress = await db
+    .selectFrom('sign_in_codes')
+    .select('created_at')
+    .where('ip', '=', ip)
+    .where('created_at', '>', hourAgo)
+    .orderBy('created_at', 'asc')
+    .limit(CODES_PER_ADDRESS_PER_HOUR)
+    .execute();
+  if (fromAddress.length >= CODES_PER_ADDRESS_PER_HOUR) {
+    const seconds = secondsUntil(new Date(fromAddress[0]!.created_at.getTime() + 3_600_000), now);
+    throw tooManyCodes('Too many codes were asked for from your address: try again later', seconds);
+  }
+}
+
+/**
+ * Checks a one-time code (each code: one use, a few tries, a few minutes) and returns the citizen, whose
+ * person and account are made now if the number has none. Wrong codes count against the code (it is void
+ * after a few) and the address, never the number: guessing must not lock a resident out of their account.
+ */
 export async function signInWithCode(
   deps: AuthDeps,
   input: { phone: string; code: string },
   now: Date,
   origin: RequestOrigin,
 ): Promise<Actor> {
+  if (deps.phoneSignIn === false) throw phoneSignInOff();
   const phone = normalisePhone(input.phone);
   if (!MOBILE.test(phone)) throw notAMobile();
   const phoneIndex = currentPhoneIndex(deps.keyring, phone);
-  const throttle: ThrottleKey[] = [`phone:${phoneIndex}`, `ip:${origin.ip ?? 'unknown'}`];
+  const throttle: ThrottleKey[] = [`ip:${origin.ip ?? 'unknown'}`];
   const until = await lockedUntil(deps.db, throttle, now);
   if (until) {
-    await audit(deps.db, 'auth.code_locked', null, null, now, origin);
+    await audit(deps.db, deps.keyring, 'auth.code_locked', null, null, now, origin);
     throw lockedOut(until, now);
   }
   const actor = await deps.db.transaction().execute(async (trx) => {
@@ -226,19 +294,35 @@ export async function signInWithCode(
     const matches = timingSafeEqual(codeHash(pending.id, input.code.trim()), Buffer.from(pending.code_hash, 'hex'));
     await trx
       .updateTable('sign_in_codes')
-      .set(matches ? { used_at: now } : { attempts: pending.attempts + 1 })
+      // A used code's number is needed no more.
+      .set(matches ? { used_at: now, sealed_phone: null, key_id: null } : { attempts: pending.attempts + 1 })
       .where('id', '=', pending.id)
       .execute();
     if (!matches) return undefined;
-    const citizen = await findCitizenByPhone(trx, deps.keyring, phone);
-    return citizen && actorForUserId(trx, citizen.userId);
+    let citizen = await findCitizenByPhone(trx, deps.keyring, phone);
+    if (!citizen) {
+      const personId = await recordPerson(trx, deps.keyring, { phone });
+      const userId = await registerCitizen(trx, personId, `市民 ${phone.slice(0, 3)}****${phone.slice(-4)}`);
+      citizen = { personId, userId };
+    }
+    return actorForUserId(trx, citizen.userId);
   });
   if (!actor) {
     await recordFailure(deps.db, throttle, now);
-    await audit(deps.db, 'auth.code_failed', null, null, now, origin);
+    await audit(deps.db, deps.keyring, 'auth.code_failed', null, null, now, origin);
     throw badCode();
   }
-  await clearFailures(deps.db, [`phone:${phoneIndex}`]);
-  await audit(deps.db, 'auth.sign_in', actor.userId, actor.role, now, origin, { by: 'phone' });
+  await audit(deps.db, deps.keyring, 'auth.sign_in', actor.userId, actor.role, now, origin, { by: 'phone' });
   return actor;
+}
+
+/** A code's number is kept only while the code may still be sent or used: forgotten an hour after it expired. */
+export async function forgetExpiredSignInCodes(db: Db, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('sign_in_codes')
+    .set({ sealed_phone: null, key_id: null })
+    .where('sealed_phone', 'is not', null)
+    .where('expires_at', '<', new Date(now.getTime() - 3_600_000))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

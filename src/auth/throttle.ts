@@ -4,13 +4,15 @@ import type { Db } from '../db/database.ts';
 /**
  * Sign-in lockout with backoff, kept in the database so every instance sees the same count. A user name
  * is locked after 5 failures within 15 minutes; an address after 30 (a hotline centre shares one address).
+ * A phone number is never locked: wrong codes void the code instead (sign-in.ts), so guessing cannot lock
+ * a resident out.
  * Attempts while locked are refused unchecked; each further failure once a lock has ended (within the
  * window) doubles the next lock, from 1 minute up to an hour.
  */
 const WINDOW_MS = 15 * 60_000;
 const FIRST_LOCK_MS = 60_000;
 const MAX_LOCK_MS = 60 * 60_000;
-const LIMITS = { user: 5, ip: 30, phone: 5 } as const;
+const LIMITS = { user: 5, ip: 30 } as const;
 
 export type ThrottleKey = `${keyof typeof LIMITS}:${string}`;
 

@@ -4,11 +4,18 @@ import type { Clock } from '../lib/clock.ts';
 import type { Keyring } from '../privacy/index.ts';
 import type { LoopPolicy } from './lifecycle.ts';
 
+/** A citizen's reports in 24 hours unless configured: more than a resident has, far fewer than a flood. */
+export const CITIZEN_CASES_PER_DAY = 20;
+
 /** What the case services need from the outside world, passed in (no globals), so tests can set each. */
 export interface CaseDeps {
   db: Db;
   clock: Clock;
-  policy: LoopPolicy & { timeZone: string };
+  policy: LoopPolicy & {
+    timeZone: string;
+    /** How many cases one citizen account may report in 24 hours (default CITIZEN_CASES_PER_DAY). */
+    citizenCasesPerDay?: number;
+  };
   /** The grid area code a WGS-84 point falls in, or null outside every area. */
   locateArea(longitude: number, latitude: number): string | null;
   /** The city's working calendar (deadlines are counted on it); `current` follows changes to it. */

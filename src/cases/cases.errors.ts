@@ -1,4 +1,5 @@
 import { defineError } from '../lib/app-error.ts';
+import type { Jurisdiction } from '../organizations/index.ts';
 import type { CaseAction, CaseStatus, TransitionAction } from './lifecycle.ts';
 
 export const caseNotFound = defineError('CASE_ERR_NOT_FOUND', 404, (caseNumber: string) => ({
@@ -38,10 +39,15 @@ export const channelForbidden = defineError('CASE_ERR_CHANNEL_FORBIDDEN', 403, (
   details: { role, channel },
 }));
 
-export const outsideYourAreas = defineError('CASE_ERR_OUTSIDE_YOUR_AREAS', 403, (areas: string[]) => ({
-  message: `The location must lie in your areas (${areas.join(', ')}); report elsewhere to the 12345 dispatcher`,
-  details: { areas },
-}));
+export const outsideYourAreas = defineError('CASE_ERR_OUTSIDE_YOUR_AREAS', 403, (reach: Jurisdiction) => {
+  const areas = reach === 'city' ? [] : [...reach];
+  return {
+    message: areas.length
+      ? `The location must lie in your areas (${areas.join(', ')}); report elsewhere to the 12345 dispatcher`
+      : 'You have no areas yet: an administrator must assign you some before you can report or move cases',
+    details: { areas },
+  };
+});
 
 export const badCursor = defineError('REQUEST_ERR_BAD_CURSOR', 400, () => ({
   message: 'The cursor is not one this API gave out; start again without it',
@@ -69,7 +75,7 @@ export const mayNotSupervise = defineError('AUTH_ERR_FORBIDDEN', 403, () => ({
 }));
 
 export const mayNotAnswerSurvey = defineError('CASE_ERR_FORBIDDEN', 403, () => ({
-  message: 'Only the reporter, or a dispatcher calling back a reporter on record, answers the survey',
+  message: 'Only the reporter, or a dispatcher calling back a caller on record, answers the survey',
 }));
 
 export const notClosed = defineError('CASE_ERR_NOT_CLOSED', 409, (caseNumber: string, status: string) => ({
@@ -89,3 +95,8 @@ export const staleVersion = defineError(
     details: { seenVersion: seen, currentVersion: current, currentStatus },
   }),
 );
+
+export const intakeQuota = defineError('CASE_ERR_QUOTA', 429, (limit: number, retryAfterSeconds: number) => ({
+  message: `You have reported ${limit} cases in the last 24 hours, as many as one account may: call 12345 for more`,
+  details: { limit, retryAfterSeconds },
+}));

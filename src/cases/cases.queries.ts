@@ -111,6 +111,8 @@ export interface CaseDetail extends CaseSummary {
   pendingExtension: boolean;
   /** The number of events: what a client sends back as `version` to act on what it saw. */
   version: number;
+  /** The priority a citizen asked for; the desk confirms a priority when it registers the case. */
+  requestedPriority: Priority | null;
   deadlines: Array<{
     kind: ClockKind;
     measure: 'working' | 'wall';
@@ -311,10 +313,13 @@ export async function getCaseDetail(
       'cases.assigned_body_id',
       'cases.reported_by_user_id',
       'cases.reporter_person_id',
+      'cases.reported_by_citizen',
+      'cases.requested_priority',
       'cases.pending_extension',
       'cases.event_count',
       'cases.suggested_body_id',
       'cases.routing_rule_id',
+      'cases.suggested_assisting_body_ids',
       'cases.assisting_body_ids',
       (eb) =>
         eb
@@ -390,7 +395,7 @@ export async function getCaseDetail(
     allowedActions: allowedActions(facts, actor, now, deps.policy),
     suggestion: {
       bodyId: row.suggested_body_id,
-      assistingBodyIds: row.assisting_body_ids,
+      assistingBodyIds: row.suggested_assisting_body_ids,
       ruleId: row.routing_rule_id,
       source: row.routing_rule_id ? 'rule' : row.suggested_body_id ? 'category_default' : 'none',
     },
@@ -403,6 +408,7 @@ export async function getCaseDetail(
     mergedCaseNumbers: merged.map((m) => m.case_number),
     pendingExtension: row.pending_extension,
     version: row.event_count,
+    requestedPriority: row.requested_priority,
     deadlines: clocks.map((c) => ({
       kind: c.kind,
       measure: c.measure,

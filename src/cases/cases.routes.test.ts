@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import { buildTestApp, loadSmallDemoCity } from '../../test/demo-city.ts';
+import { AreaLocator } from '../grid/index.ts';
 import type { CaseSummary } from './cases.queries.ts';
 
 /** A case summary as it arrives over HTTP: dates are ISO strings. */
@@ -390,6 +391,118 @@ forEachDatabase('cases API', (database) => {
         identity: { name: '赵**', phone: '138****5678' },
         grant: null,
       });
+    });
+  });
+
+  describe('what a citizen may ask for, and what the desk decides', () => {
+    const report = async (payload: Record<string, unknown>, username = 'citizen2') =>
+      app.inject({ method: 'POST', url: '/api/v1/cases', headers: await as(username), payload });
+
+    it('should take a citizen’s priority as a request the desk confirms when registering', async () => {
+      const created = await report({
+        title: '小区路灯坏了',
+        description: '晚上很黑',
+        categoryCode: '010204',
+        location: { longitude: 112.99, latitude: 28.195 },
+        priority: 'urgent',
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const caseNumber = created.json().caseNumber as string;
+      const detail = (await app.inject({ url: `/api/v1/cases/${caseNumber}`, headers: await as('dispatcher') })).json();
+      // No 30-minute wall-clock deadlines because a citizen said so: normal until the desk decides.
+      expect(detail).toMatchObject({ priority: 'normal', requestedPriority: 'urgent' });
+      const registered = await act('dispatcher', caseNumber, { action: 'register', priority: 'high' });
+      expect(registered.priority).toBe('high');
+      expect(registered.events.at(-1)).toMatchObject({ action: 'register' });
+    });
+
+    it('should let the desk survey only callers on record, never a citizen on their own web case', async () => {
+      const created = await report({
+        title: '人行道砖松动',
+        description: '五一大道',
+        categoryCode: '010204',
+        location: { longitude: 112.99, latitude: 28.195 },
+      });
+      const caseNumber = created.json().caseNumber as string;
+      for (const [username, step] of [
+        ['dispatcher', { action: 'register' }],
+        ['dispatcher', { action: 'dispatch' }],
+        ['handler.urban-management', { action: 'accept' }],
+        ['handler.urban-management', { action: 'handle', note: '已修复' }],
+        ['gridworker', { action: 'verify_pass' }],
+        ['dispatcher', { action: 'close' }],
+      ] as const) {
+        await act(username, caseNumber, step);
+      }
+      const byDesk = await app.inject({
+        method: 'POST',
+        url: `/api/v1/cases/${caseNumber}/survey`,
+        headers: await as('dispatcher'),
+        payload: { satisfaction: 'satisfied', solved: true },
+      });
+      expect(byDesk.statusCode).toBe(403);
+      expect(byDesk.json().error.code).toBe('CASE_ERR_FORBIDDEN');
+      const byCitizen = await app.inject({
+        method: 'POST',
+        url: `/api/v1/cases/${caseNumber}/survey`,
+        headers: await as('citizen2'),
+        payload: { satisfaction: 'satisfied', solved: true },
+      });
+      expect(byCitizen.statusCode, byCitizen.body).toBe(200);
+    });
+
+    it('should store a description that masking makes longer than the limit typed', async () => {
+      const created = await report({
+        title: '联系邮箱 a@b.cc',
+        description: 'a@b.cc '.repeat(1428),
+        categoryCode: '010204',
+        address: '芙蓉区',
+      });
+      expect(created.statusCode, created.body.slice(0, 300)).toBe(201);
+      const detail = await app.inject({
+        url: `/api/v1/cases/${created.json().caseNumber}`,
+        headers: await as('dispatcher'),
+      });
+      expect(detail.json().description.length).toBeGreaterThan(10_000);
+      expect(detail.json().description).not.toContain('a@b.cc');
+    });
+  });
+
+  describe('the intake quota', () => {
+    it('should refuse a citizen account its cases past the day’s quota, and say when to come back', async () => {
+      const handle = database();
+      const { app: limited, as: limitedAs } = await buildTestApp(handle, new AreaLocator(handle.db), undefined, {
+        citizenCasesPerDay: 3,
+      });
+      try {
+        const statuses = [];
+        for (let i = 0; i < 4; i++) {
+          const response = await limited.inject({
+            method: 'POST',
+            url: '/api/v1/cases',
+            headers: await limitedAs('citizen'),
+            payload: { title: `第${i}次反映`, description: '同一处', categoryCode: '010204', address: '芙蓉区' },
+          });
+          statuses.push(response.statusCode);
+          if (response.statusCode === 429) {
+            expect(response.json().error.code).toBe('CASE_ERR_QUOTA');
+            expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+          }
+        }
+        // The citizen already reported some demo cases "today"; whatever is left of the 3, then refusal.
+        expect(statuses.at(-1)).toBe(429);
+        expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(3);
+        // The desk is not limited: it takes the calls.
+        const desk = await limited.inject({
+          method: 'POST',
+          url: '/api/v1/cases',
+          headers: await limitedAs('dispatcher'),
+          payload: { title: '来电', description: '来电反映', categoryCode: '010204', address: '芙蓉区' },
+        });
+        expect(desk.statusCode).toBe(201);
+      } finally {
+        await limited.close();
+      }
     });
   });
 });

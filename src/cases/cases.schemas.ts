@@ -46,7 +46,8 @@ export const NewCaseBody = Type.Object(
     location: Type.Optional(LocationSchema),
     address: Type.Optional(Type.String({ maxLength: 500 })),
     channel: Type.Optional(ChannelSchema),
-    // Left out: normal, or raised to high/urgent when the text describes a danger (text/urgency.ts).
+    // Left out: normal, or raised to high/urgent when the text describes a danger (text/urgency.ts). From a
+    // citizen it is a request the desk confirms when registering (requestedPriority).
     priority: Type.Optional(PrioritySchema),
     intakeSuggestionId: Type.Optional(
       Type.String({ format: 'uuid', description: 'The POST /text/intake-suggestions answer the reporter was shown' }),
@@ -88,6 +89,10 @@ export const TransitionBody = Type.Object(
     extensionDays: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 30, description: 'request_extension: more working days wanted' }),
     ),
+    priority: Type.Optional({
+      ...PrioritySchema,
+      description: "register: the case's priority as the desk confirms it (e.g. what the citizen asked for)",
+    }),
     version: Type.Optional(
       Type.Integer({
         minimum: 1,
@@ -229,6 +234,9 @@ export const CaseDetailResponse = Type.Object({
   mergedCaseNumbers: Type.Array(Type.String()),
   pendingExtension: Type.Boolean(),
   version: Type.Integer({ description: 'Changes with every action on the case; send it back with an action' }),
+  requestedPriority: Type.Union([PrioritySchema, Type.Null()], {
+    description: 'The priority a citizen asked for: confirmed (or not) by the desk when registering',
+  }),
   deadlines: Type.Array(
     Type.Object({
       kind: Type.Enum(CLOCK_KINDS),

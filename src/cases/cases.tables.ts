@@ -26,6 +26,8 @@ export interface CaseTable {
   outside_jurisdiction: Generated<boolean>;
   channel: Channel;
   priority: Priority;
+  /** The priority a citizen asked for: a request the desk confirms when it registers the case. */
+  requested_priority: Generated<Priority | null>;
   /** Always equal to replaying this case's events (see lifecycle.ts); written only by the transition service. */
   status: CaseStatus;
   /** The body the case is currently dispatched to. */
@@ -33,6 +35,8 @@ export interface CaseTable {
   /** The reporter's identity lives in `persons`; the case holds only the reference. */
   reporter_person_id: string | null;
   reported_by_user_id: string;
+  /** A citizen reported it from their own account (not a caller on record taken by the desk). */
+  reported_by_citizen: Generated<boolean>;
   /** Times verification failed and the case went back to its handling body (返工). */
   rework_count: Generated<number>;
   /** Number of events; the next event's sequence number. Guards against lost updates. */
@@ -43,9 +47,14 @@ export interface CaseTable {
   /** Where the routing rules (or the category's default) would send the case; shown to the dispatcher. */
   suggested_body_id: Generated<string | null>;
   routing_rule_id: Generated<string | null>;
-  /** Bodies that assist the lead body (协办); their handlers see the case. */
+  /** Where the routing rule would have assisting bodies (协办): a suggestion, shown to the dispatcher. */
+  suggested_assisting_body_ids: Generated<string[]>;
+  /**
+   * The bodies the dispatch names to assist the lead body (协办). Like the lead body, they hold the case
+   * only while that dispatch is in force (current_dispatch_id).
+   */
   assisting_body_ids: Generated<string[]>;
-  /** The dispatch (派遣) now in force, if any. */
+  /** The dispatch (派遣) now in force; none once it ended (returned, verified, cancelled). */
   current_dispatch_id: Generated<string | null>;
   /** The case this one was merged into as a duplicate. */
   parent_case_id: Generated<string | null>;
@@ -74,6 +83,8 @@ export interface CaseEventDetails {
   parentCaseNumber?: string;
   /** request_extension: the working days asked for. */
   extensionDays?: number;
+  /** register: the priority the desk set, when it changed it. */
+  priority?: Priority;
   /** reopen after a dissatisfied survey. */
   surveyId?: string;
 }

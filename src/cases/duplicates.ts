@@ -33,20 +33,29 @@ export interface DuplicateCandidate {
 }
 
 const METRES_PER_DEGREE = 111_320;
-// The database narrows candidates by place, time, kind and character trigrams (cheap, indexed); the
-// words then decide. At most this many reach the word comparison, most alike by trigrams first.
+// The database narrows candidates by place, time and kind (indexed), keeps the most recent of them, and
+// ranks those by character trigrams; the words then decide. Every step is bounded whatever one account
+// posted at one spot: at most NEARBY_LIMIT rows are compared by trigrams, over the first COMPARED_CHARS of
+// each text (a title and the start of a description say what a report is about), and at most PREFILTERED
+// reach the word comparison. On PGlite the database shares the server's thread, so unbounded work here
+// would stall every other request.
+const NEARBY_LIMIT = 300;
+const COMPARED_CHARS = 400;
 const PREFILTERED = 50;
 // Text says most; a nearer and more recent case is likelier the same report. A case without a point,
 // placed in an area from its text, counts as half-way near.
 const WEIGHTS = { text: 0.6, place: 0.25, time: 0.15 } as const;
 const UNKNOWN_DISTANCE_CLOSENESS = 0.5;
 
+/** What is compared of a case: its title and the start of its description. */
+const comparedText = (title: string, description: string) => `${title} ${description}`.slice(0, COMPARED_CHARS);
+
 /**
  * Earlier cases that may report the same problem, scored on text, place and time: reported within the
  * window before it, in the same second-level category (the same or a related kind of problem), not closed,
  * cancelled or merged themselves, and within the radius (or, for a case with no point, in the area its
- * text placed it in); most alike first. Fast enough for every registration: one indexed query and word
- * comparisons of at most 50 texts.
+ * text placed it in); most alike first. Fast enough for every registration, and bounded: one indexed
+ * query over at most 300 nearby cases, and word comparisons of at most 50 texts.
  */
 export async function duplicateCandidates(
   deps: Pick<CaseDeps, 'db'>,
@@ -57,7 +66,8 @@ export async function duplicateCandidates(
   const subject = await deps.db
     .selectFrom('cases')
     .innerJoin('categories', 'categories.id', 'cases.category_id')
-    .select(['cases.id', 'cases.title', 'cases.description', 'cases.longitude', 'cases.latitude', 'cases.created_at'])
+    .select(['cases.id', 'cases.title', 'cases.longitude', 'cases.latitude', 'cases.created_at'])
+    .select(sql<string>`left(cases.description, ${COMPARED_CHARS})`.as('description'))
     .select(['categories.code as category_code', 'cases.grid_code'])
     .where('cases.case_number', '=', caseNumber)
     .where(visibleTo(actor))
@@ -66,28 +76,25 @@ export async function duplicateCandidates(
   const hasPoint = subject.longitude !== null && subject.latitude !== null;
   if (!hasPoint && subject.grid_code === null) return [];
 
-  const text = `${subject.title} ${subject.description}`;
-  const trigrams = sql<number>`similarity(cases.title || ' ' || cases.description, ${text})`;
-  let query = deps.db
+  const text = comparedText(subject.title, subject.description);
+  let nearby = deps.db
     .selectFrom('cases')
     .innerJoin('categories', 'categories.id', 'cases.category_id')
     .select([
       'cases.case_number',
       'cases.title',
-      'cases.description',
       'cases.status',
       'cases.me_too_count',
       'cases.created_at',
       'categories.code as category_code',
-      trigrams.as('trigrams'),
+      sql<string>`left(cases.title || ' ' || cases.description, ${COMPARED_CHARS})`.as('compared'),
     ])
     .where(visibleTo(actor))
     .where('cases.id', '<>', subject.id)
     .where('cases.status', 'not in', ['closed', 'cancelled', 'merged'])
     .where('categories.code', 'like', likePrefix(subject.category_code.slice(0, 4)))
     .where('cases.created_at', '>=', new Date(subject.created_at.getTime() - policy.windowDays * 86_400_000))
-    .where('cases.created_at', '<=', subject.created_at)
-    .where(trigrams, '>=', policy.minSimilarity);
+    .where('cases.created_at', '<=', subject.created_at);
   let distance: ReturnType<typeof sql<number>> | undefined;
   if (subject.longitude !== null && subject.latitude !== null) {
     const dLat = policy.radiusMetres / METRES_PER_DEGREE;
@@ -97,7 +104,7 @@ export async function duplicateCandidates(
     const near = distance;
     const { latitude, longitude } = subject;
     const gridCode = subject.grid_code;
-    query = query.where((eb) =>
+    nearby = nearby.where((eb) =>
       eb.or([
         eb.and([
           eb('cases.latitude', '>=', latitude - dLat),
@@ -113,10 +120,18 @@ export async function duplicateCandidates(
       ]),
     );
   } else {
-    query = query.where('cases.grid_code', 'like', likePrefix(subject.grid_code ?? ''));
+    nearby = nearby.where('cases.grid_code', 'like', likePrefix(subject.grid_code ?? ''));
   }
-  const rows = await query
+  const capped = nearby
     .select((distance ?? sql<number | null>`null`).as('distance'))
+    .orderBy('cases.created_at', 'desc')
+    .limit(NEARBY_LIMIT);
+  const trigrams = sql<number>`similarity(nearby.compared, ${text})`;
+  const rows = await deps.db
+    .selectFrom(capped.as('nearby'))
+    .selectAll('nearby')
+    .select(trigrams.as('trigrams'))
+    .where(trigrams, '>=', policy.minSimilarity)
     .orderBy('trigrams', 'desc')
     .limit(PREFILTERED)
     .execute();
@@ -126,7 +141,7 @@ export async function duplicateCandidates(
   const round = (v: number) => Math.round(v * 1000) / 1000;
   return rows
     .map((r) => {
-      const similarity = cosineOfWords(subjectWords, wordCounts(`${r.title} ${r.description}`));
+      const similarity = cosineOfWords(subjectWords, wordCounts(r.compared));
       const closeness = r.distance === null ? UNKNOWN_DISTANCE_CLOSENESS : 1 - r.distance / policy.radiusMetres;
       const recency = 1 - (subject.created_at.getTime() - r.created_at.getTime()) / windowMs;
       return {

@@ -1,10 +1,12 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
 import { type CoordinateSystem, convertPoint } from '../grid/index.ts';
 import { type Actor, requireLeafCategory } from '../organizations/index.ts';
 import { type Identity, maskPersonalData, recordCasePersonalItems, recordPerson } from '../privacy/index.ts';
 import { assessUrgency, placeFromText, recordIntakeChoice } from '../text/index.ts';
-import type { CaseDeps } from './case-deps.ts';
+import { type CaseDeps, CITIZEN_CASES_PER_DAY } from './case-deps.ts';
 import { nextCaseNumber, yearIn } from './case-number.ts';
-import { actionForbidden, channelForbidden, missingInput, outsideYourAreas } from './cases.errors.ts';
+import { actionForbidden, channelForbidden, intakeQuota, missingInput, outsideYourAreas } from './cases.errors.ts';
 import type { Channel, Priority } from './cases.tables.ts';
 import { REPORT_CHANNELS, RULES } from './lifecycle.ts';
 import { suggestionFor } from './suggestion.ts';
@@ -30,6 +32,8 @@ export interface NewCase {
 // placeable ones (bench/places.ts); all placements, 79 % and 100 %.
 const TEXT_PLACEMENT_MIN_CONFIDENCE = 0.7;
 
+const DAY_MS = 86_400_000;
+
 const DEFAULT_CHANNEL: Partial<Record<Actor['role'], Channel>> = {
   citizen: 'web',
   dispatcher: 'hotline',
@@ -52,7 +56,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
   const textPlacement = point ? null : await placeFromText(deps.db, input);
   const placedByText = textPlacement && textPlacement.confidence >= TEXT_PLACEMENT_MIN_CONFIDENCE;
   const gridCode = point ? deps.locateArea(point[0], point[1]) : placedByText ? textPlacement.areaCode : null;
-  if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction ?? []);
+  if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction);
 
   const suggestion = await suggestionFor(deps.db, deps, {
     categoryCode: category.code,
@@ -67,6 +71,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
   const urgency = assessUrgency(`${title.masked}。${description.masked}`);
 
   return deps.db.transaction().execute(async (trx) => {
+    if (actor.role === 'citizen') await checkCitizenQuota(trx, deps, actor, now);
     const reporterPersonId =
       actor.role === 'citizen'
         ? actor.personId
@@ -87,13 +92,16 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
         grid_code: gridCode,
         outside_jurisdiction: point !== null && gridCode === null,
         channel,
-        priority: input.priority ?? urgency.priority,
+        // A citizen's priority is a request the desk confirms when it registers the case.
+        priority: (actor.role === 'citizen' ? undefined : input.priority) ?? urgency.priority,
+        requested_priority: actor.role === 'citizen' ? (input.priority ?? null) : null,
         urgency_flags: urgency.flags.length ? JSON.stringify(urgency.flags) : null,
         text_placement: textPlacement ? JSON.stringify(textPlacement) : null,
         status: 'reported',
         assigned_body_id: null,
         reporter_person_id: reporterPersonId,
         reported_by_user_id: actor.userId,
+        reported_by_citizen: actor.role === 'citizen',
         event_count: 1,
         created_at: now,
         updated_at: now,
@@ -129,4 +137,26 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
     }
     return caseNumber;
   });
+}
+
+/**
+ * One account may report only so many cases a day: more would be a flood (and each case costs a desk's
+ * attention), not a resident. Reports of one account take turns, so parallel requests cannot slip past.
+ */
+async function checkCitizenQuota(trx: Db, deps: CaseDeps, actor: Actor, now: Date) {
+  const limit = deps.policy.citizenCasesPerDay ?? CITIZEN_CASES_PER_DAY;
+  await sql`select pg_advisory_xact_lock(hashtext(${`intake:${actor.userId}`}))`.execute(trx);
+  const since = new Date(now.getTime() - DAY_MS);
+  const recent = await trx
+    .selectFrom('cases')
+    .select('created_at')
+    .where('reported_by_user_id', '=', actor.userId)
+    .where('created_at', '>', since)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+  if (recent.length >= limit) {
+    const oldest = recent.at(-1)!.created_at;
+    throw intakeQuota(limit, Math.max(1, Math.ceil((oldest.getTime() + DAY_MS - now.getTime()) / 1000)));
+  }
 }

@@ -3,6 +3,7 @@ import {
   type ActingUser,
   actionsFrom,
   allowedActions,
+  answersSurvey,
   applyEvent,
   CASE_STATUSES,
   type CaseFacts,
@@ -22,6 +23,7 @@ const facts = (over: Partial<CaseFacts>): CaseFacts => ({
   assignedBodyId: null,
   reportedByUserId: 'c',
   hasReporterOnRecord: true,
+  reportedByCitizen: true,
   closedAt: null,
   pendingExtension: false,
   ...over,
@@ -107,6 +109,22 @@ describe('the closed loop', () => {
     expect(refusal('reopen', facts({ status: 'closed', closedAt: longAgo }), reporter, now, policy)).toEqual({
       kind: 'window_passed',
     });
+  });
+
+  it('should let the desk act for a caller on record, never for a citizen who reported from their account', () => {
+    const closedAt = new Date(now.getTime() - 2 * 86_400_000);
+    const ownReport = facts({ status: 'closed', closedAt, reportedByUserId: 'c', reportedByCitizen: true });
+    const callerOnRecord = facts({ status: 'closed', closedAt, reportedByUserId: 'd', reportedByCitizen: false });
+    const anonymousCall = { ...callerOnRecord, hasReporterOnRecord: false };
+    expect(refusal('reopen', ownReport, dispatcher, now, policy)).toEqual({
+      kind: 'forbidden',
+      reason: 'not_reporter',
+    });
+    expect(answersSurvey(ownReport, dispatcher)).toBe(false);
+    expect(answersSurvey(ownReport, reporter)).toBe(true);
+    expect(refusal('reopen', callerOnRecord, dispatcher, now, policy)).toBeNull();
+    expect(answersSurvey(callerOnRecord, dispatcher)).toBe(true);
+    expect(answersSurvey(anonymousCall, dispatcher)).toBe(false);
   });
 
   it('should name an illegal transition before a missing permission', () => {

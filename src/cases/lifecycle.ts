@@ -223,6 +223,8 @@ export interface CaseFacts {
   reportedByUserId: string;
   /** A reporter's identity is on record (a caller who gave a name or number, or a citizen account). */
   hasReporterOnRecord: boolean;
+  /** A citizen reported it from their own account: they act for themselves, the desk does not. */
+  reportedByCitizen: boolean;
   closedAt: Date | null;
   /** The handling body has asked for an extension that no supervisor has decided yet. */
   pendingExtension: boolean;
@@ -234,6 +236,7 @@ export function factsOf(row: {
   assigned_body_id: string | null;
   reported_by_user_id: string;
   reporter_person_id: string | null;
+  reported_by_citizen: boolean;
   closed_at: Date | null;
   pending_extension: boolean;
 }): CaseFacts {
@@ -242,6 +245,7 @@ export function factsOf(row: {
     assignedBodyId: row.assigned_body_id,
     reportedByUserId: row.reported_by_user_id,
     hasReporterOnRecord: row.reporter_person_id !== null,
+    reportedByCitizen: row.reported_by_citizen,
     closedAt: row.closed_at,
     pendingExtension: row.pending_extension,
   };
@@ -290,12 +294,15 @@ export function refusal(
   return null;
 }
 
+/** The reporter themselves, or the desk for a caller on record (never for a citizen's own report). */
 function actsForReporter(facts: CaseFacts, actor: ActingUser): boolean {
-  return actor.role === 'citizen' ? actor.userId === facts.reportedByUserId : facts.hasReporterOnRecord;
+  return actor.role === 'citizen'
+    ? actor.userId === facts.reportedByUserId
+    : facts.hasReporterOnRecord && !facts.reportedByCitizen;
 }
 
 /**
- * Who answers the survey after a closure (回访): the reporter, or a dispatcher calling back a reporter on
+ * Who answers the survey after a closure (回访): the reporter, or a dispatcher calling back a caller on
  * record; the same people who may reopen it.
  */
 export function answersSurvey(facts: CaseFacts, actor: ActingUser): boolean {

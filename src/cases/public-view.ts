@@ -1,16 +1,18 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database, Db } from '../db/database.ts';
+import { maskPersonalData } from '../privacy/index.ts';
 import { caseNotFound } from './cases.errors.ts';
 
 /**
  * Which cases the public sees (the FixMyStreet-style public map and list): those whose reporter consented
  * to publication (withdrawing it hides them from then on), and those no person reported (grid patrol,
- * sensors). A hotline case without a reporter on record is not published: nobody consented. Cancelled and
- * merged cases are not shown.
+ * sensors). A hotline case without a reporter on record is not published: nobody consented. A case is
+ * shown only once the desk has read and registered it (立案), its moderation: a new report is not
+ * public, and cancelled and merged cases never are.
  */
 export function published(eb: ExpressionBuilder<Database, 'cases'>) {
   return eb.and([
-    eb('cases.status', 'not in', ['cancelled', 'merged']),
+    eb('cases.status', 'not in', ['reported', 'cancelled', 'merged']),
     eb.or([
       eb.exists(
         eb
@@ -62,7 +64,9 @@ function publicColumns(db: Db) {
 function toPublic(row: Awaited<ReturnType<ReturnType<typeof publicColumns>['executeTakeFirstOrThrow']>>): PublicCase {
   return {
     caseNumber: row.case_number,
-    title: row.title,
+    // Masked at intake; masked again with today's detector before it leaves for the public, so what the
+    // detector learnt since also covers older cases.
+    title: maskPersonalData(row.title).masked,
     status: row.status,
     category: { code: row.code, nameZh: row.name_zh, nameEn: row.name_en },
     gridCode: row.grid_code,
@@ -78,13 +82,21 @@ function toPublic(row: Awaited<ReturnType<ReturnType<typeof publicColumns>['exec
   };
 }
 
-/** Published cases, newest first; `before` is the last case number of the previous page. */
+/**
+ * Published cases, newest first; `before` is the last case number of the previous page. A `before` that is
+ * not a published case gives an empty page, as an unknown number does: the answer must not tell that an
+ * unpublished case exists, or when it was reported.
+ */
 export async function listPublicCases(db: Db, options: { limit: number; before?: string }): Promise<PublicCase[]> {
   let query = publicColumns(db);
   if (options.before) {
-    query = query.where(
-      sql<boolean>`(cases.created_at, cases.id) < (select b.created_at, b.id from cases b where b.case_number = ${options.before})`,
-    );
+    // The inner `cases` is the subquery's own: SQL resolves a name in the nearest scope.
+    const position = db
+      .selectFrom('cases')
+      .select(['cases.created_at', 'cases.id'])
+      .where('cases.case_number', '=', options.before)
+      .where(published);
+    query = query.where(sql<boolean>`(cases.created_at, cases.id) < (${position})`);
   }
   const rows = await query
     .orderBy('cases.created_at', 'desc')

@@ -16,6 +16,6 @@ export async function suggestionFor(
   return {
     suggested_body_id: suggestion.leadBodyId,
     routing_rule_id: suggestion.rule?.id ?? null,
-    assisting_body_ids: suggestion.assistingBodyIds,
+    suggested_assisting_body_ids: suggestion.assistingBodyIds,
   };
 }

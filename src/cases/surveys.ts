@@ -27,14 +27,27 @@ export async function answerSurvey(
   return deps.db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('cases')
-      .leftJoin('case_dispatches', 'case_dispatches.id', 'cases.current_dispatch_id')
+      // The survey judges the last dispatch: the one whose handling was verified before the closure.
+      .leftJoin('case_dispatches', (join) =>
+        join
+          .onRef('case_dispatches.case_id', '=', 'cases.id')
+          .on('case_dispatches.id', '=', (eb) =>
+            eb
+              .selectFrom('case_dispatches as latest')
+              .select('latest.id')
+              .whereRef('latest.case_id', '=', 'cases.id')
+              .orderBy('latest.event_seq', 'desc')
+              .limit(1),
+          ),
+      )
       .select([
         'cases.id',
         'cases.status',
         'cases.closed_at',
         'cases.reported_by_user_id',
         'cases.reporter_person_id',
-        'cases.current_dispatch_id',
+        'cases.reported_by_citizen',
+        'case_dispatches.id as dispatch_id',
         'cases.assigned_body_id',
         'cases.pending_extension',
         'case_dispatches.body_id',
@@ -61,7 +74,7 @@ export async function answerSurvey(
       .values({
         case_id: row.id,
         close_seq: closing.seq,
-        dispatch_id: row.current_dispatch_id,
+        dispatch_id: row.dispatch_id,
         body_id: row.body_id,
         satisfaction: answer.satisfaction,
         solved: answer.solved,

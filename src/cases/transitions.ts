@@ -50,6 +50,8 @@ export interface TransitionInput {
   parentCaseNumber?: string;
   /** request_extension: how many more working days. */
   extensionDays?: number;
+  /** register: the priority the desk confirms (a citizen's priority is only a request until then). */
+  priority?: Priority;
   /**
    * The case's version (its number of events) as the client last saw it. When given, the action is
    * refused with 409 if anyone acted on the case since: two dispatchers sending the same case at once
@@ -119,12 +121,13 @@ export async function transitionWithin(
       'cases.assigned_body_id',
       'cases.reported_by_user_id',
       'cases.reporter_person_id',
+      'cases.reported_by_citizen',
       'cases.closed_at',
       'cases.event_count',
       'cases.rework_count',
       'cases.pending_extension',
       'cases.suggested_body_id',
-      'cases.assisting_body_ids',
+      'cases.suggested_assisting_body_ids',
       'cases.current_dispatch_id',
       'cases.created_at',
       'categories.code as category_code',
@@ -161,16 +164,19 @@ export async function transitionWithin(
   const changes: Updateable<CaseTable> = { updated_at: now, event_count: row.event_count + 1 };
   const calendar = deps.calendar.current;
   const clocks: ClockContext = { trx, calendar, caseId: row.id, now, userId: actor.userId };
-  const endDispatch = (reason: 'redispatched' | 'returned' | 'verified' | 'cancelled') =>
-    row.current_dispatch_id
-      ? trx
-          .updateTable('case_dispatches')
-          // A verified dispatch waits for the points award (evaluation/points.ts).
-          .set({ ended_at: now, end_reason: reason, points_pending: reason === 'verified' })
-          .where('id', '=', row.current_dispatch_id)
-          .where('ended_at', 'is', null)
-          .execute()
-      : Promise.resolve();
+  // With its dispatch, a body's hold on the case ends (cases/visibility.ts heldBy): a dispatch made in this
+  // step names the new holders.
+  const endDispatch = async (reason: 'redispatched' | 'returned' | 'verified' | 'cancelled') => {
+    if (!row.current_dispatch_id) return;
+    await trx
+      .updateTable('case_dispatches')
+      // A verified dispatch waits for the points award (evaluation/points.ts).
+      .set({ ended_at: now, end_reason: reason, points_pending: reason === 'verified' })
+      .where('id', '=', row.current_dispatch_id)
+      .where('ended_at', 'is', null)
+      .execute();
+    changes.current_dispatch_id = null;
+  };
   const countOnDispatch = (column: 'handled_count' | 'rework_count') =>
     row.current_dispatch_id
       ? trx
@@ -213,12 +219,19 @@ export async function transitionWithin(
   }
 
   switch (input.action) {
+    case 'register':
+      if (input.priority && input.priority !== row.priority) {
+        changes.priority = input.priority;
+        details.priority = input.priority;
+      }
+      break;
     case 'dispatch': {
       const bodyId = input.bodyId ?? row.suggested_body_id;
       if (!bodyId) throw noDefaultBody(row.category_code);
       const body = await requireHandlingBody(trx, bodyId);
       const overridden = row.suggested_body_id !== null && bodyId !== row.suggested_body_id;
-      const assisting = (input.assistingBodyIds ?? (overridden ? [] : row.assisting_body_ids)).filter(
+      // The rule's assisting bodies come along only with the lead body it suggested.
+      const assisting = (input.assistingBodyIds ?? (overridden ? [] : row.suggested_assisting_body_ids)).filter(
         (id) => id !== bodyId,
       );
       for (const id of assisting) await requireHandlingBody(trx, id);
@@ -265,7 +278,7 @@ export async function transitionWithin(
       await endDispatch('returned');
       await withdrawPendingExtension();
       changes.assigned_body_id = null;
-      changes.current_dispatch_id = null;
+      changes.assisting_body_ids = [];
       break;
     case 'handle': {
       await pauseClocks(clocks, ['handling']);
@@ -295,6 +308,7 @@ export async function transitionWithin(
     case 'cancel':
       await stopClocks(clocks, CLOCK_KINDS, { outcome: 'cancelled' });
       await endDispatch('cancelled');
+      changes.assisting_body_ids = [];
       notifyParams = { note: note ?? '' };
       break;
     case 'suspend':
@@ -310,7 +324,7 @@ export async function transitionWithin(
       const { longitude, latitude, crs } = input.location!;
       const [x, y] = convertPoint([longitude, latitude], crs ?? 'wgs84');
       const gridCode = deps.locateArea(x, y);
-      if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction ?? []);
+      if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction);
       Object.assign(changes, {
         longitude: x,
         latitude: y,

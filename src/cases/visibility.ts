@@ -4,10 +4,11 @@ import { likePrefix } from '../lib/like.ts';
 import type { Actor } from '../organizations/index.ts';
 
 /**
- * Which cases an actor may see. Citizens see the cases they reported; a handler sees the cases dispatched
- * to their body, now or before (so a body still sees a case it returned); staff with a jurisdiction see
- * the cases in their areas; city-wide roles see all. (Grid workers are scoped to their grids once grids exist.)
- * Applied inside every query, so a list, a count and a detail read can never disagree.
+ * Which cases an actor may see. Citizens see the cases they reported; a handler sees the cases a dispatch
+ * named their body in, as lead or assisting body, now or before (so a body still sees a case it returned),
+ * and the cases escalated to it; staff see the cases in their areas, or every case with a city-wide grant
+ * (an actor with neither sees none). Applied inside every query, so a list, a count and a detail read can
+ * never disagree.
  */
 export function visibleTo(actor: Actor) {
   return (eb: ExpressionBuilder<Database, 'cases'>) => {
@@ -32,27 +33,44 @@ export function visibleTo(actor: Actor) {
               .select(sql.lit(1).as('one'))
               .whereRef('case_events.case_id', '=', 'cases.id')
               .where('case_events.action', '=', 'dispatch')
-              .where(sql<string>`case_events.details->>'bodyId'`, '=', bodyId),
+              .where((inner) =>
+                inner.or([
+                  inner(sql<string>`case_events.details->>'bodyId'`, '=', bodyId),
+                  sql<boolean>`case_events.details->'assistingBodyIds' @> jsonb_build_array(${bodyId}::text)`,
+                ]),
+              ),
           ),
         ]);
       }
       default:
         // Staff limited to areas (grid workers; district staff) see only the cases placed in those areas
-        // (and may report or move cases only into them: see withinJurisdiction).
-        if (!actor.jurisdiction) return eb.lit(true);
+        // (and may report or move cases only into them: see withinJurisdiction); with no areas, none.
+        if (actor.jurisdiction === 'city') return eb.lit(true);
+        if (!actor.jurisdiction.length) return eb.lit(false);
         return eb.or(actor.jurisdiction.map((prefix) => eb('cases.grid_code', 'like', likePrefix(prefix))));
     }
   };
 }
 
-/** The cases a body has now: dispatched to it as the lead body, or assisting (协办). */
+/**
+ * The cases a body holds now: named by the dispatch in force, as the lead body or assisting (协办). A
+ * routing rule's suggestion holds nothing, and a hold ends with its dispatch (returned, re-dispatched,
+ * verified, cancelled); only a body that holds a case may see its reporter in clear.
+ */
 export function heldBy(bodyId: string) {
   return (eb: ExpressionBuilder<Database, 'cases'>) =>
-    eb.or([eb('cases.assigned_body_id', '=', bodyId), sql<boolean>`${bodyId}::uuid = any(cases.assisting_body_ids)`]);
+    eb.and([
+      eb('cases.current_dispatch_id', 'is not', null),
+      eb.or([eb('cases.assigned_body_id', '=', bodyId), sql<boolean>`${bodyId}::uuid = any(cases.assisting_body_ids)`]),
+    ]);
 }
 
-/** Whether an actor limited to areas may put a case at this grid code (always, for city-wide actors). */
+/**
+ * Whether an actor may put a case at this grid code: anywhere with a city-wide grant, else only inside
+ * their areas (no areas: nowhere). Citizens and handlers are not placed by area: their reach is their own
+ * cases and their body's.
+ */
 export function withinJurisdiction(actor: Actor, gridCode: string | null): boolean {
-  if (!actor.jurisdiction || actor.role === 'citizen' || actor.role === 'handler') return true;
+  if (actor.jurisdiction === 'city' || actor.role === 'citizen' || actor.role === 'handler') return true;
   return gridCode !== null && actor.jurisdiction.some((prefix) => gridCode.startsWith(prefix));
 }

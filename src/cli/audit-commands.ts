@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { appendAudit } from '../audit/index.ts';
-import { openConfiguredDatabase } from './runtime.ts';
+import { openConfiguredDatabase, openKeyring } from './runtime.ts';
 
 /** Commands that change data: each run is in the audit trail, like a change through the API. */
 const CHANGING = new Set([
@@ -16,6 +16,7 @@ const CHANGING = new Set([
   'user add',
   'user password',
   'user disable',
+  'user reach',
   'model train',
 ]);
 
@@ -37,7 +38,7 @@ export function auditChangingCommands(program: Command) {
     if (!CHANGING.has(name) || process.exitCode) return;
     const handle = await openConfiguredDatabase();
     try {
-      await appendAudit(handle.db, {
+      await appendAudit(handle.db, await openKeyring(handle), {
         at: new Date(),
         actorUserId: null,
         actorRole: 'operator',

@@ -1,3 +1,5 @@
+import { type AuditAnchor, anchorHead, auditHead } from '../audit/index.ts';
+import { forgetExpiredSignInCodes } from '../auth/index.ts';
 import { runSupervisionSweep } from '../cases/index.ts';
 import type { Db } from '../db/database.ts';
 import { awardPoints } from '../evaluation/index.ts';
@@ -29,15 +31,26 @@ async function deliverBacklog(db: Db, keyring: Keyring, sender: MessageSender, n
 
 /**
  * The background work of one instance: the supervision sweep, sending the outbox, awarding points and
- * anonymising reporters past the retention period, forgetting intake suggestions no report used.
- * Each is an idempotent sweep over data in the database, safe to run on every instance at once, so there
- * is no leader to elect; a failed round is logged and the next round tries again.
+ * anonymising reporters past the retention period, forgetting intake suggestions no report used and the
+ * numbers of expired sign-in codes, and anchoring the audit log's head outside the database (in the log,
+ * and in AUDIT_ANCHOR_FILE when set). Each is an idempotent sweep over data in the database, safe to run on
+ * every instance at once, so there is no leader to elect; a failed round is logged and the next round
+ * tries again.
  */
 export function startBackgroundSweeps(
-  deps: { db: Db; clock: Clock; sender: MessageSender; keyring: Keyring; retentionDays: number; log: Log },
+  deps: {
+    db: Db;
+    clock: Clock;
+    sender: MessageSender;
+    keyring: Keyring;
+    retentionDays: number;
+    auditAnchorFile?: string;
+    log: Log;
+  },
   intervalSeconds: number,
 ): () => void {
   let running = false;
+  let anchored: AuditAnchor | null = null;
   const round = async () => {
     if (running) return; // a slow round is not overlapped by the next
     running = true;
@@ -46,8 +59,17 @@ export function startBackgroundSweeps(
       const notices = await runSupervisionSweep(deps.db, now);
       const messages = await deliverBacklog(deps.db, deps.keyring, deps.sender, now);
       const awards = await awardPoints(deps.db);
-      const retention = await runRetentionSweep(deps.db, now, deps.retentionDays);
+      const retention = await runRetentionSweep(deps.db, deps.keyring, now, deps.retentionDays);
       const unusedSuggestions = await forgetUnusedSuggestions(deps.db, now);
+      await forgetExpiredSignInCodes(deps.db, now);
+      const head = deps.auditAnchorFile
+        ? await anchorHead(deps.db, deps.auditAnchorFile, anchored, now)
+        : await auditHead(deps.db);
+      if (head && (head.seq !== anchored?.seq || head.hash !== anchored.hash)) {
+        // The log line is an anchor too, wherever the city ships its logs.
+        deps.log.info({ auditHead: head }, 'audit head');
+        anchored = head;
+      }
       if (
         notices.yellow ||
         notices.red ||

@@ -4,7 +4,7 @@
  * streets of the urban districts; community committees, the property company and the volunteer team are
  * illustrative.
  */
-import type { HandlingBodyType, Role } from '../organizations/index.ts';
+import type { HandlingBodyType, Jurisdiction, Role } from '../organizations/index.ts';
 
 export interface DemoBody {
   code: string;
@@ -219,8 +219,8 @@ export interface DemoUser {
   displayName: string;
   role: Role;
   bodyCode?: string;
-  /** Area codes the user works in. */
-  jurisdiction?: string[];
+  /** Staff placed by area: the whole city, or the areas they work in. */
+  reach?: Jurisdiction;
   /** A citizen's mobile number: they sign in with it. */
   phone?: string;
 }
@@ -245,20 +245,20 @@ export const DEMO_PASSWORD = 'Demo-2026-civicgrid';
 
 /** The people one can sign in as. Every handling body that receives demo cases has a handler. */
 export const DEMO_USERS: DemoUser[] = [
-  { username: 'admin', displayName: '系统管理员 Admin', role: 'admin' },
-  { username: 'dispatcher', displayName: '张调度 (12345)', role: 'dispatcher' },
-  { username: 'supervisor', displayName: '李督办', role: 'supervisor' },
+  { username: 'admin', displayName: '系统管理员 Admin', role: 'admin', reach: 'city' },
+  { username: 'dispatcher', displayName: '张调度 (12345)', role: 'dispatcher', reach: 'city' },
+  { username: 'supervisor', displayName: '李督办', role: 'supervisor', reach: 'city' },
   // One grid worker per district; the first, 王网格, patrols 芙蓉区.
   ...GRID_WORKERS.map(({ district, displayName }, i) => ({
     username: i === 0 ? 'gridworker' : `gridworker.${district}`,
     displayName,
     role: 'grid_worker' as const,
-    jurisdiction: [district],
+    reach: [district],
   })),
   { username: 'citizen', displayName: '陈市民', role: 'citizen', phone: '13800138000' },
   { username: 'citizen2', displayName: '刘市民', role: 'citizen', phone: '13800138001' },
-  { username: 'steward', displayName: '周数据 (数据管理员)', role: 'data_steward' },
-  { username: 'auditor', displayName: '吴审计', role: 'auditor' },
+  { username: 'steward', displayName: '周数据 (数据管理员)', role: 'data_steward', reach: 'city' },
+  { username: 'auditor', displayName: '吴审计', role: 'auditor', reach: 'city' },
   ...DEMO_BODIES.map((b) => ({
     username: `handler.${b.code}`,
     displayName: `${b.nameZh} 承办人`,

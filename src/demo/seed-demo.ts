@@ -26,7 +26,6 @@ import {
   createHandlingBody,
   createUser,
   importTaxonomy,
-  setJurisdiction,
   type TaxonomyLeafRow,
 } from '../organizations/index.ts';
 import { type Keyring, recordPerson } from '../privacy/index.ts';
@@ -117,6 +116,11 @@ export async function isEmpty(db: Db): Promise<boolean> {
   return !(await db.selectFrom('users').select('id').limit(1).executeTakeFirst());
 }
 
+/** True when the demo city was loaded into this database (its users share a published password). */
+export async function demoCityLoaded(db: Db): Promise<boolean> {
+  return (await readSetting<string>(db, DEMO_STATE)) === 'loaded';
+}
+
 /** True when a demo load began and never finished (the first start was interrupted). */
 export async function demoLoadInterrupted(db: Db): Promise<boolean> {
   return (await readSetting<string>(db, DEMO_STATE)) === 'loading';
@@ -136,7 +140,12 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   // as begun and as finished: a start that finds it begun but not finished says so instead of running
   // on half a city.
   await writeSetting(db, DEMO_STATE, 'loading');
-  await createUser(db, 'bootstrap', { username: 'admin', displayName: DEMO_USERS[0]!.displayName, role: 'admin' });
+  await createUser(db, 'bootstrap', {
+    username: 'admin',
+    displayName: DEMO_USERS[0]!.displayName,
+    role: 'admin',
+    reach: 'city',
+  });
   const admin = (await actorForUsername(db, 'admin'))!;
 
   const bodyIds = new Map<string, string>();
@@ -193,14 +202,14 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
       user.role === 'citizen'
         ? await recordPerson(db, options.keyring, { name: user.displayName, phone: user.phone }, { publish: true })
         : null;
-    const created = await createUser(db, admin, {
+    await createUser(db, admin, {
       username: user.username,
       displayName: user.displayName,
       role: user.role,
       handlingBodyId: user.bodyCode ? bodyIds.get(user.bodyCode) : null,
       personId,
+      reach: user.reach,
     });
-    if (user.jurisdiction) await setJurisdiction(db, admin, created.id, user.jurisdiction);
   }
   // One hash for all: the demo's users share a published password anyway, and hashing is deliberately slow.
   await db
@@ -395,7 +404,8 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
   // The grid worker who patrols the case's district verifies it on site.
   const gridWorkerFor = (district: string) =>
     actor(
-      DEMO_USERS.find((u) => u.role === 'grid_worker' && u.jurisdiction?.includes(district))?.username ?? 'supervisor',
+      DEMO_USERS.find((u) => u.role === 'grid_worker' && u.reach !== 'city' && u.reach?.includes(district))?.username ??
+        'supervisor',
     );
 
   const byStatus: Record<string, number> = {};

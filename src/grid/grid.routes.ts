@@ -114,10 +114,11 @@ export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator 
     },
     async (request) => {
       const area = await requireArea(request.params.code);
-      // Staff names are for staff (the policy keeps citizens out), and not for staff limited to other areas.
-      const { jurisdiction } = request.actor;
+      // Staff names are for staff (the policy keeps citizens out), and not for staff limited to other areas
+      // (handlers work for their body wherever its cases are, so areas do not limit them).
+      const { jurisdiction, role } = request.actor;
       const overlaps = (prefix: string) => area.code.startsWith(prefix) || prefix.startsWith(area.code);
-      if (jurisdiction && !jurisdiction.some(overlaps)) {
+      if (jurisdiction !== 'city' && role !== 'handler' && !jurisdiction.some(overlaps)) {
         throw new AppError('GRID_ERR_FORBIDDEN', 403, 'You may not see who works in this area');
       }
       return {

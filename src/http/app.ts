@@ -12,7 +12,7 @@ import { type CityCalendar, calendarRoutes } from '../calendar/index.ts';
 import { type CaseDeps, casesRoutes } from '../cases/index.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
-import { DEMO_PASSWORD } from '../demo/demo-city.ts';
+import { DEMO_PASSWORD, DEMO_USERS } from '../demo/demo-city.ts';
 import { evaluationRoutes } from '../evaluation/index.ts';
 import { type AreaLocator, gridRoutes } from '../grid/index.ts';
 import { insightRoutes } from '../insight/index.ts';
@@ -32,11 +32,14 @@ import { serveConsole } from './web.ts';
 export interface AppDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'demoSignIn' | 'reopenWindowDays' | 'secureCookies'> & {
-    sessions: SessionTimes;
-    /** Proxy hops to trust in X-Forwarded-For (0: none). */
-    trustProxy?: number;
-  };
+  config: Pick<Config, 'demoSignIn' | 'reopenWindowDays' | 'secureCookies'> &
+    Partial<Pick<Config, 'citizenCasesPerDay' | 'auditAnchorFile'>> & {
+      sessions: SessionTimes;
+      /** Citizens may sign in by phone (not in production without an SMS gateway). Default on. */
+      phoneSignIn?: boolean;
+      /** Proxy hops to trust in X-Forwarded-For (0: none). */
+      trustProxy?: number;
+    };
   areas: AreaLocator;
   calendar: CityCalendar;
   /** The keys personal data is sealed under. */
@@ -116,7 +119,11 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   const caseDeps: CaseDeps = {
     db: deps.db,
     clock: deps.clock,
-    policy: { reopenWindowDays: deps.config.reopenWindowDays, timeZone: CITY_TIME_ZONE },
+    policy: {
+      reopenWindowDays: deps.config.reopenWindowDays,
+      timeZone: CITY_TIME_ZONE,
+      citizenCasesPerDay: deps.config.citizenCasesPerDay,
+    },
     locateArea: (longitude, latitude) => deps.areas.locate(longitude, latitude),
     calendar: deps.calendar,
     keyring: deps.keyring,
@@ -125,7 +132,12 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   await app.register(
     async (api) => {
       authenticate(api, { db: deps.db, clock: deps.clock, sessions: deps.config.sessions });
-      auditChanges(api, deps.db, deps.clock);
+      // What a signed-in user is answered may hold personal data in clear (their own, or unmasked): no
+      // browser or proxy may keep a copy. Public answers (categories, published cases) may be cached.
+      api.addHook('onSend', async (request, reply) => {
+        if (!request.routeOptions.config.public) reply.header('cache-control', 'no-store');
+      });
+      auditChanges(api, { db: deps.db, clock: deps.clock, keys: deps.keyring });
       await api.register(authRoutes, {
         deps: {
           db: deps.db,
@@ -133,12 +145,14 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
           clock: deps.clock,
           sessions: deps.config.sessions,
           secureCookies: deps.config.secureCookies,
+          phoneSignIn: deps.config.phoneSignIn,
         },
       });
       await api.register(organizationsRoutes, {
         db: deps.db,
-        demoSignIn: deps.config.demoSignIn,
-        demoPassword: DEMO_PASSWORD,
+        demoSignIn: deps.config.demoSignIn
+          ? { password: DEMO_PASSWORD, usernames: new Set(DEMO_USERS.map((u) => u.username)) }
+          : null,
       });
       await api.register(gridRoutes, { db: deps.db, areas: deps.areas });
       await api.register(casesRoutes, { deps: caseDeps });
@@ -156,7 +170,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
           },
         },
       });
-      await api.register(auditRoutes, { db: deps.db });
+      await api.register(auditRoutes, { db: deps.db, keys: deps.keyring, anchorFile: deps.config.auditAnchorFile });
       await api.register(textRoutes, { db: deps.db, clock: deps.clock });
       await api.register(insightRoutes, {
         db: deps.db,

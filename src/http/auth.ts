@@ -1,12 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { appendAudit } from '../audit/index.ts';
+import { type AuditKeys, appendAudit } from '../audit/index.ts';
 import { type ActiveSession, actorForToken, SESSION_COOKIE, type SessionTimes, sessionFor } from '../auth/index.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Actor } from '../organizations/index.ts';
 import { type Action, authorize, isAction } from '../policy/index.ts';
+import { AnonymousRefusals } from './anonymous-refusals.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -100,23 +101,53 @@ export function authenticate(app: FastifyInstance, deps: AuthHookDeps) {
   });
 }
 
+/** How often the anonymous refusals counted are written to the trail. */
+const REFUSALS_FLUSH_MS = 60_000;
+
+export interface AuditChangesDeps {
+  db: Db;
+  clock: Clock;
+  keys: AuditKeys;
+}
+
 /**
  * Every change made through the API goes into the audit trail (who, what, on which object, the outcome,
  * from where), refused ones included. Written once the response is out, so it cannot hold the request up;
- * steps that touch personal data are also audited inside their own transaction by their domain.
+ * steps that touch personal data are also audited inside their own transaction by their domain. Changes
+ * refused because nobody signed in are counted per address and written once a minute (AnonymousRefusals).
  */
-export function auditChanges(app: FastifyInstance, db: Db, clock: Clock) {
+export function auditChanges(app: FastifyInstance, deps: AuditChangesDeps) {
+  const refusals = new AnonymousRefusals();
+  const flush = async () => {
+    for (const entry of refusals.drain(deps.clock.now())) {
+      await appendAudit(deps.db, deps.keys, entry).catch((error) =>
+        app.log.error({ err: error }, 'could not write the audit entry for refused anonymous requests'),
+      );
+    }
+  };
+  const timer = setInterval(() => void flush(), REFUSALS_FLUSH_MS);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await flush();
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     if (SAFE_METHODS.has(request.method) || request.routeOptions.config.public || !request.routeOptions.url) return;
+    const route = `${request.method} ${request.routeOptions.url}`;
+    if (!request.actor) {
+      refusals.count(request.ip, route, deps.clock.now());
+      return;
+    }
     const body = request.body as { action?: unknown } | undefined;
     try {
-      await appendAudit(db, {
-        at: clock.now(),
-        actorUserId: request.actor?.userId ?? null,
-        actorRole: request.actor?.role ?? null,
+      await appendAudit(deps.db, deps.keys, {
+        at: deps.clock.now(),
+        actorUserId: request.actor.userId,
+        actorRole: request.actor.role,
         action: request.routeOptions.config.action ?? 'unknown',
         subjectType: 'route',
-        subjectId: `${request.method} ${request.routeOptions.url}`,
+        subjectId: route,
         details: {
           params: request.params,
           status: reply.statusCode,

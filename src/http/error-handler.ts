@@ -36,6 +36,9 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   });
 
   if (error instanceof AppError) {
+    // A refusal that says when to come back says it in the standard header too, for clients and proxies.
+    const retryAfter = error.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     return reply.status(error.statusCode).send(body(error.code, error.message, error.details));
   }
   const fastifyError = error as FastifyError;

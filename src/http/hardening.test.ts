@@ -59,10 +59,11 @@ async function smallApp(options?: HardeningOptions) {
 describe('security headers', () => {
   let handle: TestDatabase;
   let app: FastifyInstance;
+  let areas: AreaLocator;
 
   beforeAll(async () => {
     handle = await createTestDatabase('pglite');
-    const { areas } = await loadSmallDemoCity(handle, 3);
+    ({ areas } = await loadSmallDemoCity(handle, 3));
     ({ app } = await buildTestApp(handle, areas));
   }, 120_000);
 
@@ -84,6 +85,43 @@ describe('security headers', () => {
       // Helmet's default; browsers only heed it over https, i.e. behind a TLS-terminating proxy.
       expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
     }
+  });
+
+  it('should forbid caching every answer for a signed-in user, which may hold personal data in clear', async () => {
+    const { as } = await buildTestApp(handle, areas);
+    const mine = await app.inject({ url: '/api/v1/me/personal-data', headers: await as('citizen') });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.headers['cache-control']).toBe('no-store');
+    const refused = await app.inject({ url: '/api/v1/cases' });
+    expect(refused.headers['cache-control']).toBe('no-store');
+    // Public reference data may be cached.
+    expect((await app.inject({ url: '/api/v1/categories' })).headers['cache-control']).toBeUndefined();
+  });
+
+  it('should write anonymous refused changes to the audit trail as one entry per address, not one each', async () => {
+    const { app: counted } = await buildTestApp(handle, areas);
+    const before = await handle.db.selectFrom('audit_log').select('seq').execute();
+    for (let i = 0; i < 200; i++) {
+      const response = await counted.inject({
+        method: 'POST',
+        url: '/api/v1/cases',
+        payload: { title: 'x', description: 'x', categoryCode: '010204', address: 'x' },
+        remoteAddress: i % 2 ? '198.51.100.7' : '198.51.100.8',
+      });
+      expect(response.statusCode).toBe(401);
+    }
+    await counted.close(); // writes what was counted
+    const entries = await handle.db
+      .selectFrom('audit_log')
+      .select(['action', 'subject_id', 'details', 'ip'])
+      .where('seq', '>', before.length)
+      .orderBy('seq')
+      .execute();
+    expect(entries.map((e) => [e.action, e.ip, (e.details as { refused: number }).refused])).toEqual([
+      ['auth.refused_anonymous', '198.51.100.8', 100],
+      ['auth.refused_anonymous', '198.51.100.7', 100],
+    ]);
+    expect(entries[0]!.details).toMatchObject({ routes: { 'POST /api/v1/cases': 100 } });
   });
 
   it('should serve the API documentation under the same policy, with every asset from this origin', async () => {

@@ -18,8 +18,21 @@ const SENSITIVE_KEYS = [
   'email',
 ];
 
-/** Query parameters whose values are replaced in logged URLs (compared without case). */
-const SENSITIVE_QUERY_KEYS = new Set(['phone', 'token', 'code', 'password', 'idnumber', 'email']);
+/**
+ * Query parameters whose values are replaced in logged URLs (compared without case). `q` is free text: a
+ * search for a caller's number or name is personal data.
+ */
+const SENSITIVE_QUERY_KEYS = new Set([
+  'phone',
+  'token',
+  'code',
+  'password',
+  'idnumber',
+  'email',
+  'q',
+  'name',
+  'address',
+]);
 
 const REDACT_PATHS = [
   // The request serializer below never logs headers; these catch code that logs a raw request or reply.

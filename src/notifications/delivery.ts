@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { type Keyring, openIdentity } from '../privacy/index.ts';
+import { type Keyring, open, openIdentity } from '../privacy/index.ts';
 import type { MessageSender } from './senders.ts';
 import { renderTemplate, type TemplateName } from './templates.ts';
 
@@ -26,7 +26,8 @@ export async function deliverDueNotifications(
   await db.transaction().execute(async (trx) => {
     const due = await trx
       .selectFrom('notifications')
-      .innerJoin('persons', 'persons.id', 'notifications.person_id')
+      .leftJoin('persons', 'persons.id', 'notifications.person_id')
+      .leftJoin('sign_in_codes', 'sign_in_codes.id', 'notifications.sign_in_code_id')
       .select([
         'notifications.id',
         'notifications.channel',
@@ -35,6 +36,9 @@ export async function deliverDueNotifications(
         'notifications.attempts',
         'persons.id as person_id',
         'persons.sealed',
+        'sign_in_codes.id as code_id',
+        'sign_in_codes.sealed_phone',
+        'sign_in_codes.expires_at as code_expires_at',
       ])
       .where('notifications.status', '=', 'pending')
       .where('notifications.next_attempt_at', '<=', now)
@@ -45,10 +49,7 @@ export async function deliverDueNotifications(
       .execute();
     for (const message of due) {
       try {
-        // The address is opened only here, at the moment of sending: the outbox holds none in clear.
-        const identity = openIdentity(keyring, message.person_id, message.sealed);
-        const to = message.channel === 'sms' ? identity?.phone : identity?.email;
-        if (!to) throw new Error('the person has no address for this channel any more');
+        const to = addressOf(keyring, message, now);
         const text = renderTemplate(message.template as TemplateName, message.params, 'zh');
         await sender.send({ channel: message.channel, to, text });
         await trx
@@ -65,7 +66,8 @@ export async function deliverDueNotifications(
           .execute();
         sent++;
       } catch (error) {
-        const attempts = message.attempts + 1;
+        // A code that can no longer be used is not worth sending: given up at once.
+        const attempts = error instanceof ExpiredCode ? MAX_ATTEMPTS : message.attempts + 1;
         await trx
           .updateTable('notifications')
           .set({
@@ -81,4 +83,34 @@ export async function deliverDueNotifications(
     }
   });
   return { sent, failed };
+}
+
+class ExpiredCode extends Error {}
+
+/**
+ * Where a message goes, opened only here, at the moment of sending (the outbox holds no address in clear):
+ * the person's phone or email, or for a sign-in code the number it was asked for.
+ */
+function addressOf(
+  keyring: Keyring,
+  message: {
+    channel: string;
+    person_id: string | null;
+    sealed: string | null;
+    code_id: string | null;
+    sealed_phone: string | null;
+    code_expires_at: Date | null;
+  },
+  now: Date,
+): string {
+  if (message.code_id) {
+    if (!message.sealed_phone || !message.code_expires_at || message.code_expires_at <= now) {
+      throw new ExpiredCode('the sign-in code expired before it could be sent');
+    }
+    return open<string>(keyring, message.sealed_phone, message.code_id);
+  }
+  const identity = message.person_id ? openIdentity(keyring, message.person_id, message.sealed) : null;
+  const to = message.channel === 'sms' ? identity?.phone : identity?.email;
+  if (!to) throw new Error('the person has no address for this channel any more');
+  return to;
 }

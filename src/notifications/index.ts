@@ -1,6 +1,6 @@
 export { deliverDueNotifications, MAX_ATTEMPTS } from './delivery.ts';
 export type { NotificationsTables } from './notifications.tables.ts';
-export { enqueueNotifications, type OutboxMessage } from './outbox.ts';
+export { enqueueNotifications, enqueueSignInCode, type OutboxMessage } from './outbox.ts';
 export {
   logSender,
   type MessageSender,

@@ -9,7 +9,9 @@ export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
  */
 export interface NotificationTable {
   id: Generated<string>;
-  person_id: string;
+  /** The person it goes to; null for a sign-in code, which goes to the number it was asked for. */
+  person_id: string | null;
+  sign_in_code_id: Generated<string | null>;
   case_id: string | null;
   channel: NotificationChannel;
   /** Which message (see templates.ts); the text is made when it is sent, in the person's language. */

@@ -6,8 +6,6 @@ export interface OutboxMessage {
   caseId: string | null;
   template: TemplateName;
   params: Record<string, string>;
-  /** The person asked for this message (a sign-in code): sent even if they declined to be contacted. */
-  requested?: boolean;
 }
 
 /**
@@ -29,7 +27,7 @@ export async function enqueueNotifications(
     .execute();
   const rows = persons.flatMap((person) => {
     const channel: NotificationChannel | null = person.contact_channel;
-    if (!channel || !(person.contact_consent || message.requested)) return [];
+    if (!channel || !person.contact_consent) return [];
     return [
       {
         person_id: person.id,
@@ -46,4 +44,31 @@ export async function enqueueNotifications(
   });
   if (rows.length) await trx.insertInto('notifications').values(rows).execute();
   return rows.length;
+}
+
+/**
+ * Queues a sign-in code for the number it was asked for (sealed with the code, see auth/sign-in.ts): the
+ * number need not belong to anyone yet, and asking for it is consent to this one message.
+ */
+export async function enqueueSignInCode(
+  trx: Db,
+  signInCodeId: string,
+  params: { code: string; minutes: string },
+  now: Date,
+): Promise<void> {
+  await trx
+    .insertInto('notifications')
+    .values({
+      person_id: null,
+      sign_in_code_id: signInCodeId,
+      case_id: null,
+      channel: 'sms',
+      template: 'sign_in_code' satisfies TemplateName,
+      params: JSON.stringify(params),
+      next_attempt_at: now,
+      last_error: null,
+      created_at: now,
+      sent_at: null,
+    })
+    .execute();
 }

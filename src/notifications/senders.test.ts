@@ -53,7 +53,7 @@ describe('message senders', () => {
         email: smtpSender(`smtp://127.0.0.1:${smtpPort}`, '12345 <noreply@changsha.example>'),
         sms: smsGatewaySender(gatewayUrl, 'secret'),
       },
-      logSender((_details, message) => logged.push(message)),
+      logSender((_details, message) => logged.push(message), { showText: true }),
     );
     await sender.send({ channel: 'email', to: 'reporter@example.org', text: '您反映的问题已办结。' });
     await sender.send({ channel: 'sms', to: '19900007777', text: '您反映的问题已受理。' });
@@ -72,12 +72,28 @@ describe('message senders', () => {
     const logged: string[] = [];
     await senderByChannel(
       {},
-      logSender((_d, message) => logged.push(message)),
+      logSender((_d, message) => logged.push(message), { showText: true }),
     ).send({
       channel: 'email',
       to: 'a@b.c',
       text: '测试',
     });
     expect(logged).toEqual(['notification (not sent, development): 测试']);
+  });
+
+  it('should never write a message text to the log in production, where it could be a sign-in code', async () => {
+    const lines: Array<{ details: object; message: string }> = [];
+    await logSender((details, message) => lines.push({ details, message }), { showText: false }).send({
+      channel: 'sms',
+      to: '13800138000',
+      text: '【12345】您的登录验证码为 572955，5 分钟内有效。',
+    });
+    expect(JSON.stringify(lines)).not.toMatch(/572955|13800138000/);
+    expect(lines).toEqual([
+      {
+        details: { channel: 'sms', to: '138****8000' },
+        message: 'notification not sent: no sender is configured for its channel',
+      },
+    ]);
   });
 });

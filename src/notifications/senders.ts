@@ -14,15 +14,19 @@ export interface MessageSender {
   send(message: OutgoingMessage): Promise<void>;
 }
 
-/** Development: the message is written to the log instead of being sent. */
-export function logSender(log: (line: object, message: string) => void): MessageSender {
+/**
+ * No sender for a channel: the message is written to the log instead of being sent. Its text only with
+ * `showText` (development): in production a log line must never carry a sign-in code, or anyone who reads
+ * the logs could sign in as anyone.
+ */
+export function logSender(log: (line: object, message: string) => void, options: { showText: boolean }): MessageSender {
   return {
     async send(message) {
       // The address masked even in development: logs travel further than the database.
-      log(
-        { channel: message.channel, to: maskPersonalData(message.to).masked },
-        `notification (not sent, development): ${message.text}`,
-      );
+      const to = maskPersonalData(message.to).masked;
+      if (options.showText)
+        log({ channel: message.channel, to }, `notification (not sent, development): ${message.text}`);
+      else log({ channel: message.channel, to }, 'notification not sent: no sender is configured for its channel');
     },
   };
 }

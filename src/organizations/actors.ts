@@ -12,15 +12,18 @@ export interface Actor {
   handlingBodyId: string | null;
   personId: string | null;
   /**
-   * The areas the user works in, as code prefixes; null when the user is not limited to areas (city-wide
-   * roles; citizens and handlers are scoped by their own cases and their body instead).
+   * Where the user's staff work reaches: 'city' with a city-wide grant, else the areas they work in, as
+   * code prefixes (none: no cases at all). Citizens and handlers are reached by their own cases and their
+   * body instead, and have no areas.
    */
-  jurisdiction: string[] | null;
+  jurisdiction: Jurisdiction;
   /** The highest data classification the user may receive. */
   clearance: Clearance;
   /** What the credential may do: an API token's scopes, or null for a console session (all the role may). */
   scopes: string[] | null;
 }
+
+export type Jurisdiction = 'city' | string[];
 
 /** The stored form of a bearer secret (API token, session id): SHA-256, since the secret itself is random. */
 export function hashToken(token: string): string {
@@ -42,6 +45,7 @@ export function actorColumns(db: Db) {
       'users.handling_body_id',
       'users.person_id',
       'users.clearance',
+      'users.city_wide',
       sql<string[]>`array(select area_code from user_jurisdictions where user_id = users.id order by area_code)`.as(
         'jurisdiction',
       ),
@@ -70,6 +74,7 @@ export function toActor(row: {
   handling_body_id: string | null;
   person_id: string | null;
   clearance: Clearance;
+  city_wide: boolean;
   jurisdiction: string[];
 }): Actor {
   return {
@@ -79,7 +84,7 @@ export function toActor(row: {
     role: row.role,
     handlingBodyId: row.handling_body_id,
     personId: row.person_id,
-    jurisdiction: row.jurisdiction.length ? row.jurisdiction : null,
+    jurisdiction: row.city_wide ? 'city' : row.jurisdiction,
     clearance: row.clearance,
     scopes: null,
   };

@@ -4,6 +4,7 @@ export {
   actorForUserId,
   actorForUsername,
   hashToken,
+  type Jurisdiction,
   toActor,
 } from './actors.ts';
 export {
@@ -42,10 +43,15 @@ export {
   type TaxonomyLeafRow,
 } from './taxonomy-import.ts';
 export {
+  AREA_ROLES,
+  CITY_WIDE_ROLES,
   createUser,
+  listStaff,
   listUsers,
   type NewUser,
   registerCitizen,
-  setJurisdiction,
+  requireUserId,
+  type StaffMember,
+  setReach,
   type UserSummary,
 } from './users.ts';

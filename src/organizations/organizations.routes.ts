@@ -12,8 +12,10 @@ import {
   DemoUsersResponse,
   HandlingBodyResponse,
   MeResponse,
+  ReachSchema,
+  StaffMemberResponse,
 } from './organizations.schemas.ts';
-import { listUsers } from './users.ts';
+import { listStaff, listUsers, requireUserId, setReach } from './users.ts';
 
 function categoryView(c: Category) {
   return {
@@ -30,9 +32,9 @@ function categoryView(c: Category) {
 
 export const organizationsRoutes: FastifyPluginAsyncTypebox<{
   db: Db;
-  demoSignIn: boolean;
-  demoPassword: string;
-}> = async (app, { db, demoSignIn, demoPassword }) => {
+  /** The demo's sign-in (its users and their shared password), or null: off. */
+  demoSignIn: { password: string; usernames: ReadonlySet<string> } | null;
+}> = async (app, { db, demoSignIn }) => {
   app.get(
     '/me',
     {
@@ -44,6 +46,38 @@ export const organizationsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => request.actor,
+  );
+
+  app.get(
+    '/users',
+    {
+      config: { action: 'users.manage' },
+      schema: {
+        tags: ['people'],
+        summary: 'Every staff account and where its work reaches (the city, some areas, or none)',
+        response: { 200: Type.Array(StaffMemberResponse), ...errorResponses(401, 403) },
+      },
+    },
+    (request) => listStaff(db, request.actor),
+  );
+
+  app.put(
+    '/users/:username/reach',
+    {
+      config: { action: 'users.manage' },
+      schema: {
+        tags: ['people'],
+        summary:
+          "Set where a staff member's work reaches: 'city' (an explicit grant) or their areas; [] means no cases",
+        params: Type.Object({ username: Type.String({ minLength: 1, maxLength: 100 }) }),
+        body: Type.Object({ reach: ReachSchema }, { additionalProperties: false }),
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await setReach(db, request.actor, await requireUserId(db, request.params.username), request.body.reach);
+      return reply.status(204).send(null);
+    },
   );
 
   app.get(
@@ -111,9 +145,12 @@ export const organizationsRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: DemoUsersResponse },
       },
     },
+    // The demo's own users only: accounts made since (real staff, citizens by phone) are never listed.
     async () => ({
-      password: demoPassword,
-      users: (await listUsers(db)).map(({ id: _id, handlingBodyId: _body, ...user }) => user),
+      password: demoSignIn.password,
+      users: (await listUsers(db))
+        .filter((user) => demoSignIn.usernames.has(user.username))
+        .map(({ id: _id, handlingBodyId: _body, ...user }) => user),
     }),
   );
 };

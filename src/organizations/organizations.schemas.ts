@@ -46,3 +46,21 @@ export const DemoUsersResponse = Type.Object({
   password: Type.String(),
   users: Type.Array(Type.Object({ username: Type.String(), displayName: Type.String(), role: RoleSchema })),
 });
+
+/** Where a staff member's work reaches: the whole city, or their areas (none: no cases). */
+export const ReachSchema = Type.Union([
+  Type.Literal('city'),
+  Type.Array(Type.String({ pattern: '^[0-9]{2,15}$' }), { maxItems: 200, uniqueItems: true }),
+]);
+
+export const StaffMemberResponse = Type.Object({
+  id: Uuid,
+  username: Type.String(),
+  displayName: Type.String(),
+  role: RoleSchema,
+  handlingBodyId: Type.Union([Uuid, Type.Null()]),
+  reach: Type.Union([ReachSchema, Type.Null()], {
+    description: "'city', the areas the user works in ([]: no cases at all), or null for handlers (their body's cases)",
+  }),
+  disabled: Type.Boolean(),
+});

@@ -82,6 +82,11 @@ export interface UserTable {
   password_changed_at: Generated<Date | null>;
   clearance: Generated<Clearance>;
   disabled_at: Generated<Date | null>;
+  /**
+   * Staff work reaches the whole city (an explicit grant); otherwise only the user's areas
+   * (user_jurisdictions), and with none, no cases. Never for citizens, handlers or grid workers.
+   */
+  city_wide: Generated<boolean>;
 }
 
 export interface ApiTokenTable {

@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { AppError } from '../lib/app-error.ts';
 import { mayDo } from '../policy/index.ts';
-import type { Actor } from './actors.ts';
+import type { Actor, Jurisdiction } from './actors.ts';
 import { adminOnly } from './organizations.errors.ts';
 import { DEFAULT_CLEARANCE, type Role } from './organizations.tables.ts';
 
@@ -10,6 +12,8 @@ export interface NewUser {
   role: Role;
   handlingBodyId?: string | null;
   personId?: string | null;
+  /** For staff placed by area: the whole city or their areas. Without it they reach no case until given some. */
+  reach?: Jurisdiction;
 }
 
 export interface UserSummary {
@@ -31,20 +35,25 @@ export async function createUser(db: Db, actor: Actor | 'bootstrap', input: NewU
   } else if (!mayDo(actor, 'users.manage')) {
     throw adminOnly('create users');
   }
-  const row = await db
-    .insertInto('users')
-    .values({
-      // Sign-in compares user names in lower case: store them so.
-      username: input.username.trim().toLowerCase(),
-      display_name: input.displayName,
-      role: input.role,
-      handling_body_id: input.handlingBodyId ?? null,
-      person_id: input.personId ?? null,
-      clearance: DEFAULT_CLEARANCE[input.role],
-    })
-    .returning(['id', 'username', 'display_name', 'role', 'handling_body_id'])
-    .executeTakeFirstOrThrow();
-  return toSummary(row);
+  const areas = input.reach === undefined ? [] : await checkedAreas(db, input.role, input.reach);
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('users')
+      .values({
+        // Sign-in compares user names in lower case: store them so.
+        username: input.username.trim().toLowerCase(),
+        display_name: input.displayName,
+        role: input.role,
+        handling_body_id: input.handlingBodyId ?? null,
+        person_id: input.personId ?? null,
+        clearance: DEFAULT_CLEARANCE[input.role],
+        city_wide: input.reach === 'city',
+      })
+      .returning(['id', 'username', 'display_name', 'role', 'handling_body_id'])
+      .executeTakeFirstOrThrow();
+    await writeAreas(trx, row.id, areas);
+    return toSummary(row);
+  });
 }
 
 export async function listUsers(db: Db): Promise<UserSummary[]> {
@@ -55,6 +64,45 @@ export async function listUsers(db: Db): Promise<UserSummary[]> {
     .orderBy('username')
     .execute();
   return rows.map(toSummary);
+}
+
+export interface StaffMember extends UserSummary {
+  /** Where their work reaches: 'city', their areas (none: no cases), or null for handlers (their body). */
+  reach: Jurisdiction | null;
+  disabled: boolean;
+}
+
+/** Every staff account with its reach, for the administrator: who sees what, and who sees nothing. */
+export async function listStaff(db: Db, actor: Actor): Promise<StaffMember[]> {
+  if (!mayDo(actor, 'users.manage')) throw adminOnly('list the staff');
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'username', 'display_name', 'role', 'handling_body_id', 'city_wide', 'disabled_at'])
+    .select(
+      sql<string[]>`array(select area_code from user_jurisdictions j where j.user_id = users.id order by 1)`.as(
+        'areas',
+      ),
+    )
+    .where('role', '!=', 'citizen')
+    .orderBy('role')
+    .orderBy('username')
+    .execute();
+  return rows.map((row) => ({
+    ...toSummary(row),
+    reach: AREA_ROLES.includes(row.role) ? (row.city_wide ? 'city' : row.areas) : null,
+    disabled: row.disabled_at !== null,
+  }));
+}
+
+/** A user by name, for the administrator's changes; 404 when there is none. */
+export async function requireUserId(db: Db, username: string): Promise<string> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', username.trim().toLowerCase())
+    .executeTakeFirst();
+  if (!row) throw new AppError('USER_ERR_NOT_FOUND', 404, `There is no user "${username}"`);
+  return row.id;
 }
 
 function toSummary(row: {
@@ -73,20 +121,66 @@ function toSummary(row: {
   };
 }
 
+/** The roles whose work is placed by area: they reach the areas they are given, or the whole city by grant. */
+export const AREA_ROLES: readonly Role[] = [
+  'dispatcher',
+  'grid_worker',
+  'supervisor',
+  'admin',
+  'data_steward',
+  'auditor',
+];
+/** Of those, the roles that may be given the whole city (a grid worker always works in areas). */
+export const CITY_WIDE_ROLES: readonly Role[] = ['dispatcher', 'supervisor', 'admin', 'data_steward', 'auditor'];
+
+const badReach = (message: string, details: Record<string, unknown> = {}) =>
+  new AppError('USER_ERR_REACH', 400, message, details);
+
+/** The areas of a reach this role may be given (none for the whole city), each an existing area; else 400. */
+async function checkedAreas(db: Db, role: Role, reach: Jurisdiction): Promise<string[]> {
+  if (!AREA_ROLES.includes(role)) {
+    throw badReach(`The role ${role} is not placed by area: their reach is their own cases or their body's`, { role });
+  }
+  if (reach === 'city') {
+    if (!CITY_WIDE_ROLES.includes(role)) throw badReach('A grid worker works in areas, never city-wide', { role });
+    return [];
+  }
+  const areas = [...new Set(reach)];
+  const known = areas.length
+    ? await db.selectFrom('grid_areas').select('code').where('code', 'in', areas).execute()
+    : [];
+  const unknown = areas.filter((code) => !known.some((k) => k.code === code));
+  if (unknown.length) throw badReach(`There is no area ${unknown.join(', ')}`, { unknown });
+  return areas;
+}
+
+async function writeAreas(trx: Db, userId: string, areas: readonly string[]) {
+  await trx.deleteFrom('user_jurisdictions').where('user_id', '=', userId).execute();
+  if (areas.length) {
+    await trx
+      .insertInto('user_jurisdictions')
+      .values(areas.map((area_code) => ({ user_id: userId, area_code })))
+      .execute();
+  }
+}
+
 /**
- * Sets the areas a user works in (area codes; each covers everything below it), replacing the old ones.
- * An empty list makes the user city-wide again.
+ * Sets how far a user's staff work reaches: the whole city (an explicit grant) or these areas (codes; each
+ * covers everything below it), replacing what they had. An empty list of areas means no cases at all:
+ * taking a user off their last area never widens their reach.
  */
-export async function setJurisdiction(db: Db, actor: Actor, userId: string, areaCodes: string[]): Promise<void> {
+export async function setReach(db: Db, actor: Actor, userId: string, reach: Jurisdiction): Promise<void> {
   if (!mayDo(actor, 'users.manage')) throw adminOnly("set a user's areas");
+  const user = await db.selectFrom('users').select('role').where('id', '=', userId).executeTakeFirst();
+  if (!user) throw new AppError('USER_ERR_NOT_FOUND', 404, 'There is no such user');
+  const areas = await checkedAreas(db, user.role, reach);
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('user_jurisdictions').where('user_id', '=', userId).execute();
-    if (areaCodes.length) {
-      await trx
-        .insertInto('user_jurisdictions')
-        .values([...new Set(areaCodes)].map((area_code) => ({ user_id: userId, area_code })))
-        .execute();
-    }
+    await trx
+      .updateTable('users')
+      .set({ city_wide: reach === 'city' })
+      .where('id', '=', userId)
+      .execute();
+    await writeAreas(trx, userId, areas);
   });
 }
 

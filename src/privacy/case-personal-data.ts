@@ -176,6 +176,8 @@ export async function unmaskCase(
   origin: RequestOrigin = {},
 ): Promise<ReporterView> {
   authorize(actor, 'case.reporter.unmask');
+  // Seeing a reporter in clear is reading the case too: a token limited to personal data cannot.
+  authorize(actor, 'case.reporter.read');
   if (!mayUnmaskFor(actor, request.purpose)) throw badPurpose(actor, request.purpose);
   if (!target.mayUnmask)
     throw new AppError('CASE_ERR_NOT_FOUND', 404, `There is no case ${target.caseNumber}, or you may not see it`);
@@ -259,7 +261,7 @@ async function reveal(
         })
         .execute();
     }
-    await appendAudit(trx, {
+    await appendAudit(trx, deps.keyring, {
       at: now,
       actorUserId: actor.userId,
       actorRole: actor.role,

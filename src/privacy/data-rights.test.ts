@@ -42,14 +42,6 @@ forEachDatabase('citizens’ data rights', (database) => {
       now,
     );
     expect(queued).toBe(0);
-    // A code the citizen asked for is still sent: they asked for it.
-    const asked = await enqueueNotifications(
-      db,
-      [person.person_id!],
-      { caseId: null, template: 'sign_in_code', params: { code: '123456', minutes: '5' }, requested: true },
-      now,
-    );
-    expect(asked).toBe(1);
     await call('citizen2', 'PUT', '/me/consents', { contact: true, statistics: true });
   });
 
@@ -65,9 +57,32 @@ forEachDatabase('citizens’ data rights', (database) => {
     // 15 working days from Friday 20 Nov 2026: Friday 11 Dec (no holidays in between).
     expect(new Date(request.dueAt).toISOString()).toBe('2026-12-11T02:00:00.000Z');
 
-    const list = (await call('steward', 'GET', '/data-requests?status=submitted')).json();
+    // The steward's list shows what is asked, masked, and records nothing; opening the values is a view of
+    // personal data like any other: in the citizen's access record and the audit trail.
+    const accessesBefore = (await call('citizen', 'GET', '/me/data-accesses')).json().length;
+    const listed = await call('steward', 'GET', '/data-requests?status=submitted');
+    expect(listed.headers['cache-control']).toBe('no-store');
+    const list = listed.json();
     expect(list.map((r: { id: string }) => r.id)).toContain(request.id);
-    expect(list.find((r: { id: string }) => r.id === request.id).changes).toMatchObject({ name: '陈新名' });
+    expect(list.find((r: { id: string }) => r.id === request.id).changes).toEqual({
+      name: '陈**',
+      address: '芙蓉区***',
+    });
+    expect(listed.body).not.toContain('陈新名');
+    expect((await call('citizen', 'GET', '/me/data-accesses')).json()).toHaveLength(accessesBefore);
+    const revealed = await call('steward', 'POST', `/data-requests/${request.id}/changes/reveal`);
+    expect(revealed.statusCode, revealed.body).toBe(200);
+    expect(revealed.json()).toEqual({ name: '陈新名', address: '芙蓉区五一大道 8 号' });
+    const accesses = (await call('citizen', 'GET', '/me/data-accesses')).json();
+    expect(accesses).toHaveLength(accessesBefore + 1);
+    expect(accesses[0]).toMatchObject({ purpose: 'data_rights_request', fields: ['name', 'address'] });
+    const viewed = await db
+      .selectFrom('audit_log')
+      .select(['action', 'purpose'])
+      .where('subject_id', '=', request.id)
+      .where('action', '=', 'personal_data.view')
+      .execute();
+    expect(viewed).toEqual([{ action: 'personal_data.view', purpose: 'data_rights_request' }]);
 
     const decided = await call('steward', 'POST', `/data-requests/${request.id}/decision`, {
       decision: 'complete',
@@ -87,7 +102,7 @@ forEachDatabase('citizens’ data rights', (database) => {
     expect(actions.map((a) => a.action)).toEqual(
       expect.arrayContaining(['data_request.correction', 'data_request.complete']),
     );
-    expect((await verifyAuditChain(db)).ok).toBe(true);
+    expect((await verifyAuditChain(db, keyringOf(database()))).ok).toBe(true);
   });
 
   it('should refuse to erase a person with open cases, and erase one whose cases are all closed', async () => {
@@ -139,7 +154,7 @@ forEachDatabase('citizens’ data rights', (database) => {
       .execute();
     expect(closed.length).toBeGreaterThan(0);
     const later = new Date(DEMO_NOW.getTime() + 400 * 86_400_000);
-    const first = await runRetentionSweep(db, later, 365, 2);
+    const first = await runRetentionSweep(db, keyringOf(database()), later, 365, 2);
     expect(first.cases).toBeGreaterThanOrEqual(closed.length);
     const left = await db
       .selectFrom('cases')
@@ -156,7 +171,7 @@ forEachDatabase('citizens’ data rights', (database) => {
       .where('anonymised_at', 'is not', null)
       .execute();
     expect(erased.every((p) => p.sealed === null)).toBe(true);
-    expect(await runRetentionSweep(db, later, 365, 2)).toEqual({ cases: 0, persons: 0 });
+    expect(await runRetentionSweep(db, keyringOf(database()), later, 365, 2)).toEqual({ cases: 0, persons: 0 });
     // Open cases keep their reporters: they are still being handled.
     const open = await db
       .selectFrom('cases')

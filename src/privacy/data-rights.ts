@@ -1,18 +1,21 @@
 import { sql } from 'kysely';
-import { appendAudit, type RequestOrigin } from '../audit/index.ts';
+import { type AuditKeys, appendAudit, type RequestOrigin } from '../audit/index.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, defineError } from '../lib/app-error.ts';
 import type { Actor } from '../organizations/index.ts';
-import { authorize } from '../policy/index.ts';
+import { authorize, clearedFor, FIELD_CLEARANCE } from '../policy/index.ts';
 import type { PrivacyDeps } from './case-personal-data.ts';
 import { maskPersonalData } from './detection.ts';
+import type { Keyring } from './keyring.ts';
 import {
   anonymisePerson,
   clearIdentity,
   consentsOf,
   correctIdentity,
   type Identity,
+  type IdentityField,
   type MaskedIdentity,
+  maskIdentity,
   type PersonConsents,
   readIdentity,
 } from './persons.ts';
@@ -39,8 +42,8 @@ function personOf(actor: Actor): string {
   return actor.personId;
 }
 
-function audit(db: Db, actor: Actor, action: string, now: Date, origin: RequestOrigin, details = {}) {
-  return appendAudit(db, {
+function audit(db: Db, keys: AuditKeys, actor: Actor, action: string, now: Date, origin: RequestOrigin, details = {}) {
+  return appendAudit(db, keys, {
     at: now,
     actorUserId: actor.userId,
     actorRole: actor.role,
@@ -72,7 +75,7 @@ export async function myPersonalData(
     consentsOf(deps.db, personId),
     deps.db.selectFrom('persons').select('anonymised_at').where('id', '=', personId).executeTakeFirstOrThrow(),
   ]);
-  await audit(deps.db, actor, 'personal_data.self_view', now, origin);
+  await audit(deps.db, deps.keyring, actor, 'personal_data.self_view', now, origin);
   return { identity: clearIdentity(identity), consents, anonymisedAt: person.anonymised_at };
 }
 
@@ -165,6 +168,7 @@ export async function setConsents(
       .execute();
     await audit(
       trx,
+      deps.keyring,
       actor,
       'personal_data.consent',
       now,
@@ -201,7 +205,10 @@ export interface DataRequest {
   overdue: boolean;
   decidedAt: Date | null;
   decisionNote: string | null;
-  /** The corrections asked for: shown in clear to the requester and to the data steward only. */
+  /**
+   * The corrections asked for: in clear to the requester; masked in the data steward's list, who opens
+   * them for a request (revealRequestedChanges), recorded like any other view of personal data.
+   */
   changes: Identity | null;
 }
 
@@ -251,9 +258,9 @@ export async function submitDataRequest(
         decision_note: null,
       })
       .execute();
-    await audit(trx, actor, `data_request.${input.kind}`, now, origin, { requestId: id });
+    await audit(trx, deps.keyring, actor, `data_request.${input.kind}`, now, origin, { requestId: id });
   });
-  return (await readRequests(deps, now, (q) => q.where('r.id', '=', id)))[0]!;
+  return (await readRequests(deps, now, 'clear', (q) => q.where('r.id', '=', id)))[0]!;
 }
 
 type RequestQuery = ReturnType<typeof requestColumns>;
@@ -274,8 +281,20 @@ function requestColumns(db: Db) {
     ]);
 }
 
-async function readRequests(deps: PrivacyDeps, now: Date, filter: (q: RequestQuery) => RequestQuery) {
+/** Each requested value masked as its field is (the fields asked for stay visible, their values do not). */
+function maskedChanges(changes: Identity): Identity {
+  const masked = maskIdentity(changes);
+  return Object.fromEntries(Object.keys(changes).map((field) => [field, masked[field as keyof MaskedIdentity]]));
+}
+
+async function readRequests(
+  deps: PrivacyDeps,
+  now: Date,
+  show: 'clear' | 'masked',
+  filter: (q: RequestQuery) => RequestQuery,
+) {
   const rows = await filter(requestColumns(deps.db)).orderBy('r.submitted_at', 'desc').limit(500).execute();
+  const shown = show === 'clear' ? (changes: Identity) => changes : maskedChanges;
   return rows.map(
     (r): DataRequest => ({
       id: r.id,
@@ -287,14 +306,14 @@ async function readRequests(deps: PrivacyDeps, now: Date, filter: (q: RequestQue
       overdue: r.status === 'submitted' && new Date(r.due_at) < now,
       decidedAt: r.decided_at,
       decisionNote: r.decision_note,
-      changes: r.sealed_changes ? open<Identity>(deps.keyring, r.sealed_changes, r.id) : null,
+      changes: r.sealed_changes ? shown(open<Identity>(deps.keyring, r.sealed_changes, r.id)) : null,
     }),
   );
 }
 
 export function myDataRequests(deps: PrivacyDeps, actor: Actor, now: Date): Promise<DataRequest[]> {
   authorize(actor, 'my_data.read');
-  return readRequests(deps, now, (q) => q.where('r.requested_by_user_id', '=', actor.userId));
+  return readRequests(deps, now, 'clear', (q) => q.where('r.requested_by_user_id', '=', actor.userId));
 }
 
 /** The data steward's list: open requests first, nearest deadline first. */
@@ -305,7 +324,7 @@ export function dataRequestsToHandle(
   now: Date,
 ): Promise<DataRequest[]> {
   authorize(actor, 'data_requests.handle');
-  return readRequests(deps, now, (q) => (status ? q.where('r.status', '=', status) : q).orderBy('r.due_at'));
+  return readRequests(deps, now, 'masked', (q) => (status ? q.where('r.status', '=', status) : q).orderBy('r.due_at'));
 }
 
 /**
@@ -353,7 +372,7 @@ export async function decideDataRequest(
       })
       .where('id', '=', id)
       .execute();
-    await appendAudit(trx, {
+    await appendAudit(trx, deps.keyring, {
       at: now,
       actorUserId: actor.userId,
       actorRole: actor.role,
@@ -365,7 +384,66 @@ export async function decideDataRequest(
       ...origin,
     });
   });
-  return (await readRequests(deps, now, (q) => q.where('r.id', '=', id)))[0]!;
+  return (await readRequests(deps, now, 'masked', (q) => q.where('r.id', '=', id)))[0]!;
+}
+
+/**
+ * The data steward opens the values a correction asks for: each up to their clearance (an ID number is
+ * core data), recorded in the person's access record and the audit trail with the request, like any
+ * other view of personal data in clear.
+ */
+export async function revealRequestedChanges(
+  deps: PrivacyDeps,
+  actor: Actor,
+  id: string,
+  now: Date,
+  origin: RequestOrigin,
+): Promise<Identity> {
+  authorize(actor, 'data_requests.handle');
+  const request = await deps.db
+    .selectFrom('data_rights_requests')
+    .select(['person_id', 'sealed_changes'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!request) throw requestNotFound(id);
+  if (!request.sealed_changes) return {};
+  const changes = open<Identity>(deps.keyring, request.sealed_changes, id);
+  const masked = maskedChanges(changes);
+  const released = (Object.keys(changes) as IdentityField[]).filter((field) =>
+    clearedFor(actor.clearance, FIELD_CLEARANCE[field]),
+  );
+  await deps.db.transaction().execute(async (trx) => {
+    if (request.person_id && released.length) {
+      await trx
+        .insertInto('personal_data_accesses')
+        .values({
+          person_id: request.person_id,
+          case_id: null,
+          accessor_user_id: actor.userId,
+          accessor_role: actor.role,
+          accessor_body_id: actor.handlingBodyId,
+          purpose: 'data_rights_request',
+          reason: `correction request ${id}`,
+          fields: released,
+          accessed_at: now,
+        })
+        .execute();
+    }
+    await appendAudit(trx, deps.keyring, {
+      at: now,
+      actorUserId: actor.userId,
+      actorRole: actor.role,
+      action: 'personal_data.view',
+      subjectType: 'data_request',
+      subjectId: id,
+      purpose: 'data_rights_request',
+      details: { fields: released },
+      ...origin,
+    });
+  });
+  return Object.fromEntries(
+    (Object.keys(changes) as IdentityField[]).map((f) => [f, released.includes(f) ? changes[f] : masked[f]]),
+  );
 }
 
 /** A correction's new values are the person's data too: erased with them (the request itself stays). */
@@ -408,6 +486,7 @@ async function erasePerson(db: Db, personId: string, now: Date): Promise<void> {
  */
 export async function runRetentionSweep(
   db: Db,
+  keyring: Keyring,
   now: Date,
   retentionDays: number,
   batchSize = 500,
@@ -457,7 +536,7 @@ export async function runRetentionSweep(
           erased++;
         }
       }
-      await appendAudit(trx, {
+      await appendAudit(trx, keyring, {
         at: now,
         actorUserId: null,
         actorRole: null,

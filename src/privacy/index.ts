@@ -37,5 +37,5 @@ export {
 } from './persons.ts';
 export { privacyRoutes } from './privacy.routes.ts';
 export { CONSENTS, type Consent, DATA_REQUEST_KINDS, type PrivacyTables } from './privacy.tables.ts';
-export { keysInUse, resealPersonalData } from './rotation.ts';
-export { currentBlindIndex, normalisePhone } from './sealing.ts';
+export { type KeyUse, keysInUse, keyUses, resealPersonalData } from './rotation.ts';
+export { currentBlindIndex, normalisePhone, open, seal } from './sealing.ts';

@@ -4,7 +4,7 @@
  * that may still have sealed data under it, and one current key that new data is sealed with; rotation
  * adds a key and makes it current, retirement drops keys no data needs any more.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -46,6 +46,8 @@ const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const BASE64_KEY = /^[A-Za-z0-9+/]{43}=?$/;
 const POSIX = process.platform !== 'win32';
 const ENV_KEY_ID = 'env';
+/** HKDF's info for the audit trail's MAC key: keys derived for other uses never equal it. */
+const AUDIT_MAC_LABEL = 'civicgrid audit-log mac v1';
 
 /**
  * The keys personal data may be sealed under. Key material is held in private fields and behind a getter,
@@ -54,6 +56,7 @@ const ENV_KEY_ID = 'env';
 export class Keyring {
   readonly #current: DataKey;
   readonly #keys: ReadonlyMap<string, DataKey>;
+  readonly #auditKeys = new Map<string, Buffer>();
 
   constructor(currentId: string, keys: readonly DataKey[]) {
     const byId = new Map<string, DataKey>();
@@ -81,6 +84,21 @@ export class Keyring {
     if (!key)
       throw new Error(`No data-encryption key with id "${id}" in the keyring (it holds ${this.ids().join(', ')})`);
     return key;
+  }
+
+  /**
+   * The MAC (HMAC-SHA256, hex) of an audit entry's hash under the key with this id. The MAC key is derived
+   * from the data key (HKDF, its own label), so the key file also holds what proves the audit trail, and
+   * rotating the data key rotates it; whoever can write the database but not read the key file cannot
+   * forge it. Such a key stays in the key file while entries MACed with it exist (keysInUse).
+   */
+  auditMac(keyId: string, hash: string): string {
+    let macKey = this.#auditKeys.get(keyId);
+    if (!macKey) {
+      macKey = Buffer.from(hkdfSync('sha256', this.byId(keyId).key, Buffer.alloc(0), AUDIT_MAC_LABEL, KEY_BYTES));
+      this.#auditKeys.set(keyId, macKey);
+    }
+    return createHmac('sha256', macKey).update(hash, 'utf8').digest('hex');
   }
 
   /** Every key id, the current one first, then the others in key-file order. */

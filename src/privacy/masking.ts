@@ -30,7 +30,7 @@ const LANDLINE = /^0[1-9]\d{8,10}$/;
 const THREE_DIGIT_AREA = /^0(?:10|2\d)/;
 /** The first administrative or street marker: what comes before it names an area, not a home. */
 const ADDRESS_AREA = /区|县|市|街道|镇|路|街/;
-const PLATE_SEPARATORS = /[\s·・•]/g;
+const PLATE_SEPARATORS = /[\s·・•.．\-－]/g;
 
 /** `13812345678` → `138****5678`; a landline keeps its area code and last 4 digits: `0731-****8888`. */
 export function maskPhone(value: string | null | undefined): string | null {
@@ -97,7 +97,10 @@ export function maskEmail(value: string | null | undefined): string | null {
   return `${Array.from(local)[0] ?? ''}***${domain}`;
 }
 
-/** `湘A12345` → `湘A***45` (province and issuing letter, last 2 characters); separators are dropped. */
+/**
+ * `湘A12345` → `湘A***45` (province and issuing letter, last 2 characters); the separators people write
+ * (湘A·12345, 湘 A-12345) are dropped.
+ */
 export function maskPlate(value: string | null | undefined): string | null {
   const text = present(value?.replace(PLATE_SEPARATORS, ''));
   if (text === null) return null;

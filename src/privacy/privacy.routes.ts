@@ -13,6 +13,7 @@ import {
   myDataAccesses,
   myDataRequests,
   myPersonalData,
+  revealRequestedChanges,
   setConsents,
   submitDataRequest,
 } from './data-rights.ts';
@@ -248,6 +249,21 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<{ deps: PrivacyRouteDeps }
     },
     (request) =>
       decideDataRequest(deps, request.actor, request.params.id, request.body, deps.clock.now(), originOf(request)),
+  );
+
+  app.post(
+    '/data-requests/:id/changes/reveal',
+    {
+      config: { action: 'data_requests.handle' },
+      schema: {
+        tags,
+        summary:
+          "The values a correction asks for, in clear up to your clearance; recorded in the citizen's access record",
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: Type.Partial(IdentitySchema), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    (request) => revealRequestedChanges(deps, request.actor, request.params.id, deps.clock.now(), originOf(request)),
   );
 
   app.get(

@@ -38,6 +38,16 @@ const SEALED = [
       key_id: keyring.current.id,
     }),
   },
+  {
+    count: 'signInCodes',
+    table: 'sign_in_codes',
+    id: 'id',
+    column: 'sealed_phone',
+    reseal: (keyring: Keyring, id: string, value: unknown) => ({
+      sealed_phone: seal(keyring, value, id),
+      key_id: keyring.current.id,
+    }),
+  },
 ] as const;
 
 type Counts = Record<(typeof SEALED)[number]['count'], number>;
@@ -64,7 +74,7 @@ export async function resealPersonalData(
   }
   let done = 0;
   onProgress(done, total);
-  const counts: Counts = { persons: 0, caseItems: 0, requests: 0 };
+  const counts: Counts = { persons: 0, caseItems: 0, requests: 0, signInCodes: 0 };
   for (const kind of SEALED) {
     for (;;) {
       const n = await db.transaction().execute(async (trx) => {
@@ -88,14 +98,32 @@ export async function resealPersonalData(
   return counts;
 }
 
-/** The keys still in use by some sealed value (a key may be retired from the key file once unused). */
+/** How many values each key still seals, per table, and how many audit entries it MACed. */
+export type KeyUse = Counts & { auditEntries: number };
+
+/** What each key is still used for (what `keys status` shows and `keys rotate --retire` goes by). */
+export async function keyUses(db: Db): Promise<Map<string, KeyUse>> {
+  const uses = new Map<string, KeyUse>();
+  const add = (rows: { key_id: string; n: number }[], field: keyof KeyUse) => {
+    for (const row of rows) {
+      const use = uses.get(row.key_id) ?? { persons: 0, caseItems: 0, requests: 0, signInCodes: 0, auditEntries: 0 };
+      use[field] = Number(row.n);
+      uses.set(row.key_id, use);
+    }
+  };
+  for (const kind of SEALED) {
+    const { rows } = await sql<{ key_id: string; n: number }>`select key_id, count(*)::int as n
+      from ${sql.table(kind.table)} where ${sql.ref(kind.column)} is not null group by key_id`.execute(db);
+    add(rows, kind.count);
+  }
+  // Audit entries cannot be re-MACed (the log is append-only), so a key that MACed some is never retired.
+  const { rows } = await sql<{ key_id: string; n: number }>`select mac_key_id as key_id, count(*)::int as n
+    from audit_log where mac_key_id is not null group by mac_key_id`.execute(db);
+  add(rows, 'auditEntries');
+  return uses;
+}
+
+/** The keys still in use (a key may be retired from the key file once unused). */
 export async function keysInUse(db: Db): Promise<string[]> {
-  const rows = await db
-    .selectFrom('persons')
-    .select('key_id')
-    .where('key_id', 'is not', null)
-    .union(db.selectFrom('case_personal_items').select('key_id'))
-    .union(db.selectFrom('data_rights_requests').select('key_id').where('key_id', 'is not', null))
-    .execute();
-  return rows.map((r) => r.key_id!).sort();
+  return [...(await keyUses(db)).keys()].sort();
 }

@@ -45,6 +45,9 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
 
   // People and reference data
   'GET /api/v1/me': { allow: EVERYONE },
+  'GET /api/v1/users': { allow: ['admin'] },
+  // An area that does not exist: refused with 400 after the policy check, changing nothing.
+  'PUT /api/v1/users/:username/reach': { allow: ['admin'], sample: { body: { reach: ['999999'] } } },
   'GET /api/v1/categories': PUBLIC,
   'GET /api/v1/categories/:code': PUBLIC,
   'GET /api/v1/handling-bodies': PUBLIC,
@@ -135,6 +138,7 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
     sample: { body: { kind: 'correction', reason: 'matrix', changes: {} } },
   },
   'GET /api/v1/data-requests': { allow: ['data_steward'] },
+  'POST /api/v1/data-requests/:id/changes/reveal': { allow: ['data_steward'] },
   'POST /api/v1/data-requests/:id/decision': {
     allow: ['data_steward'],
     sample: { body: { decision: 'refuse', note: 'matrix' } },

@@ -119,9 +119,24 @@ export interface Me {
   displayName: string;
   role: string;
   handlingBodyId: string | null;
-  /** Area codes a user is limited to (grid workers), or null. */
-  jurisdiction?: string[] | null;
+  /** Where the user's work reaches: 'city', or their areas (none: no cases; citizens and handlers have none). */
+  jurisdiction?: Reach;
   clearance?: string;
+}
+
+/** Where a staff member's work reaches: the whole city (a grant), or their areas. */
+export type Reach = 'city' | string[];
+
+/** A staff account as the administrator sees it (GET /users). */
+export interface StaffMember {
+  id: string;
+  username: string;
+  displayName: string;
+  role: string;
+  handlingBodyId: string | null;
+  /** null for handlers: their body's cases are their reach. */
+  reach: Reach | null;
+  disabled: boolean;
 }
 
 export interface Category {
@@ -224,6 +239,8 @@ export interface CaseDetail extends CaseSummary {
   mergedCaseNumbers: string[];
   /** Changes with every action; sent back with an action, a stale one is refused (409 CASE_ERR_STALE). */
   version: number;
+  /** The priority a citizen asked for; the desk confirms one when it registers the case. */
+  requestedPriority: string | null;
   deadlines: Deadline[];
   surveys: Survey[];
   /** Staff only (null for citizens): the reporter, masked unless the user unmasked it for a purpose. */

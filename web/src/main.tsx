@@ -39,11 +39,18 @@ function App() {
 
   const signOut = async (everywhere: boolean) => {
     try {
-      const ended = await api<{ sessionsEnded: number } | null>(
+      const ended = await api<{ sessionsEnded: number; tokensRevoked: number } | null>(
         everywhere ? '/auth/sign-out-everywhere' : '/auth/sign-out',
         { method: 'POST' },
       );
-      setNotice(everywhere ? i18n.t('signedOutEverywhere').replace('{n}', String(ended?.sessionsEnded ?? 0)) : null);
+      setNotice(
+        everywhere
+          ? i18n
+              .t('signedOutEverywhere')
+              .replace('{n}', String(ended?.sessionsEnded ?? 0))
+              .replace('{tokens}', String(ended?.tokensRevoked ?? 0))
+          : null,
+      );
     } catch {
       // The session may have ended already: signed out either way.
     }

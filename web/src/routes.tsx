@@ -13,6 +13,7 @@ import { MyData } from './pages/MyData.tsx';
 import { NewCase } from './pages/NewCase.tsx';
 import { PublicCases } from './pages/PublicCases.tsx';
 import { RoutingRules } from './pages/RoutingRules.tsx';
+import { Staff } from './pages/Staff.tsx';
 import { SupervisionBoard } from './pages/SupervisionBoard.tsx';
 import { Workbench } from './pages/Workbench.tsx';
 
@@ -91,6 +92,12 @@ export const ROUTES: Route[] = [
     render: (_match, { query }) => <DataRequests query={query} />,
     roles: ['data_steward'],
     nav: { path: '/data-requests', label: 'dataRequests' },
+  },
+  {
+    pattern: /^\/staff$/,
+    render: () => <Staff />,
+    roles: ['admin'],
+    nav: { path: '/staff', label: 'staff' },
   },
   {
     pattern: /^\/audit$/,

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { type AuditVerification, auditHead, verifyAuditChain } from '../../audit/index.ts';
+import { type AuditVerification, auditHead, readAnchorsIfAny, verifyAuditChain } from '../../audit/index.ts';
+import { readConfig } from '../../config.ts';
 import { progressReporter } from '../progress.ts';
-import { openConfiguredDatabase } from '../runtime.ts';
+import { openConfiguredDatabase, openKeyring } from '../runtime.ts';
 
 export function auditCommand(program: Command) {
   const audit = program
@@ -10,13 +11,24 @@ export function auditCommand(program: Command) {
 
   audit
     .command('verify')
-    .description("Recompute every entry's hash and check the chain, oldest first; exit 1 at the first broken entry")
-    .action(async () => {
-      const handle = await openConfiguredDatabase();
+    .description(
+      "Recompute every entry's hash, check the chain and each MAC (with the key file's keys) oldest first, then " +
+        'the heads anchored in AUDIT_ANCHOR_FILE (or --anchors); exit 1 at the first broken entry',
+    )
+    .option('--anchors <file>', 'an anchor file to check against (default: AUDIT_ANCHOR_FILE)')
+    .action(async (options: { anchors?: string }) => {
+      const config = readConfig();
+      const anchorFile = options.anchors ?? config.auditAnchorFile;
+      const anchors = anchorFile ? await readAnchorsIfAny(anchorFile) : [];
+      const handle = await openConfiguredDatabase(config);
       const progress = progressReporter('Verifying the audit log');
       let result: AuditVerification;
       try {
-        result = await verifyAuditChain(handle.db, (done, total) => progress.update(done, total));
+        const keys = await openKeyring(handle, config);
+        result = await verifyAuditChain(handle.db, keys, {
+          anchors,
+          onProgress: (done, total) => progress.update(done, total),
+        });
       } finally {
         progress.stop();
         await handle.close();
@@ -25,7 +37,10 @@ export function auditCommand(program: Command) {
         console.error(`audit log broken at entry ${result.firstBad.seq}: ${result.firstBad.reason}`);
         process.exitCode = 1;
       } else {
-        console.log(`audit log intact: ${result.checked} entries`);
+        console.log(
+          `audit log intact: ${result.checked} entries` +
+            (anchorFile ? `, ${anchors.length} anchored heads in ${anchorFile}` : ' (no anchor file to check)'),
+        );
       }
     });
 

@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { type Config, readConfig } from '../../config.ts';
-import type { Db } from '../../db/database.ts';
 import {
   type Keyring,
+  type KeyUse,
   keysInUse,
+  keyUses,
   loadKeyring,
   resealPersonalData,
   retireKeys,
@@ -29,48 +30,6 @@ function keyFileRequired(config: Config): Error {
           'set CIVICGRID_KEY_FILE to it and unset CIVICGRID_KEY.'
         : 'Set CIVICGRID_KEY_FILE to the key file (JSON, mode 600) the servers use.'),
   );
-}
-
-type SealedCounts = { persons: number; caseItems: number; requests: number };
-
-/** How many sealed values each key still seals, per table (what `--retire` and `status` go by). */
-async function sealedCountsByKey(db: Db): Promise<Map<string, SealedCounts>> {
-  const counts = new Map<string, SealedCounts>();
-  const add = (rows: { key_id: string | null; n: number }[], field: keyof SealedCounts) => {
-    for (const row of rows) {
-      const id = row.key_id!;
-      const entry = counts.get(id) ?? { persons: 0, caseItems: 0, requests: 0 };
-      entry[field] = Number(row.n);
-      counts.set(id, entry);
-    }
-  };
-  add(
-    await db
-      .selectFrom('persons')
-      .select((eb) => ['key_id', eb.fn.countAll<number>().as('n')])
-      .where('key_id', 'is not', null)
-      .groupBy('key_id')
-      .execute(),
-    'persons',
-  );
-  add(
-    await db
-      .selectFrom('case_personal_items')
-      .select((eb) => ['key_id', eb.fn.countAll<number>().as('n')])
-      .groupBy('key_id')
-      .execute(),
-    'caseItems',
-  );
-  add(
-    await db
-      .selectFrom('data_rights_requests')
-      .select((eb) => ['key_id', eb.fn.countAll<number>().as('n')])
-      .where('key_id', 'is not', null)
-      .groupBy('key_id')
-      .execute(),
-    'requests',
-  );
-  return counts;
 }
 
 /**
@@ -118,7 +77,7 @@ export function keysCommand(program: Command) {
       const keyFile = config.keyFile;
       const handle = await openConfiguredDatabase(config);
       const progress = progressReporter('Re-sealing personal data under the new key');
-      let result: { currentKeyId: string; resealed: SealedCounts; retiredKeyIds?: string[] };
+      let result: { currentKeyId: string; resealed: Omit<KeyUse, 'auditEntries'>; retiredKeyIds?: string[] };
       try {
         const { newKeyId } = rotateKeyFile(keyFile);
         // Loaded after the rotation, so identities still in clear are sealed straight under the new key.
@@ -153,8 +112,8 @@ export function keysCommand(program: Command) {
       const { keyring, source } = configuredKeyring(config);
       const handle = await openConfiguredDatabase(config);
       try {
-        const counts = await sealedCountsByKey(handle.db);
-        const none: SealedCounts = { persons: 0, caseItems: 0, requests: 0 };
+        const counts = await keyUses(handle.db);
+        const none: KeyUse = { persons: 0, caseItems: 0, requests: 0, signInCodes: 0, auditEntries: 0 };
         const ids = keyring.ids();
         console.log(
           JSON.stringify({

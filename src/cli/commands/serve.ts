@@ -1,7 +1,9 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import { sealUnsealedHead } from '../../audit/index.ts';
 import { CityCalendar, loadShippedCalendars } from '../../calendar/index.ts';
-import { readConfig } from '../../config.ts';
-import { demoLoadInterrupted, isEmpty } from '../../demo/seed-demo.ts';
+import { type Config, readConfig } from '../../config.ts';
+import { demoCityLoaded, demoLoadInterrupted, isEmpty } from '../../demo/seed-demo.ts';
 import { AreaLocator } from '../../grid/index.ts';
 import { buildApp, CITY_TIME_ZONE } from '../../http/app.ts';
 import { loggerOptions } from '../../http/logging.ts';
@@ -40,6 +42,13 @@ export function serveCommand(program: Command) {
       await areas.reload();
       await loadShippedCalendars(handle.db);
       await calendar.reload();
+      // An audit log written before entries were MACed gets one MACed entry now, vouching for them all.
+      if (await sealUnsealedHead(handle.db, keyring, systemClock.now())) {
+        console.log('CivicGrid: the audit log is now MACed with the key file (its earlier entries are vouched for)');
+      }
+      const phoneSignIn = !config.production || Boolean(config.smsGatewayUrl);
+      for (const warning of startupWarnings(config, phoneSignIn)) console.warn(`CivicGrid: ${warning}`);
+      const demoSignIn = config.demoSignIn && (await demoCityLoaded(handle.db));
 
       // Redaction and the request serializer apply before pino-pretty sees a line, so both outputs are clean.
       const logger = process.stdout.isTTY
@@ -52,7 +61,7 @@ export function serveCommand(program: Command) {
         {
           db: handle.db,
           clock: systemClock,
-          config,
+          config: { ...config, demoSignIn, phoneSignIn },
           areas,
           calendar,
           keyring,
@@ -65,10 +74,18 @@ export function serveCommand(program: Command) {
           sms: config.smsGatewayUrl ? smsGatewaySender(config.smsGatewayUrl, config.smsGatewayToken) : undefined,
           email: config.smtpUrl ? smtpSender(config.smtpUrl, config.emailFrom) : undefined,
         },
-        logSender((details, message) => app.log.info(details, message)),
+        logSender((details, message) => app.log.info(details, message), { showText: !config.production }),
       );
       const stopSweeps = startBackgroundSweeps(
-        { db: handle.db, clock: systemClock, sender, keyring, retentionDays: config.retentionDays, log: app.log },
+        {
+          db: handle.db,
+          clock: systemClock,
+          sender,
+          keyring,
+          retentionDays: config.retentionDays,
+          auditAnchorFile: config.auditAnchorFile,
+          log: app.log,
+        },
         config.sweepIntervalSeconds,
       );
 
@@ -105,4 +122,22 @@ export function serveCommand(program: Command) {
         `CivicGrid is ready: console http://${shownHost}:${config.port}/  API docs http://${shownHost}:${config.port}/docs`,
       );
     });
+}
+
+/** What an operator should hear at start about settings that weaken the defences. */
+export function startupWarnings(config: Config, phoneSignIn: boolean): string[] {
+  const warnings: string[] = [];
+  if (!phoneSignIn) {
+    warnings.push(
+      'SMS_GATEWAY_URL is not set: citizens cannot sign in by phone (codes are never written to the log in production)',
+    );
+  }
+  if (config.production && !config.auditAnchorFile) {
+    warnings.push('AUDIT_ANCHOR_FILE is not set: a cut-off tail of the audit log could not be told from a short log');
+  }
+  const anchor = config.auditAnchorFile;
+  if (anchor && !config.databaseUrl && !path.relative(config.dataDir, anchor).startsWith('..')) {
+    warnings.push('AUDIT_ANCHOR_FILE lies inside DATA_DIR: whoever can replace the database files can replace it too');
+  }
+  return warnings;
 }

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
-import { passwordProblems, revokeAllSessions, setPassword } from '../../auth/index.ts';
+import { passwordProblems, revokeCredentials, setPassword } from '../../auth/index.ts';
 import {
   type Actor,
+  AREA_ROLES,
   actorForUsername,
   createUser,
+  type Jurisdiction,
   ROLES,
   type Role,
-  setJurisdiction,
+  setReach,
 } from '../../organizations/index.ts';
 import { openConfiguredDatabase } from '../runtime.ts';
 
@@ -34,8 +36,33 @@ async function operatorActor(db: Parameters<typeof actorForUsername>[0]): Promis
   return admin ? ((await actorForUsername(db, admin.username)) ?? 'bootstrap') : 'bootstrap';
 }
 
+/**
+ * The reach given on the command line: an explicit --city-wide or --area list, required for staff placed by
+ * area (so a forgotten --area can never make anyone city-wide), refused for the others.
+ */
+function reachOption(role: Role, options: { area?: string; cityWide?: boolean }): Jurisdiction | undefined {
+  if (options.area && options.cityWide) throw new Error('Give either --area or --city-wide, not both');
+  if (!AREA_ROLES.includes(role)) {
+    if (options.area || options.cityWide) {
+      throw new Error(`The role ${role} is not placed by area: leave out --area and --city-wide`);
+    }
+    return undefined;
+  }
+  if (options.cityWide) return 'city';
+  const areas = (options.area ?? '')
+    .split(',')
+    .map((code) => code.trim())
+    .filter(Boolean);
+  if (!areas.length) {
+    throw new Error(
+      `The role ${role} works in areas: give --area CODES (comma-separated)${role === 'grid_worker' ? '' : ', or --city-wide'}`,
+    );
+  }
+  return areas;
+}
+
 export function userCommand(program: Command) {
-  const user = program.command('user').description('Staff accounts: add one, set a password, disable one');
+  const user = program.command('user').description('Staff accounts: add one, set a password or reach, disable one');
 
   user
     .command('add')
@@ -44,40 +71,65 @@ export function userCommand(program: Command) {
     .requiredOption('--role <role>', `one of ${ROLES.filter((r) => r !== 'citizen').join(', ')}`)
     .requiredOption('--name <display name>', 'the name shown to others')
     .option('--body <code>', "a handler's handling body, by its code")
-    .option('--area <codes>', 'comma-separated area codes the user works in (default: city-wide)')
-    .action(async (username: string, options: { role: string; name: string; body?: string; area?: string }) => {
-      if (!ROLES.includes(options.role as Role) || options.role === 'citizen') {
-        throw new Error(
-          `--role must be one of ${ROLES.filter((r) => r !== 'citizen').join(', ')}; citizens sign up by phone`,
-        );
-      }
-      if ((options.role === 'handler') !== Boolean(options.body)) {
-        throw new Error('A handler needs --body (their handling body), and only a handler has one');
-      }
-      const password = await readPassword();
-      // Checked before the account exists, so a refused password leaves no account without one.
-      const problems = passwordProblems(password, username);
-      if (problems.length) throw new Error(`Choose a stronger password: ${problems.join('; ')}`);
+    .option('--area <codes>', 'comma-separated area codes the user works in (staff other than handlers)')
+    .option('--city-wide', 'the user works city-wide (dispatchers, supervisors, admins, stewards, auditors)')
+    .action(
+      async (
+        username: string,
+        options: { role: string; name: string; body?: string; area?: string; cityWide?: boolean },
+      ) => {
+        if (!ROLES.includes(options.role as Role) || options.role === 'citizen') {
+          throw new Error(
+            `--role must be one of ${ROLES.filter((r) => r !== 'citizen').join(', ')}; citizens sign up by phone`,
+          );
+        }
+        const role = options.role as Role;
+        if ((role === 'handler') !== Boolean(options.body)) {
+          throw new Error('A handler needs --body (their handling body), and only a handler has one');
+        }
+        const reach = reachOption(role, options);
+        const password = await readPassword();
+        // Checked before the account exists, so a refused password leaves no account without one.
+        const problems = passwordProblems(password, username);
+        if (problems.length) throw new Error(`Choose a stronger password: ${problems.join('; ')}`);
+        const handle = await openConfiguredDatabase();
+        try {
+          const { db } = handle;
+          const body = options.body
+            ? await db.selectFrom('handling_bodies').select('id').where('code', '=', options.body).executeTakeFirst()
+            : undefined;
+          if (options.body && !body) throw new Error(`There is no handling body with code "${options.body}"`);
+          const created = await createUser(db, await operatorActor(db), {
+            username,
+            displayName: options.name,
+            role,
+            handlingBodyId: body?.id ?? null,
+            reach,
+          });
+          await setPassword(db, created.id, created.username, password, new Date());
+          console.log(JSON.stringify({ username: created.username, role: created.role, reach: reach ?? null }));
+        } finally {
+          await handle.close();
+        }
+      },
+    );
+
+  user
+    .command('reach')
+    .description("Set where a user's work reaches: --area CODES (replacing their areas) or --city-wide")
+    .argument('<username>')
+    .option('--area <codes>', 'comma-separated area codes')
+    .option('--city-wide', 'the whole city')
+    .action(async (username: string, options: { area?: string; cityWide?: boolean }) => {
       const handle = await openConfiguredDatabase();
       try {
-        const { db } = handle;
-        const body = options.body
-          ? await db.selectFrom('handling_bodies').select('id').where('code', '=', options.body).executeTakeFirst()
-          : undefined;
-        if (options.body && !body) throw new Error(`There is no handling body with code "${options.body}"`);
-        const actor = await operatorActor(db);
-        const created = await createUser(db, actor, {
-          username,
-          displayName: options.name,
-          role: options.role as Role,
-          handlingBodyId: body?.id ?? null,
-        });
-        await setPassword(db, created.id, created.username, password, new Date());
-        if (options.area) {
-          const admin = await operatorActor(db);
-          if (admin !== 'bootstrap') await setJurisdiction(db, admin, created.id, options.area.split(','));
-        }
-        console.log(JSON.stringify({ username: created.username, role: created.role }));
+        const target = await actorForUsername(handle.db, username.toLowerCase());
+        if (!target) throw new Error(`There is no user "${username}"`);
+        const reach = reachOption(target.role, options)!;
+        const admin = await operatorActor(handle.db);
+        if (admin === 'bootstrap') throw new Error('Create an administrator first (civicgrid user add … --role admin)');
+        await setReach(handle.db, admin, target.userId, reach);
+        console.log(JSON.stringify({ username: target.username, reach }));
       } finally {
         await handle.close();
       }
@@ -85,7 +137,7 @@ export function userCommand(program: Command) {
 
   user
     .command('password')
-    .description("Set a user's password (from CIVICGRID_PASSWORD or stdin) and end their sessions")
+    .description("Set a user's password (from CIVICGRID_PASSWORD or stdin), end their sessions and revoke their tokens")
     .argument('<username>')
     .action(async (username: string) => {
       const password = await readPassword();
@@ -94,8 +146,8 @@ export function userCommand(program: Command) {
         const target = await actorForUsername(handle.db, username.toLowerCase());
         if (!target) throw new Error(`There is no user "${username}"`);
         await setPassword(handle.db, target.userId, target.username, password, new Date());
-        const ended = await revokeAllSessions(handle.db, target.userId, new Date());
-        console.log(JSON.stringify({ username: target.username, sessionsEnded: ended }));
+        const revoked = await revokeCredentials(handle.db, target.userId, new Date());
+        console.log(JSON.stringify({ username: target.username, ...revoked }));
       } finally {
         await handle.close();
       }
@@ -103,20 +155,22 @@ export function userCommand(program: Command) {
 
   user
     .command('disable')
-    .description('Disable a user: they can no longer sign in, and their sessions and tokens stop working')
+    .description('Disable a user: they can no longer sign in, their sessions end and their tokens are revoked')
     .argument('<username>')
     .action(async (username: string) => {
       const handle = await openConfiguredDatabase();
       try {
         const now = new Date();
-        const result = await handle.db
+        const disabled = await handle.db
           .updateTable('users')
           .set({ disabled_at: now })
           .where('username', '=', username.toLowerCase())
           .where('disabled_at', 'is', null)
+          .returning('id')
           .executeTakeFirst();
-        if (!result.numUpdatedRows) throw new Error(`There is no enabled user "${username}"`);
-        console.log(JSON.stringify({ username: username.toLowerCase(), disabled: true }));
+        if (!disabled) throw new Error(`There is no enabled user "${username}"`);
+        const revoked = await revokeCredentials(handle.db, disabled.id, now);
+        console.log(JSON.stringify({ username: username.toLowerCase(), disabled: true, ...revoked }));
       } finally {
         await handle.close();
       }

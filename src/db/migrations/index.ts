@@ -7,6 +7,8 @@ import * as closedLoop from './2026-11-24T1400-closed-loop.ts';
 import * as peopleAndPermissions from './2026-11-24T1600-people-and-permissions.ts';
 import * as auditLog from './2026-11-24T1700-audit-log.ts';
 import * as textIntelligence from './2026-11-24T1800-text-intelligence.ts';
+import * as securityReview from './2026-12-02T0900-security-review.ts';
+import * as applicationRole from './2026-12-02T1000-application-role.ts';
 
 /**
  * The one ordered migration set, listed statically (no directory scanning, so it also works bundled).
@@ -21,4 +23,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-24T1600-people-and-permissions': peopleAndPermissions,
   '2026-11-24T1700-audit-log': auditLog,
   '2026-11-24T1800-text-intelligence': textIntelligence,
+  '2026-12-02T0900-security-review': securityReview,
+  '2026-12-02T1000-application-role': applicationRole,
 };

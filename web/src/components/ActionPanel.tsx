@@ -5,7 +5,8 @@ import { useReference } from '../reference-data.ts';
 import { BodySelect, OverrideHint } from './BodySelect.tsx';
 
 /** The fields an action's form may carry, by the lifecycle's `requires` names. */
-const TEXT_FIELDS = ['note', 'bodyId', 'reviewDate', 'address', 'parentCaseNumber'];
+const TEXT_FIELDS = ['note', 'bodyId', 'reviewDate', 'address', 'parentCaseNumber', 'priority'];
+const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 
 /** The buttons of the actions the signed-in user may take on a case, with a form for those that need input. */
 export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone(detail: CaseDetail): void }) {
@@ -16,7 +17,13 @@ export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone(det
   const [busy, setBusy] = useState(false);
   const [bodyId, setBodyId] = useState(detail.suggestion.bodyId ?? '');
 
-  const requires = (action: string) => lifecycle.actions.find((a) => a.action === action)?.requires ?? [];
+  // A citizen's priority is a request: registering such a case asks the desk to confirm one.
+  const confirmsPriority = (action: string) =>
+    action === 'register' && detail.requestedPriority !== null && detail.requestedPriority !== detail.priority;
+  const requires = (action: string) => [
+    ...(lifecycle.actions.find((a) => a.action === action)?.requires ?? []),
+    ...(confirmsPriority(action) ? ['priority'] : []),
+  ];
 
   const submit = async (action: string, form?: HTMLFormElement) => {
     const data = form ? new FormData(form) : undefined;
@@ -95,6 +102,19 @@ export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone(det
                 required
               />
               <OverrideHint chosen={bodyId} suggestedBodyId={detail.suggestion.bodyId} />
+            </label>
+          )}
+          {needs.includes('priority') && (
+            <label>
+              {t('confirmPriority')}
+              <select name="priority" data-testid="action-priority" value={detail.requestedPriority ?? detail.priority}>
+                {PRIORITIES.map((p) => (
+                  <option key={p} value={p}>
+                    {term(p)}
+                    {p === detail.requestedPriority ? ` (${t('askedByCitizen')})` : ''}
+                  </option>
+                ))}
+              </select>
             </label>
           )}
           {needs.includes('parentCase') && (

@@ -71,7 +71,15 @@ export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
             <dt>{t('channel')}</dt>
             <dd>{term(detail.channel)}</dd>
             <dt>{t('priority')}</dt>
-            <dd>{term(detail.priority)}</dd>
+            <dd data-testid="case-priority">
+              {term(detail.priority)}
+              {detail.requestedPriority && detail.requestedPriority !== detail.priority && (
+                <span class="hint" data-testid="requested-priority">
+                  {' · '}
+                  {t('requestedPriority').replace('{priority}', term(detail.requestedPriority))}
+                </span>
+              )}
+            </dd>
             <dt>{t('district')}</dt>
             <dd>{area ? name(area) : '—'}</dd>
             <dt>{t('gridCode')}</dt>

@@ -84,6 +84,17 @@ function RequestRow({ request: r, onDecided }: { request: DataRequest; onDecided
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The list shows what is asked masked; opening it is a view of personal data, recorded for the citizen.
+  const [revealed, setRevealed] = useState<DataRequest['changes']>(null);
+
+  const reveal = async () => {
+    try {
+      setRevealed(await api<DataRequest['changes']>(`/data-requests/${r.id}/changes/reveal`, { method: 'POST' }));
+      setError(null);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
 
   const decide = async (decision: 'complete' | 'refuse') => {
     setBusy(true);
@@ -105,8 +116,19 @@ function RequestRow({ request: r, onDecided }: { request: DataRequest; onDecided
     <tr data-request={r.id} data-status={r.status} data-overdue={String(r.overdue)}>
       <td class="nowrap">{date(r.submittedAt)}</td>
       <td>{term(`request_${r.kind}`)}</td>
-      <td>
-        <Changes changes={r.changes} />
+      <td data-testid="request-changes">
+        <Changes changes={revealed ?? r.changes} />
+        {r.changes && !revealed && (
+          <button
+            type="button"
+            class="small secondary"
+            data-testid="reveal-changes"
+            title={t('revealHint')}
+            onClick={reveal}
+          >
+            {t('revealChanges')}
+          </button>
+        )}
       </td>
       <td>{r.reason}</td>
       <td class={`nowrap ${r.overdue ? 'overdue' : ''}`} data-testid="request-due">
