@@ -546,6 +546,11 @@ forEachDatabase('signing in over HTTP', (database) => {
       // The display name shows the number masked, as every other screen does.
       expect(user.displayName).toBe('市民 139****1111');
 
+      // The demo sign-in page lists the demo's own users only, never accounts made since.
+      const listed = (await app.inject({ url: '/api/v1/demo/users' })).json().users as Array<{ username: string }>;
+      expect(listed.map((u) => u.username)).toContain('dispatcher');
+      expect(listed.map((u) => u.username)).not.toContain(user.username);
+
       // Signing in again finds the same account, not another new one.
       advance(MINUTE + 1_000);
       expect((await requestCode(phone)).statusCode).toBe(202);

@@ -172,4 +172,25 @@ forEachDatabase('duplicates and merging', (database) => {
     // 3 reports → high, 10 → urgent (urgent cases run on wall-clock deadlines).
     expect(priorities).toEqual(['normal', 'normal', 'high', 'high', 'high', 'high', 'high', 'high', 'high', 'urgent']);
   });
+
+  it('should compare only the most recent nearby cases, however many one spot has, so one flood cannot stall it', async () => {
+    const spot = 0.05; // about 5.5 km north of the others: a spot of its own
+    now = cityTime('2026-11-20T08:00');
+    const same = '韶山北路公交站台雨棚破损漏雨';
+    const oldest = [];
+    for (let i = 0; i < 5; i++) oldest.push(await report(same, same, spot));
+    // 100 later cases at the same spot, less alike: they fill the window the check looks at.
+    for (let i = 0; i < 100; i++) {
+      now = new Date(now.getTime() + 60_000);
+      await report(`公交站台第${i}号广告牌松动`, '广告牌松动', spot);
+    }
+    now = new Date(now.getTime() + 60_000);
+    const latest = await report(same, same, spot);
+    const response = await app.inject({ url: `/api/v1/cases/${latest}/duplicates`, headers: await as('dispatcher') });
+    expect(response.statusCode, response.body).toBe(200);
+    const numbers = (response.json().items as Array<{ caseNumber: string }>).map((c) => c.caseNumber);
+    expect(numbers.length).toBeGreaterThan(0);
+    // The identical but older reports lie beyond the 100 most recent: not compared at all.
+    for (const caseNumber of oldest) expect(numbers).not.toContain(caseNumber);
+  }, 120_000);
 });

@@ -39,8 +39,8 @@ const METRES_PER_DEGREE = 111_320;
 // each text (a title and the start of a description say what a report is about), and at most PREFILTERED
 // reach the word comparison. On PGlite the database shares the server's thread, so unbounded work here
 // would stall every other request.
-const NEARBY_LIMIT = 300;
-const COMPARED_CHARS = 400;
+const NEARBY_LIMIT = 100;
+const COMPARED_CHARS = 300;
 const PREFILTERED = 50;
 // Text says most; a nearer and more recent case is likelier the same report. A case without a point,
 // placed in an area from its text, counts as half-way near.
@@ -55,7 +55,7 @@ const comparedText = (title: string, description: string) => `${title} ${descrip
  * window before it, in the same second-level category (the same or a related kind of problem), not closed,
  * cancelled or merged themselves, and within the radius (or, for a case with no point, in the area its
  * text placed it in); most alike first. Fast enough for every registration, and bounded: one indexed
- * query over at most 300 nearby cases, and word comparisons of at most 50 texts.
+ * query over at most 100 nearby cases, and word comparisons of at most 50 texts.
  */
 export async function duplicateCandidates(
   deps: Pick<CaseDeps, 'db'>,
@@ -67,7 +67,7 @@ export async function duplicateCandidates(
     .selectFrom('cases')
     .innerJoin('categories', 'categories.id', 'cases.category_id')
     .select(['cases.id', 'cases.title', 'cases.longitude', 'cases.latitude', 'cases.created_at'])
-    .select(sql<string>`left(cases.description, ${COMPARED_CHARS})`.as('description'))
+    .select(sql<string>`substr(cases.description, 1, ${COMPARED_CHARS})`.as('description'))
     .select(['categories.code as category_code', 'cases.grid_code'])
     .where('cases.case_number', '=', caseNumber)
     .where(visibleTo(actor))
@@ -80,14 +80,15 @@ export async function duplicateCandidates(
   let nearby = deps.db
     .selectFrom('cases')
     .innerJoin('categories', 'categories.id', 'cases.category_id')
+    // No text here: the cap is applied before any description is read.
     .select([
+      'cases.id',
       'cases.case_number',
       'cases.title',
       'cases.status',
       'cases.me_too_count',
       'cases.created_at',
       'categories.code as category_code',
-      sql<string>`left(cases.title || ' ' || cases.description, ${COMPARED_CHARS})`.as('compared'),
     ])
     .where(visibleTo(actor))
     .where('cases.id', '<>', subject.id)
@@ -126,11 +127,15 @@ export async function duplicateCandidates(
     .select((distance ?? sql<number | null>`null`).as('distance'))
     .orderBy('cases.created_at', 'desc')
     .limit(NEARBY_LIMIT);
-  const trigrams = sql<number>`similarity(nearby.compared, ${text})`;
+  // substr reads only the start of a long description (PostgreSQL decompresses a slice), where left()
+  // would decompress it whole.
+  const compared = sql<string>`substr(nearby.title || ' ' || substr(described.description, 1, ${COMPARED_CHARS}), 1, ${COMPARED_CHARS})`;
+  const trigrams = sql<number>`similarity(${compared}, ${text})`;
   const rows = await deps.db
     .selectFrom(capped.as('nearby'))
+    .innerJoin('cases as described', 'described.id', 'nearby.id')
     .selectAll('nearby')
-    .select(trigrams.as('trigrams'))
+    .select([compared.as('compared'), trigrams.as('trigrams')])
     .where(trigrams, '>=', policy.minSimilarity)
     .orderBy('trigrams', 'desc')
     .limit(PREFILTERED)
