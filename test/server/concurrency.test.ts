@@ -14,6 +14,9 @@ import { createTestDatabase, type TestDatabase } from '../db.ts';
 import { buildTestApp, DEMO_NOW, keyringOf, loadSmallDemoCity } from '../demo-city.ts';
 import { runCli } from './server-process.ts';
 
+/** The command's JSON line, among the lines it may print besides (the development key's notice). */
+const jsonLine = (output: string) => output.split('\n').find((line) => line.startsWith('{')) ?? '';
+
 const POSTGRES = process.env.TEST_DATABASE_URL;
 const CASES = 150;
 
@@ -132,7 +135,7 @@ describe.skipIf(!POSTGRES)('postgres: several instances on one database', () => 
       .where('paused_at', 'is', null)
       .executeTakeFirstOrThrow();
     const outputs = await Promise.all([0, 1].map(() => runCli(['sweep', '--at', later, '--batch-size', '7'], env)));
-    const results = outputs.map((out) => JSON.parse(out.trim().split('\n').at(-1)!) as { yellow: number; red: number });
+    const results = outputs.map((out) => JSON.parse(jsonLine(out)) as { yellow: number; red: number });
     const clocks = CASES * 2;
     expect(results[0]!.yellow + results[1]!.yellow).toBe(Number(running.n));
     expect(results[0]!.red + results[1]!.red).toBe(Number(running.n));
@@ -140,7 +143,7 @@ describe.skipIf(!POSTGRES)('postgres: several instances on one database', () => 
     expect(notices).toHaveLength(clocks * 2);
     expect(new Set(notices.map((n) => `${n.clock_id}:${n.level}`)).size).toBe(clocks * 2);
     // Running it again gives nothing new: the sweep is idempotent.
-    const again = JSON.parse((await runCli(['sweep', '--at', later], env)).trim().split('\n').at(-1)!);
+    const again = JSON.parse(jsonLine(await runCli(['sweep', '--at', later], env)));
     expect(again).toMatchObject({ yellow: 0, red: 0 });
   }, 180_000);
 

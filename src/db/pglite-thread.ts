@@ -1,0 +1,105 @@
+import { Worker } from 'node:worker_threads';
+
+/** What the dialect needs of an embedded database: PGlite's query, run here or on its own thread. */
+export interface EmbeddedDatabase {
+  query<R>(sql: string, params: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
+  close(): Promise<void>;
+}
+
+/** What the worker sends back: a query's result, a query's error, or news of the database itself. */
+type Reply =
+  | { id: number; rows: unknown[]; affectedRows?: number }
+  | { id: number; error: Record<string, unknown> }
+  | { ready: true }
+  | { fatal: Record<string, unknown> }
+  | { closed: true };
+
+/**
+ * The embedded database (PGlite) on a thread of its own. PGlite executes SQL synchronously in WebAssembly:
+ * on the server's thread, every query would stop everything else (a health check waited 12 s behind 300
+ * case reads). Here the server's thread only sends SQL and receives rows, so it stays free to answer
+ * while the database works. PGlite offers a worker for browsers only (Web Workers, BroadcastChannel),
+ * hence this small protocol over a Node worker thread: one message per query, answered in order.
+ */
+export class PGliteThread implements EmbeddedDatabase {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve(reply: Reply): void; reject(error: Error): void }>();
+  #next = 1;
+  #stopped: Error | null = null;
+  #closing: ((value: void) => void) | null = null;
+
+  private constructor(worker: Worker) {
+    this.#worker = worker;
+  }
+
+  /** Starts the thread and opens the database in it (in memory when `dataDir` is undefined). */
+  static start(dataDir: string | undefined): Promise<PGliteThread> {
+    const worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), {
+      workerData: { dataDir },
+      // The worker is TypeScript, like the rest: it loads through the same loader the command uses.
+      execArgv: ['--import', 'tsx'],
+    });
+    const thread = new PGliteThread(worker);
+    return new Promise((resolve, reject) => {
+      worker.on('message', (reply: Reply) => {
+        if ('ready' in reply) resolve(thread);
+        else if ('fatal' in reply) reject(errorFrom(reply.fatal));
+        else thread.#receive(reply);
+      });
+      worker.on('error', (error) => {
+        thread.#stop(error);
+        reject(error);
+      });
+      worker.on('exit', (code) => thread.#stop(new Error(`the embedded database stopped (thread exit ${code})`)));
+    });
+  }
+
+  query<R>(sql: string, params: unknown[]): Promise<{ rows: R[]; affectedRows?: number }> {
+    if (this.#stopped) return Promise.reject(this.#stopped);
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, {
+        resolve: (reply) => {
+          if ('error' in reply) reject(errorFrom(reply.error));
+          else resolve(reply as { rows: R[]; affectedRows?: number });
+        },
+        reject,
+      });
+      this.#worker.postMessage({ id, sql, params });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#stopped) return;
+    await new Promise<void>((resolve) => {
+      this.#closing = resolve;
+      this.#worker.postMessage({ close: true });
+    });
+    await this.#worker.terminate();
+  }
+
+  #receive(reply: Reply) {
+    if ('closed' in reply) {
+      this.#stop(new Error('the embedded database is closed'));
+      this.#closing?.();
+      return;
+    }
+    if (!('id' in reply)) return;
+    const waiting = this.#pending.get(reply.id);
+    this.#pending.delete(reply.id);
+    waiting?.resolve(reply);
+  }
+
+  /** Every query still waiting fails: the thread is gone (a crash, or closed), and so are later ones. */
+  #stop(error: Error) {
+    this.#stopped ??= error;
+    for (const waiting of this.#pending.values()) waiting.reject(error);
+    this.#pending.clear();
+  }
+}
+
+/** An error as PostgreSQL described it (message, SQLSTATE code, detail, constraint…), rebuilt on this side. */
+function errorFrom(fields: Record<string, unknown>): Error {
+  const error = new Error(String(fields.message ?? 'the embedded database failed'));
+  return Object.assign(error, fields);
+}
