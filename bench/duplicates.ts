@@ -13,18 +13,17 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { duplicateCandidates } from '../src/cases/duplicates.ts';
-import { type DatabaseHandle, openDatabase } from '../src/db/database.ts';
+import type { DatabaseHandle } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemoCity } from '../src/demo/seed-demo.ts';
 import { AreaLocator } from '../src/grid/index.ts';
 import { actorForUsername } from '../src/organizations/index.ts';
 import { Keyring } from '../src/privacy/index.ts';
+import { openBenchDatabase } from './bench-database.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 2000);
 const WHICH = (process.env.BENCH_DB ?? 'both') as 'postgres' | 'pglite' | 'both';
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const RUNS = 5;
 const POINT = { longitude: 112.99, latitude: 28.195 };
 
@@ -51,29 +50,6 @@ async function unboundedCheck(db: DatabaseHandle['db'], caseNumber: string) {
     .limit(50)
     .execute();
   return rows.length;
-}
-
-async function open(kind: 'pglite' | 'postgres'): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
-  if (kind === 'pglite')
-    return { handle: await openDatabase({ kind: 'pglite', dataDir: undefined }), drop: async () => {} };
-  const name = `civicgrid_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ kind: 'postgres', url: url.toString() });
-  return {
-    handle,
-    drop: async () => {
-      await handle.close();
-      const again = new pg.Client({ connectionString: ADMIN_URL });
-      await again.connect();
-      await again.query(`drop database if exists ${name} with (force)`);
-      await again.end();
-    },
-  };
 }
 
 /** One citizen's flood: CASES cases of 10 kB text, all at one point, inserted directly (no quota). */
@@ -144,7 +120,7 @@ async function measure(work: () => Promise<unknown>): Promise<{ ms: number; loop
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function benchOne(kind: 'pglite' | 'postgres') {
-  const { handle, drop } = await open(kind);
+  const { handle, drop } = await openBenchDatabase(kind);
   try {
     await migrateToLatest(handle.db);
     const areas = new AreaLocator(handle.db);

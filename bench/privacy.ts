@@ -13,23 +13,21 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { CityCalendar } from '../src/calendar/index.ts';
 import type { CaseDeps } from '../src/cases/case-deps.ts';
 import { getCaseDetail } from '../src/cases/cases.queries.ts';
 import { reporterFromRef, unmaskCaseReporter } from '../src/cases/personal-data.ts';
-import { type DatabaseHandle, openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemoCity } from '../src/demo/seed-demo.ts';
 import { AreaLocator } from '../src/grid/index.ts';
 import { actorForUsername } from '../src/organizations/index.ts';
 import { Keyring } from '../src/privacy/index.ts';
+import { openBenchDatabase } from './bench-database.ts';
 
 const CASES = Number(process.env.BENCH_CASES ?? 200);
 const READS_PER_ROUND = Number(process.env.BENCH_READS ?? 400);
 const ROUNDS = 7;
 const WHICH = (process.env.BENCH_DB ?? 'both') as 'postgres' | 'pglite' | 'both';
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TIME_ZONE = 'Asia/Shanghai';
 const TARGET_OVERHEAD = 0.2;
 
@@ -50,34 +48,10 @@ interface Row {
   overhead: number;
 }
 
-async function open(kind: 'pglite' | 'postgres'): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
-  if (kind === 'pglite') {
-    const handle = await openDatabase({ kind: 'pglite', dataDir: undefined });
-    return { handle, drop: async () => {} };
-  }
-  const name = `civicgrid_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ kind: 'postgres', url: url.toString() });
-  return {
-    handle,
-    drop: async () => {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
-}
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function benchDatabase(kind: 'pglite' | 'postgres'): Promise<Row[]> {
-  const { handle, drop } = await open(kind);
+  const { handle, drop } = await openBenchDatabase(kind);
   try {
     const { db } = handle;
     await migrateToLatest(db);
@@ -150,7 +124,6 @@ async function benchDatabase(kind: 'pglite' | 'postgres'): Promise<Row[]> {
       };
     });
   } finally {
-    await handle.close();
     await drop();
   }
 }

@@ -214,6 +214,55 @@ export async function unmaskCase(
   );
 }
 
+/**
+ * Records a view of personal data in clear, in one transaction: in the person's access record (what they
+ * see under "who saw my data", when anything was released) and in the audit trail.
+ */
+export async function recordView(
+  deps: PrivacyDeps,
+  actor: Actor,
+  view: {
+    personId: string | null;
+    caseId: string | null;
+    subject: { type: string; id: string };
+    purpose: UnmaskPurpose;
+    reason: string;
+    fields: string[];
+    now: Date;
+    origin: RequestOrigin;
+  },
+): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    if (view.personId && view.fields.length) {
+      await trx
+        .insertInto('personal_data_accesses')
+        .values({
+          person_id: view.personId,
+          case_id: view.caseId,
+          accessor_user_id: actor.userId,
+          accessor_role: actor.role,
+          accessor_body_id: actor.handlingBodyId,
+          purpose: view.purpose,
+          reason: view.reason,
+          fields: view.fields,
+          accessed_at: view.now,
+        })
+        .execute();
+    }
+    await appendAudit(trx, deps.keyring, {
+      at: view.now,
+      actorUserId: actor.userId,
+      actorRole: actor.role,
+      action: 'personal_data.view',
+      subjectType: view.subject.type,
+      subjectId: view.subject.id,
+      purpose: view.purpose,
+      details: { fields: view.fields, reason: view.reason },
+      ...view.origin,
+    });
+  });
+}
+
 async function reveal(
   deps: PrivacyDeps,
   actor: Actor,
@@ -244,34 +293,15 @@ async function reveal(
   const textItems = items.map((item) => (clearItem(item) ? item : maskedItems([item])[0]!));
   if (items.some(clearItem)) released.push('textItems');
 
-  await deps.db.transaction().execute(async (trx) => {
-    if (target.reporterPersonId && released.length) {
-      await trx
-        .insertInto('personal_data_accesses')
-        .values({
-          person_id: target.reporterPersonId,
-          case_id: target.id,
-          accessor_user_id: actor.userId,
-          accessor_role: actor.role,
-          accessor_body_id: actor.handlingBodyId,
-          purpose,
-          reason,
-          fields: released,
-          accessed_at: now,
-        })
-        .execute();
-    }
-    await appendAudit(trx, deps.keyring, {
-      at: now,
-      actorUserId: actor.userId,
-      actorRole: actor.role,
-      action: 'personal_data.view',
-      subjectType: 'case',
-      subjectId: target.caseNumber,
-      purpose,
-      details: { fields: released, reason },
-      ...origin,
-    });
+  await recordView(deps, actor, {
+    personId: target.reporterPersonId,
+    caseId: target.id,
+    subject: { type: 'case', id: target.caseNumber },
+    purpose,
+    reason,
+    fields: released,
+    now,
+    origin,
   });
   return {
     identity: shown,

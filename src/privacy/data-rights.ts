@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 import { AppError, defineError } from '../lib/app-error.ts';
 import type { Actor } from '../organizations/index.ts';
 import { authorize, clearedFor, FIELD_CLEARANCE } from '../policy/index.ts';
-import type { PrivacyDeps } from './case-personal-data.ts';
+import { type PrivacyDeps, recordView } from './case-personal-data.ts';
 import { maskPersonalData } from './detection.ts';
 import type { Keyring } from './keyring.ts';
 import {
@@ -412,34 +412,15 @@ export async function revealRequestedChanges(
   const released = (Object.keys(changes) as IdentityField[]).filter((field) =>
     clearedFor(actor.clearance, FIELD_CLEARANCE[field]),
   );
-  await deps.db.transaction().execute(async (trx) => {
-    if (request.person_id && released.length) {
-      await trx
-        .insertInto('personal_data_accesses')
-        .values({
-          person_id: request.person_id,
-          case_id: null,
-          accessor_user_id: actor.userId,
-          accessor_role: actor.role,
-          accessor_body_id: actor.handlingBodyId,
-          purpose: 'data_rights_request',
-          reason: `correction request ${id}`,
-          fields: released,
-          accessed_at: now,
-        })
-        .execute();
-    }
-    await appendAudit(trx, deps.keyring, {
-      at: now,
-      actorUserId: actor.userId,
-      actorRole: actor.role,
-      action: 'personal_data.view',
-      subjectType: 'data_request',
-      subjectId: id,
-      purpose: 'data_rights_request',
-      details: { fields: released },
-      ...origin,
-    });
+  await recordView(deps, actor, {
+    personId: request.person_id,
+    caseId: null,
+    subject: { type: 'data_request', id },
+    purpose: 'data_rights_request',
+    reason: `correction request ${id}`,
+    fields: released,
+    now,
+    origin,
   });
   return Object.fromEntries(
     (Object.keys(changes) as IdentityField[]).map((f) => [f, released.includes(f) ? changes[f] : masked[f]]),
