@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { type CoordinateSystem, convertPoint } from '../grid/index.ts';
+import { type CoordinateSystem, pointInWgs84 } from '../grid/index.ts';
 import { type Actor, requireLeafCategory } from '../organizations/index.ts';
 import { type Identity, maskPersonalData, recordCasePersonalItems, recordPerson } from '../privacy/index.ts';
 import { assessUrgency, placeFromText, recordIntakeChoice } from '../text/index.ts';
@@ -49,9 +49,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
 
   const category = await requireLeafCategory(deps.db, input.categoryCode);
   const now = deps.clock.now();
-  const point = input.location
-    ? convertPoint([input.location.longitude, input.location.latitude], input.location.crs ?? 'wgs84')
-    : null;
+  const point = input.location ? pointInWgs84(input.location, 'location') : null;
   // Without a point, the places the text names place the case (at least on a district) when they can.
   const textPlacement = point ? null : await placeFromText(deps.db, input);
   const placedByText = textPlacement && textPlacement.confidence >= TEXT_PLACEMENT_MIN_CONFIDENCE;

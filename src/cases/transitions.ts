@@ -1,6 +1,6 @@
 import type { Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { type CoordinateSystem, convertPoint } from '../grid/index.ts';
+import { type CoordinateSystem, pointInWgs84 } from '../grid/index.ts';
 import { enqueueNotifications, type TemplateName } from '../notifications/index.ts';
 import { type Actor, requireHandlingBody } from '../organizations/index.ts';
 import { maskPersonalData } from '../privacy/index.ts';
@@ -321,8 +321,7 @@ export async function transitionWithin(
       changes.paused_at = null;
       break;
     case 'relocate': {
-      const { longitude, latitude, crs } = input.location!;
-      const [x, y] = convertPoint([longitude, latitude], crs ?? 'wgs84');
+      const [x, y] = pointInWgs84(input.location!, 'location');
       const gridCode = deps.locateArea(x, y);
       if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction);
       Object.assign(changes, {

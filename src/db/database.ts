@@ -1,7 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { AuditTables } from '../audit/audit.tables.ts';
@@ -17,6 +15,7 @@ import type { RoutingTables } from '../routing/routing.tables.ts';
 import type { TextTables } from '../text/text.tables.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { PGliteThread } from './pglite-thread.ts';
 import type { SettingsTables } from './settings.ts';
 
 /** The whole schema, composed from the tables each domain owns. */
@@ -47,7 +46,8 @@ export interface DatabaseHandle {
 }
 
 // Both back ends return the same JavaScript types: bigint counts as numbers (they never exceed 2^53 here)
-// and DATE columns as 'YYYY-MM-DD' strings, so no code needs to know which database it runs on.
+// and DATE columns as 'YYYY-MM-DD' strings, so no code needs to know which database it runs on (the
+// embedded database's parsers are in pglite-worker.js).
 const INT8 = 20;
 const DATE = 1082;
 const NUMERIC = 1700;
@@ -57,6 +57,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     const pool = new pg.Pool({
       connectionString: target.url,
       max: 10,
+      // A database that does not answer is refused in seconds (503), not waited for without end.
+      connectionTimeoutMillis: 5_000,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
           if (oid === INT8 || oid === NUMERIC) return (value: string) => Number(value);
@@ -65,9 +67,15 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
         }) as typeof pg.types.getTypeParser,
       },
     });
-    // An idle connection the server ends (a restart, a failover, an administrator) must not end the
-    // process: the pool drops it and opens a new one when next needed.
+    // A connection the server ends (a restart, a failover, an administrator) must not end the process.
+    // Idle, the pool reports it here and drops it. In use, the client itself emits the error, and pg-pool
+    // listens only to idle clients: without a listener of its own, that error would end the process. The
+    // query in flight fails (the request answers 503); the pool discards the client when it is released,
+    // and opens a new one when next needed.
     pool.on('error', (error) => console.warn(`database connection lost while idle: ${error.message}`));
+    pool.on('connect', (client) => {
+      client.on('error', (error) => console.warn(`database connection lost while in use: ${error.message}`));
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
@@ -76,17 +84,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     fs.mkdirSync(target.dataDir, { recursive: true });
     unlock = lockDataDir(target.dataDir);
   }
-  let pglite: PGlite;
+  let pglite: PGliteThread;
   try {
-    pglite = await PGlite.create({
-      dataDir: target.dataDir ? path.join(target.dataDir, 'pglite') : undefined,
-      extensions: { pg_trgm },
-      parsers: {
-        [INT8]: (value: string) => Number(value),
-        [NUMERIC]: (value: string) => Number(value),
-        [DATE]: (value: string) => value,
-      },
-    });
+    pglite = await PGliteThread.start(target.dataDir ? path.join(target.dataDir, 'pglite') : undefined);
   } catch (error) {
     unlock();
     throw error;

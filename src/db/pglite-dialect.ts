@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -11,9 +10,10 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import type { EmbeddedDatabase } from './pglite-thread.ts';
 
 /**
- * A Kysely dialect over an in-process PGlite instance.
+ * A Kysely dialect over the embedded PGlite database (on its own thread, see pglite-thread.ts).
  *
  * Written here because Kysely's own PGlite dialect ships only with Kysely ≥ 0.29 (Node ≥ 22, we run on
  * Node 20) and the community dialect pins PGlite < 0.5. It is small: PGlite speaks PostgreSQL SQL, so the
@@ -23,7 +23,7 @@ import {
  * a time (a FIFO mutex), exactly as a pool of size one would.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: EmbeddedDatabase) {}
   createAdapter() {
     return new PostgresAdapter();
   }
@@ -43,7 +43,7 @@ class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(pglite: PGlite) {
+  constructor(pglite: EmbeddedDatabase) {
     this.connection = new PGliteConnection(pglite);
   }
 
@@ -86,7 +86,7 @@ class PGliteDriver implements Driver {
 class PGliteConnection implements DatabaseConnection {
   release: () => void = () => {};
 
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: EmbeddedDatabase) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);

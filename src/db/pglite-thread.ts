@@ -26,7 +26,7 @@ export class PGliteThread implements EmbeddedDatabase {
   readonly #pending = new Map<number, { resolve(reply: Reply): void; reject(error: Error): void }>();
   #next = 1;
   #stopped: Error | null = null;
-  #closing: ((value: void) => void) | null = null;
+  #closing: (() => void) | null = null;
 
   private constructor(worker: Worker) {
     this.#worker = worker;
@@ -34,11 +34,7 @@ export class PGliteThread implements EmbeddedDatabase {
 
   /** Starts the thread and opens the database in it (in memory when `dataDir` is undefined). */
   static start(dataDir: string | undefined): Promise<PGliteThread> {
-    const worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), {
-      workerData: { dataDir },
-      // The worker is TypeScript, like the rest: it loads through the same loader the command uses.
-      execArgv: ['--import', 'tsx'],
-    });
+    const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: { dataDir } });
     const thread = new PGliteThread(worker);
     return new Promise((resolve, reject) => {
       worker.on('message', (reply: Reply) => {

@@ -1,4 +1,5 @@
 import gcoord from 'gcoord';
+import { pointOutsideTheWorld } from './grid.errors.ts';
 
 /** Coordinate systems people send: GPS (WGS-84), Chinese web maps (GCJ-02: AMap, Tencent; BD-09: Baidu). */
 export const COORDINATE_SYSTEMS = ['wgs84', 'gcj02', 'bd09'] as const;
@@ -29,4 +30,22 @@ export function convertGeometry<G extends GeoJSON.Polygon | GeoJSON.MultiPolygon
   if (from === 'wgs84') return structuredClone(geometry);
   // gcoord's GeoJSON typings are narrower than @types/geojson's; the shapes are the same.
   return gcoord.transform(structuredClone(geometry) as never, GCOORD[from], gcoord.WGS84) as unknown as G;
+}
+
+/**
+ * A point a client sent, in WGS-84, or a 400 naming the field: a valid BD-09 or GCJ-02 point near a pole
+ * or the antimeridian can land just outside the world once converted (latitude −90.00000000000001).
+ */
+export function pointInWgs84(
+  point: { longitude: number; latitude: number; crs?: CoordinateSystem },
+  field: string,
+): [number, number] {
+  const crs = point.crs ?? 'wgs84';
+  const [longitude, latitude] = convertPoint([point.longitude, point.latitude], crs);
+  if (
+    !(Number.isFinite(longitude) && Number.isFinite(latitude) && Math.abs(longitude) <= 180 && Math.abs(latitude) <= 90)
+  ) {
+    throw pointOutsideTheWorld(field, crs, [longitude, latitude]);
+  }
+  return [longitude, latitude];
 }

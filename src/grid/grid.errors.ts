@@ -23,3 +23,12 @@ export const cannotHoldCells = defineError('GRID_ERR_BAD_PARENT', 400, (code: st
   message: `Cannot generate unit grids in area ${code}: ${reason}`,
   details: { code },
 }));
+
+export const pointOutsideTheWorld = defineError(
+  'GRID_ERR_BAD_POINT',
+  400,
+  (field: string, crs: string, converted: [number, number]) => ({
+    message: `${field} lies outside the world once converted from ${crs} to WGS-84 (${converted.join(', ')})`,
+    details: { field, crs, converted },
+  }),
+);

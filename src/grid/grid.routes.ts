@@ -5,7 +5,7 @@ import { AppError } from '../lib/app-error.ts';
 import { errorResponses } from '../lib/http-schemas.ts';
 import { areaWorkers, assignAreaWorkers } from '../organizations/index.ts';
 import { type AreaLocator, areaPath, areasAsGeoJson, listAreas } from './areas.ts';
-import { COORDINATE_SYSTEMS, convertPoint } from './crs.ts';
+import { COORDINATE_SYSTEMS, pointInWgs84 } from './crs.ts';
 import { unknownArea } from './grid.errors.ts';
 import { AREA_LEVELS } from './grid.tables.ts';
 import { responsibleBody, setResponsibleBody } from './responsibility.ts';
@@ -189,7 +189,8 @@ export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator 
       },
     },
     async (request) => {
-      const [longitude, latitude] = convertPoint([request.query.lon, request.query.lat], request.query.crs ?? 'wgs84');
+      const { lon, lat, crs } = request.query;
+      const [longitude, latitude] = pointInWgs84({ longitude: lon, latitude: lat, crs }, 'lon/lat');
       const code = areas.locate(longitude, latitude);
       return {
         longitude,

@@ -1,7 +1,7 @@
 export { AreaLocator, type AreaSummary, areasAsGeoJson, listAreas } from './areas.ts';
 export type { BoundaryProblem } from './boundary-checks.ts';
 export { type AreaFeatureMapping, type BoundaryImportReport, importAreas } from './boundary-import.ts';
-export { COORDINATE_SYSTEMS, type CoordinateSystem, convertPoint } from './crs.ts';
+export { COORDINATE_SYSTEMS, type CoordinateSystem, convertPoint, pointInWgs84 } from './crs.ts';
 export { type CellShape, cellCode, type GeneratedGridReport, GRID_CODE_LENGTH, generateGrid } from './generate-grid.ts';
 export { gridRoutes } from './grid.routes.ts';
 export type { GridTables } from './grid.tables.ts';

@@ -72,6 +72,42 @@ forEachDatabase('bad input', (database) => {
       expect(JSON.stringify(response.json().error.details)).toContain('categroyCode');
     });
 
+    // Found by the route fuzzer (seed 49897843): a valid BD-09 point lands just past the pole once converted.
+    it('should answer 400 naming the field when a converted point lands outside the world', async () => {
+      const found = await post(
+        '/api/v1/cases',
+        {
+          title: 'x',
+          description: '',
+          categoryCode: '010204',
+          location: { longitude: 0, latitude: -89.994, crs: 'bd09' },
+        },
+        await as('citizen'),
+      );
+      expect(found.statusCode, found.body).toBeLessThan(500);
+      // BD-09 (0, −89.9999) is −90.0059 in WGS-84.
+      const nearThePole = { longitude: 0, latitude: -89.9999, crs: 'bd09' };
+      const reported = await post(
+        '/api/v1/cases',
+        { title: 'x', description: '', categoryCode: '010204', location: nearThePole },
+        await as('citizen'),
+      );
+      expectErrorShape(reported, 400, 'GRID_ERR_BAD_POINT');
+      expect(reported.json().error.details).toMatchObject({ field: 'location', crs: 'bd09' });
+      for (const crs of ['gcj02', 'bd09']) {
+        const located = await app.inject({ url: `/api/v1/grid/locate?lon=179.9999&lat=-89.9999&crs=${crs}` });
+        expect(located.statusCode, located.body).toBeLessThan(500);
+      }
+      const locate = await app.inject({ url: '/api/v1/grid/locate?lon=0&lat=-89.9999&crs=bd09' });
+      expectErrorShape(locate, 400, 'GRID_ERR_BAD_POINT');
+      const created = await post('/api/v1/cases', VALID_CASE);
+      const moved = await post(`/api/v1/cases/${created.json().caseNumber}/actions`, {
+        action: 'relocate',
+        location: nearThePole,
+      });
+      expectErrorShape(moved, 400, 'GRID_ERR_BAD_POINT');
+    });
+
     it('should answer 400 naming an unknown category', async () => {
       const response = await post('/api/v1/cases', { ...VALID_CASE, categoryCode: '999999' });
       expectErrorShape(response, 400, 'CATEGORY_ERR_UNKNOWN');

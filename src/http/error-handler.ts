@@ -60,6 +60,19 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     request.log.warn({ err: error }, 'database refused a value validation let through');
     return reply.status(400).send(body('REQUEST_ERR_INVALID_VALUE', 'A value in the request cannot be stored'));
   }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable: answered 503');
+    reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    return reply
+      .status(503)
+      .send(
+        body(
+          'SERVICE_ERR_DATABASE_UNAVAILABLE',
+          'The database cannot be reached just now; nothing was changed: try again in a few seconds',
+          { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
+        ),
+      );
+  }
   const known = fastifyError.code ? FASTIFY_CLIENT_ERRORS[fastifyError.code] : undefined;
   const status = fastifyError.statusCode ?? 500;
   if (known) return reply.status(status).send(body(known.code, known.message));
@@ -70,4 +83,29 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   return reply
     .status(500)
     .send(body('INTERNAL_ERROR', 'Something went wrong on our side; the request id helps us find it'));
+}
+
+/** When a client should try again after the database dropped away (a restart or a failover takes seconds). */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The SQLSTATEs of a server going away or refusing connections: 08 (connection exception), 57P01–57P03
+ * (administrator, crash or start-up shutdown) and 53300 (too many connections).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+/** What node-postgres and its pool say, without a code, when a connection dies or cannot be had. */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable|the embedded database (stopped|is closed)/;
+
+/**
+ * Whether an error means the database went away (not that the request was wrong): a dropped connection, a
+ * server restarting, a refused connection. The request changed nothing (its transaction never committed),
+ * so the client is told to try again: 503 with Retry-After, never a 500.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
+  return UNAVAILABLE_MESSAGE.test(error.message);
 }

@@ -1,18 +1,29 @@
 /**
  * The embedded database's own thread (see pglite-thread.ts): opens PGlite and runs the queries it is
  * sent, one at a time, in the order they arrive.
+ *
+ * Plain JavaScript, not TypeScript like the rest: a worker thread starts in bare Node, without the loader
+ * the command runs under (tsx) or the test runner's transform, so it must be code Node runs as it is.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { PGLITE_PARSERS } from './pglite-parsers.ts';
 
-const port = parentPort!;
+// The same JavaScript types as database.ts gives the PostgreSQL pool: bigint and numeric as numbers
+// (counts never exceed 2^53 here), DATE as 'YYYY-MM-DD' strings.
+const INT8 = 20;
+const DATE = 1082;
+const NUMERIC = 1700;
+const parsers = {
+  [INT8]: (value) => Number(value),
+  [NUMERIC]: (value) => Number(value),
+  [DATE]: (value) => value,
+};
 
 /** An error as plain fields (what a message can carry): PostgreSQL's code, detail, constraint and the rest. */
-function fieldsOf(error: unknown): Record<string, unknown> {
+function fieldsOf(error) {
   if (!(error instanceof Error)) return { message: String(error) };
-  const fields: Record<string, unknown> = { message: error.message };
+  const fields = { message: error.message };
   for (const [key, value] of Object.entries(error)) {
     if (value === undefined || typeof value === 'function') continue;
     fields[key] = typeof value === 'object' && value !== null ? String(value) : value;
@@ -20,21 +31,18 @@ function fieldsOf(error: unknown): Record<string, unknown> {
   return fields;
 }
 
-let pglite: PGlite;
+const port = parentPort;
+let pglite;
 try {
-  pglite = await PGlite.create({
-    dataDir: (workerData as { dataDir?: string }).dataDir,
-    extensions: { pg_trgm },
-    parsers: PGLITE_PARSERS,
-  });
+  pglite = await PGlite.create({ dataDir: workerData.dataDir, extensions: { pg_trgm }, parsers });
 } catch (error) {
   port.postMessage({ fatal: fieldsOf(error) });
   process.exit(1);
 }
 port.postMessage({ ready: true });
 
-port.on('message', async (message: { id: number; sql: string; params: unknown[] } | { close: true }) => {
-  if ('close' in message) {
+port.on('message', async (message) => {
+  if (message.close) {
     await pglite.close();
     port.postMessage({ closed: true });
     return;
