@@ -13,7 +13,17 @@
  * extends every anchored head.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type Selectable, sql, Transaction } from 'kysely';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type Selectable,
+  sql,
+  Transaction,
+} from 'kysely';
+import type { Execute } from '../db/commit-hooks.ts';
 import type { Database, Db } from '../db/database.ts';
 import type { AuditLogTable } from './audit.tables.ts';
 
@@ -113,12 +123,29 @@ export async function appendAudit(
   keys: AuditKeys,
   entry: AuditEntry,
 ): Promise<{ seq: number; hash: string }> {
-  if (db instanceof Transaction) return appendWithin(db, keys, entry);
-  return db.transaction().execute((trx) => appendWithin(trx, keys, entry));
+  if (db instanceof Transaction) return appendOn((query) => db.executeQuery(query), keys, entry);
+  return db.transaction().execute((trx) => appendOn((query) => trx.executeQuery(query), keys, entry));
 }
 
-async function appendWithin(
-  trx: Transaction<Database>,
+/**
+ * Builds the appender's queries without a database, so that they can run on any connection: the one of a
+ * transaction Kysely holds, or the one a commit hook is given (db/commit-hooks.ts).
+ */
+const compiler = new Kysely<Database>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+
+/**
+ * Appends an entry on the connection of a transaction that is open (the entry commits or rolls back with
+ * it): what appendAudit does inside a transaction, and what a commit hook does just before COMMIT.
+ */
+export async function appendOn(
+  execute: Execute,
   keys: AuditKeys,
   entry: AuditEntry,
 ): Promise<{ seq: number; hash: string }> {
@@ -138,29 +165,29 @@ async function appendWithin(
     ip: storableOrNull(entry.ip),
     request_id: storableOrNull(entry.requestId),
   };
-  await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_LOCK_KEY)})`.execute(trx);
-  const last = await trx
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  await execute(sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_LOCK_KEY)})`.compile(compiler));
+  const { rows } = await execute(
+    compiler.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).compile(),
+  );
+  const last = rows[0] as { seq: number; hash: string } | undefined;
   const seq = (last?.seq ?? 0) + 1;
   const prev_hash = last?.hash ?? GENESIS_HASH;
   const hash = auditHash({ seq, prev_hash, ...content });
   const mac_key_id = keys.current.id;
-  await trx
-    .insertInto('audit_log')
-    .values({
-      seq,
-      prev_hash,
-      hash,
-      mac: keys.auditMac(mac_key_id, hash),
-      mac_key_id,
-      ...content,
-      details: canonicalJson(content.details),
-    })
-    .execute();
+  await execute(
+    compiler
+      .insertInto('audit_log')
+      .values({
+        seq,
+        prev_hash,
+        hash,
+        mac: keys.auditMac(mac_key_id, hash),
+        mac_key_id,
+        ...content,
+        details: canonicalJson(content.details),
+      })
+      .compile(),
+  );
   return { seq, hash };
 }
 

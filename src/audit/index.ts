@@ -9,6 +9,7 @@ export {
   type AuditRecord,
   type AuditVerification,
   appendAudit,
+  appendOn,
   auditHead,
   listAudit,
   sealUnsealedHead,

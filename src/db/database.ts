@@ -13,6 +13,7 @@ import type { OrganizationsTables } from '../organizations/organizations.tables.
 import type { PrivacyTables } from '../privacy/privacy.tables.ts';
 import type { RoutingTables } from '../routing/routing.tables.ts';
 import type { TextTables } from '../text/text.tables.ts';
+import { withCommitHooks } from './commit-hooks.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { PGliteThread } from './pglite-thread.ts';
@@ -76,7 +77,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     pool.on('connect', (client) => {
       client.on('error', (error) => console.warn(`database connection lost while in use: ${error.message}`));
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: withCommitHooks(new PostgresDialect({ pool })) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   let unlock = () => {};
@@ -91,7 +92,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     unlock();
     throw error;
   }
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<Database>({ dialect: withCommitHooks(new PGliteDialect(pglite)) });
   return {
     db,
     kind: 'pglite',

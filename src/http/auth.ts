@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { type AuditKeys, appendAudit } from '../audit/index.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type AuditEntry, type AuditKeys, appendAudit, appendOn } from '../audit/index.ts';
 import { type ActiveSession, actorForToken, SESSION_COOKIE, type SessionTimes, sessionFor } from '../auth/index.ts';
+import { type CommitHook, type Execute, withCommitHook } from '../db/commit-hooks.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -110,11 +111,64 @@ export interface AuditChangesDeps {
   keys: AuditKeys;
 }
 
+/** The audit entry of a change through the API: who, what, on which object, from where. */
+function routeEntry(request: FastifyRequest, at: Date, details: Record<string, unknown>): AuditEntry {
+  const body = request.body as { action?: unknown } | undefined;
+  return {
+    at,
+    actorUserId: request.actor.userId,
+    actorRole: request.actor.role,
+    action: request.routeOptions.config.action ?? 'unknown',
+    subjectType: 'route',
+    subjectId: `${request.method} ${request.routeOptions.url}`,
+    details: {
+      params: request.params,
+      ...(typeof body?.action === 'string' ? { step: body.action } : {}),
+      ...details,
+    },
+    ip: request.ip,
+    requestId: request.id,
+  };
+}
+
 /**
- * Every change made through the API goes into the audit trail (who, what, on which object, the outcome,
- * from where), refused ones included. Written once the response is out, so it cannot hold the request up;
- * steps that touch personal data are also audited inside their own transaction by their domain. Changes
- * refused because nobody signed in are counted per address and written once a minute (AnonymousRefusals).
+ * The audit of one request's changes: every transaction of the request that changes data appends the
+ * request's entry inside itself, just before it commits (db/commit-hooks.ts), so no change commits
+ * without its entry, whether the client goes away or the process dies a moment later. Transactions that
+ * commit after the handler is done (work it left running) are not the request's.
+ */
+class RequestChanges implements CommitHook {
+  committed = 0;
+  #open = true;
+
+  constructor(
+    private readonly request: FastifyRequest,
+    private readonly deps: AuditChangesDeps,
+  ) {}
+
+  async beforeCommit(execute: Execute): Promise<void> {
+    if (!this.#open) return;
+    this.committed++;
+    await appendOn(
+      execute,
+      this.deps.keys,
+      routeEntry(this.request, this.deps.clock.now(), { committed: true, transaction: this.committed }),
+    );
+  }
+
+  close() {
+    this.#open = false;
+  }
+}
+
+const changesOf = new WeakMap<FastifyRequest, RequestChanges>();
+
+/**
+ * Every change made through the API goes into the audit trail, refused ones included. A change that
+ * commits carries its entry in its own transaction (RequestChanges). A request that changed nothing (it
+ * was refused, or had nothing to store) is recorded once the response is out, with its status, as is one
+ * refused after part of it committed. Changes refused because nobody signed in are counted per address and
+ * written once a minute (AnonymousRefusals). Steps that touch personal data are audited by their domain too.
  */
 export function auditChanges(app: FastifyInstance, deps: AuditChangesDeps) {
   const refusals = new AnonymousRefusals();
@@ -132,30 +186,31 @@ export function auditChanges(app: FastifyInstance, deps: AuditChangesDeps) {
     await flush();
   });
 
+  const changes = (method: string | string[], config: { public?: boolean } | undefined) =>
+    ![method].flat().every((m) => SAFE_METHODS.has(m)) && !config?.public;
+  app.addHook('onRoute', (route) => {
+    if (!changes(route.method, route.config as { public?: boolean } | undefined)) return;
+    const handler = route.handler;
+    route.handler = async function (this: FastifyInstance, request, reply) {
+      const requestChanges = new RequestChanges(request, deps);
+      changesOf.set(request, requestChanges);
+      try {
+        return await withCommitHook(requestChanges, () => handler.call(this, request, reply));
+      } finally {
+        requestChanges.close();
+      }
+    };
+  });
+
   app.addHook('onResponse', async (request, reply) => {
-    if (SAFE_METHODS.has(request.method) || request.routeOptions.config.public || !request.routeOptions.url) return;
-    const route = `${request.method} ${request.routeOptions.url}`;
+    if (!changes(request.method, request.routeOptions.config) || !request.routeOptions.url) return;
     if (!request.actor) {
-      refusals.count(request.ip, route, deps.clock.now());
+      refusals.count(request.ip, `${request.method} ${request.routeOptions.url}`, deps.clock.now());
       return;
     }
-    const body = request.body as { action?: unknown } | undefined;
+    if (changesOf.get(request)?.committed && reply.statusCode < 400) return;
     try {
-      await appendAudit(deps.db, deps.keys, {
-        at: deps.clock.now(),
-        actorUserId: request.actor.userId,
-        actorRole: request.actor.role,
-        action: request.routeOptions.config.action ?? 'unknown',
-        subjectType: 'route',
-        subjectId: route,
-        details: {
-          params: request.params,
-          status: reply.statusCode,
-          ...(typeof body?.action === 'string' ? { step: body.action } : {}),
-        },
-        ip: request.ip,
-        requestId: request.id,
-      });
+      await appendAudit(deps.db, deps.keys, routeEntry(request, deps.clock.now(), { status: reply.statusCode }));
     } catch (error) {
       request.log.error({ err: error }, 'could not write the audit entry for this change');
     }

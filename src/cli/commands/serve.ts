@@ -14,6 +14,7 @@ import { describeDatabase, openConfiguredDatabase, openKeyring } from '../runtim
 import { describeSeed, INTERRUPTED_DEMO, loadDemoCity } from './seed-demo.ts';
 
 const GRID_REFRESH_MS = 10_000;
+const SHUTDOWN_GRACE_MS = 5_000;
 
 export function serveCommand(program: Command) {
   program
@@ -109,7 +110,11 @@ export function serveCommand(program: Command) {
         clearInterval(refresh);
         stopSweeps();
         app.log.info(`${signal} received: finishing requests and closing the database`);
+        // Requests in flight get a few seconds to finish; connections still open then (a client's idle
+        // keep-alive socket would otherwise hold the process for the 72 s of Fastify's keep-alive) are cut.
+        const grace = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
         await app.close();
+        clearTimeout(grace);
         await handle.close();
         process.exit(0);
       };
