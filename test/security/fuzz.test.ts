@@ -21,20 +21,25 @@ const REQUEST_TIMEOUT_MS = 5_000;
 /**
  * The suite fuzzes one seed, fixed in this file, so that what it finds is found again on every run and on
  * every machine (a failure names its seed). Exploring goes on outside the suite: `npm run fuzz` runs
- * FUZZ_SEEDS=random:20 fresh seeds; FUZZ_SEEDS=49897843,7 runs those; FUZZ_SEED=n runs one instead of this.
+ * FUZZ_SEEDS=random:20 fresh seeds; FUZZ_SEEDS=49897843,random:20 runs that one and 20 more.
  * A seed that finds something becomes a pinned test (e.g. src/http/bad-input.test.ts).
  */
 const SUITE_SEED = 20261202;
 const SEEDS = seedsToFuzz(process.env.FUZZ_SEEDS ?? process.env.FUZZ_SEED ?? String(SUITE_SEED));
 
+/** "7,49897843,random:20": the seeds named, and 20 drawn at random (printed with the results). */
 function seedsToFuzz(spec: string): number[] {
-  const random = /^random:(\d+)$/.exec(spec);
-  if (random) return Array.from({ length: Number(random[1]) }, () => Math.floor(Math.random() * 2 ** 31));
-  const seeds = spec.split(',').map((s) => Number(s.trim()));
-  if (!seeds.length || seeds.some((s) => !Number.isInteger(s)))
+  const seeds = spec.split(',').flatMap((item) => {
+    const random = /^random:(\d+)$/.exec(item.trim());
+    if (random) return Array.from({ length: Number(random[1]) }, () => Math.floor(Math.random() * 2 ** 31));
+    return [Number(item.trim())];
+  });
+  if (!seeds.length || seeds.some((s) => !Number.isInteger(s))) {
     throw new Error(`FUZZ_SEEDS "${spec}" is not a list of seeds`);
+  }
   return seeds;
 }
+
 /** Fewer would mean the enumeration broke and the fuzzer is silently fuzzing nothing. */
 const MIN_API_ROUTES = 30;
 /** The first demo user of each role: every role's view of every route gets fuzzed, new roles included. */
