@@ -41,7 +41,7 @@ const SEPARATORS = [
  * List separators join only groups of 3 digits or more (138，1234，5678): between shorter ones they list
  * numbers (公交19、812、501), which detection.ts leaves alone by design.
  */
-const LIST_SEPARATORS = ['，', ',', '、', '， '];
+const LIST_SEPARATORS = ['，', ',', '、', '， ', '。', '；', ';', '：', ':', '｜', '|', '"', "'", '！', '？', '#'];
 /** Dots are decimal points unless every separator of the number is one (138.1234.5678). */
 const DOTS = ['.', '．'];
 

@@ -16,7 +16,7 @@ import {
   canonicalEntry,
   GENESIS_HASH,
   listAudit,
-  sealUnsealedHead,
+  sealLegacyAudit,
   verifyAuditChain,
 } from './audit-log.ts';
 
@@ -322,7 +322,7 @@ forEachDatabase('audit log MACs and anchors', (database, kind) => {
     });
   });
 
-  it('should fail verification when the MACs are stripped, and pass a log sealed after entries without one', async () => {
+  it('should not extend or vouch for a head without a MAC, and seal entries from before MACs only once', async () => {
     const { db } = database();
     for (let n = 1; n <= 4; n++) await appendAudit(db, keys, entry(n));
     // Entries from before MACs existed, as a database upgraded in place has them.
@@ -331,10 +331,12 @@ forEachDatabase('audit log MACs and anchors', (database, kind) => {
       seq: 4,
       reason: 'the latest entry has no MAC: the log cannot be vouched for without the audit key',
     });
-    expect(await sealUnsealedHead(db, keys, new Date())).toBe(true);
-    expect(await sealUnsealedHead(db, keys, new Date())).toBe(false);
+    // Appending would vouch for whatever stands before: refused until the entries are sealed, once.
+    await expect(appendAudit(db, keys, entry(5))).rejects.toThrow(/latest entry \(4\) has no MAC/);
+    expect(await sealLegacyAudit(db, keys, new Date())).toBe(4);
+    expect(await sealLegacyAudit(db, keys, new Date())).toBe(0);
     expect(await verifyAuditChain(db, keys)).toEqual({ checked: 5, ok: true });
-    // Once entries carry MACs, one without is refused wherever it is.
+    // Once entries carry MACs, one without is refused wherever it is…
     await appendAudit(db, keys, entry(6));
     await appendAudit(db, keys, entry(7));
     await asSuperuserPastTriggers(db, sql`update audit_log set mac = null where seq = 6`);
@@ -342,6 +344,23 @@ forEachDatabase('audit log MACs and anchors', (database, kind) => {
       seq: 6,
       reason: 'the entry has no MAC, though entries before it have one',
     });
+    // …and an unsealed head among MACed entries is tampering: never sealed.
+    await asSuperuserPastTriggers(db, sql`update audit_log set mac = null where seq = 7`);
+    await expect(sealLegacyAudit(db, keys, new Date())).rejects.toThrow(/tampered with/);
+  });
+
+  it('should refuse entries without a MAC that no seal vouches for, even before the first MACed one', async () => {
+    const { db } = database();
+    for (let n = 1; n <= 4; n++) await appendAudit(db, keys, entry(n));
+    // An owner strips the MACs of the first entries and rewrites one: the MACed entries after them did not
+    // vouch for them by name, so the chain breaks at the first MACed entry.
+    await rewriteAsOwner(db, async (trx) => {
+      await sql`update audit_log set mac = null, mac_key_id = null where seq <= 2`.execute(trx);
+      await sql`update audit_log set details = '{"forged":true}' where seq = 1`.execute(trx);
+    });
+    const result = await verifyAuditChain(db, keys);
+    expect(result.ok).toBe(false);
+    expect(result.firstBad?.seq).toBe(3);
   });
 
   it('should verify entries MACed under a rotated key, and name a key the key file lost', async () => {

@@ -148,6 +148,7 @@ export async function appendOn(
   execute: Execute,
   keys: AuditKeys,
   entry: AuditEntry,
+  options: { sealing?: boolean } = {},
 ): Promise<{ seq: number; hash: string }> {
   if (Number.isNaN(entry.at.getTime())) throw new Error(`audit entry ${entry.action} has an invalid date`);
   // Normalised to what the database gives back, so the hash recomputed from the row is the same: whole
@@ -167,9 +168,12 @@ export async function appendOn(
   };
   await execute(sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_LOCK_KEY)})`.compile(compiler));
   const { rows } = await execute(
-    compiler.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).compile(),
+    compiler.selectFrom('audit_log').select(['seq', 'hash', 'mac']).orderBy('seq', 'desc').limit(1).compile(),
   );
-  const last = rows[0] as { seq: number; hash: string } | undefined;
+  const last = rows[0] as { seq: number; hash: string; mac: string | null } | undefined;
+  // Appending to a head without a MAC would vouch for whatever stands before it, rewritten or not: the
+  // trail is extended only from a MACed head (entries from before MACs are sealed once: sealLegacyAudit).
+  if (last && last.mac === null && !options.sealing) throw unsealedHead(last.seq);
   const seq = (last?.seq ?? 0) + 1;
   const prev_hash = last?.hash ?? GENESIS_HASH;
   const hash = auditHash({ seq, prev_hash, ...content });
@@ -191,26 +195,42 @@ export async function appendOn(
   return { seq, hash };
 }
 
+const unsealedHead = (seq: number) =>
+  new Error(
+    `The audit trail's latest entry (${seq}) has no MAC. If this database was written before entries were ` +
+      'MACed, seal them once with `civicgrid audit seal-legacy`; if not, the trail has been tampered with.',
+  );
+
 /**
- * Appends an entry that MACs the head when the head has none (a log written before MACs existed): the
- * new entry's hash chains to every entry before it, so its MAC vouches for them all. Run at start.
+ * Seals the entries written before entries were MACed (a database upgraded in place): appends one MACed
+ * entry, `audit.sealed`, whose hash chains to all of them, so its MAC vouches for them as they are now.
+ * Done once, by an operator holding the key (or at start in development, where the key lies beside the
+ * data anyway); refused once any entry carries a MAC, since an unsealed head then means tampering.
+ * Returns the entries sealed (0: nothing to seal).
  */
-export async function sealUnsealedHead(db: Db, keys: AuditKeys, at: Date): Promise<boolean> {
-  const head = await db
-    .selectFrom('audit_log')
-    .select(['seq', 'mac'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!head || head.mac) return false;
-  await appendAudit(db, keys, {
-    at,
-    actorUserId: null,
-    actorRole: 'system',
-    action: 'audit.sealed',
-    details: { sealedUpTo: head.seq },
+export async function sealLegacyAudit(db: Db, keys: AuditKeys, at: Date): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const state = await trx
+      .selectFrom('audit_log')
+      .select((eb) => [eb.fn.max('seq').as('head'), eb.fn.count('mac').as('maced')])
+      .executeTakeFirstOrThrow();
+    const head = Number(state.head ?? 0);
+    if (head === 0) return 0;
+    if (Number(state.maced) > 0) {
+      const last = await trx.selectFrom('audit_log').select('mac').where('seq', '=', head).executeTakeFirstOrThrow();
+      if (last.mac) return 0;
+      throw new Error(
+        `The audit trail has MACed entries, but its latest (${head}) has none: it has been tampered with. Nothing was sealed.`,
+      );
+    }
+    await appendOn(
+      (query) => trx.executeQuery(query),
+      keys,
+      { at, actorUserId: null, actorRole: 'operator', action: 'audit.sealed', details: { sealedUpTo: head } },
+      { sealing: true },
+    );
+    return head;
   });
-  return true;
 }
 
 /**
@@ -337,6 +357,10 @@ export async function verifyAuditChain(
       if (auditHash(row) !== row.hash) return broken(checked, row.seq, 'hash does not match its content');
       const macProblem = checkMac(keys, row, macSeen);
       if (macProblem) return broken(checked, row.seq, macProblem);
+      // Entries without a MAC stand only before the one seal that vouches for exactly them.
+      if (!macSeen && row.mac !== null && row.seq > 1 && !sealsBefore(row)) {
+        return broken(checked, row.seq, 'entries before it have no MAC, and it is not the seal that vouches for them');
+      }
       macSeen ||= row.mac !== null;
       const anchor = anchored.get(row.seq);
       if (anchor !== undefined && anchor !== row.hash) {
@@ -359,6 +383,10 @@ export async function verifyAuditChain(
     );
   }
   return { checked, ok: true };
+}
+
+function sealsBefore(row: Selectable<AuditLogTable>): boolean {
+  return row.action === 'audit.sealed' && (row.details as { sealedUpTo?: unknown }).sealedUpTo === row.seq - 1;
 }
 
 /** Why an entry's MAC is not right, or null when it is (or when it may lack one, before any MACed entry). */

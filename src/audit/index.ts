@@ -12,7 +12,7 @@ export {
   appendOn,
   auditHead,
   listAudit,
-  sealUnsealedHead,
+  sealLegacyAudit,
   verifyAuditChain,
 } from './audit-log.ts';
 export { originOf, type RequestOrigin } from './origin.ts';

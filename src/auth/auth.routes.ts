@@ -168,11 +168,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = as
         response: { 200: Revoked, ...errorResponses(400, 401, 403) },
       },
     },
-    async (request) => {
-      await changePassword(deps, request.actor, request.body, deps.clock.now(), originOf(request));
-      // Whoever else knew the old password, or holds a token minted with it, is shut out; this session stays.
-      return revokeCredentials(deps.db, request.actor.userId, deps.clock.now(), request.session?.idHash);
-    },
+    // Whoever else knew the old password, or holds a token minted with it, is shut out; this session stays.
+    (request) =>
+      changePassword(deps, request.actor, request.body, deps.clock.now(), originOf(request), request.session?.idHash),
   );
 
   const TokenSummary = Type.Object({

@@ -14,6 +14,7 @@ import {
   seal,
 } from '../privacy/index.ts';
 import { hashPassword, passwordProblems, verifyPassword } from './passwords.ts';
+import { type RevokedCredentials, revokeCredentials } from './sessions.ts';
 import { clearFailures, lockedUntil, recordFailure, type ThrottleKey } from './throttle.ts';
 
 export const badCredentials = defineError('AUTH_ERR_BAD_CREDENTIALS', 401, () => ({
@@ -99,25 +100,41 @@ export async function signInWithPassword(
   return outcome.actor;
 }
 
-/** Sets a user's password (checked against the policy); the caller has checked who may. */
-export async function setPassword(db: Db, userId: string, username: string, password: string, now: Date) {
+/**
+ * Sets a user's password (checked against the policy; the caller has checked who may) and, in the same
+ * transaction, ends every session of theirs but `exceptSession` and revokes every API token: a password
+ * is changed to shut someone out, and nothing they could use may outlive it.
+ */
+export async function setPassword(
+  db: Db,
+  userId: string,
+  username: string,
+  password: string,
+  now: Date,
+  exceptSession?: string,
+): Promise<RevokedCredentials> {
   const problems = passwordProblems(password, username);
   if (problems.length) throw weakPassword(problems);
-  await db
-    .updateTable('users')
-    .set({ password_hash: await hashPassword(password), password_changed_at: now })
-    .where('id', '=', userId)
-    .execute();
+  const hash = await hashPassword(password);
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ password_hash: hash, password_changed_at: now })
+      .where('id', '=', userId)
+      .execute();
+    return revokeCredentials(trx, userId, now, exceptSession);
+  });
 }
 
-/** Changes one's own password, which needs the current one. */
+/** Changes one's own password, which needs the current one; every other session and token of theirs ends. */
 export async function changePassword(
   deps: AuthDeps,
   actor: Actor,
   input: { currentPassword: string; newPassword: string },
   now: Date,
   origin: RequestOrigin,
-) {
+  thisSession?: string,
+): Promise<RevokedCredentials> {
   // Guessing the current password from a stolen session counts against the same lockout as signing in.
   const keys: ThrottleKey[] = [`user:${actor.username.toLowerCase()}`, `ip:${origin.ip ?? 'unknown'}`];
   const until = await lockedUntil(deps.db, keys, now);
@@ -135,8 +152,9 @@ export async function changePassword(
     await audit(deps.db, deps.keyring, 'auth.password_change_failed', actor.userId, actor.role, now, origin);
     throw badCredentials();
   }
-  await setPassword(deps.db, actor.userId, actor.username, input.newPassword, now);
-  await audit(deps.db, deps.keyring, 'auth.password_changed', actor.userId, actor.role, now, origin);
+  const revoked = await setPassword(deps.db, actor.userId, actor.username, input.newPassword, now, thisSession);
+  await audit(deps.db, deps.keyring, 'auth.password_changed', actor.userId, actor.role, now, origin, revoked);
+  return revoked;
 }
 
 export const CODE_MINUTES = 5;
@@ -281,6 +299,8 @@ export async function signInWithCode(
     throw lockedOut(until, now);
   }
   const actor = await deps.db.transaction().execute(async (trx) => {
+    // Codes for one number are checked in turn: two right codes at once must not make two accounts.
+    await sql`select pg_advisory_xact_lock(hashtext(${`sign-in code:${phoneIndex}`}))`.execute(trx);
     const pending = await trx
       .selectFrom('sign_in_codes')
       .select(['id', 'code_hash', 'attempts'])
@@ -299,6 +319,13 @@ export async function signInWithCode(
       .where('id', '=', pending.id)
       .execute();
     if (!matches) return undefined;
+    // Signed in: the number's other codes, older ones still pending, are void.
+    await trx
+      .updateTable('sign_in_codes')
+      .set({ used_at: now, sealed_phone: null, key_id: null })
+      .where('phone_index', '=', phoneIndex)
+      .where('used_at', 'is', null)
+      .execute();
     let citizen = await findCitizenByPhone(trx, deps.keyring, phone);
     if (!citizen) {
       const personId = await recordPerson(trx, deps.keyring, { phone });
@@ -316,7 +343,11 @@ export async function signInWithCode(
   return actor;
 }
 
-/** A code's number is kept only while the code may still be sent or used: forgotten an hour after it expired. */
+/**
+ * A code's number is kept only while the code may still be sent or used: forgotten an hour after it
+ * expired. The code itself is kept a day, what the limits per number and per address count, then deleted
+ * (with its outbox message).
+ */
 export async function forgetExpiredSignInCodes(db: Db, now: Date): Promise<number> {
   const result = await db
     .updateTable('sign_in_codes')
@@ -324,5 +355,9 @@ export async function forgetExpiredSignInCodes(db: Db, now: Date): Promise<numbe
     .where('sealed_phone', 'is not', null)
     .where('expires_at', '<', new Date(now.getTime() - 3_600_000))
     .executeTakeFirst();
+  await db
+    .deleteFrom('sign_in_codes')
+    .where('created_at', '<', new Date(now.getTime() - 86_400_000 - 3_600_000))
+    .execute();
   return Number(result.numUpdatedRows);
 }

@@ -37,8 +37,8 @@ const METRES_PER_DEGREE = 111_320;
 // ranks those by character trigrams; the words then decide. Every step is bounded whatever one account
 // posted at one spot: at most NEARBY_LIMIT rows are compared by trigrams, over the first COMPARED_CHARS of
 // each text (a title and the start of a description say what a report is about), and at most PREFILTERED
-// reach the word comparison. On PGlite the database shares the server's thread, so unbounded work here
-// would stall every other request.
+// reach the word comparison. The embedded database is one session: unbounded work here would make every
+// other request wait.
 const NEARBY_LIMIT = 100;
 const COMPARED_CHARS = 300;
 const PREFILTERED = 50;

@@ -17,6 +17,7 @@ const CHANGING = new Set([
   'user password',
   'user disable',
   'user reach',
+  'audit seal-legacy',
   'model train',
 ]);
 

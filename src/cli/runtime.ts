@@ -1,3 +1,4 @@
+import { sealLegacyAudit } from '../audit/index.ts';
 import { type Config, readConfig } from '../config.ts';
 import { type DatabaseHandle, databaseTarget, openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -24,6 +25,8 @@ export function describeDatabase(config: Config): string {
 /**
  * The keyring personal data is sealed with (CIVICGRID_KEY_FILE, CIVICGRID_KEY, or a development key
  * generated under the data directory, said loudly), after sealing any identity still stored in clear.
+ * Outside production, audit entries written before entries were MACed are sealed here too: a development
+ * key lies beside the data, so an operator's step would guard nothing (in production: `audit seal-legacy`).
  */
 export async function openKeyring(handle: DatabaseHandle, config: Config = readConfig()): Promise<Keyring> {
   const keyring = loadKeyring({
@@ -35,5 +38,9 @@ export async function openKeyring(handle: DatabaseHandle, config: Config = readC
   });
   const sealed = await sealLegacyPersons(handle.db, keyring);
   if (sealed) console.log(`CivicGrid: sealed ${sealed} identities that were stored in clear`);
+  if (!config.production) {
+    const entries = await sealLegacyAudit(handle.db, keyring, new Date());
+    if (entries) console.log(`CivicGrid: sealed the ${entries} audit entries written before entries were MACed`);
+  }
   return keyring;
 }

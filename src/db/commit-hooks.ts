@@ -4,7 +4,6 @@ import {
   type DatabaseConnection,
   type Dialect,
   type Driver,
-  type QueryCompiler,
   type QueryResult,
   type RootOperationNode,
   type TransactionSettings,
@@ -45,7 +44,21 @@ export function withCommitHooks(dialect: Dialect): Dialect {
 }
 
 class HookedDriver implements Driver {
-  constructor(private readonly inner: Driver) {}
+  savepoint?: Driver['savepoint'];
+  rollbackToSavepoint?: Driver['rollbackToSavepoint'];
+  releaseSavepoint?: Driver['releaseSavepoint'];
+
+  constructor(private readonly inner: Driver) {
+    // Only what the driver offers: Kysely refuses savepoints on a driver without them, as it should here.
+    const { savepoint, rollbackToSavepoint, releaseSavepoint } = inner;
+    if (savepoint) this.savepoint = (c, name, compile) => savepoint.call(inner, unwrap(c), name, compile);
+    if (rollbackToSavepoint) {
+      this.rollbackToSavepoint = (c, name, compile) => rollbackToSavepoint.call(inner, unwrap(c), name, compile);
+    }
+    if (releaseSavepoint) {
+      this.releaseSavepoint = (c, name, compile) => releaseSavepoint.call(inner, unwrap(c), name, compile);
+    }
+  }
 
   init() {
     return this.inner.init();
@@ -77,18 +90,6 @@ class HookedDriver implements Driver {
     await this.inner.rollbackTransaction(hooked.inner);
   }
 
-  async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
-    await this.inner.savepoint?.((connection as HookedConnection).inner, name, compile);
-  }
-
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
-    await this.inner.rollbackToSavepoint?.((connection as HookedConnection).inner, name, compile);
-  }
-
-  async releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
-    await this.inner.releaseSavepoint?.((connection as HookedConnection).inner, name, compile);
-  }
-
   releaseConnection(connection: DatabaseConnection) {
     return this.inner.releaseConnection((connection as HookedConnection).inner);
   }
@@ -97,6 +98,8 @@ class HookedDriver implements Driver {
     return this.inner.destroy();
   }
 }
+
+const unwrap = (connection: DatabaseConnection) => (connection as HookedConnection).inner;
 
 /** One connection as acquired: whether it is in a transaction, and whether that transaction changed data. */
 class HookedConnection implements DatabaseConnection {
@@ -130,8 +133,11 @@ class HookedConnection implements DatabaseConnection {
   }
 }
 
-/** Raw SQL that changes data (Kysely's own queries are told apart by their node instead). */
-const CHANGING_SQL = /^\s*(insert|update|delete|merge)\b|^\s*with\b[\s\S]*\b(insert|update|delete)\b/i;
+/**
+ * Raw SQL that changes data (Kysely's own queries are told apart by their node instead); a `select … for
+ * update` inside a WITH only locks.
+ */
+const CHANGING_SQL = /^\s*(insert|update|delete|merge)\b|^\s*with\b[\s\S]*(\binsert|(?<!\bfor\s+)\bupdate|\bdelete)\b/i;
 /** Rows of the audit trail itself are records, not changes to record. */
 const RECORDS = 'audit_log';
 

@@ -87,7 +87,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   }
   let pglite: PGliteThread;
   try {
-    pglite = await PGliteThread.start(target.dataDir ? path.join(target.dataDir, 'pglite') : undefined);
+    pglite = await PGliteThread.start(target.dataDir ? path.join(target.dataDir, 'pglite') : undefined, (error) => {
+      // Every query would fail from now on: end the process, so that whatever supervises it starts it again.
+      console.error(`CivicGrid: ${error.message}; stopping the process`);
+      process.exit(1);
+    });
   } catch (error) {
     unlock();
     throw error;

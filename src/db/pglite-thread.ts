@@ -26,27 +26,41 @@ export class PGliteThread implements EmbeddedDatabase {
   readonly #pending = new Map<number, { resolve(reply: Reply): void; reject(error: Error): void }>();
   #next = 1;
   #stopped: Error | null = null;
-  #closing: (() => void) | null = null;
+  #closing: Promise<void> | null = null;
+  #closed: () => void = () => {};
 
   private constructor(worker: Worker) {
     this.#worker = worker;
   }
 
-  /** Starts the thread and opens the database in it (in memory when `dataDir` is undefined). */
-  static start(dataDir: string | undefined): Promise<PGliteThread> {
+  /**
+   * Starts the thread and opens the database in it (in memory when `dataDir` is undefined). `onLost` is
+   * called if the thread ends without being closed: every query fails from then on, so the process
+   * should end and be started again rather than answer 503 for ever.
+   */
+  static start(dataDir: string | undefined, onLost: (error: Error) => void): Promise<PGliteThread> {
     const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: { dataDir } });
     const thread = new PGliteThread(worker);
+    let ready = false;
     return new Promise((resolve, reject) => {
       worker.on('message', (reply: Reply) => {
-        if ('ready' in reply) resolve(thread);
-        else if ('fatal' in reply) reject(errorFrom(reply.fatal));
+        if ('ready' in reply) {
+          ready = true;
+          resolve(thread);
+        } else if ('fatal' in reply) reject(errorFrom(reply.fatal));
         else thread.#receive(reply);
       });
       worker.on('error', (error) => {
         thread.#stop(error);
-        reject(error);
+        if (!ready) reject(error);
       });
-      worker.on('exit', (code) => thread.#stop(new Error(`the embedded database stopped (thread exit ${code})`)));
+      worker.on('exit', (code) => {
+        const error = new Error(`the embedded database stopped (thread exit ${code})`);
+        const unexpected = ready && !thread.#closing;
+        thread.#stop(error);
+        if (unexpected) onLost(error);
+        else if (!ready) reject(error);
+      });
     });
   }
 
@@ -61,23 +75,29 @@ export class PGliteThread implements EmbeddedDatabase {
         },
         reject,
       });
-      this.#worker.postMessage({ id, sql, params });
+      try {
+        this.#worker.postMessage({ id, sql, params });
+      } catch (error) {
+        // A parameter that cannot be sent to the thread: this query fails, no other.
+        this.#pending.delete(id);
+        reject(error as Error);
+      }
     });
   }
 
-  async close(): Promise<void> {
-    if (this.#stopped) return;
-    await new Promise<void>((resolve) => {
-      this.#closing = resolve;
-      this.#worker.postMessage({ close: true });
-    });
-    await this.#worker.terminate();
+  /** Closes the database and ends the thread; every caller waits for the same close, which always ends. */
+  close(): Promise<void> {
+    this.#closing ??= new Promise<void>((resolve) => {
+      this.#closed = resolve;
+      if (this.#stopped) resolve();
+      else this.#worker.postMessage({ close: true });
+    }).then(() => this.#worker.terminate().then(() => {}));
+    return this.#closing;
   }
 
   #receive(reply: Reply) {
     if ('closed' in reply) {
       this.#stop(new Error('the embedded database is closed'));
-      this.#closing?.();
       return;
     }
     if (!('id' in reply)) return;
@@ -91,6 +111,7 @@ export class PGliteThread implements EmbeddedDatabase {
     this.#stopped ??= error;
     for (const waiting of this.#pending.values()) waiting.reject(error);
     this.#pending.clear();
+    this.#closed();
   }
 }
 

@@ -20,13 +20,17 @@ const parsers = {
   [DATE]: (value) => value,
 };
 
-/** An error as plain fields (what a message can carry): PostgreSQL's code, detail, constraint and the rest. */
+/**
+ * What PostgreSQL says of an error, as plain fields a message can carry. Only these: PGlite also attaches
+ * the query and its parameters, which may hold personal data and must not reach the server's log.
+ */
+const ERROR_FIELDS = ['code', 'severity', 'detail', 'hint', 'schema', 'table', 'column', 'dataType', 'constraint'];
+
 function fieldsOf(error) {
   if (!(error instanceof Error)) return { message: String(error) };
   const fields = { message: error.message };
-  for (const [key, value] of Object.entries(error)) {
-    if (value === undefined || typeof value === 'function') continue;
-    fields[key] = typeof value === 'object' && value !== null ? String(value) : value;
+  for (const key of ERROR_FIELDS) {
+    if (typeof error[key] === 'string') fields[key] = error[key];
   }
   return fields;
 }
@@ -43,7 +47,8 @@ port.postMessage({ ready: true });
 
 port.on('message', async (message) => {
   if (message.close) {
-    await pglite.close();
+    // Closed or not, the server is told, so its shutdown never waits for an answer that does not come.
+    await pglite.close().catch(() => {});
     port.postMessage({ closed: true });
     return;
   }

@@ -68,7 +68,7 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
       .send(
         body(
           'SERVICE_ERR_DATABASE_UNAVAILABLE',
-          'The database cannot be reached just now; nothing was changed: try again in a few seconds',
+          'The database cannot be reached just now, so the request may not have been carried out: check, or try again in a few seconds',
           { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
         ),
       );
@@ -100,8 +100,9 @@ const UNAVAILABLE_MESSAGE =
 
 /**
  * Whether an error means the database went away (not that the request was wrong): a dropped connection, a
- * server restarting, a refused connection. The request changed nothing (its transaction never committed),
- * so the client is told to try again: 503 with Retry-After, never a 500.
+ * server restarting, a refused connection. The client is told to try again: 503 with Retry-After, never a
+ * 500. What was in flight normally rolled back, but a connection lost during COMMIT may have committed, so
+ * the answer does not promise that nothing changed (the step's version, or the list, tells).
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

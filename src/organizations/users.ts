@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import { mayDo } from '../policy/index.ts';
-import type { Actor, Jurisdiction } from './actors.ts';
+import { type Actor, actorColumns, type Jurisdiction, toActor } from './actors.ts';
 import { adminOnly } from './organizations.errors.ts';
 import { DEFAULT_CLEARANCE, type Role } from './organizations.tables.ts';
 
@@ -75,21 +74,15 @@ export interface StaffMember extends UserSummary {
 /** Every staff account with its reach, for the administrator: who sees what, and who sees nothing. */
 export async function listStaff(db: Db, actor: Actor): Promise<StaffMember[]> {
   if (!mayDo(actor, 'users.manage')) throw adminOnly('list the staff');
-  const rows = await db
-    .selectFrom('users')
-    .select(['id', 'username', 'display_name', 'role', 'handling_body_id', 'city_wide', 'disabled_at'])
-    .select(
-      sql<string[]>`array(select area_code from user_jurisdictions j where j.user_id = users.id order by 1)`.as(
-        'areas',
-      ),
-    )
-    .where('role', '!=', 'citizen')
-    .orderBy('role')
-    .orderBy('username')
+  const rows = await actorColumns(db)
+    .select('users.disabled_at')
+    .where('users.role', '!=', 'citizen')
+    .orderBy('users.role')
+    .orderBy('users.username')
     .execute();
   return rows.map((row) => ({
     ...toSummary(row),
-    reach: AREA_ROLES.includes(row.role) ? (row.city_wide ? 'city' : row.areas) : null,
+    reach: AREA_ROLES.includes(row.role) ? toActor(row).jurisdiction : null,
     disabled: row.disabled_at !== null,
   }));
 }

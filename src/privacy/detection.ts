@@ -91,12 +91,17 @@ const NUMERALS: Readonly<Record<string, string>> = {
 const DIGIT = new RegExp(`[0-9${Object.keys(NUMERALS).join('')}]`, 'g');
 /**
  * What people put between the digits of one number (after full-width forms are made half-width): any
- * space (U+3000 and NBSP too), dashes and lines of every width, _ / \ . · ~ , 、 and brackets. Not * or
- * x, which masks and amounts use, nor : + = of times and sums.
+ * space (U+3000 and NBSP too), dashes and lines of every width, _ / \ . · ~ , 、 and brackets, and the
+ * punctuation that also lists or divides numbers (。 ; : | ' " ! ? #). Not * or x, which masks and amounts
+ * use, nor + = of sums.
  */
-const SEPARATOR = /[\s\-‐‑‒–—―−ー─━﹘﹣_/\\.·・•~〜,、()]/;
-/** Separators that list numbers as well as split them: the scan form's ',' is a full-width '，' too. */
-const LIST_SEPARATOR = /[,、]/;
+const SEPARATOR = /[\s\-‐‑‒–—―−ー─━﹘﹣_/\\.·・•~〜,、()。;:|'"!?#]/;
+/**
+ * Separators that list or divide numbers as well as split them (the scan form's ',' ';' ':' '|' are the
+ * full-width '，' '；' '：' '｜' too): between groups of fewer than 3 digits they do not join (12:30, 3:1,
+ * 公交19、812).
+ */
+const LIST_SEPARATOR = /[,、。;:|'"!?#]/;
 /** The fewest digits between two list separators, or after one, that a number can have. */
 const MIN_LISTED_DIGITS = 3;
 /** More separators than this in a row end a number: `138 —— 1234` still joins, a ruled line does not. */

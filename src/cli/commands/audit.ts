@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { type AuditVerification, auditHead, readAnchorsIfAny, verifyAuditChain } from '../../audit/index.ts';
+import {
+  type AuditVerification,
+  auditHead,
+  readAnchorsIfAny,
+  sealLegacyAudit,
+  verifyAuditChain,
+} from '../../audit/index.ts';
 import { readConfig } from '../../config.ts';
 import { progressReporter } from '../progress.ts';
 import { openConfiguredDatabase, openKeyring } from '../runtime.ts';
@@ -41,6 +47,27 @@ export function auditCommand(program: Command) {
           `audit log intact: ${result.checked} entries` +
             (anchorFile ? `, ${anchors.length} anchored heads in ${anchorFile}` : ' (no anchor file to check)'),
         );
+      }
+    });
+
+  audit
+    .command('seal-legacy')
+    .description(
+      'Once, after upgrading a database written before audit entries were MACed: append one MACed entry that ' +
+        'vouches for all entries before it, as they are now. Refused once any entry carries a MAC',
+    )
+    .action(async () => {
+      const config = readConfig();
+      const handle = await openConfiguredDatabase(config);
+      try {
+        const sealed = await sealLegacyAudit(handle.db, await openKeyring(handle, config), new Date());
+        console.log(
+          sealed
+            ? `sealed audit entries 1 to ${sealed}: check them first with your own records, they are vouched for as they are`
+            : 'nothing to seal',
+        );
+      } finally {
+        await handle.close();
       }
     });
 

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { sealUnsealedHead } from '../../audit/index.ts';
 import { CityCalendar, loadShippedCalendars } from '../../calendar/index.ts';
 import { type Config, readConfig } from '../../config.ts';
 import { demoCityLoaded, demoLoadInterrupted, isEmpty } from '../../demo/seed-demo.ts';
@@ -43,9 +42,19 @@ export function serveCommand(program: Command) {
       await areas.reload();
       await loadShippedCalendars(handle.db);
       await calendar.reload();
-      // An audit log written before entries were MACed gets one MACed entry now, vouching for them all.
-      if (await sealUnsealedHead(handle.db, keyring, systemClock.now())) {
-        console.log('CivicGrid: the audit log is now MACed with the key file (its earlier entries are vouched for)');
+      // A trail whose head has no MAC could not be extended: say so now, rather than refuse every change.
+      const head = await handle.db
+        .selectFrom('audit_log')
+        .select(['seq', 'mac'])
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (head && !head.mac) {
+        await handle.close();
+        throw new Error(
+          `The audit trail's latest entry (${head.seq}) has no MAC. After upgrading a database written before ` +
+            'entries were MACed, run `civicgrid audit seal-legacy` once; otherwise the trail has been tampered with.',
+        );
       }
       const phoneSignIn = !config.production || Boolean(config.smsGatewayUrl);
       for (const warning of startupWarnings(config, phoneSignIn)) console.warn(`CivicGrid: ${warning}`);

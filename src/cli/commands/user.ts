@@ -145,8 +145,7 @@ export function userCommand(program: Command) {
       try {
         const target = await actorForUsername(handle.db, username.toLowerCase());
         if (!target) throw new Error(`There is no user "${username}"`);
-        await setPassword(handle.db, target.userId, target.username, password, new Date());
-        const revoked = await revokeCredentials(handle.db, target.userId, new Date());
+        const revoked = await setPassword(handle.db, target.userId, target.username, password, new Date());
         console.log(JSON.stringify({ username: target.username, ...revoked }));
       } finally {
         await handle.close();
@@ -161,15 +160,17 @@ export function userCommand(program: Command) {
       const handle = await openConfiguredDatabase();
       try {
         const now = new Date();
-        const disabled = await handle.db
-          .updateTable('users')
-          .set({ disabled_at: now })
-          .where('username', '=', username.toLowerCase())
-          .where('disabled_at', 'is', null)
-          .returning('id')
-          .executeTakeFirst();
-        if (!disabled) throw new Error(`There is no enabled user "${username}"`);
-        const revoked = await revokeCredentials(handle.db, disabled.id, now);
+        const revoked = await handle.db.transaction().execute(async (trx) => {
+          const disabled = await trx
+            .updateTable('users')
+            .set({ disabled_at: now })
+            .where('username', '=', username.toLowerCase())
+            .where('disabled_at', 'is', null)
+            .returning('id')
+            .executeTakeFirst();
+          return disabled && revokeCredentials(trx, disabled.id, now);
+        });
+        if (!revoked) throw new Error(`There is no enabled user "${username}"`);
         console.log(JSON.stringify({ username: username.toLowerCase(), disabled: true, ...revoked }));
       } finally {
         await handle.close();

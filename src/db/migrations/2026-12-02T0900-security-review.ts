@@ -11,9 +11,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   // A rule's assisting bodies (协办) are a suggestion shown to the dispatcher; only a dispatch that names
   // them lets them hold the case. Until now the suggestion was written where holders are kept.
   await sql`alter table cases add column suggested_assisting_body_ids uuid[] not null default '{}'`.execute(db);
+  // A case no dispatch has named anyone for yet holds the very suggestion made at intake; the others get
+  // their rule's assisting bodies as they are now (the suggestion made then was overwritten at dispatch).
   await sql`
-    update cases set suggested_assisting_body_ids = coalesce(
-      (select r.assisting_body_ids from routing_rules r where r.id = cases.routing_rule_id), '{}')`.execute(db);
+    update cases set suggested_assisting_body_ids = case
+      when current_dispatch_id is null and status in ('reported', 'registered') then assisting_body_ids
+      else coalesce((select r.assisting_body_ids from routing_rules r where r.id = cases.routing_rule_id), '{}')
+    end`.execute(db);
   // current_dispatch_id names the dispatch in force only: one that ended (verified) is no longer in force.
   await sql`
     update cases set current_dispatch_id = null

@@ -8,7 +8,8 @@ import { type Kysely, sql } from 'kysely';
  * owner could rewrite the audit trail past its append-only trigger; `civicgrid_app` owns nothing and may
  * only read and append to `audit_log`. Operators log in as a member of it (README, "Running on
  * PostgreSQL"). Roles belong to the whole server, so another database's migration may have made it
- * already; without the right to create roles the migration says so and goes on (the README has the SQL).
+ * already; without the right to create roles the migration says so and goes on (the README has the SQL,
+ * and the grants follow at the next `migrate`).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -23,19 +24,8 @@ export async function up(db: Kysely<any>): Promise<void> {
             raise notice 'civicgrid: no right to create the role civicgrid_app; create it as in the README';
         end;
       end if;
-      if exists (select 1 from pg_roles where rolname = 'civicgrid_app') then
-        execute format('grant usage on schema %I to civicgrid_app', current_schema());
-        execute format('grant select, insert, update, delete on all tables in schema %I to civicgrid_app',
-          current_schema());
-        execute format('grant usage, select on all sequences in schema %I to civicgrid_app', current_schema());
-        -- Tables later migrations create are granted the same way.
-        execute format('alter default privileges in schema %I grant select, insert, update, delete on tables
-          to civicgrid_app', current_schema());
-        execute format('alter default privileges in schema %I grant usage, select on sequences to civicgrid_app',
-          current_schema());
-        revoke update, delete, truncate on audit_log from civicgrid_app;
-      end if;
     end $$`.execute(db);
+  // Its grants are given after every migration run (db/migrate.ts), so a role created later gets them too.
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
