@@ -16,18 +16,24 @@ export async function openBenchDatabase(
     const handle = await openDatabase({ kind: 'pglite', dataDir: undefined });
     return { handle, drop: () => handle.close() };
   }
-  const name = `civicgrid_bench_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`create database ${name}`);
-  const url = new URL(BENCH_ADMIN_URL);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ kind: 'postgres', url: url.toString() });
+  const server = await createServerDatabase();
+  const handle = await openDatabase({ kind: 'postgres', url: server.url });
   return {
     handle,
     drop: async () => {
       await handle.close();
-      await adminQuery(`drop database if exists ${name} with (force)`);
+      await server.drop();
     },
   };
+}
+
+/** A throw-away database on the bench's PostgreSQL server: its URL (for a server process) and its drop. */
+export async function createServerDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `civicgrid_bench_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`create database ${name}`);
+  const url = new URL(BENCH_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
 }
 
 async function adminQuery(statement: string) {

@@ -12,13 +12,11 @@
  * Prints a table; writes bench/results/database-outage.json.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { runCli, signInOverHttp, startServer } from '../test/server/server-process.ts';
-import { BENCH_ADMIN_URL } from './bench-database.ts';
+import { createServerDatabase } from './bench-database.ts';
 
 const OUTAGE_SECONDS = Number(process.env.BENCH_OUTAGE_SECONDS ?? 10);
 const WRITERS = 8;
@@ -33,16 +31,6 @@ const cluster = (action: 'start' | 'stop') =>
     },
   );
 
-async function adminQuery(statement: string) {
-  const client = new pg.Client({ connectionString: BENCH_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 interface Phase {
   phase: string;
   seconds: number;
@@ -50,12 +38,9 @@ interface Phase {
   without_retry_after: number;
 }
 
-const name = `civicgrid_bench_${randomBytes(4).toString('hex')}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'civicgrid-outage-'));
-await adminQuery(`create database ${name}`);
-const url = new URL(BENCH_ADMIN_URL);
-url.pathname = `/${name}`;
-const env = { DATABASE_URL: url.toString(), DATA_DIR: dataDir, DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '100000000' };
+const database = await createServerDatabase();
+const env = { DATABASE_URL: database.url, DATA_DIR: dataDir, DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '100000000' };
 const phases: Phase[] = [];
 let survived = false;
 let recoveryMs = Number.NaN;
@@ -119,7 +104,7 @@ try {
   survived = server.process.exitCode === null;
   await server.stop();
 } finally {
-  await adminQuery(`drop database if exists ${name} with (force)`).catch(() => {});
+  await database.drop().catch(() => {});
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 

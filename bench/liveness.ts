@@ -8,14 +8,12 @@
  *   npx tsx bench/liveness.ts        (BENCH_DB=pglite|postgres|both)
  * Prints a table; writes bench/results/liveness.json.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { runCli, signInOverHttp, startServer } from '../test/server/server-process.ts';
-import { BENCH_ADMIN_URL } from './bench-database.ts';
+import { createServerDatabase } from './bench-database.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 300);
@@ -64,24 +62,9 @@ function probe(url: string) {
 
 async function benchOne(kind: 'pglite' | 'postgres') {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `civicgrid-liveness-${kind}-`));
-  let dropDatabase = async () => {};
-  let databaseUrl = '';
-  if (kind === 'postgres') {
-    const name = `civicgrid_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: BENCH_ADMIN_URL });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(BENCH_ADMIN_URL);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const again = new pg.Client({ connectionString: BENCH_ADMIN_URL });
-      await again.connect();
-      await again.query(`drop database if exists ${name} with (force)`);
-      await again.end();
-    };
-  }
+  const serverDatabase = kind === 'postgres' ? await createServerDatabase() : null;
+  const databaseUrl = serverDatabase?.url ?? '';
+  const dropDatabase = async () => serverDatabase?.drop();
   const env = { DATA_DIR: dataDir, DATABASE_URL: databaseUrl, DEMO_DATA: 'false' };
   try {
     await runCli(['seed-demo', '--cases', '100'], env);
