@@ -230,50 +230,57 @@ export async function requestSignInCode(deps: AuthDeps, phoneInput: string, now:
   return { expiresInSeconds: CODE_MINUTES * 60 };
 }
 
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
 async function checkCodeLimits(db: Db, phoneIndex: string, ip: string | null, now: Date) {
-  const dayAgo = new Date(now.getTime() - 86_400_000);
-  const sent = await db
+  const last = await db
     .selectFrom('sign_in_codes')
     .select('created_at')
     .where('phone_index', '=', phoneIndex)
-    .where('created_at', '>', dayAgo)
     .orderBy('created_at', 'desc')
-    .limit(CODES_PER_NUMBER_PER_DAY)
-    .execute();
-  const last = sent[0]?.created_at;
-  if (last && now.getTime() - last.getTime() < CODE_INTERVAL_SECONDS * 1000) {
-    throw codeTooSoon(secondsUntil(new Date(last.getTime() + CODE_INTERVAL_SECONDS * 1000), now));
+    .executeTakeFirst();
+  if (last && now.getTime() - last.created_at.getTime() < CODE_INTERVAL_SECONDS * 1000) {
+    throw codeTooSoon(secondsUntil(new Date(last.created_at.getTime() + CODE_INTERVAL_SECONDS * 1000), now));
   }
-  if (sent.length >= CODES_PER_NUMBER_PER_DAY) {
-    const seconds = secondsUntil(new Date(sent.at(-1)!.created_at.getTime() + 86_400_000), now);
-    throw tooManyCodes('This number has been sent as many codes as a day allows: try again later', seconds);
-  }
-  if (!ip) return;
-  const toNumberFromAddress = await db
-    .selectFrom('sign_in_codes')
-    .select('created_at')
-    .where('phone_index', '=', phoneIndex)
-    .where('ip', '=', ip)
-    .where('created_at', '>', dayAgo)
-    .orderBy('created_at', 'asc')
-    .limit(CODES_PER_NUMBER_FROM_ADDRESS_PER_DAY)
-    .execute();
-  if (toNumberFromAddress.length >= CODES_PER_NUMBER_FROM_ADDRESS_PER_DAY) {
-    const seconds = secondsUntil(new Date(toNumberFromAddress[0]!.created_at.getTime() + 86_400_000), now);
-    throw tooManyCodes('Too many codes were asked for this number from your address: try again later', seconds);
-  }
-  const hourAgo = new Date(now.getTime() - 3_600_000);
-  const fromAddress = await db
-    .selectFrom('sign_in_codes')
-    .select('created_at')
-    .where('ip', '=', ip)
-    .where('created_at', '>', hourAgo)
-    .orderBy('created_at', 'asc')
-    .limit(CODES_PER_ADDRESS_PER_HOUR)
-    .execute();
-  if (fromAddress.length >= CODES_PER_ADDRESS_PER_HOUR) {
-    const seconds = secondsUntil(new Date(fromAddress[0]!.created_at.getTime() + 3_600_000), now);
-    throw tooManyCodes('Too many codes were asked for from your address: try again later', seconds);
+  const limits = [
+    {
+      codes: CODES_PER_NUMBER_PER_DAY,
+      windowMs: DAY_MS,
+      of: { phone_index: phoneIndex },
+      message: 'This number has been sent as many codes as a day allows: try again later',
+    },
+    ...(ip
+      ? [
+          {
+            codes: CODES_PER_NUMBER_FROM_ADDRESS_PER_DAY,
+            windowMs: DAY_MS,
+            of: { phone_index: phoneIndex, ip },
+            message: 'Too many codes were asked for this number from your address: try again later',
+          },
+          {
+            codes: CODES_PER_ADDRESS_PER_HOUR,
+            windowMs: HOUR_MS,
+            of: { ip },
+            message: 'Too many codes were asked for from your address: try again later',
+          },
+        ]
+      : []),
+  ];
+  for (const limit of limits) {
+    let query = db
+      .selectFrom('sign_in_codes')
+      .select('created_at')
+      .where('created_at', '>', new Date(now.getTime() - limit.windowMs));
+    for (const [column, value] of Object.entries(limit.of)) {
+      query = query.where(column as 'phone_index' | 'ip', '=', value);
+    }
+    // The oldest codes in the window: once it is full, a new one may be sent when the oldest leaves it.
+    const inWindow = await query.orderBy('created_at', 'asc').limit(limit.codes).execute();
+    if (inWindow.length >= limit.codes) {
+      const freed = new Date(inWindow[0]!.created_at.getTime() + limit.windowMs);
+      throw tooManyCodes(limit.message, secondsUntil(freed, now));
+    }
   }
 }
 
@@ -353,11 +360,11 @@ export async function forgetExpiredSignInCodes(db: Db, now: Date): Promise<numbe
     .updateTable('sign_in_codes')
     .set({ sealed_phone: null, key_id: null })
     .where('sealed_phone', 'is not', null)
-    .where('expires_at', '<', new Date(now.getTime() - 3_600_000))
+    .where('expires_at', '<', new Date(now.getTime() - HOUR_MS))
     .executeTakeFirst();
   await db
     .deleteFrom('sign_in_codes')
-    .where('created_at', '<', new Date(now.getTime() - 86_400_000 - 3_600_000))
+    .where('created_at', '<', new Date(now.getTime() - DAY_MS - HOUR_MS))
     .execute();
   return Number(result.numUpdatedRows);
 }
