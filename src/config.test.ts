@@ -13,6 +13,40 @@ describe('configuration', () => {
     );
   });
 
+  it('should keep media on disk unless a bucket is named, and refuse a bucket without its keys', () => {
+    expect(readConfig({}).mediaS3).toBeUndefined();
+    expect(() => readConfig({ MEDIA_S3_BUCKET: 'case-media', MEDIA_S3_ACCESS_KEY_ID: 'id' })).toThrow(
+      /MEDIA_S3_BUCKET is set: .*MEDIA_S3_SECRET_ACCESS_KEY must be set/,
+    );
+    const minio = readConfig({
+      MEDIA_S3_ENDPOINT: 'http://minio:9000',
+      MEDIA_S3_BUCKET: 'case-media',
+      MEDIA_S3_ACCESS_KEY_ID: 'id',
+      MEDIA_S3_SECRET_ACCESS_KEY: 'secret',
+    });
+    expect(minio.mediaS3).toEqual({
+      endpoint: 'http://minio:9000',
+      region: 'us-east-1',
+      bucket: 'case-media',
+      accessKeyId: 'id',
+      secretAccessKey: 'secret',
+    });
+  });
+
+  it('should default the media limits, and take them from the environment in megabytes', () => {
+    expect(readConfig({}).media).toEqual({
+      maxFileBytes: 15 * 1024 * 1024,
+      maxFilesPerStage: 9,
+      maxPixels: 100_000_000,
+      maxDistanceMetres: 500,
+      maxAgeHours: 48,
+    });
+    expect(readConfig({ MEDIA_MAX_FILE_MB: '4' }).media.maxFileBytes).toBe(4 * 1024 * 1024);
+    expect(() => readConfig({ MEDIA_MAX_FILES_PER_STAGE: '0' })).toThrow(
+      /MEDIA_MAX_FILES_PER_STAGE must be at least 1/,
+    );
+  });
+
   it('should warn at start about settings that weaken the defences', () => {
     const production = readConfig({ NODE_ENV: 'production', DATA_DIR: '/srv/civicgrid/data' });
     expect(startupWarnings(production, false)).toEqual([

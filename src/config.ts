@@ -50,6 +50,20 @@ export interface Config {
    * lockout and the audit trail. Never "all": a client could then name any address it liked.
    */
   trustProxy: number;
+  /** An S3 bucket (or MinIO, via MEDIA_S3_ENDPOINT) for case photos and documents; without it, DATA_DIR/media. */
+  mediaS3:
+    | { endpoint: string | undefined; region: string; bucket: string; accessKeyId: string; secretAccessKey: string }
+    | undefined;
+  /** What one upload may be, and when a photo is flagged as taken too far from the case or too long before it. */
+  media: {
+    maxFileBytes: number;
+    /** Per stage of a case (report, before, after, ...): a hard cap, so one case cannot fill the store. */
+    maxFilesPerStage: number;
+    /** Width × height: decoding a small file can still take gigabytes when its stated size is huge. */
+    maxPixels: number;
+    maxDistanceMetres: number;
+    maxAgeHours: number;
+  };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -88,6 +102,32 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: positive(env.RETENTION_DAYS, 'RETENTION_DAYS', 3 * 365),
     rateLimitPerMinute: positive(env.RATE_LIMIT_PER_MINUTE, 'RATE_LIMIT_PER_MINUTE', 1200),
     trustProxy: integer(env.TRUST_PROXY, 'TRUST_PROXY', 0),
+    mediaS3: mediaS3(env),
+    media: {
+      maxFileBytes: positive(env.MEDIA_MAX_FILE_MB, 'MEDIA_MAX_FILE_MB', 15) * 1024 * 1024,
+      maxFilesPerStage: positive(env.MEDIA_MAX_FILES_PER_STAGE, 'MEDIA_MAX_FILES_PER_STAGE', 9),
+      maxPixels: positive(env.MEDIA_MAX_PIXELS, 'MEDIA_MAX_PIXELS', 100_000_000),
+      maxDistanceMetres: positive(env.MEDIA_MAX_DISTANCE_METRES, 'MEDIA_MAX_DISTANCE_METRES', 500),
+      maxAgeHours: positive(env.MEDIA_MAX_AGE_HOURS, 'MEDIA_MAX_AGE_HOURS', 48),
+    },
+  };
+}
+
+/** MEDIA_S3_BUCKET turns S3 on; a bucket without its keys is a mistake to stop at, not a reason to fall back to disk. */
+function mediaS3(env: NodeJS.ProcessEnv): Config['mediaS3'] {
+  const bucket = env.MEDIA_S3_BUCKET;
+  if (!bucket) return undefined;
+  const accessKeyId = env.MEDIA_S3_ACCESS_KEY_ID;
+  const secretAccessKey = env.MEDIA_S3_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new Error('MEDIA_S3_BUCKET is set: MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY must be set too');
+  }
+  return {
+    endpoint: env.MEDIA_S3_ENDPOINT || undefined,
+    region: env.MEDIA_S3_REGION || 'us-east-1',
+    bucket,
+    accessKeyId,
+    secretAccessKey,
   };
 }
 

@@ -80,9 +80,10 @@ export async function buildTestApp(
   areas: AreaLocator,
   clock = fixedClock(DEMO_NOW),
   config: Partial<AppDeps['config']> = {},
+  media?: AppDeps['media'],
 ) {
   const deps = await testAppDeps(handle, areas, { clock });
-  const app = await buildApp({ ...deps, config: { ...deps.config, ...config } });
+  const app = await buildApp({ ...deps, config: { ...deps.config, ...config }, media });
   const tokens = new Map<string, string>();
   // A test that signs a user out everywhere (or changes their password) revokes their token: a new one is
   // issued then, so later requests as that user still carry a live credential.

@@ -153,7 +153,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
   app.post(
     '/cases',
     {
-      config: { action: 'case.report' },
+      config: { action: 'case.report', idempotent: true },
       schema: {
         tags: ['cases'],
         summary: 'Report a new case',
@@ -185,7 +185,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
   app.post(
     '/cases/:caseNumber/actions',
     {
-      config: { action: 'case.act' },
+      config: { action: 'case.act', idempotent: true },
       schema: {
         tags: ['cases'],
         summary: 'Move a case along the closed loop (register, dispatch, accept, handle, verify, close…)',
@@ -217,7 +217,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
   app.post(
     '/cases/:caseNumber/survey',
     {
-      config: { action: 'case.survey' },
+      config: { action: 'case.survey', idempotent: true },
       schema: {
         tags: ['cases'],
         summary: "The reporter's answer after closure: satisfaction and whether it was solved (不满意 reopens)",

@@ -1,6 +1,8 @@
-export type { CaseDeps } from './case-deps.ts';
+export type { CaseDeps, EvidenceStep, StepEvidence } from './case-deps.ts';
+export { caseNotFound } from './cases.errors.ts';
 export { type CaseDetail, type CaseFilter, type CaseSummary, getCaseDetail, listCases } from './cases.queries.ts';
 export { casesRoutes } from './cases.routes.ts';
+export { CaseNumberParams } from './cases.schemas.ts';
 export type { CasesTables } from './cases.tables.ts';
 export {
   CHANNELS,
@@ -19,7 +21,11 @@ export {
   CASE_ACTIONS,
   CASE_STATUSES,
   type CaseAction,
+  type CaseFacts,
   type CaseStatus,
+  factsOf,
+  type LoopPolicy,
+  refusal,
   RULES,
   replay,
   TRANSITION_ACTIONS,

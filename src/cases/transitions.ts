@@ -134,6 +134,8 @@ export async function transitionWithin(
       'categories.response_limit_hours',
       'categories.handling_limit_days',
       'categories.verification_limit_hours',
+      'categories.after_photo_required',
+      'categories.verification_photo_required',
     ])
     .where('cases.case_number', '=', caseNumber)
     .where(visibleTo(actor))
@@ -407,7 +409,7 @@ export async function transitionWithin(
   }
   changes.status = toStatus;
 
-  await trx
+  const event = await trx
     .insertInto('case_events')
     .values({
       case_id: row.id,
@@ -421,7 +423,16 @@ export async function transitionWithin(
       details: JSON.stringify(details),
       created_at: now,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await deps.evidence?.attachToStep(trx, {
+    caseId: row.id,
+    eventId: event.id,
+    action: input.action,
+    actor,
+    afterPhotoRequired: row.after_photo_required,
+    verificationPhotoRequired: row.verification_photo_required,
+  });
   await trx.updateTable('cases').set(changes).where('id', '=', row.id).execute();
 
   const template = PUBLIC_STEPS[input.action];

@@ -3,6 +3,7 @@ import { forgetExpiredSignInCodes } from '../auth/index.ts';
 import { runSupervisionSweep } from '../cases/index.ts';
 import type { Db } from '../db/database.ts';
 import { awardPoints } from '../evaluation/index.ts';
+import { deleteExpiredIdempotencyKeys } from '../idempotency/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { deliverDueNotifications, type MessageSender } from '../notifications/index.ts';
 import { type Keyring, runRetentionSweep } from '../privacy/index.ts';
@@ -31,11 +32,11 @@ async function deliverBacklog(db: Db, keyring: Keyring, sender: MessageSender, n
 
 /**
  * The background work of one instance: the supervision sweep, sending the outbox, awarding points and
- * anonymising reporters past the retention period, forgetting intake suggestions no report used and the
- * numbers of expired sign-in codes, and anchoring the audit log's head outside the database (in the log,
- * and in AUDIT_ANCHOR_FILE when set). Each is an idempotent sweep over data in the database, safe to run on
- * every instance at once, so there is no leader to elect; a failed round is logged and the next round
- * tries again.
+ * anonymising reporters past the retention period, forgetting intake suggestions no report used, the
+ * numbers of expired sign-in codes and Idempotency-Keys past their day, and anchoring the audit log's
+ * head outside the database (in the log, and in AUDIT_ANCHOR_FILE when set). Each is an idempotent sweep
+ * over data in the database, safe to run on every instance at once, so there is no leader to elect; a
+ * failed round is logged and the next round tries again.
  */
 export function startBackgroundSweeps(
   deps: {
@@ -62,6 +63,7 @@ export function startBackgroundSweeps(
       const retention = await runRetentionSweep(deps.db, deps.keyring, now, deps.retentionDays);
       const unusedSuggestions = await forgetUnusedSuggestions(deps.db, now);
       await forgetExpiredSignInCodes(deps.db, now);
+      const expiredIdempotencyKeys = await deleteExpiredIdempotencyKeys(deps.db, now);
       const head = deps.auditAnchorFile
         ? await anchorHead(deps.db, deps.auditAnchorFile, anchored, now)
         : await auditHead(deps.db);
@@ -77,9 +79,13 @@ export function startBackgroundSweeps(
         messages.failed ||
         awards ||
         retention.cases ||
-        unusedSuggestions
+        unusedSuggestions ||
+        expiredIdempotencyKeys
       ) {
-        deps.log.info({ notices, messages, awards, retention, unusedSuggestions }, 'background sweep');
+        deps.log.info(
+          { notices, messages, awards, retention, unusedSuggestions, expiredIdempotencyKeys },
+          'background sweep',
+        );
       }
     } catch (error) {
       deps.log.warn({ err: error }, 'background sweep failed; it will run again');

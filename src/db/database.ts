@@ -8,8 +8,11 @@ import type { CalendarTables } from '../calendar/calendar.tables.ts';
 import type { CasesTables } from '../cases/cases.tables.ts';
 import type { EvaluationTables } from '../evaluation/evaluation.tables.ts';
 import type { GridTables } from '../grid/grid.tables.ts';
+import type { IdempotencyTables } from '../idempotency/idempotency.tables.ts';
+import type { MediaTables } from '../media/media.tables.ts';
 import type { NotificationsTables } from '../notifications/notifications.tables.ts';
 import type { OrganizationsTables } from '../organizations/organizations.tables.ts';
+import type { PatrolsTables } from '../patrols/patrols.tables.ts';
 import type { PrivacyTables } from '../privacy/privacy.tables.ts';
 import type { RoutingTables } from '../routing/routing.tables.ts';
 import type { TextTables } from '../text/text.tables.ts';
@@ -32,7 +35,10 @@ export interface Database
     EvaluationTables,
     AuditTables,
     AuthTables,
-    TextTables {}
+    TextTables,
+    MediaTables,
+    IdempotencyTables,
+    PatrolsTables {}
 
 export type Db = Kysely<Database>;
 

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -19,13 +22,16 @@ import { insightRoutes } from '../insight/index.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Clock } from '../lib/clock.ts';
 import { ErrorResponse } from '../lib/http-schemas.ts';
+import { type MediaLimits, type MediaStore, mediaRoutes, mediaStoreFromConfig, stepEvidence } from '../media/index.ts';
 import { organizationsRoutes } from '../organizations/index.ts';
+import { patrolsRoutes } from '../patrols/index.ts';
 import { type Keyring, privacyRoutes } from '../privacy/index.ts';
 import { routingRoutes } from '../routing/index.ts';
 import { textRoutes } from '../text/index.ts';
 import { auditChanges, authenticate } from './auth.ts';
 import { handleError } from './error-handler.ts';
 import { type HardeningOptions, registerHardening } from './hardening.ts';
+import { claimIdempotency, idempotentSubmissions } from './idempotency.ts';
 import { rejectNulCharacters, validatorCompiler } from './validation.ts';
 import { serveConsole } from './web.ts';
 
@@ -46,6 +52,27 @@ export interface AppDeps {
   keyring: Keyring;
   /** Rate limits; tests lift them. */
   hardening?: HardeningOptions;
+  /** Where case photos and documents are stored, and the limits on uploads (default: files in a temp dir, default limits). */
+  media?: { store: MediaStore; tempDir: string; limits: MediaLimits };
+}
+
+/** The upload limits when none are configured (the MEDIA_* settings' defaults). */
+export const DEFAULT_MEDIA_LIMITS: MediaLimits = {
+  maxFileBytes: 15 * 1024 * 1024,
+  maxFilesPerStage: 9,
+  maxPixels: 100_000_000,
+  maxDistanceMetres: 500,
+  maxAgeHours: 48,
+};
+
+/** Media for an app given none (tests, tools): a file store in a fresh temp directory. */
+function temporaryMedia(): NonNullable<AppDeps['media']> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'civicgrid-media-'));
+  return {
+    store: mediaStoreFromConfig({ dataDir: dir }),
+    tempDir: path.join(dir, 'uploads'),
+    limits: DEFAULT_MEDIA_LIMITS,
+  };
 }
 
 /** PIPL leaves the time to the rules; GB/T 35273 §8.7 says 15 working days, counted on the city's calendar. */
@@ -127,7 +154,9 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     locateArea: (longitude, latitude) => deps.areas.locate(longitude, latitude),
     calendar: deps.calendar,
     keyring: deps.keyring,
+    evidence: stepEvidence,
   };
+  const media = deps.media ?? temporaryMedia();
 
   await app.register(
     async (api) => {
@@ -138,6 +167,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
         if (!request.routeOptions.config.public) reply.header('cache-control', 'no-store');
       });
       auditChanges(api, { db: deps.db, clock: deps.clock, keys: deps.keyring });
+      idempotentSubmissions(api, { db: deps.db });
       await api.register(authRoutes, {
         deps: {
           db: deps.db,
@@ -156,6 +186,13 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       });
       await api.register(gridRoutes, { db: deps.db, areas: deps.areas });
       await api.register(casesRoutes, { deps: caseDeps });
+      await api.register(mediaRoutes, {
+        deps: { ...media, db: deps.db, clock: deps.clock, keyring: deps.keyring, policy: caseDeps.policy },
+        claimIdempotency,
+      });
+      await api.register(patrolsRoutes, {
+        deps: { db: deps.db, clock: deps.clock, timeZone: CITY_TIME_ZONE, locateArea: caseDeps.locateArea },
+      });
       await api.register(routingRoutes, { db: deps.db, timeZone: CITY_TIME_ZONE });
       await api.register(calendarRoutes, { db: deps.db, calendar: deps.calendar });
       await api.register(evaluationRoutes, { db: deps.db, clock: deps.clock, timeZone: CITY_TIME_ZONE });

@@ -22,6 +22,12 @@ declare module 'fastify' {
     public?: boolean;
     /** What the route does, in the policy's terms (policy/policy.ts); every other route needs one. */
     action?: Action;
+    /**
+     * A retry with the same Idempotency-Key gets the first answer instead of a second effect
+     * (http/idempotency.ts): `true` claims the key before the handler, from the JSON body; 'in-handler'
+     * leaves the claim to a handler that reads its body itself (an upload), through `claimIdempotency`.
+     */
+    idempotent?: boolean | 'in-handler';
   }
 }
 
@@ -154,6 +160,7 @@ class RequestChanges implements CommitHook {
       this.deps.keys,
       routeEntry(this.request, this.deps.clock.now(), { committed: true, transaction: this.committed }),
     );
+    for (const work of alsoOf.get(this.request) ?? []) await work(execute);
   }
 
   close() {
@@ -162,6 +169,16 @@ class RequestChanges implements CommitHook {
 }
 
 const changesOf = new WeakMap<FastifyRequest, RequestChanges>();
+const alsoOf = new WeakMap<FastifyRequest, ((execute: Execute) => Promise<void>)[]>();
+
+/**
+ * More work to commit with each of the request's changes, inside the same transaction, after its audit
+ * entry: e.g. marking its Idempotency-Key applied (http/idempotency.ts), so that the change and the mark
+ * commit together or not at all. May be called before the handler runs (in a hook).
+ */
+export function alsoBeforeCommit(request: FastifyRequest, work: (execute: Execute) => Promise<void>): void {
+  alsoOf.set(request, [...(alsoOf.get(request) ?? []), work]);
+}
 
 /**
  * Every change made through the API goes into the audit trail, refused ones included. A change that

@@ -65,6 +65,10 @@ export interface CategoryTable {
   handling_limit_days: number | null;
   /** Working hours within which a handled case must be verified (核查); set on leaves. */
   verification_limit_hours: Generated<number | null>;
+  /** 'handle' needs a photo after handling (处置后照片). */
+  after_photo_required: Generated<boolean>;
+  /** A grid worker's 'verify_pass' needs a verification photo (核查照片). */
+  verification_photo_required: Generated<boolean>;
 }
 
 export interface UserTable {

@@ -68,6 +68,19 @@ export const POLICIES = {
   },
   'case.duplicates': { roles: [...DESK, 'admin'], scope: 'cases:read', what: 'look for duplicate cases' },
   'case.survey': { roles: ['citizen', 'dispatcher'], scope: 'cases:write', what: 'answer a satisfaction survey' },
+  'case.media.upload': {
+    roles: ['citizen', 'dispatcher', 'handler', 'grid_worker', 'supervisor'],
+    scope: 'cases:write',
+    what: 'attach photos or documents to a case',
+  },
+  'case.media.read': { roles: [...CASE_READERS, 'citizen'], scope: 'cases:read', what: 'see the photos of a case' },
+  'case.media.moderate': { roles: DESK, scope: 'cases:write', what: 'approve or hide photos for the public' },
+  'patrol.record': { roles: ['grid_worker'], scope: 'cases:write', what: 'record a patrol' },
+  'patrol.coverage': {
+    roles: ['grid_worker', 'supervisor', 'admin'],
+    scope: 'cases:read',
+    what: 'see patrol coverage',
+  },
   'case.reporter.read': {
     roles: [...CASE_READERS],
     scope: 'cases:read',

@@ -48,9 +48,22 @@ const SEALED = [
       key_id: keyring.current.id,
     }),
   },
+  {
+    // Where and when a photo was taken (media/evidence.ts).
+    count: 'photoEvidence',
+    table: 'case_media',
+    id: 'id',
+    column: 'sealed_evidence',
+    reseal: (keyring: Keyring, id: string, value: unknown) => ({
+      sealed_evidence: seal(keyring, value, id),
+      key_id: keyring.current.id,
+    }),
+  },
 ] as const;
 
 type Counts = Record<(typeof SEALED)[number]['count'], number>;
+
+const noneSealed = () => Object.fromEntries(SEALED.map((kind) => [kind.count, 0])) as Counts;
 
 /**
  * Re-seals every sealed value that is not under the current key: identities (and their phone index),
@@ -74,7 +87,7 @@ export async function resealPersonalData(
   }
   let done = 0;
   onProgress(done, total);
-  const counts: Counts = { persons: 0, caseItems: 0, requests: 0, signInCodes: 0 };
+  const counts = noneSealed();
   for (const kind of SEALED) {
     for (;;) {
       const n = await db.transaction().execute(async (trx) => {
@@ -106,7 +119,7 @@ export async function keyUses(db: Db): Promise<Map<string, KeyUse>> {
   const uses = new Map<string, KeyUse>();
   const add = (rows: { key_id: string; n: number }[], field: keyof KeyUse) => {
     for (const row of rows) {
-      const use = uses.get(row.key_id) ?? { persons: 0, caseItems: 0, requests: 0, signInCodes: 0, auditEntries: 0 };
+      const use = uses.get(row.key_id) ?? { ...noneSealed(), auditEntries: 0 };
       use[field] = Number(row.n);
       uses.set(row.key_id, use);
     }

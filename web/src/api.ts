@@ -426,3 +426,52 @@ export interface JudgedReply {
     reasons: { zh: string[]; en: string[] };
   };
 }
+
+// -------------------------------------------------------------------------------------------------
+// Patrol app (web/src/patrol): requests its offline queue sends and judges by status itself.
+// -------------------------------------------------------------------------------------------------
+
+/** Whether the page holds the session's CSRF token (a page reloaded offline does not, until restoreSession). */
+export function hasCsrfToken(): boolean {
+  return csrfToken !== null;
+}
+
+/**
+ * Sends a change and hands back the answer as it is, whatever its status: for a caller that decides per
+ * status (the patrol app's queue: 2xx sent, 4xx refused, 5xx later). Like `api`, it carries the session's
+ * CSRF token and retries once with a fresh one; a 401 signs the page out. `headers` adds e.g. an
+ * Idempotency-Key; a FormData body goes as multipart/form-data (the browser sets the boundary), anything
+ * else as JSON. Rejects only when the request does not reach the server (offline).
+ */
+export async function sendAsIs(
+  path: string,
+  init: { method: string; body?: unknown; headers?: Record<string, string> },
+): Promise<Response> {
+  const multipart = init.body instanceof FormData;
+  const send = () => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.body !== undefined && !multipart) headers['content-type'] = 'application/json';
+    if (csrfToken) headers['x-csrf-token'] = csrfToken;
+    return fetch(`/api/v1${path}`, {
+      method: init.method,
+      headers,
+      credentials: 'same-origin',
+      body: init.body === undefined ? undefined : multipart ? (init.body as FormData) : JSON.stringify(init.body),
+    });
+  };
+  let response = await send();
+  if (response.status === 403) {
+    const error = (
+      (await response
+        .clone()
+        .json()
+        .catch(() => null)) as ApiErrorBody | null
+    )?.error;
+    if (error?.code === 'AUTH_ERR_CSRF' && (await restoreSession())) response = await send();
+  }
+  if (response.status === 401) {
+    csrfToken = null;
+    onUnauthenticated();
+  }
+  return response;
+}

@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { CaseNumberParams } from '../cases/index.ts';
+import { errorResponses } from '../lib/http-schemas.ts';
+import { badForm, mediaNotFound, tooManyFiles } from './media.errors.ts';
+import {
+  attachMedia,
+  checkUploadTarget,
+  discardFiles,
+  listCaseMedia,
+  type MediaDeps,
+  moderateMedia,
+  openMediaFile,
+  type ReceivedFile,
+  receiveFile,
+} from './media.ts';
+import { MediaIdParams, MediaListResponse, ModerationBody } from './media.schemas.ts';
+import { MEDIA_STAGES, type MediaStage } from './media.tables.ts';
+import { uploadTooLarge } from './spool.ts';
+
+/** What a multipart upload may hold besides its files: the stage, and room for a client's extra field. */
+const MAX_FIELDS = 4;
+
+export interface MediaRoutesOptions {
+  deps: MediaDeps;
+  /**
+   * Answers an Idempotency-Key once the upload's fingerprint is known (idempotency/): 'run' to go on, or
+   * 'replayed' when the first answer has been sent again (or a refusal of the key).
+   */
+  claimIdempotency(request: FastifyRequest, reply: FastifyReply, fingerprint: string): Promise<'run' | 'replayed'>;
+}
+
+export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async (app, { deps, claimIdempotency }) => {
+  // Multipart only here: every other route still takes JSON alone. Files stream through; none is buffered.
+  await app.register(multipart, {
+    limits: {
+      fileSize: deps.limits.maxFileBytes,
+      files: deps.limits.maxFilesPerStage,
+      fields: MAX_FIELDS,
+      parts: deps.limits.maxFilesPerStage + MAX_FIELDS,
+      fieldSize: 1024,
+    },
+  });
+
+  app.post(
+    '/cases/:caseNumber/media',
+    {
+      config: { action: 'case.media.upload', idempotent: 'in-handler' },
+      schema: {
+        tags: ['media'],
+        summary: 'Attach photos or PDF documents to a case at a stage of the loop',
+        description:
+          'multipart/form-data: a field `stage` first (report, before, after, verification, citizen), then 1–' +
+          `${deps.limits.maxFilesPerStage} files. Photos are re-encoded without metadata (their capture time and GPS are kept ` +
+          'as sealed evidence); the type is read from the bytes. Honours Idempotency-Key.',
+        consumes: ['multipart/form-data'],
+        params: CaseNumberParams,
+        response: { 201: MediaListResponse, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) throw badForm('the request is not multipart/form-data');
+      const { caseNumber } = request.params;
+      const files: ReceivedFile[] = [];
+      try {
+        let stage: MediaStage | undefined;
+        let remaining = 0;
+        for await (const part of request.parts()) {
+          if (part.type === 'field') {
+            if (part.fieldname !== 'stage' || stage) throw badForm(`unexpected field "${part.fieldname}"`);
+            const value = String(part.value);
+            if (!(MEDIA_STAGES as readonly string[]).includes(value)) {
+              throw badForm(`"${value.slice(0, 40)}" is not a stage (${MEDIA_STAGES.join(', ')})`);
+            }
+            stage = value as MediaStage;
+            // Refused before a byte of the files is read: a wrong stage or an unseen case costs nothing.
+            ({ remaining } = await checkUploadTarget(deps, request.actor, caseNumber, stage));
+            continue;
+          }
+          if (!stage) {
+            part.file.resume();
+            throw badForm('the field "stage" must come before the files');
+          }
+          if (files.length >= remaining) {
+            part.file.resume();
+            throw tooManyFiles(deps.limits.maxFilesPerStage);
+          }
+          files.push(await receiveFile(deps, part.file));
+        }
+        if (!stage) throw badForm('the field "stage" is missing');
+        if (!files.length) throw badForm('there is no file');
+
+        const fingerprint = createHash('sha256')
+          .update(JSON.stringify([caseNumber, stage, files.map((f) => f.uploadHash)]))
+          .digest('hex');
+        if ((await claimIdempotency(request, reply, fingerprint)) === 'replayed') return reply;
+
+        const ids = await attachMedia(deps, request.actor, caseNumber, stage, files);
+        const items = await listCaseMedia(deps, request.actor, caseNumber);
+        reply.code(201);
+        return { items: items.filter((item) => ids.includes(item.id)) };
+      } catch (error) {
+        throw multipartRefusal(error, deps);
+      } finally {
+        await discardFiles(files);
+      }
+    },
+  );
+
+  app.get(
+    '/cases/:caseNumber/media',
+    {
+      config: { action: 'case.media.read' },
+      schema: {
+        tags: ['media'],
+        summary: "A case's photos and documents, oldest first (flags and evidence for staff)",
+        params: CaseNumberParams,
+        response: { 200: MediaListResponse, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => ({ items: await listCaseMedia(deps, request.actor, request.params.caseNumber) }),
+  );
+
+  for (const variant of ['original', 'thumbnail'] as const) {
+    app.get(
+      variant === 'original' ? '/media/:id' : '/media/:id/thumbnail',
+      {
+        config: { action: 'case.media.read' },
+        schema: {
+          tags: ['media'],
+          summary: variant === 'original' ? 'A photo or document of a case you may see' : 'The thumbnail of a photo',
+          params: MediaIdParams,
+          response: { ...errorResponses(400, 401, 404) },
+        },
+      },
+      async (request, reply) => {
+        const file = await openMediaFile(deps, request.actor, request.params.id, variant);
+        if (!file) throw mediaNotFound(request.params.id);
+        reply
+          .type(file.mediaType)
+          .header('content-length', String(file.byteSize))
+          // A document is downloaded, never rendered in the console's origin; nothing may run in either.
+          .header('content-disposition', file.mediaType === 'application/pdf' ? 'attachment' : 'inline')
+          .header('content-security-policy', "default-src 'none'; sandbox");
+        return reply.send(file.stream);
+      },
+    );
+  }
+
+  app.post(
+    '/media/:id/publication',
+    {
+      config: { action: 'case.media.moderate' },
+      schema: {
+        tags: ['media'],
+        summary: 'Approve a photo for the public, or hide it, with the reason (faces, number plates)',
+        params: MediaIdParams,
+        body: ModerationBody,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      if (!(await moderateMedia(deps, request.actor, request.params.id, request.body))) {
+        throw mediaNotFound(request.params.id);
+      }
+      return reply.code(204).send(null);
+    },
+  );
+};
+
+/** The multipart library's refusals in our words (its own are terse: "reach files limit"). */
+function multipartRefusal(error: unknown, deps: MediaDeps): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') {
+    return tooManyFiles(deps.limits.maxFilesPerStage);
+  }
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return uploadTooLarge(deps.limits.maxFileBytes);
+  if (code === 'FST_FIELDS_LIMIT') return badForm('too many fields');
+  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return badForm('the request is not multipart/form-data');
+  return error;
+}

@@ -1,0 +1,372 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { sql } from 'kysely';
+import { caseNotFound, factsOf, type LoopPolicy, visibleTo } from '../cases/index.ts';
+import type { Db } from '../db/database.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Actor } from '../organizations/index.ts';
+import { type Keyring, open, seal } from '../privacy/index.ts';
+import { sniffMediaType } from './inspect.ts';
+import { stageForbidden, tooManyFiles, wrongStage } from './media.errors.ts';
+import type { MediaStore } from './media-store.ts';
+import type { MediaFlag, MediaStage, MediaType } from './media.tables.ts';
+import { PHOTO_TYPES } from './media.tables.ts';
+import { distanceMetres, processPhoto, REUSE_MAX_DISTANCE, toSignedBigint64 } from './photos.ts';
+import { removeQuietly, spoolUpload } from './spool.ts';
+import { stageRefusal } from './stage-rules.ts';
+
+/** The limits on uploads (configurable: MEDIA_* settings). */
+export interface MediaLimits {
+  maxFileBytes: number;
+  maxFilesPerStage: number;
+  /** Decoded pixels a photo may have: a 20 KB PNG can declare 30,000 × 30,000 (a decompression bomb). */
+  maxPixels: number;
+  /** A photo taken further than this from the case's point is flagged. */
+  maxDistanceMetres: number;
+  /** A photo taken more than this long before the case was reported is flagged. */
+  maxAgeHours: number;
+}
+
+export interface MediaDeps {
+  db: Db;
+  clock: Clock;
+  keyring: Keyring;
+  store: MediaStore;
+  limits: MediaLimits;
+  /** Where uploads are spooled while they are checked (on the same disk as the file store, ideally). */
+  tempDir: string;
+  policy: LoopPolicy;
+}
+
+/** A re-used photo is looked for among the photos of other cases this recent (patrol fraud is recent). */
+const REUSE_WINDOW_DAYS = 90;
+
+/** Where and when a photo was taken, as its metadata said before it was removed. */
+export interface Evidence {
+  takenAt: string | null;
+  longitude: number | null;
+  latitude: number | null;
+}
+
+/** One uploaded file, checked and ready to store: its temp files are the caller's to discard. */
+export interface ReceivedFile {
+  mediaType: MediaType;
+  uploadHash: string;
+  /** The file to store: the re-encoded photo, or the document as uploaded. */
+  stored: { path: string; byteSize: number; sha256: string };
+  thumbnail: { path: string; sha256: string } | null;
+  width: number | null;
+  height: number | null;
+  evidence: Evidence | null;
+  perceptualHash: bigint | null;
+  /** Every temp file this upload made. */
+  tempPaths: string[];
+}
+
+/** The case a stage's photos go to, checked before any upload is read: a refusal costs the client no bytes. */
+export async function checkUploadTarget(deps: MediaDeps, actor: Actor, caseNumber: string, stage: MediaStage) {
+  const row = await caseForUpload(deps.db, actor, caseNumber);
+  const remaining = await refuseOrCount(deps, deps.db, actor, row, stage);
+  return { remaining };
+}
+
+/**
+ * Streams one uploaded file to a temp file, finds its type from its bytes and, for a photo, re-encodes it
+ * without metadata and makes its thumbnail and perceptual hash. Throws a 4xx for a bad file, leaving no
+ * temp file behind.
+ */
+export async function receiveFile(deps: MediaDeps, stream: Readable): Promise<ReceivedFile> {
+  const upload = await spoolUpload(stream, { tempDir: deps.tempDir, maxBytes: deps.limits.maxFileBytes });
+  try {
+    const mediaType = await sniffMediaType(upload.path);
+    if (!(PHOTO_TYPES as readonly string[]).includes(mediaType)) {
+      return {
+        mediaType,
+        uploadHash: upload.sha256,
+        stored: upload,
+        thumbnail: null,
+        width: null,
+        height: null,
+        evidence: null,
+        perceptualHash: null,
+        tempPaths: [upload.path],
+      };
+    }
+    const photo = await processPhoto(upload.path, { maxPixels: deps.limits.maxPixels });
+    const hasEvidence = Object.values(photo.evidence).some((value) => value !== null);
+    return {
+      mediaType,
+      uploadHash: upload.sha256,
+      stored: photo.image,
+      thumbnail: photo.thumbnail,
+      width: photo.image.width,
+      height: photo.image.height,
+      evidence: hasEvidence ? photo.evidence : null,
+      perceptualHash: photo.perceptualHash,
+      tempPaths: [upload.path, photo.image.path, photo.thumbnail.path],
+    };
+  } catch (error) {
+    await removeQuietly(upload.path);
+    throw error;
+  }
+}
+
+export async function discardFiles(files: ReceivedFile[]) {
+  await Promise.all(files.flatMap((file) => file.tempPaths.map(removeQuietly)));
+}
+
+/**
+ * Stores checked files and attaches them to the case at the stage, with their evidence sealed and their
+ * flags: far from the case, taken long before the report, or a photo already sent for another case.
+ * The files are in the store before their rows commit, so a row never names a missing file; should the
+ * rows not commit, files no row names are removed again.
+ */
+export async function attachMedia(
+  deps: MediaDeps,
+  actor: Actor,
+  caseNumber: string,
+  stage: MediaStage,
+  files: ReceivedFile[],
+): Promise<string[]> {
+  for (const file of files) {
+    await deps.store.put(file.stored.sha256, file.stored.path, file.mediaType);
+    if (file.thumbnail) await deps.store.put(file.thumbnail.sha256, file.thumbnail.path, 'image/webp');
+  }
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const row = await caseForUpload(trx, actor, caseNumber, { lock: true });
+      const remaining = await refuseOrCount(deps, trx, actor, row, stage);
+      if (files.length > remaining) throw tooManyFiles(deps.limits.maxFilesPerStage);
+      // Report photos belong to the report itself; the others wait for the step they document.
+      const reportEvent =
+        stage === 'report'
+          ? await trx
+              .selectFrom('case_events')
+              .select('id')
+              .where('case_id', '=', row.id)
+              .where('action', '=', 'report')
+              .executeTakeFirst()
+          : undefined;
+      const now = deps.clock.now();
+      const ids: string[] = [];
+      for (const file of files) {
+        const id = randomUUID();
+        await trx
+          .insertInto('case_media')
+          .values({
+            id,
+            case_id: row.id,
+            stage,
+            event_id: reportEvent?.id ?? null,
+            uploaded_by_user_id: actor.userId,
+            media_type: file.mediaType,
+            byte_size: file.stored.byteSize,
+            content_hash: file.stored.sha256,
+            upload_hash: file.uploadHash,
+            thumbnail_hash: file.thumbnail?.sha256 ?? null,
+            width: file.width,
+            height: file.height,
+            perceptual_hash: file.perceptualHash === null ? null : toSignedBigint64(file.perceptualHash),
+            sealed_evidence: file.evidence ? seal(deps.keyring, file.evidence, id) : null,
+            key_id: file.evidence ? deps.keyring.current.id : null,
+            flags: JSON.stringify(await flagsFor(deps, trx, row, file)),
+            created_at: now,
+          })
+          .execute();
+        ids.push(id);
+      }
+      return ids;
+    });
+  } catch (error) {
+    await forgetUnusedFiles(deps, files.flatMap((f) => [f.stored.sha256, ...(f.thumbnail ? [f.thumbnail.sha256] : [])]));
+    throw error;
+  }
+}
+
+type UploadCase = Awaited<ReturnType<typeof caseForUpload>>;
+
+async function caseForUpload(db: Db, actor: Actor, caseNumber: string, options: { lock?: boolean } = {}) {
+  let query = db
+    .selectFrom('cases')
+    .select([
+      'id',
+      'status',
+      'assigned_body_id',
+      'reported_by_user_id',
+      'reporter_person_id',
+      'reported_by_citizen',
+      'closed_at',
+      'pending_extension',
+      'longitude',
+      'latitude',
+      'created_at',
+    ])
+    .where('case_number', '=', caseNumber)
+    .where(visibleTo(actor));
+  // Locked like a step on the case: an upload racing a step sees the step's result.
+  if (options.lock) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (!row) throw caseNotFound(caseNumber);
+  return row;
+}
+
+/** Refuses an upload the stage does not take now, or says how many more files the stage takes. */
+async function refuseOrCount(deps: MediaDeps, db: Db, actor: Actor, row: UploadCase, stage: MediaStage) {
+  const refused = stageRefusal(stage, factsOf(row), actor, deps.clock.now(), deps.policy);
+  if (refused?.kind === 'wrong_stage') throw wrongStage(stage, row.status, refused.allowedStatuses);
+  if (refused) throw stageForbidden(stage, refused.reason);
+  // The limit is per stage of one round: photos already filed under an earlier step (a handling before a
+  // rework) do not count against the next one. Report photos are filed at once and always count.
+  const { n } = await db
+    .selectFrom('case_media')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('case_id', '=', row.id)
+    .where('stage', '=', stage)
+    .where((eb) => (stage === 'report' ? eb.lit(true) : eb('event_id', 'is', null)))
+    .executeTakeFirstOrThrow();
+  const remaining = deps.limits.maxFilesPerStage - Number(n);
+  if (remaining <= 0) throw tooManyFiles(deps.limits.maxFilesPerStage);
+  return remaining;
+}
+
+/** Why the dispatcher should look twice at this photo. */
+async function flagsFor(deps: MediaDeps, db: Db, row: UploadCase, file: ReceivedFile): Promise<MediaFlag[]> {
+  const flags: MediaFlag[] = [];
+  const { evidence } = file;
+  if (evidence?.longitude != null && evidence.latitude != null && row.longitude != null && row.latitude != null) {
+    const metres = distanceMetres(
+      { longitude: evidence.longitude, latitude: evidence.latitude },
+      { longitude: row.longitude, latitude: row.latitude },
+    );
+    if (metres > deps.limits.maxDistanceMetres) flags.push({ kind: 'far_from_case', distanceMetres: Math.round(metres) });
+  }
+  if (evidence?.takenAt) {
+    const hoursBefore = (row.created_at.getTime() - new Date(evidence.takenAt).getTime()) / 3_600_000;
+    if (hoursBefore > deps.limits.maxAgeHours) flags.push({ kind: 'taken_before_report', hoursBefore: Math.round(hoursBefore) });
+  }
+  if (file.perceptualHash !== null) {
+    const reused = await nearestPhotoOnAnotherCase(deps, db, row.id, file.perceptualHash);
+    if (reused) flags.push({ kind: 'reused', caseNumber: reused.case_number, distance: Number(reused.distance) });
+  }
+  return flags;
+}
+
+/**
+ * The most similar photo on another case of the last 90 days, if it is near-identical. A scan of the
+ * window's hashes with PostgreSQL's bit_count: thousands of photos a day make a few hundred thousand
+ * 64-bit comparisons, milliseconds; an index (multi-index hashing) is for when that stops being true.
+ */
+async function nearestPhotoOnAnotherCase(deps: MediaDeps, db: Db, caseId: string, hash: bigint) {
+  const since = new Date(deps.clock.now().getTime() - REUSE_WINDOW_DAYS * 86_400_000);
+  const distance = sql<number>`bit_count((case_media.perceptual_hash # ${toSignedBigint64(hash)}::bigint)::bit(64))`;
+  return db
+    .selectFrom('case_media')
+    .innerJoin('cases', 'cases.id', 'case_media.case_id')
+    .select(['cases.case_number', distance.as('distance')])
+    .where('case_media.case_id', '<>', caseId)
+    .where('case_media.perceptual_hash', 'is not', null)
+    .where('case_media.created_at', '>', since)
+    .where(distance, '<=', REUSE_MAX_DISTANCE)
+    .orderBy('distance')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Removes from the store the files no row names (after a failed attach, or once rows are deleted). */
+export async function forgetUnusedFiles(deps: Pick<MediaDeps, 'db' | 'store'>, hashes: string[]) {
+  for (const hash of new Set(hashes)) {
+    const used = await deps.db
+      .selectFrom('case_media')
+      .select('id')
+      .where((eb) => eb.or([eb('content_hash', '=', hash), eb('thumbnail_hash', '=', hash)]))
+      .executeTakeFirst();
+    if (!used) await deps.store.delete(hash);
+  }
+}
+
+/** A case's photos and documents as the actor may see them; staff see their evidence and flags. */
+export async function listCaseMedia(deps: Pick<MediaDeps, 'db' | 'keyring'>, actor: Actor, caseNumber: string) {
+  const rows = await deps.db
+    .selectFrom('case_media as m')
+    .innerJoin('cases', 'cases.id', 'm.case_id')
+    .leftJoin('case_events as e', 'e.id', 'm.event_id')
+    .select([
+      'm.id',
+      'm.stage',
+      'm.media_type',
+      'm.byte_size',
+      'm.width',
+      'm.height',
+      'm.thumbnail_hash',
+      'm.flags',
+      'm.sealed_evidence',
+      'm.publication',
+      'm.created_at',
+      'e.seq as event_seq',
+    ])
+    .where('cases.case_number', '=', caseNumber)
+    .where(visibleTo(actor))
+    .orderBy('m.created_at')
+    .orderBy('m.id')
+    .execute();
+  const staff = actor.role !== 'citizen';
+  return rows.map((row) => ({
+    id: row.id,
+    stage: row.stage,
+    mediaType: row.media_type,
+    byteSize: row.byte_size,
+    width: row.width,
+    height: row.height,
+    url: `/api/v1/media/${row.id}`,
+    thumbnailUrl: row.thumbnail_hash ? `/api/v1/media/${row.id}/thumbnail` : null,
+    eventSeq: row.event_seq,
+    publication: row.publication,
+    createdAt: row.created_at,
+    // Another case's number, and where the photographer stood: for staff who may see the case only.
+    flags: staff ? row.flags : [],
+    evidence: staff && row.sealed_evidence ? open<Evidence>(deps.keyring, row.sealed_evidence, row.id) : null,
+  }));
+}
+
+/** One stored file for an actor who may see its case, or a 404. */
+export async function openMediaFile(
+  deps: Pick<MediaDeps, 'db' | 'store'>,
+  actor: Actor,
+  id: string,
+  variant: 'original' | 'thumbnail',
+) {
+  const row = await deps.db
+    .selectFrom('case_media as m')
+    .innerJoin('cases', 'cases.id', 'm.case_id')
+    .select(['m.media_type', 'm.content_hash', 'm.thumbnail_hash'])
+    .where('m.id', '=', id)
+    .where(visibleTo(actor))
+    .executeTakeFirst();
+  const hash = variant === 'original' ? row?.content_hash : row?.thumbnail_hash;
+  if (!row || !hash) return null;
+  const file = await deps.store.get(hash);
+  if (!file) return null;
+  return { ...file, mediaType: variant === 'original' ? row.media_type : ('image/webp' as const) };
+}
+
+/** A moderator's decision on showing a photo to the public (faces, number plates), with the reason given. */
+export async function moderateMedia(
+  deps: Pick<MediaDeps, 'db' | 'clock'>,
+  actor: Actor,
+  id: string,
+  decision: { publication: 'approved' | 'hidden'; reason: string },
+) {
+  const updated = await deps.db
+    .updateTable('case_media')
+    .set({
+      publication: decision.publication,
+      moderation_reason: decision.reason,
+      moderated_by_user_id: actor.userId,
+      moderated_at: deps.clock.now(),
+    })
+    .where('id', '=', id)
+    .where('case_id', 'in', (eb) => eb.selectFrom('cases').select('id').where(visibleTo(actor)))
+    .returning('id')
+    .executeTakeFirst();
+  return Boolean(updated);
+}

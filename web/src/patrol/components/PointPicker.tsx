@@ -1,0 +1,72 @@
+import type { Map as MapLibreMap, Marker } from 'maplibre-gl';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Features } from '../data.ts';
+import { addAreaLayers, blankMap, EMPTY, fitToFeatures, maplibregl, setData } from '../map.ts';
+
+export interface Point {
+  longitude: number;
+  latitude: number;
+}
+
+/**
+ * Where the problem is: the GPS fix as a pin over the worker's areas; a tap on the map or a drag of the
+ * pin moves it (GPS drifts between buildings).
+ */
+export function PointPicker({
+  areas,
+  point,
+  fromGps,
+  onMove,
+}: {
+  areas: Features | null;
+  point: Point | null;
+  /** The point is a GPS fix (the map centres on it), not where the worker put the pin. */
+  fromGps: boolean;
+  onMove(point: Point): void;
+}) {
+  const container = useRef<HTMLDivElement>(null);
+  const [map, setMap] = useState<MapLibreMap | null>(null);
+  const marker = useRef<Marker | null>(null);
+  const onMoveRef = useRef(onMove);
+  onMoveRef.current = onMove;
+
+  useEffect(() => {
+    if (!container.current) return;
+    const made = blankMap(container.current, { zoom: 12 });
+    made.on('load', () => {
+      addAreaLayers(made, EMPTY);
+      setMap(made);
+    });
+    const pin = new maplibregl.Marker({ draggable: true, color: '#b3261e' });
+    pin.on('dragend', () => {
+      const { lng, lat } = pin.getLngLat();
+      onMoveRef.current({ longitude: round(lng), latitude: round(lat) });
+    });
+    made.on('click', (event) => {
+      onMoveRef.current({ longitude: round(event.lngLat.lng), latitude: round(event.lngLat.lat) });
+    });
+    marker.current = pin;
+    return () => made.remove();
+  }, []);
+
+  useEffect(() => {
+    if (!map || !areas) return;
+    setData(map, 'areas', areas);
+    if (!point) fitToFeatures(map, areas.features, 15, 12);
+  }, [map, areas]);
+
+  useEffect(() => {
+    const pin = marker.current;
+    if (!map || !pin) return;
+    if (!point) {
+      pin.remove();
+      return;
+    }
+    pin.setLngLat([point.longitude, point.latitude]).addTo(map);
+    if (fromGps) map.jumpTo({ center: [point.longitude, point.latitude], zoom: Math.max(map.getZoom(), 16) });
+  }, [map, point, fromGps]);
+
+  return <div class="p-map small" ref={container} data-testid="point-map" data-ready={map ? 'true' : 'false'} />;
+}
+
+const round = (degrees: number) => Math.round(degrees * 1e7) / 1e7;

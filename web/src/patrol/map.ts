@@ -1,0 +1,92 @@
+/**
+ * MapLibre over the city's own boundaries (there is no tile server and no internet): the pieces the patrol
+ * app's maps share. The console's MapPage keeps its own copy of the blank style and `fitToFeatures`; it can
+ * move onto these (the status colours already come from it).
+ */
+import type { GeoJSONSource, LngLatBoundsLike, StyleSpecification } from 'maplibre-gl';
+import * as maplibregl from 'maplibre-gl';
+// MapLibre's worker, bundled by Vite into a file of its own (precached with the app shell).
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
+import { STATUS_COLOURS } from '../pages/MapPage.tsx';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+export { maplibregl, STATUS_COLOURS };
+
+/** A style with no tiles: a plain background the boundaries are drawn on. */
+export const BLANK_STYLE: StyleSpecification = {
+  version: 8,
+  sources: {},
+  layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef2f5' } }],
+};
+
+export const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+/** The box around features, or null when there is nothing. */
+export function boundsOf(features: GeoJSON.Feature[]): [number, number, number, number] | null {
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  const visit = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      minX = Math.min(minX, c[0] as number);
+      maxX = Math.max(maxX, c[0] as number);
+      minY = Math.min(minY, c[1] as number);
+      maxY = Math.max(maxY, c[1] as number);
+    } else if (Array.isArray(c)) for (const item of c) visit(item);
+  };
+  for (const f of features) if (f.geometry && 'coordinates' in f.geometry) visit(f.geometry.coordinates);
+  return Number.isFinite(minX) ? [minX, minY, maxX, maxY] : null;
+}
+
+export function fitToFeatures(map: maplibregl.Map, features: GeoJSON.Feature[], maxZoom = 15, padding = 24) {
+  const box = boundsOf(features);
+  if (box) map.fitBounds(box as LngLatBoundsLike, { padding, maxZoom, duration: 0 });
+}
+
+/** A map on the blank style, without attribution (there is nothing to attribute) and without rotation. */
+export function blankMap(container: HTMLElement, options: Partial<maplibregl.MapOptions> = {}): maplibregl.Map {
+  const map = new maplibregl.Map({
+    container,
+    style: BLANK_STYLE,
+    center: [112.98, 28.2],
+    zoom: 10,
+    attributionControl: false,
+    dragRotate: false,
+    pitchWithRotate: false,
+    ...options,
+  });
+  map.touchZoomRotate.disableRotation();
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  return map;
+}
+
+/** The colour of a case point by its status, as on the console's map and badges. */
+export const statusColour = [
+  'match',
+  ['get', 'status'],
+  ...Object.entries(STATUS_COLOURS).flat(),
+  '#000000',
+] as unknown as maplibregl.ExpressionSpecification;
+
+/** Adds (or replaces the data of) a GeoJSON source. */
+export function setData(map: maplibregl.Map, id: string, data: GeoJSON.GeoJSON) {
+  const source = map.getSource(id) as GeoJSONSource | undefined;
+  if (source) source.setData(data);
+  else map.addSource(id, { type: 'geojson', data });
+}
+
+/** The outlines of the worker's areas: a light fill and a dark line. */
+export function addAreaLayers(map: maplibregl.Map, areas: GeoJSON.FeatureCollection) {
+  setData(map, 'areas', areas);
+  map.addLayer({
+    id: 'area-fill',
+    type: 'fill',
+    source: 'areas',
+    paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.75 },
+  });
+  map.addLayer({
+    id: 'area-line',
+    type: 'line',
+    source: 'areas',
+    paint: { 'line-color': '#3c4650', 'line-width': ['match', ['get', 'level'], 'district', 2.5, 1] },
+  });
+}
