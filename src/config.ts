@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { CITIZEN_CASES_PER_DAY } from './cases/case-deps.ts';
+import { PATROL_TRACK_DAYS } from './patrols/patrols.ts';
 
 /** Everything the process reads from its environment, read once. Nothing else touches process.env. */
 export interface Config {
@@ -43,6 +44,8 @@ export interface Config {
   sessions: { idleMinutes: number; absoluteHours: number };
   /** Reporters of cases closed longer ago than this are anonymised by the retention sweep. */
   retentionDays: number;
+  /** A grid worker's patrol tracks are deleted after this many days (PATROL_TRACK_DAYS). */
+  patrolTrackDays: number;
   /** Requests per minute one address may make (RATE_LIMIT_PER_MINUTE; a hotline centre shares one address). */
   rateLimitPerMinute: number;
   /**
@@ -100,6 +103,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       absoluteHours: positive(env.SESSION_ABSOLUTE_HOURS, 'SESSION_ABSOLUTE_HOURS', 12),
     },
     retentionDays: positive(env.RETENTION_DAYS, 'RETENTION_DAYS', 3 * 365),
+    patrolTrackDays: positive(env.PATROL_TRACK_DAYS, 'PATROL_TRACK_DAYS', PATROL_TRACK_DAYS),
     rateLimitPerMinute: positive(env.RATE_LIMIT_PER_MINUTE, 'RATE_LIMIT_PER_MINUTE', 1200),
     trustProxy: integer(env.TRUST_PROXY, 'TRUST_PROXY', 0),
     mediaS3: mediaS3(env),

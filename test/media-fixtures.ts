@@ -52,15 +52,17 @@ export async function photoWithGps(dir: string, options: GpsPhotoOptions): Promi
   return path;
 }
 
-/** `n` different small photos with no metadata, seeded from `seed`, `seed + 1`, … */
+/** `n` different small photos with no metadata, seeded from `seed`, `seed + 1`, …, made side by side. */
 export async function distinctPhotos(dir: string, n: number, seed: number, width = 320, height = 240) {
-  const paths: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const path = fileIn(dir, `distinct-${seed + i}`, 'jpg');
-    await syntheticScene(width, height, seed + i).jpeg({ quality: 85 }).toFile(path);
-    paths.push(path);
-  }
-  return paths;
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const path = fileIn(dir, `distinct-${seed + i}`, 'jpg');
+      await syntheticScene(width, height, seed + i)
+        .jpeg({ quality: 85 })
+        .toFile(path);
+      return path;
+    }),
+  );
 }
 
 /** A copy as a messaging app or a second uploader makes it: scaled, and re-compressed in the format of `out`. */
@@ -76,7 +78,8 @@ export async function resizedRecompressed(path: string, out: string, options: { 
 }
 
 export async function htmlDisguisedAsJpeg(dir: string) {
-  const html = '<!DOCTYPE html>\n<html><head><title>photo</title></head><body><script>alert(document.cookie)</script></body></html>\n';
+  const html =
+    '<!DOCTYPE html>\n<html><head><title>photo</title></head><body><script>alert(document.cookie)</script></body></html>\n';
   return written(dir, 'html', 'jpg', Buffer.from(html));
 }
 
@@ -88,6 +91,32 @@ export async function executableDisguisedAsJpeg(dir: string) {
   exe.write('PE\0\0', 0x80, 'latin1');
   exe.writeUInt16LE(0x8664, 0x84);
   return written(dir, 'executable', 'jpg', exe);
+}
+
+/** A zip archive (one stored text file) named .jpg. */
+export async function zipDisguisedAsJpeg(dir: string) {
+  const name = Buffer.from('readme.txt');
+  const content = Buffer.from('not a photo\n');
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(10, 4); // version needed; flags, method (stored), time and date stay 0
+  local.writeUInt32LE(crc32(content), 14);
+  local.writeUInt32LE(content.length, 18);
+  local.writeUInt32LE(content.length, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(10, 6);
+  local.copy(central, 16, 14, 26); // CRC and sizes
+  central.writeUInt16LE(name.length, 28);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + name.length, 12);
+  end.writeUInt32LE(local.length + name.length + content.length, 16);
+  return written(dir, 'archive', 'jpg', Buffer.concat([local, name, content, central, name, end]));
 }
 
 /** A real JPEG cut in half, as an interrupted upload leaves it. */
@@ -157,7 +186,8 @@ function syntheticScene(width: number, height: number, seed: number) {
 }
 
 function sceneShapes(width: number, height: number, random: () => number): string {
-  const colour = () => `hsl(${Math.floor(random() * 360)},${Math.floor(20 + random() * 60)}%,${Math.floor(15 + random() * 70)}%)`;
+  const colour = () =>
+    `hsl(${Math.floor(random() * 360)},${Math.floor(20 + random() * 60)}%,${Math.floor(15 + random() * 70)}%)`;
   const between = (low: number, high: number) => low + random() * (high - low);
   const horizon = height * between(0.35, 0.7);
   const parts = [
@@ -190,7 +220,9 @@ function windows(x: number, y: number, width: number, height: number, fill: stri
     for (let column = 0; column < columns; column++) {
       const cellX = x + ((column + 0.2) * width) / columns;
       const cellY = y + ((row + 0.2) * height) / rows;
-      cells.push(`<rect x="${cellX}" y="${cellY}" width="${(0.6 * width) / columns}" height="${(0.5 * height) / rows}"/>`);
+      cells.push(
+        `<rect x="${cellX}" y="${cellY}" width="${(0.6 * width) / columns}" height="${(0.5 * height) / rows}"/>`,
+      );
     }
   }
   return `<g fill="${fill}">${cells.join('')}</g>`;

@@ -5,7 +5,9 @@ import type { Db } from '../db/database.ts';
 import { awardPoints } from '../evaluation/index.ts';
 import { deleteExpiredIdempotencyKeys } from '../idempotency/index.ts';
 import type { Clock } from '../lib/clock.ts';
+import { type MediaStore, runMediaRetentionSweep } from '../media/index.ts';
 import { deliverDueNotifications, type MessageSender } from '../notifications/index.ts';
+import { deleteOldTracks } from '../patrols/index.ts';
 import { type Keyring, runRetentionSweep } from '../privacy/index.ts';
 import { forgetUnusedSuggestions } from '../text/index.ts';
 
@@ -32,7 +34,8 @@ async function deliverBacklog(db: Db, keyring: Keyring, sender: MessageSender, n
 
 /**
  * The background work of one instance: the supervision sweep, sending the outbox, awarding points and
- * anonymising reporters past the retention period, forgetting intake suggestions no report used, the
+ * anonymising reporters past the retention period (and removing their cases' photos), forgetting patrol
+ * tracks past their days, forgetting intake suggestions no report used, the
  * numbers of expired sign-in codes and Idempotency-Keys past their day, and anchoring the audit log's
  * head outside the database (in the log, and in AUDIT_ANCHOR_FILE when set). Each is an idempotent sweep
  * over data in the database, safe to run on every instance at once, so there is no leader to elect; a
@@ -45,6 +48,10 @@ export function startBackgroundSweeps(
     sender: MessageSender;
     keyring: Keyring;
     retentionDays: number;
+    /** Where case photos are stored: retention and erasure remove their files too. */
+    mediaStore: MediaStore;
+    /** Patrol tracks are kept this many days. */
+    patrolTrackDays: number;
     auditAnchorFile?: string;
     log: Log;
   },
@@ -61,6 +68,12 @@ export function startBackgroundSweeps(
       const messages = await deliverBacklog(deps.db, deps.keyring, deps.sender, now);
       const awards = await awardPoints(deps.db);
       const retention = await runRetentionSweep(deps.db, deps.keyring, now, deps.retentionDays);
+      const media = await runMediaRetentionSweep(
+        { db: deps.db, store: deps.mediaStore, keyring: deps.keyring },
+        now,
+        deps.retentionDays,
+      );
+      const patrols = await deleteOldTracks(deps.db, now, deps.patrolTrackDays);
       const unusedSuggestions = await forgetUnusedSuggestions(deps.db, now);
       await forgetExpiredSignInCodes(deps.db, now);
       const expiredIdempotencyKeys = await deleteExpiredIdempotencyKeys(deps.db, now);
@@ -79,11 +92,14 @@ export function startBackgroundSweeps(
         messages.failed ||
         awards ||
         retention.cases ||
+        media.media ||
+        media.files ||
+        patrols ||
         unusedSuggestions ||
         expiredIdempotencyKeys
       ) {
         deps.log.info(
-          { notices, messages, awards, retention, unusedSuggestions, expiredIdempotencyKeys },
+          { notices, messages, awards, retention, media, patrols, unusedSuggestions, expiredIdempotencyKeys },
           'background sweep',
         );
       }

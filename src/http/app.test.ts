@@ -29,8 +29,15 @@ forEachDatabase('the HTTP application', (database) => {
       'post /api/v1/routing-rules',
       'post /api/v1/me/data-requests',
       'post /api/v1/auth/tokens',
+      'post /api/v1/cases/{caseNumber}/media',
+      'post /api/v1/patrols',
     ];
-    const NO_CONTENT = ['post /api/v1/auth/sign-out', 'put /api/v1/users/{username}/reach'];
+    const NO_CONTENT = [
+      'post /api/v1/auth/sign-out',
+      'put /api/v1/users/{username}/reach',
+      'post /api/v1/media/{id}/publication',
+      'post /api/v1/patrols/{id}/end',
+    ];
     const ACCEPTED = ['post /api/v1/auth/code'];
     const apiPaths = Object.keys(document.paths).filter((p) => p.startsWith('/api/v1/'));
     expect(apiPaths).toEqual(

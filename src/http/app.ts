@@ -31,7 +31,7 @@ import { textRoutes } from '../text/index.ts';
 import { auditChanges, authenticate } from './auth.ts';
 import { handleError } from './error-handler.ts';
 import { type HardeningOptions, registerHardening } from './hardening.ts';
-import { claimIdempotency, idempotentSubmissions } from './idempotency.ts';
+import { claimIdempotency, fingerprintOf, idempotentSubmissions } from './idempotency.ts';
 import { rejectNulCharacters, validatorCompiler } from './validation.ts';
 import { serveConsole } from './web.ts';
 
@@ -189,6 +189,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       await api.register(mediaRoutes, {
         deps: { ...media, db: deps.db, clock: deps.clock, keyring: deps.keyring, policy: caseDeps.policy },
         claimIdempotency,
+        fingerprintOf,
       });
       await api.register(patrolsRoutes, {
         deps: { db: deps.db, clock: deps.clock, timeZone: CITY_TIME_ZONE, locateArea: caseDeps.locateArea },

@@ -5,10 +5,14 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const CONSOLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+/** The patrol app's page in the build (web/patrol.html). */
+const PATROL_PAGE = 'patrol.html';
 
 /**
  * Serves the built web console at `/`. Unknown paths outside the API get index.html, so the console's
- * own routes (e.g. /cases/2026-000001) survive a reload.
+ * own routes (e.g. /cases/2026-000001) survive a reload. The grid workers' patrol app (a second entry of
+ * the same build) lives at `/patrol/`: its paths get patrol.html. Its service worker (/patrol-sw.js) is
+ * registered with the scope /patrol/ only, so it never controls the console.
  */
 export async function serveConsole(app: FastifyInstance) {
   const index = path.join(CONSOLE_DIR, 'index.html');
@@ -24,9 +28,17 @@ export async function serveConsole(app: FastifyInstance) {
     return;
   }
   await app.register(fastifyStatic, { root: CONSOLE_DIR, wildcard: false });
+  const patrolApp = fs.existsSync(path.join(CONSOLE_DIR, PATROL_PAGE));
+  if (patrolApp) {
+    // The app's scope ends in a slash: /patrol itself is outside it.
+    app.get('/patrol', { schema: { hide: true } }, async (request, reply) =>
+      reply.redirect(`/patrol/${request.url.slice('/patrol'.length)}`, 301),
+    );
+  }
   app.setNotFoundHandler((request, reply) => {
     if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/docs')) {
-      return reply.type('text/html').sendFile('index.html');
+      const page = patrolApp && request.url.startsWith('/patrol/') ? PATROL_PAGE : 'index.html';
+      return reply.type('text/html').sendFile(page);
     }
     return notFound(request, reply);
   });

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import { buildTestApp, keyringOf, loadSmallDemoCity } from '../../test/demo-city.ts';
 import type { Db } from '../db/database.ts';
@@ -430,6 +430,10 @@ forEachDatabase('idempotent submissions', (database) => {
         return { n: rows[0]!.n };
       });
       await probe.ready();
+    });
+
+    afterAll(async () => {
+      await probe?.close();
     });
 
     const probes = async (label: string) =>

@@ -63,7 +63,9 @@ export async function runMediaRetentionSweep(
           rows.map((r) => r.id),
         )
         .execute();
-      const hashes = [...new Set(rows.flatMap((r) => [r.content_hash, ...(r.thumbnail_hash ? [r.thumbnail_hash] : [])]))];
+      const hashes = [
+        ...new Set(rows.flatMap((r) => [r.content_hash, ...(r.thumbnail_hash ? [r.thumbnail_hash] : [])])),
+      ];
       await trx
         .insertInto('media_orphans')
         .values(hashes.map((content_hash) => ({ content_hash, queued_at: now })))

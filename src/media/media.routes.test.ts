@@ -22,6 +22,7 @@ import {
   tinyPdf,
   truncatedJpeg,
 } from '../../test/media-fixtures.ts';
+import { multipartUpload } from '../../test/multipart.ts';
 import { DEFAULT_MEDIA_LIMITS } from '../http/app.ts';
 import { actorForUsername, createCategory, createHandlingBody, createUser } from '../organizations/index.ts';
 import { runMediaRetentionSweep } from './media-retention.ts';
@@ -44,11 +45,17 @@ forEachDatabase('media on cases', (database) => {
   beforeAll(async () => {
     const { db } = database();
     const { areas } = await loadSmallDemoCity(database(), 0);
-    ({ app, as } = await buildTestApp(database(), areas, undefined, {}, {
-      store,
-      tempDir,
-      limits: { ...DEFAULT_MEDIA_LIMITS, maxFileBytes: MAX_FILE_BYTES },
-    }));
+    ({ app, as } = await buildTestApp(
+      database(),
+      areas,
+      undefined,
+      {},
+      {
+        store,
+        tempDir,
+        limits: { ...DEFAULT_MEDIA_LIMITS, maxFileBytes: MAX_FILE_BYTES },
+      },
+    ));
     const admin = (await actorForUsername(db, 'admin'))!;
     const body = await createHandlingBody(db, admin, {
       code: 'evidence-body',
@@ -86,7 +93,13 @@ forEachDatabase('media on cases', (database) => {
       method: 'POST',
       url: '/api/v1/cases',
       headers: await as(username),
-      payload: { title, description: `${title}，请处理`, categoryCode: '980101', location: CASE_POINT, channel: 'grid_patrol' },
+      payload: {
+        title,
+        description: `${title}，请处理`,
+        categoryCode: '980101',
+        location: CASE_POINT,
+        channel: 'grid_patrol',
+      },
     });
     expect(response.statusCode, response.body).toBe(201);
     return response.json().caseNumber as string;
@@ -95,7 +108,6 @@ forEachDatabase('media on cases', (database) => {
   const act = async (username: string, caseNumber: string, payload: Record<string, unknown>) =>
     app.inject({ method: 'POST', url: `/api/v1/cases/${caseNumber}/actions`, headers: await as(username), payload });
 
-  /** A multipart upload as a browser's FormData makes it. */
   const upload = async (
     username: string,
     caseNumber: string,
@@ -103,15 +115,12 @@ forEachDatabase('media on cases', (database) => {
     files: string[],
     headers: Record<string, string> = {},
   ) => {
-    const form = new FormData();
-    if (stage) form.append('stage', stage);
-    for (const file of files) form.append('files', new Blob([fs.readFileSync(file)]), path.basename(file));
-    const request = new Request('http://localhost/', { method: 'POST', body: form });
+    const { contentType, payload } = await multipartUpload(stage, files);
     return app.inject({
       method: 'POST',
       url: `/api/v1/cases/${caseNumber}/media`,
-      headers: { ...(await as(username)), 'content-type': request.headers.get('content-type')!, ...headers },
-      payload: Buffer.from(await request.arrayBuffer()),
+      headers: { ...(await as(username)), 'content-type': contentType, ...headers },
+      payload,
     });
   };
 
@@ -172,15 +181,14 @@ forEachDatabase('media on cases', (database) => {
   });
 
   it('shows a photo exactly where its case is seen: never to another body or another citizen', async () => {
-    const { items } = (await app.inject({ url: `/api/v1/cases/${first}/media`, headers: await as('dispatcher') })).json();
+    const { items } = (
+      await app.inject({ url: `/api/v1/cases/${first}/media`, headers: await as('dispatcher') })
+    ).json();
     const id = items[0].id;
     for (const username of ['citizen', 'handler.evidence']) {
       expect((await app.inject({ url: `/api/v1/media/${id}`, headers: await as(username) })).statusCode).toBe(404);
       expect((await app.inject({ url: `/api/v1/cases/${first}/media`, headers: await as(username) })).statusCode).toBe(
-        200,
-      );
-      expect((await app.inject({ url: `/api/v1/cases/${first}/media`, headers: await as(username) })).json().items).toEqual(
-        [],
+        404,
       );
     }
     expect((await app.inject({ url: `/api/v1/media/${id}` })).statusCode).toBe(401);
@@ -195,19 +203,70 @@ forEachDatabase('media on cases', (database) => {
     const big = path.join(fixtures, 'big.jpg');
     fs.writeFileSync(big, Buffer.concat([fs.readFileSync(firstPhoto), Buffer.alloc(MAX_FILE_BYTES)]));
     const photo = await photoWithGps(fixtures, { ...CASE_POINT, takenAt: DEMO_NOW, width: 400, height: 300, seed: 7 });
-    const cases: [string, () => Promise<ReturnType<typeof upload>>, number, string][] = [
-      ['HTML named .jpg', async () => upload('gridworker', first, 'report', [await htmlDisguisedAsJpeg(fixtures)]), 415, 'MEDIA_ERR_UNSUPPORTED_TYPE'],
-      ['an executable named .jpg', async () => upload('gridworker', first, 'report', [await executableDisguisedAsJpeg(fixtures)]), 415, 'MEDIA_ERR_UNSUPPORTED_TYPE'],
-      ['a truncated JPEG', async () => upload('gridworker', first, 'report', [await truncatedJpeg(fixtures)]), 422, 'MEDIA_ERR_DAMAGED'],
-      ['a 30,000 × 30,000 PNG', async () => upload('gridworker', first, 'report', [await pngBomb(fixtures, 30_000, 30_000)]), 413, 'MEDIA_ERR_TOO_MANY_PIXELS'],
-      ['0 bytes', async () => upload('gridworker', first, 'report', [await emptyFile(fixtures)]), 400, 'MEDIA_ERR_EMPTY'],
+    const cases: [string, () => Promise<Awaited<ReturnType<typeof upload>>>, number, string][] = [
+      [
+        'HTML named .jpg',
+        async () => upload('gridworker', first, 'report', [await htmlDisguisedAsJpeg(fixtures)]),
+        415,
+        'MEDIA_ERR_UNSUPPORTED_TYPE',
+      ],
+      [
+        'an executable named .jpg',
+        async () => upload('gridworker', first, 'report', [await executableDisguisedAsJpeg(fixtures)]),
+        415,
+        'MEDIA_ERR_UNSUPPORTED_TYPE',
+      ],
+      [
+        'a truncated JPEG',
+        async () => upload('gridworker', first, 'report', [await truncatedJpeg(fixtures)]),
+        422,
+        'MEDIA_ERR_DAMAGED',
+      ],
+      [
+        'a 30,000 × 30,000 PNG',
+        async () => upload('gridworker', first, 'report', [await pngBomb(fixtures, 30_000, 30_000)]),
+        413,
+        'MEDIA_ERR_TOO_MANY_PIXELS',
+      ],
+      [
+        '0 bytes',
+        async () => upload('gridworker', first, 'report', [await emptyFile(fixtures)]),
+        400,
+        'MEDIA_ERR_EMPTY',
+      ],
       ['over the size limit', async () => upload('gridworker', first, 'report', [big]), 413, 'MEDIA_ERR_TOO_LARGE'],
-      ['too many files', async () => upload('gridworker', first, 'report', Array(9).fill(photo)), 413, 'MEDIA_ERR_TOO_MANY_FILES'],
-      ['a stage the case is not at', async () => upload('gridworker', first, 'verification', [photo]), 409, 'MEDIA_ERR_WRONG_STAGE'],
-      ['a case the uploader cannot see', async () => upload('citizen', first, 'report', [photo]), 404, 'CASE_ERR_NOT_FOUND'],
+      [
+        'too many files',
+        async () => upload('gridworker', first, 'report', Array(9).fill(photo)),
+        413,
+        'MEDIA_ERR_TOO_MANY_FILES',
+      ],
+      [
+        'a stage the case is not at',
+        async () => upload('gridworker', first, 'verification', [photo]),
+        409,
+        'MEDIA_ERR_WRONG_STAGE',
+      ],
+      [
+        'a case the uploader cannot see',
+        async () => upload('citizen', first, 'report', [photo]),
+        404,
+        'CASE_ERR_NOT_FOUND',
+      ],
       ['no stage', async () => upload('gridworker', first, null, [photo]), 400, 'MEDIA_ERR_BAD_FORM'],
       ['no file', async () => upload('gridworker', first, 'report', []), 400, 'MEDIA_ERR_BAD_FORM'],
-      ['not multipart', async () => app.inject({ method: 'POST', url: `/api/v1/cases/${first}/media`, headers: await as('gridworker'), payload: { stage: 'report' } }), 400, 'MEDIA_ERR_BAD_FORM'],
+      [
+        'not multipart',
+        async () =>
+          app.inject({
+            method: 'POST',
+            url: `/api/v1/cases/${first}/media`,
+            headers: await as('gridworker'),
+            payload: { stage: 'report' },
+          }),
+        400,
+        'MEDIA_ERR_BAD_FORM',
+      ],
     ];
     for (const [what, send, status, code] of cases) {
       const response = await send();
@@ -258,7 +317,9 @@ forEachDatabase('media on cases', (database) => {
     expect(again.statusCode).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.json()).toEqual(once.json());
-    const listed = (await app.inject({ url: `/api/v1/cases/${caseNumber}/media`, headers: await as('gridworker') })).json();
+    const listed = (
+      await app.inject({ url: `/api/v1/cases/${caseNumber}/media`, headers: await as('gridworker') })
+    ).json();
     expect(listed.items).toHaveLength(1);
     const other = await photoWithGps(fixtures, { ...CASE_POINT, takenAt: DEMO_NOW, seed: 22 });
     expect((await upload('gridworker', caseNumber, 'report', [other], headers)).statusCode).toBe(422);
@@ -290,11 +351,17 @@ forEachDatabase('media on cases', (database) => {
     expect((await act('gridworker', first, { action: 'verify_pass' })).statusCode).toBe(200);
 
     // Each step's photos are filed under it in the history.
-    const { items } = (await app.inject({ url: `/api/v1/cases/${first}/media`, headers: await as('dispatcher') })).json();
+    const { items } = (
+      await app.inject({ url: `/api/v1/cases/${first}/media`, headers: await as('dispatcher') })
+    ).json();
     const detail = (await app.inject({ url: `/api/v1/cases/${first}`, headers: await as('dispatcher') })).json();
     const seqOf = (action: string) => detail.events.find((e: { action: string }) => e.action === action).seq;
     const stages = Object.fromEntries(items.map((i: { stage: string; eventSeq: number }) => [i.stage, i.eventSeq]));
-    expect(stages).toMatchObject({ before: seqOf('handle'), after: seqOf('handle'), verification: seqOf('verify_pass') });
+    expect(stages).toMatchObject({
+      before: seqOf('handle'),
+      after: seqOf('handle'),
+      verification: seqOf('verify_pass'),
+    });
     // Verified: verification photos are no longer taken.
     const late = await upload('gridworker', first, 'verification', [check]);
     expect(late.statusCode).toBe(409);
@@ -305,7 +372,11 @@ forEachDatabase('media on cases', (database) => {
     expect((await act('dispatcher', first, { action: 'close' })).statusCode).toBe(200);
     const keysBefore = await storedKeys();
     const later = new Date(DEMO_NOW.getTime() + 400 * 86_400_000);
-    const swept = await runMediaRetentionSweep({ db: database().db, store, keyring: keyringOf(database()) }, later, 365);
+    const swept = await runMediaRetentionSweep(
+      { db: database().db, store, keyring: keyringOf(database()) },
+      later,
+      365,
+    );
     expect(swept.media).toBeGreaterThan(0);
     const left = await database()
       .db.selectFrom('case_media')

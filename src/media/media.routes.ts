@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -6,6 +5,8 @@ import { Type } from 'typebox';
 import { CaseNumberParams } from '../cases/index.ts';
 import { errorResponses } from '../lib/http-schemas.ts';
 import { badForm, mediaNotFound, tooManyFiles } from './media.errors.ts';
+import { MediaIdParams, MediaListResponse, ModerationBody } from './media.schemas.ts';
+import { MEDIA_STAGES, type MediaStage } from './media.tables.ts';
 import {
   attachMedia,
   checkUploadTarget,
@@ -16,9 +17,8 @@ import {
   openMediaFile,
   type ReceivedFile,
   receiveFile,
+  requireVisibleCase,
 } from './media.ts';
-import { MediaIdParams, MediaListResponse, ModerationBody } from './media.schemas.ts';
-import { MEDIA_STAGES, type MediaStage } from './media.tables.ts';
 import { uploadTooLarge } from './spool.ts';
 
 /** What a multipart upload may hold besides its files: the stage, and room for a client's extra field. */
@@ -31,9 +31,14 @@ export interface MediaRoutesOptions {
    * 'replayed' when the first answer has been sent again (or a refusal of the key).
    */
   claimIdempotency(request: FastifyRequest, reply: FastifyReply, fingerprint: string): Promise<'run' | 'replayed'>;
+  /** The fingerprint of the request with `content` in place of its body (method, route and parameters too). */
+  fingerprintOf(request: FastifyRequest, content: unknown): string;
 }
 
-export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async (app, { deps, claimIdempotency }) => {
+export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async (
+  app,
+  { deps, claimIdempotency, fingerprintOf },
+) => {
   // Multipart only here: every other route still takes JSON alone. Files stream through; none is buffered.
   await app.register(multipart, {
     limits: {
@@ -62,8 +67,12 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      if (!request.isMultipart()) throw badForm('the request is not multipart/form-data');
       const { caseNumber } = request.params;
+      if (!request.isMultipart()) {
+        // Whether the case exists is said to those who may see it only, whatever was sent.
+        await requireVisibleCase(deps.db, request.actor, caseNumber);
+        throw badForm('the request is not multipart/form-data');
+      }
       const files: ReceivedFile[] = [];
       try {
         let stage: MediaStage | undefined;
@@ -93,9 +102,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
         if (!stage) throw badForm('the field "stage" is missing');
         if (!files.length) throw badForm('there is no file');
 
-        const fingerprint = createHash('sha256')
-          .update(JSON.stringify([caseNumber, stage, files.map((f) => f.uploadHash)]))
-          .digest('hex');
+        const fingerprint = fingerprintOf(request, { stage, files: files.map((f) => f.uploadHash) });
         if ((await claimIdempotency(request, reply, fingerprint)) === 'replayed') return reply;
 
         const ids = await attachMedia(deps, request.actor, caseNumber, stage, files);

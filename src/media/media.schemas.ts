@@ -32,7 +32,7 @@ export const MediaItemResponse = Type.Object({
         longitude: Nullable(Type.Number()),
         latitude: Nullable(Type.Number()),
       },
-      { description: "Capture time and GPS read from the photo before its metadata was removed (staff only)" },
+      { description: 'Capture time and GPS read from the photo before its metadata was removed (staff only)' },
     ),
   ),
 });

@@ -8,9 +8,9 @@ import type { Actor } from '../organizations/index.ts';
 import { type Keyring, open, seal } from '../privacy/index.ts';
 import { sniffMediaType } from './inspect.ts';
 import { stageForbidden, tooManyFiles, wrongStage } from './media.errors.ts';
-import type { MediaStore } from './media-store.ts';
 import type { MediaFlag, MediaStage, MediaType } from './media.tables.ts';
 import { PHOTO_TYPES } from './media.tables.ts';
+import type { MediaStore } from './media-store.ts';
 import { distanceMetres, processPhoto, REUSE_MAX_DISTANCE, toSignedBigint64 } from './photos.ts';
 import { removeQuietly, spoolUpload } from './spool.ts';
 import { stageRefusal } from './stage-rules.ts';
@@ -178,12 +178,26 @@ export async function attachMedia(
       return ids;
     });
   } catch (error) {
-    await forgetUnusedFiles(deps, files.flatMap((f) => [f.stored.sha256, ...(f.thumbnail ? [f.thumbnail.sha256] : [])]));
+    await forgetUnusedFiles(
+      deps,
+      files.flatMap((f) => [f.stored.sha256, ...(f.thumbnail ? [f.thumbnail.sha256] : [])]),
+    );
     throw error;
   }
 }
 
 type UploadCase = Awaited<ReturnType<typeof caseForUpload>>;
+
+/** A 404 unless the actor may see the case. */
+export async function requireVisibleCase(db: Db, actor: Actor, caseNumber: string) {
+  const row = await db
+    .selectFrom('cases')
+    .select('id')
+    .where('case_number', '=', caseNumber)
+    .where(visibleTo(actor))
+    .executeTakeFirst();
+  if (!row) throw caseNotFound(caseNumber);
+}
 
 async function caseForUpload(db: Db, actor: Actor, caseNumber: string, options: { lock?: boolean } = {}) {
   let query = db
@@ -238,11 +252,13 @@ async function flagsFor(deps: MediaDeps, db: Db, row: UploadCase, file: Received
       { longitude: evidence.longitude, latitude: evidence.latitude },
       { longitude: row.longitude, latitude: row.latitude },
     );
-    if (metres > deps.limits.maxDistanceMetres) flags.push({ kind: 'far_from_case', distanceMetres: Math.round(metres) });
+    if (metres > deps.limits.maxDistanceMetres)
+      flags.push({ kind: 'far_from_case', distanceMetres: Math.round(metres) });
   }
   if (evidence?.takenAt) {
     const hoursBefore = (row.created_at.getTime() - new Date(evidence.takenAt).getTime()) / 3_600_000;
-    if (hoursBefore > deps.limits.maxAgeHours) flags.push({ kind: 'taken_before_report', hoursBefore: Math.round(hoursBefore) });
+    if (hoursBefore > deps.limits.maxAgeHours)
+      flags.push({ kind: 'taken_before_report', hoursBefore: Math.round(hoursBefore) });
   }
   if (file.perceptualHash !== null) {
     const reused = await nearestPhotoOnAnotherCase(deps, db, row.id, file.perceptualHash);
@@ -286,6 +302,7 @@ export async function forgetUnusedFiles(deps: Pick<MediaDeps, 'db' | 'store'>, h
 
 /** A case's photos and documents as the actor may see them; staff see their evidence and flags. */
 export async function listCaseMedia(deps: Pick<MediaDeps, 'db' | 'keyring'>, actor: Actor, caseNumber: string) {
+  await requireVisibleCase(deps.db, actor, caseNumber);
   const rows = await deps.db
     .selectFrom('case_media as m')
     .innerJoin('cases', 'cases.id', 'm.case_id')

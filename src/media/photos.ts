@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import exifr from 'exifr';
 import sharp, { type FailOnOptions, type Metadata, type Sharp } from 'sharp';
-import { AppError, defineError } from '../lib/app-error.ts';
+import { defineError } from '../lib/app-error.ts';
 import { damagedFile, unsupportedType } from './inspect.ts';
 import type { MediaType } from './media.tables.ts';
 import { removeQuietly } from './spool.ts';
@@ -54,13 +54,15 @@ export interface ProcessedPhoto {
 
 /**
  * The Hamming distance between two dHashes at or under which two photos count as the same picture.
- * Measured with src/media/photos.test.ts (synthetic street scenes, printed on every run): copies scaled
- * to 50 % and re-compressed at JPEG quality 60, or to 1280 px WebP, were at most 2 bits from the
- * original, while the closest of 19,900 pairs of distinct photos were 13 bits apart. 6 lies between the
- * two with room on both sides: a few more bits for heavier edits, and a wide gap from chance matches
- * (two unrelated hashes agree in 58 of 64 bits with a probability of about 1e-11).
+ * Measured on synthetic street scenes (src/media/photos.test.ts prints its own numbers on every run):
+ * copies scaled to 50 % and re-compressed at JPEG quality 60, or shared as 1280 px WebP, were at most 3
+ * bits from their original (120 copies of 40 photos); the closest of 19,900 pairs of distinct photos were
+ * 14 bits apart. 8 sits in the middle of that gap: 5 bits of room for heavier edits (filters, a border),
+ * 6 before the closest distinct pair. Two random 64-bit hashes come within 8 bits once in 3.6 × 10^9 pairs;
+ * real photos share more (sky above, street below), and a match only flags the photo for a person to look
+ * at, so a wrong one costs a glance.
  */
-export const REUSE_MAX_DISTANCE = 6;
+export const REUSE_MAX_DISTANCE = 8;
 
 // 'error' refuses images that cannot be decoded whole (cut short, corrupt), while the stricter 'warning'
 // would also refuse the benign libjpeg warnings some phone cameras trigger ("extraneous bytes before marker").
@@ -71,6 +73,7 @@ const CITY_UTC_OFFSET_MINUTES = 8 * 60;
 const EXIF_DATE_TIME = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})/;
 
 const ENCODERS: Record<PhotoType, { extension: string; encode: (image: Sharp) => Sharp }> = {
+  // mozjpeg makes a third smaller files than plain libjpeg at the same quality, for 0.4 s more a photo here.
   'image/jpeg': { extension: 'jpg', encode: (image) => image.jpeg({ quality: 82, mozjpeg: true }) },
   'image/png': { extension: 'png', encode: (image) => image.png() },
   // Effort 2 gave the same size as the default 4 in a third of the time (0.3 s for 2560×1920 here).
@@ -88,24 +91,20 @@ const ENCODERS: Record<PhotoType, { extension: string; encode: (image: Sharp) =>
  */
 export async function processPhoto(path: string, options: PhotoOptions): Promise<ProcessedPhoto> {
   const { maxPixels, maxEdge = 2560, thumbnailEdge = 320 } = options;
-  const header = await decoding(sharp(path, { limitInputPixels: false, failOn: FAIL_ON }).metadata());
+  const header = await readHeader(path);
   if (header.width * header.height > maxPixels) throw tooManyPixels(header.width, header.height, maxPixels);
   const mediaType = photoTypeOf(header);
   const evidence = await evidenceIn(header.exif);
 
-  const { extension, encode } = ENCODERS[mediaType];
-  const upright = sharp(path, { limitInputPixels: maxPixels, failOn: FAIL_ON })
-    .autoOrient()
-    .resize({ width: maxEdge, height: maxEdge, fit: 'inside', withoutEnlargement: true });
-  const image = await decoding(encode(upright).toBuffer({ resolveWithObject: true }), header, maxPixels);
-  // Both from the kept image: already upright and small, and the hash then describes what is stored.
-  const thumbnail = await sharp(image.data)
-    .resize({ width: thumbnailEdge, height: thumbnailEdge, fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 75 })
-    .toBuffer();
-  const hash = await perceptualHash(image.data);
+  const { image, thumbnail, hash } = await renditions(path, mediaType, { maxPixels, maxEdge, thumbnailEdge }).catch(
+    (error: unknown) => {
+      // Checked above already; the decoder's own limit stays as a second lock.
+      const overLimit = error instanceof Error && error.message.includes('exceeds pixel limit');
+      throw overLimit ? tooManyPixels(header.width, header.height, maxPixels) : asDamaged(error);
+    },
+  );
 
-  const imageFile = await writeBeside(path, extension, image.data);
+  const imageFile = await writeBeside(path, ENCODERS[mediaType].extension, image.data);
   const thumbnailFile = await writeBeside(path, 'webp', thumbnail).catch(async (error: unknown) => {
     await removeQuietly(imageFile.path);
     throw error;
@@ -118,19 +117,37 @@ export async function processPhoto(path: string, options: PhotoOptions): Promise
   };
 }
 
+/** The kept image (upright, scaled down, re-encoded with no metadata), its thumbnail and its hash, in memory. */
+async function renditions(path: string, mediaType: PhotoType, options: Required<PhotoOptions>) {
+  const { maxPixels, maxEdge, thumbnailEdge } = options;
+  const upright = sharp(path, { limitInputPixels: maxPixels, failOn: FAIL_ON })
+    .autoOrient()
+    .resize({ width: maxEdge, height: maxEdge, fit: 'inside', withoutEnlargement: true });
+  const image = await ENCODERS[mediaType].encode(upright).toBuffer({ resolveWithObject: true });
+  // Both from the kept image: already upright and small, and the hash then describes what is stored.
+  const thumbnail = await sharp(image.data)
+    .resize({ width: thumbnailEdge, height: thumbnailEdge, fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 75 })
+    .toBuffer();
+  return { image, thumbnail, hash: await perceptualHash(image.data) };
+}
+
 /**
  * dHash: the picture upright, grey, squeezed to 9×8; bit i (from the most significant) says whether a
  * pixel is brighter than its right-hand neighbour, row by row. It survives scaling, re-compression and
  * small colour changes, which is what a photo passed on again goes through.
  */
 export async function perceptualHash(input: string | Buffer): Promise<bigint> {
-  const pixels = await sharp(input, { failOn: FAIL_ON })
+  // Squeezed in one step, the decoders' own shrink-on-load (JPEG's DCT scaling, libwebp's) showed through:
+  // a WebP copy and its JPEG original came up to 10 bits apart. Through 256×256 first, at most 3.
+  const grey = await sharp(input, { failOn: FAIL_ON })
     .autoOrient()
     .flatten({ background: '#ffffff' })
     .greyscale()
-    .resize(9, 8, { fit: 'fill' })
+    .resize(256, 256, { fit: 'fill' })
     .raw()
-    .toBuffer();
+    .toBuffer({ resolveWithObject: true });
+  const pixels = await sharp(grey.data, { raw: grey.info }).greyscale().resize(9, 8, { fit: 'fill' }).raw().toBuffer();
   let hash = 0n;
   for (let row = 0; row < 8; row++) {
     for (let column = 0; column < 8; column++) {
@@ -173,7 +190,9 @@ export function distanceMetres(
   const radians = (degrees: number) => (degrees * Math.PI) / 180;
   const dLatitude = radians(b.latitude - a.latitude);
   const dLongitude = radians(b.longitude - a.longitude);
-  const h = Math.sin(dLatitude / 2) ** 2 + Math.cos(radians(a.latitude)) * Math.cos(radians(b.latitude)) * Math.sin(dLongitude / 2) ** 2;
+  const h =
+    Math.sin(dLatitude / 2) ** 2 +
+    Math.cos(radians(a.latitude)) * Math.cos(radians(b.latitude)) * Math.sin(dLongitude / 2) ** 2;
   return 2 * EARTH_RADIUS_METRES * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
@@ -215,7 +234,9 @@ async function evidenceIn(exifBlock: Buffer | undefined): Promise<PhotoEvidence>
     .catch(() => undefined);
   if (!tags) return none;
   return {
-    takenAt: exifInstant(tags.DateTimeOriginal, tags.OffsetTimeOriginal) ?? exifInstant(tags.CreateDate, tags.OffsetTimeDigitized),
+    takenAt:
+      exifInstant(tags.DateTimeOriginal, tags.OffsetTimeOriginal) ??
+      exifInstant(tags.CreateDate, tags.OffsetTimeDigitized),
     ...gpsPoint(tags.longitude, tags.latitude),
   };
 }
@@ -249,21 +270,22 @@ function gpsPoint(longitude: unknown, latitude: unknown): Pick<PhotoEvidence, 'l
   return valid ? { longitude, latitude } : { longitude: null, latitude: null };
 }
 
-/**
- * Runs a sharp step on the uploaded file. The file sniffed as a photo, so a decoder failure is the file's
- * fault (a 4xx), never a server error; only a missing input file is ours.
- */
-async function decoding<T>(work: Promise<T>, header?: Metadata, maxPixels?: number): Promise<T> {
+/** Format, size and EXIF from the file's header, with no pixel decoded: safe whatever size it declares. */
+async function readHeader(path: string): Promise<Metadata> {
   try {
-    return await work;
+    return await sharp(path, { limitInputPixels: false, failOn: FAIL_ON }).metadata();
   } catch (error) {
-    if (!(error instanceof Error) || error instanceof AppError) throw error;
-    if (error.message.startsWith('Input file is missing')) throw error;
-    if (header && maxPixels && error.message.includes('exceeds pixel limit')) {
-      throw tooManyPixels(header.width, header.height, maxPixels);
-    }
-    throw damagedFile('photo', error.message.split('\n')[0] ?? 'it cannot be decoded');
+    throw asDamaged(error);
   }
+}
+
+/**
+ * The file sniffed as a photo, so the decoder failing on it is the file's fault (a 4xx), never a server
+ * error; only a missing input file is ours.
+ */
+function asDamaged(error: unknown): unknown {
+  if (!(error instanceof Error) || error.message.startsWith('Input file is missing')) return error;
+  return damagedFile('photo', error.message.split('\n')[0] ?? 'it cannot be decoded');
 }
 
 async function writeBeside(inputPath: string, extension: string, data: Buffer): Promise<WrittenFile> {

@@ -101,7 +101,12 @@ export const patrolsRoutes: FastifyPluginAsyncTypebox<{ deps: PatrolDeps }> = as
             visited: Type.Integer(),
             share: Type.Number(),
             cells: Type.Array(
-              Type.Object({ code: Type.String(), nameZh: Type.String(), nameEn: Type.String(), visited: Type.Boolean() }),
+              Type.Object({
+                code: Type.String(),
+                nameZh: Type.String(),
+                nameEn: Type.String(),
+                visited: Type.Boolean(),
+              }),
             ),
           }),
           ...errorResponses(400, 401, 403, 404),

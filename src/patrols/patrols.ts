@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
-import { startOfLocalDate } from '../lib/local-date.ts';
 import { likePrefix } from '../lib/like.ts';
+import { startOfLocalDate } from '../lib/local-date.ts';
 import { type Actor, actorForUsername } from '../organizations/index.ts';
 import { badPatrolTime, notAGridWorker, patrolEnded, patrolNotFound } from './patrols.errors.ts';
 
@@ -92,9 +92,12 @@ export async function endPatrol(deps: PatrolDeps, actor: Actor, id: string, ende
 
 /** Monday 00:00 of this week in the city's time zone. */
 function weekStart(now: Date, timeZone: string): Date {
-  const local = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    now,
-  );
+  const local = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
   const day = new Date(`${local}T00:00:00Z`);
   const sinceMonday = (day.getUTCDay() + 6) % 7;
   const monday = new Date(day.getTime() - sinceMonday * 86_400_000).toISOString().slice(0, 10);
@@ -109,7 +112,7 @@ export async function patrolCoverage(deps: PatrolDeps, actor: Actor, username?: 
   let worker = actor;
   if (username && username !== actor.username) {
     const other = actor.role === 'grid_worker' ? null : await actorForUsername(deps.db, username);
-    if (!other || other.role !== 'grid_worker') throw notAGridWorker(username);
+    if (other?.role !== 'grid_worker') throw notAGridWorker(username);
     worker = other;
   }
   const since = weekStart(deps.clock.now(), deps.timeZone);

@@ -91,6 +91,28 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
     scoped: ['handler', 'grid_worker'],
     sample: { body: { purpose: 'legal_request', reason: 'access matrix check' } },
   },
+  // Photos and documents: where the case is seen. A JSON body is no upload: refused (400) once the case is
+  // found, changing nothing; a case out of reach is a 404 first.
+  'POST /api/v1/cases/:caseNumber/media': {
+    allow: ['dispatcher', 'supervisor'],
+    scoped: ['citizen', 'handler', 'grid_worker'],
+    sample: { body: { stage: 'report' } },
+  },
+  'GET /api/v1/cases/:caseNumber/media': { allow: CITY_WIDE_READERS, scoped: ['citizen', 'handler', 'grid_worker'] },
+  'GET /api/v1/media/:id': { allow: EVERYONE },
+  'GET /api/v1/media/:id/thumbnail': { allow: EVERYONE },
+  'POST /api/v1/media/:id/publication': {
+    allow: ['dispatcher', 'supervisor'],
+    sample: { body: { publication: 'hidden', reason: 'matrix' } },
+  },
+  // Patrols: a start in the far future is refused (400) after the policy check; an unknown patrol is a 404.
+  'POST /api/v1/patrols': { allow: ['grid_worker'], sample: { body: { startedAt: '2099-01-01T00:00:00Z' } } },
+  'POST /api/v1/patrols/:id/points': {
+    allow: ['grid_worker'],
+    sample: { body: { points: [{ recordedAt: '2026-11-20T01:00:00Z', longitude: 112.99, latitude: 28.19 }] } },
+  },
+  'POST /api/v1/patrols/:id/end': { allow: ['grid_worker'], sample: { body: { endedAt: '2026-11-20T01:00:00Z' } } },
+  'GET /api/v1/patrols/coverage': { allow: ['grid_worker', 'supervisor', 'admin'] },
   'GET /api/v1/public/cases': PUBLIC,
   'GET /api/v1/public/cases/:caseNumber': PUBLIC,
   'GET /api/v1/lifecycle': PUBLIC,

@@ -64,17 +64,25 @@ export interface SignedIn {
   csrfToken: string | null;
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+/**
+ * A call to the API. A FormData body goes as multipart (an upload: the browser writes its boundary);
+ * anything else as JSON. `headers` adds e.g. an Idempotency-Key.
+ */
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<T> {
   const method = init.method ?? 'GET';
+  const form = init.body instanceof FormData;
   const send = () => {
-    const headers: Record<string, string> = {};
-    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.body !== undefined && !form) headers['content-type'] = 'application/json';
     if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
     return fetch(`/api/v1${path}`, {
       method,
       headers,
       credentials: 'same-origin',
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      body: init.body === undefined ? undefined : form ? (init.body as FormData) : JSON.stringify(init.body),
     });
   };
   let response = await send();
@@ -474,4 +482,41 @@ export async function sendAsIs(
     onUnauthenticated();
   }
   return response;
+}
+
+// Photos and documents on cases (media/).
+export type MediaStage = 'report' | 'before' | 'after' | 'verification' | 'citizen';
+
+export type MediaFlag =
+  | { kind: 'far_from_case'; distanceMetres: number }
+  | { kind: 'taken_before_report'; hoursBefore: number }
+  | { kind: 'reused'; caseNumber: string; distance: number };
+
+export interface MediaItem {
+  id: string;
+  stage: MediaStage;
+  mediaType: string;
+  byteSize: number;
+  width: number | null;
+  height: number | null;
+  /** Authorised API paths: the session cookie goes with an <img> of the same origin. */
+  url: string;
+  thumbnailUrl: string | null;
+  eventSeq: number | null;
+  publication: 'pending' | 'approved' | 'hidden';
+  createdAt: string;
+  flags: MediaFlag[];
+  evidence: { takenAt: string | null; longitude: number | null; latitude: number | null } | null;
+}
+
+/** Attaches files to a case at a stage (multipart: the stage first, then the files). */
+export function uploadMedia(caseNumber: string, stage: MediaStage, files: readonly Blob[], idempotencyKey?: string) {
+  const form = new FormData();
+  form.append('stage', stage);
+  for (const file of files) form.append('files', file, file instanceof File ? file.name : 'photo.jpg');
+  return api<{ items: MediaItem[] }>(`/cases/${caseNumber}/media`, {
+    method: 'POST',
+    body: form,
+    headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+  });
 }

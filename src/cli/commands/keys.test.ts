@@ -23,7 +23,14 @@ interface Status {
   keys: {
     id: string;
     current: boolean;
-    sealed: { persons: number; caseItems: number; requests: number; signInCodes: number; photoEvidence: number; auditEntries: number };
+    sealed: {
+      persons: number;
+      caseItems: number;
+      requests: number;
+      signInCodes: number;
+      photoEvidence: number;
+      auditEntries: number;
+    };
   }[];
   missing: { id: string }[];
 }
@@ -140,7 +147,14 @@ describe('civicgrid keys', () => {
         id: 'first',
         current: false,
         // No data is sealed under the old key any more; the audit entries MACed with it still need it.
-        sealed: { persons: 0, caseItems: 0, requests: 0, signInCodes: 0, photoEvidence: 0, auditEntries: expect.any(Number) },
+        sealed: {
+          persons: 0,
+          caseItems: 0,
+          requests: 0,
+          signInCodes: 0,
+          photoEvidence: 0,
+          auditEntries: expect.any(Number),
+        },
       },
     ]);
     expect(status.keys[1]!.sealed.auditEntries).toBeGreaterThan(0);

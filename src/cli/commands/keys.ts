@@ -113,7 +113,14 @@ export function keysCommand(program: Command) {
       const handle = await openConfiguredDatabase(config);
       try {
         const counts = await keyUses(handle.db);
-        const none: KeyUse = { persons: 0, caseItems: 0, requests: 0, signInCodes: 0, photoEvidence: 0, auditEntries: 0 };
+        const none: KeyUse = {
+          persons: 0,
+          caseItems: 0,
+          requests: 0,
+          signInCodes: 0,
+          photoEvidence: 0,
+          auditEntries: 0,
+        };
         const ids = keyring.ids();
         console.log(
           JSON.stringify({

@@ -7,6 +7,7 @@ import { AreaLocator } from '../../grid/index.ts';
 import { buildApp, CITY_TIME_ZONE } from '../../http/app.ts';
 import { loggerOptions } from '../../http/logging.ts';
 import { systemClock } from '../../lib/clock.ts';
+import { mediaStoreFromConfig } from '../../media/index.ts';
 import { logSender, senderByChannel, smsGatewaySender, smtpSender } from '../../notifications/index.ts';
 import { startBackgroundSweeps } from '../background.ts';
 import { describeDatabase, openConfiguredDatabase, openKeyring } from '../runtime.ts';
@@ -67,6 +68,8 @@ export function serveCommand(program: Command) {
             transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } },
           }
         : loggerOptions(config.logLevel);
+      // Several instances share one S3 bucket; alone, the files live beside the embedded database.
+      const mediaStore = mediaStoreFromConfig({ dataDir: config.dataDir, s3: config.mediaS3 });
       const app = await buildApp(
         {
           db: handle.db,
@@ -76,6 +79,7 @@ export function serveCommand(program: Command) {
           calendar,
           keyring,
           hardening: { perIpPerMinute: config.rateLimitPerMinute },
+          media: { store: mediaStore, tempDir: path.join(config.dataDir, 'uploads'), limits: config.media },
         },
         logger,
       );
@@ -93,6 +97,8 @@ export function serveCommand(program: Command) {
           sender,
           keyring,
           retentionDays: config.retentionDays,
+          mediaStore,
+          patrolTrackDays: config.patrolTrackDays,
           auditAnchorFile: config.auditAnchorFile,
           log: app.log,
         },

@@ -1,7 +1,8 @@
-import type { CaseEvent, Deadline } from '../api.ts';
+import type { CaseEvent, Deadline, MediaItem } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { BodyName, BodyNames } from './BodyName.tsx';
 import { CaseLink } from './CaseLink.tsx';
+import { StepPhotos } from './CaseMedia.tsx';
 
 /**
  * Whether an extension asked for at `at` counts working days or 24-hour days: the measure of the handling
@@ -19,7 +20,16 @@ function extensionMeasure(deadlines: readonly Deadline[], at: string): Deadline[
 }
 
 /** A case's history (办理过程): each action, who took it, and what it carried (body, override, 协办, merge, days). */
-export function Timeline({ events, deadlines }: { events: readonly CaseEvent[]; deadlines: readonly Deadline[] }) {
+export function Timeline({
+  events,
+  deadlines,
+  media = [],
+}: {
+  events: readonly CaseEvent[];
+  deadlines: readonly Deadline[];
+  /** Photos, shown under the step they were filed with. */
+  media?: readonly MediaItem[];
+}) {
   const { t, term, date } = useI18n();
   return (
     <ol class="timeline" data-testid="timeline">
@@ -66,6 +76,7 @@ export function Timeline({ events, deadlines }: { events: readonly CaseEvent[]; 
           )}
           {e.reviewDate && <span class="body">{`${t('reviewDate')}: ${e.reviewDate}`}</span>}
           {e.note && <p class="note">{e.note}</p>}
+          <StepPhotos items={media.filter((m) => m.eventSeq === e.seq)} />
         </li>
       ))}
     </ol>

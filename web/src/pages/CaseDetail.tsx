@@ -3,6 +3,7 @@ import { api, type CaseDetail as Detail, type Me } from '../api.ts';
 import { ActionPanel } from '../components/ActionPanel.tsx';
 import { BodyNames } from '../components/BodyName.tsx';
 import { CaseLink } from '../components/CaseLink.tsx';
+import { CaseMedia, useCaseMedia } from '../components/CaseMedia.tsx';
 import { Deadlines } from '../components/Deadlines.tsx';
 import { ReporterPanel } from '../components/ReporterPanel.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
@@ -18,6 +19,7 @@ export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [surveyAnswer, setSurveyAnswer] = useState<SurveyOutcome | null>(null);
+  const media = useCaseMedia(caseNumber, detail?.version ?? 0);
 
   const load = () =>
     api<Detail>(`/cases/${caseNumber}`)
@@ -165,12 +167,13 @@ export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
           )}
         </div>
       </div>
+      <CaseMedia detail={detail} me={me} items={media.items} reload={media.reload} />
       <h2>{t('deadlines')}</h2>
       <Deadlines deadlines={detail.deadlines} />
       <h2>{t('surveys')}</h2>
       <SurveyList surveys={detail.surveys} />
       <h2>{t('timeline')}</h2>
-      <Timeline events={detail.events} deadlines={detail.deadlines} />
+      <Timeline events={detail.events} deadlines={detail.deadlines} media={media.items} />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api, type Me, restoreSession, setCsrfToken, whenSignedOut } from '../api.ts';
 import { I18n, type Language, translator } from '../i18n.ts';
 import { linkTo, navigate, useLocation } from '../router.ts';
+import { Icon } from './components/Icon.tsx';
 import { Patrol, type PatrolState } from './context.ts';
 import { useWords } from './messages.ts';
 import { MyGrid } from './screens/MyGrid.tsx';
@@ -89,7 +90,7 @@ function SignedIn({ me, onSignOut, onLanguage }: { me: Me; onSignOut(): void; on
   const [sending, setSending] = useState(false);
   const [lastOutcome, setLastOutcome] = useState<SendOutcome | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const noticeTimer = useRef<ReturnType<typeof setTimeout>>();
+  const noticeTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const refresh = useCallback(() => {
     void queueItems(me.userId).then((all) => setItems(all.sort((a, b) => a.id - b.id)));
@@ -158,11 +159,11 @@ function SignedIn({ me, onSignOut, onLanguage }: { me: Me; onSignOut(): void; on
   };
 
   const tabs = [
-    { path: '/patrol', label: w('tabGrid'), icon: '◎', testid: 'tab-grid' },
-    { path: '/patrol/report', label: w('tabReport'), icon: '＋', testid: 'tab-report' },
-    { path: '/patrol/patrol', label: w('tabPatrol'), icon: '⛯', testid: 'tab-patrol' },
-    { path: '/patrol/queue', label: w('tabQueue'), icon: '⇅', testid: 'tab-queue' },
-  ];
+    { path: '/patrol', label: w('tabGrid'), icon: 'grid', testid: 'tab-grid' },
+    { path: '/patrol/report', label: w('tabReport'), icon: 'report', testid: 'tab-report' },
+    { path: '/patrol/patrol', label: w('tabPatrol'), icon: 'patrol', testid: 'tab-patrol' },
+    { path: '/patrol/queue', label: w('tabQueue'), icon: 'outbox', testid: 'tab-queue' },
+  ] as const;
   const current = task ? '/patrol' : path;
 
   if (me.role !== 'grid_worker') {
@@ -215,9 +216,7 @@ function SignedIn({ me, onSignOut, onLanguage }: { me: Me; onSignOut(): void; on
               class={current === tab.path ? 'current' : ''}
               data-testid={tab.testid}
             >
-              <span class="p-tab-icon" aria-hidden="true">
-                {tab.icon}
-              </span>
+              <Icon name={tab.icon} />
               <span>{tab.label}</span>
               {tab.path === '/patrol/queue' && waiting > 0 && (
                 <span class="p-badge" data-testid="waiting-badge">

@@ -11,6 +11,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 /** Where the app lives; the service worker controls this scope only (the console at / stays outside it). */
 export const PATROL_SCOPE = '/patrol/';
 const SW_FILE = 'patrol-sw.js';
+const MANIFEST_FILE = 'patrol/manifest.webmanifest';
 
 const MANIFEST = {
   id: PATROL_SCOPE,
@@ -44,26 +45,31 @@ function iconSvg(bleed: boolean): string {
 </svg>`;
 }
 
-/** The files the patrol entry needs: its chunks, their imports (static and lazy), CSS and assets. */
+/**
+ * The files the patrol page needs: its entry chunk (the one built from `entryHtml`), the chunks it imports
+ * (statically or lazily), their CSS and assets, and the files named in their code (MapLibre's worker).
+ */
 function patrolFiles(bundle: Rolldown.OutputBundle, entryHtml: string): Set<string> {
   const files = new Set<string>([entryHtml]);
   const byBase = new Map(Object.keys(bundle).map((name) => [path.posix.basename(name), name]));
   const visit = (name: string) => {
-    if (files.has(name) && name !== entryHtml) return;
+    if (files.has(name)) return;
     files.add(name);
     const output = bundle[name];
     if (!output) return;
-    const text =
-      output.type === 'chunk' ? output.code : typeof output.source === 'string' ? output.source : undefined;
     if (output.type === 'chunk') {
       for (const next of [...output.imports, ...output.dynamicImports]) visit(next);
       for (const css of output.viteMetadata?.importedCss ?? []) visit(css);
       for (const asset of output.viteMetadata?.importedAssets ?? []) visit(asset);
     }
-    // Files named in the code or CSS (MapLibre's worker, url(…) in CSS).
-    if (text) for (const [base, other] of byBase) if (!files.has(other) && text.includes(base)) visit(other);
+    const text = output.type === 'chunk' ? output.code : typeof output.source === 'string' ? output.source : '';
+    for (const [base, other] of byBase) if (text.includes(base)) visit(other);
   };
-  visit(entryHtml);
+  for (const output of Object.values(bundle)) {
+    if (output.type === 'chunk' && output.isEntry && output.facadeModuleId?.endsWith(`/${entryHtml}`)) {
+      visit(output.fileName);
+    }
+  }
   return files;
 }
 
@@ -74,22 +80,21 @@ export function patrolPwa(entryHtml = 'patrol.html'): Plugin[] {
     name: 'civicgrid:patrol-pwa',
     apply: 'build',
     async generateBundle(_options, bundle) {
-      this.emitFile({
-        type: 'asset',
-        fileName: 'patrol/manifest.webmanifest',
-        source: JSON.stringify(MANIFEST, null, 2),
-      });
+      shell = patrolFiles(bundle, entryHtml);
+      this.emitFile({ type: 'asset', fileName: MANIFEST_FILE, source: JSON.stringify(MANIFEST, null, 2) });
+      shell.add(MANIFEST_FILE);
       for (const [fileName, size, bleed] of [
         ['patrol/icons/icon-192.png', 192, false],
         ['patrol/icons/icon-512.png', 512, false],
         ['patrol/icons/maskable-512.png', 512, true],
       ] as const) {
-        const png = await sharp(Buffer.from(iconSvg(bleed))).resize(size, size).png().toBuffer();
+        const png = await sharp(Buffer.from(iconSvg(bleed)))
+          .resize(size, size)
+          .png()
+          .toBuffer();
         this.emitFile({ type: 'asset', fileName, source: png });
+        shell.add(fileName);
       }
-      shell = patrolFiles(bundle, entryHtml);
-      console.log('DEBUG', [...shell], Object.values(bundle).map((o) => [o.fileName, o.type, o.type === 'chunk' ? [o.isEntry, o.facadeModuleId, o.name] : null]));
-      for (const name of Object.keys(bundle)) if (name.startsWith('patrol/')) shell.add(name);
     },
   };
   const serviceWorker = VitePWA({
@@ -105,9 +110,7 @@ export function patrolPwa(entryHtml = 'patrol.html'): Plugin[] {
       cacheId: 'civicgrid-patrol',
       globPatterns: ['**/*.{html,js,css,png,svg,webmanifest}'],
       // Only the patrol app's shell: the console's pages and charts are not the phone's business.
-      manifestTransforms: [
-        (entries) => ({ manifest: entries.filter((entry) => shell.has(entry.url)), warnings: [] }),
-      ],
+      manifestTransforms: [(entries) => ({ manifest: entries.filter((entry) => shell.has(entry.url)), warnings: [] })],
       maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
       navigateFallback: `/${entryHtml}`,
       navigateFallbackAllowlist: [/^\/patrol(\/|$)/],
@@ -120,5 +123,5 @@ export function patrolPwa(entryHtml = 'patrol.html'): Plugin[] {
       skipWaiting: true,
     },
   });
-  return process.env.NO_SW ? [emitManifestAndIcons] : [emitManifestAndIcons, ...serviceWorker];
+  return [emitManifestAndIcons, ...serviceWorker];
 }

@@ -6,15 +6,17 @@
  * - 4xx: refused with the server's message, and so are the items that depend on it;
  * - 5xx, 408, 429: stop, try again later (the server is busy or down: nothing is refused for that);
  * - 401: the session ended: stop until the worker signs in again.
+ * The server keeps the first answer to each key: a resend after a lost answer gets it again (marked
+ * Idempotent-Replayed) and nothing happens twice.
  */
 import { type ApiErrorBody, hasCsrfToken, restoreSession, sendAsIs } from '../api.ts';
 import {
   addToQueue,
   newKey,
+  putQueueItem,
   type QueueItem,
   queueItem,
   queueItems,
-  putQueueItem,
   removeQueueItems,
   takeTrackPoints,
   trackPoints,
@@ -73,7 +75,7 @@ async function run(owner: string): Promise<SendOutcome> {
   for (const { id } of waiting) {
     // Re-read: an earlier item's answer (or refusal) may have changed this one.
     const item = await queueItem(id);
-    if (!item || item.state !== 'waiting') continue;
+    if (item?.state !== 'waiting') continue;
     const step = await sendOne(item);
     queueChanged();
     if (step.outcome === 'stop') return step.why;
@@ -152,8 +154,24 @@ async function sendOne(item: QueueItem): Promise<Step> {
     return { outcome: 'stop', why: 'server_busy' };
   }
   const error = ((await response.json().catch(() => null)) as ApiErrorBody | null)?.error;
+  const reason = error ? `${error.message} (${error.code})` : `HTTP ${response.status}`;
   if (error?.code === 'AUTH_ERR_CSRF') return { outcome: 'stop', why: 'signed_out' };
-  await refuse(item, error ? `${error.message} (${error.code})` : `HTTP ${response.status}`, false);
+  // The first try with this key is still running on the server (its answer was lost on the way): ask again.
+  if (error?.code === 'IDEMPOTENCY_ERR_IN_PROGRESS') return { outcome: 'stop', why: 'server_busy' };
+  if (error?.code === 'IDEMPOTENCY_ERR_ANSWER_LOST') {
+    // It took effect, but what it answered (a case number) is gone: sent, and what needed the answer cannot go.
+    item.state = 'sent';
+    item.sentAt = new Date().toISOString();
+    item.reason = reason;
+    item.photos = [];
+    await putQueueItem(item);
+    for (const other of await queueItems(item.owner)) {
+      const needsAnswer = item.kind === 'report' || item.kind === 'patrol';
+      if (needsAnswer && other.dependsOn === item.id && other.state === 'waiting') await refuse(other, reason, true);
+    }
+    return { outcome: 'sent' };
+  }
+  await refuse(item, reason, false);
   return { outcome: 'refused' };
 }
 

@@ -3,9 +3,10 @@
  * kept to at most one point per ~30 s and only when the worker moved ≥ 50 m (or 5 minutes passed), into
  * IndexedDB; the sender packs the points into batches behind the patrol's own queue item.
  */
+
+import { distanceMetres, type Fix, toFix } from './geo.ts';
 import { packTrack, queueChanged, sendQueue } from './sender.ts';
 import { addToQueue, addTrackPoint, getMeta, newKey, setMeta } from './store.ts';
-import { distanceMetres, type Fix, toFix } from './geo.ts';
 
 const MIN_INTERVAL_MS = 30_000;
 const MIN_MOVE_M = 50;

@@ -1,5 +1,6 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { useWords } from '../messages.ts';
+import { Icon } from './Icon.tsx';
 
 /** The server takes 1–9 files per upload. */
 export const MAX_PHOTOS = 9;
@@ -18,7 +19,12 @@ export function PhotoInput({
 }) {
   const { w } = useWords();
   const previews = useMemo(() => photos.map((p) => URL.createObjectURL(p)), [photos]);
-  useEffect(() => () => previews.forEach((url) => URL.revokeObjectURL(url)), [previews]);
+  useEffect(
+    () => () => {
+      for (const url of previews) URL.revokeObjectURL(url);
+    },
+    [previews],
+  );
   return (
     <fieldset class="p-field p-photos" data-testid={testid}>
       <legend>
@@ -40,7 +46,7 @@ export function PhotoInput({
         ))}
         {photos.length < MAX_PHOTOS && (
           <label class="p-add-photo">
-            <span aria-hidden="true">📷</span>
+            <Icon name="camera" size={30} />
             <span>{w('addPhotos')}</span>
             <input
               type="file"

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type CaseSummary, errorText } from '../../api.ts';
 import { linkTo, navigate } from '../../router.ts';
-import { GridMap } from '../components/GridMap.tsx';
 import { KeptNote, StatusChip } from '../components/bits.tsx';
+import { GridMap } from '../components/GridMap.tsx';
 import { usePatrol } from '../context.ts';
 import {
   type Coverage,

@@ -1,5 +1,5 @@
-import { useWords } from '../messages.ts';
 import { usePatrol } from '../context.ts';
+import { useWords } from '../messages.ts';
 import { queueChanged } from '../sender.ts';
 import { type QueueItem, removeQueueItems } from '../store.ts';
 
@@ -22,13 +22,22 @@ export function Outbox() {
       <h1 class="p-h1">{w('queueTitle')}</h1>
       <div class="p-counts">
         <span class="p-count waiting">
-          <strong data-testid="count-waiting">{waiting.length}</strong> {w('waiting')}
+          <strong class="p-count-n" data-testid="count-waiting">
+            {waiting.length}
+          </strong>{' '}
+          {w('waiting')}
         </span>
         <span class="p-count refused">
-          <strong data-testid="count-refused">{refused.length}</strong> {w('refused')}
+          <strong class="p-count-n" data-testid="count-refused">
+            {refused.length}
+          </strong>{' '}
+          {w('refused')}
         </span>
         <span class="p-count sent">
-          <strong data-testid="count-sent">{sent.length}</strong> {w('sent')}
+          <strong class="p-count-n" data-testid="count-sent">
+            {sent.length}
+          </strong>{' '}
+          {w('sent')}
         </span>
       </div>
       <p class="p-row">
@@ -127,6 +136,7 @@ function Row({ item }: { item: QueueItem }) {
             : w('refusedReason', { reason: item.reason ?? '' })}
         </span>
       )}
+      {item.state === 'sent' && item.reason && <span class="p-muted">{item.reason}</span>}
       {item.replayed && <span class="p-muted">{w('replayed')}</span>}
     </li>
   );

@@ -168,12 +168,7 @@ export function Verify({ caseNumber }: { caseNumber: string }) {
               data-testid="verify-note"
             />
           </label>
-          <PhotoInput
-            photos={photos}
-            onChange={setPhotos}
-            label={w('verificationPhotos')}
-            testid="verify-photos"
-          />
+          <PhotoInput photos={photos} onChange={setPhotos} label={w('verificationPhotos')} testid="verify-photos" />
           {error && (
             <p class="p-error" role="alert">
               {error}
