@@ -26,6 +26,7 @@ import {
   createHandlingBody,
   createUser,
   importTaxonomy,
+  setEvidenceRules,
   type TaxonomyLeafRow,
 } from '../organizations/index.ts';
 import { type Keyring, recordPerson } from '../privacy/index.ts';
@@ -195,6 +196,11 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   const { codes } = await importTaxonomy(db, admin, rows, new Map(names.map(([zh, en]) => [zh!, en!])), {
     bodyFor: (key) => (DEFAULT_BODIES[key] ? (bodyIds.get(DEFAULT_BODIES[key]) ?? null) : null),
     limitsFor: demoTimeLimits,
+  });
+  // Pollution and environment cases are shown by photos (数字城管): after handling, and at a grid worker's check.
+  await setEvidenceRules(db, admin, codes.get('环境保护')!, {
+    afterPhotoRequired: true,
+    verificationPhotoRequired: true,
   });
 
   for (const user of DEMO_USERS.slice(1)) {

@@ -140,7 +140,10 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
           tags: ['media'],
           summary: variant === 'original' ? 'A photo or document of a case you may see' : 'The thumbnail of a photo',
           params: MediaIdParams,
-          response: { ...errorResponses(400, 401, 404) },
+          response: {
+            200: Type.Unsafe({ type: 'string', format: 'binary', description: 'The file (photos: no metadata)' }),
+            ...errorResponses(400, 401, 404),
+          },
         },
       },
       async (request, reply) => {

@@ -11,7 +11,7 @@ import { stageForbidden, tooManyFiles, wrongStage } from './media.errors.ts';
 import type { MediaFlag, MediaStage, MediaType } from './media.tables.ts';
 import { PHOTO_TYPES } from './media.tables.ts';
 import type { MediaStore } from './media-store.ts';
-import { distanceMetres, processPhoto, REUSE_MAX_DISTANCE, toSignedBigint64 } from './photos.ts';
+import { distanceMetres, hammingDistance, processPhoto, REUSE_MAX_DISTANCE, toSignedBigint64 } from './photos.ts';
 import { removeQuietly, spoolUpload } from './spool.ts';
 import { stageRefusal } from './stage-rules.ts';
 
@@ -260,12 +260,22 @@ async function flagsFor(deps: MediaDeps, db: Db, row: UploadCase, file: Received
     if (hoursBefore > deps.limits.maxAgeHours)
       flags.push({ kind: 'taken_before_report', hoursBefore: Math.round(hoursBefore) });
   }
-  if (file.perceptualHash !== null) {
+  if (file.perceptualHash !== null && tellsPhotosApart(file.perceptualHash)) {
     const reused = await nearestPhotoOnAnotherCase(deps, db, row.id, file.perceptualHash);
     if (reused) flags.push({ kind: 'reused', caseNumber: reused.case_number, distance: Number(reused.distance) });
   }
   return flags;
 }
+
+/**
+ * A featureless picture (a covered lens, a blank wall, the sky) has almost no gradients: its hash is nearly
+ * all zeros, like every other featureless picture's. Comparing those would flag them all as one photo.
+ */
+function tellsPhotosApart(hash: bigint): boolean {
+  const bits = hammingDistance(hash, 0n);
+  return bits >= MIN_HASH_BITS && bits <= 64 - MIN_HASH_BITS;
+}
+const MIN_HASH_BITS = 6;
 
 /**
  * The most similar photo on another case of the last 90 days, if it is near-identical. A scan of the

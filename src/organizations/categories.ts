@@ -44,6 +44,29 @@ export async function createCategory(db: Db, actor: Actor, input: NewCategory): 
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * The photos a category's steps need (数字城管: a handling shown by a photo after it, a verification on
+ * site by its photo), for the category and every category under it.
+ */
+export async function setEvidenceRules(
+  db: Db,
+  actor: Actor,
+  code: string,
+  rules: { afterPhotoRequired: boolean; verificationPhotoRequired: boolean },
+): Promise<Category> {
+  if (!mayDo(actor, 'taxonomy.edit')) throw adminOnly('change the category taxonomy');
+  const updated = await db
+    .updateTable('categories')
+    .set({
+      after_photo_required: rules.afterPhotoRequired,
+      verification_photo_required: rules.verificationPhotoRequired,
+    })
+    .where('code', 'like', `${code}%`)
+    .executeTakeFirst();
+  if (!Number(updated.numUpdatedRows)) throw categoryNotFound(code);
+  return getCategory(db, code);
+}
+
 export function listCategories(db: Db, filter: { parentCode?: string; level?: number } = {}): Promise<Category[]> {
   let query = db.selectFrom('categories').selectAll().orderBy('code');
   if (filter.parentCode !== undefined) {

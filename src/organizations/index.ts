@@ -17,6 +17,7 @@ export {
   parentCodeOf,
   requireCategory,
   requireLeafCategory,
+  setEvidenceRules,
 } from './categories.ts';
 export {
   createHandlingBody,

@@ -3,13 +3,14 @@ import { Type } from 'typebox';
 import type { Db } from '../db/database.ts';
 import { errorResponses } from '../lib/http-schemas.ts';
 import type { Category } from './categories.ts';
-import { getCategory, listCategories, parentCodeOf } from './categories.ts';
+import { getCategory, listCategories, parentCodeOf, setEvidenceRules } from './categories.ts';
 import { listHandlingBodies } from './handling-bodies.ts';
 import {
   CategoryListQuery,
   CategoryParams,
   CategoryResponse,
   DemoUsersResponse,
+  EvidenceRulesBody,
   HandlingBodyResponse,
   MeResponse,
   ReachSchema,
@@ -27,6 +28,8 @@ function categoryView(c: Category) {
     defaultBodyId: c.default_body_id,
     responseLimitHours: c.response_limit_hours,
     handlingLimitDays: c.handling_limit_days,
+    afterPhotoRequired: c.after_photo_required,
+    verificationPhotoRequired: c.verification_photo_required,
   };
 }
 
@@ -107,6 +110,22 @@ export const organizationsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => categoryView(await getCategory(db, request.params.code)),
+  );
+
+  app.put(
+    '/categories/:code/evidence-rules',
+    {
+      config: { action: 'taxonomy.edit' },
+      schema: {
+        tags: ['taxonomy'],
+        summary:
+          'Which steps of a category need photos: after handling (处置后), and a grid worker’s verification (核查)',
+        params: CategoryParams,
+        body: EvidenceRulesBody,
+        response: { 200: CategoryResponse, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => categoryView(await setEvidenceRules(db, request.actor, request.params.code, request.body)),
   );
 
   app.get(

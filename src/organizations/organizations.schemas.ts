@@ -13,7 +13,14 @@ export const CategoryResponse = Type.Object({
   defaultBodyId: Type.Union([Uuid, Type.Null()]),
   responseLimitHours: Type.Union([Type.Integer(), Type.Null()]),
   handlingLimitDays: Type.Union([Type.Integer(), Type.Null()]),
+  afterPhotoRequired: Type.Boolean({ description: "'handle' needs a photo after handling (处置后照片)" }),
+  verificationPhotoRequired: Type.Boolean({ description: "A grid worker's 'verify_pass' needs a photo (核查照片)" }),
 });
+
+export const EvidenceRulesBody = Type.Object(
+  { afterPhotoRequired: Type.Boolean(), verificationPhotoRequired: Type.Boolean() },
+  { additionalProperties: false },
+);
 
 export const CategoryListQuery = Type.Object(
   {

@@ -50,6 +50,11 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   'PUT /api/v1/users/:username/reach': { allow: ['admin'], sample: { body: { reach: ['999999'] } } },
   'GET /api/v1/categories': PUBLIC,
   'GET /api/v1/categories/:code': PUBLIC,
+  // An unknown category: refused (404) after the policy check, changing nothing.
+  'PUT /api/v1/categories/:code/evidence-rules': {
+    allow: ['admin'],
+    sample: { body: { afterPhotoRequired: true, verificationPhotoRequired: true } },
+  },
   'GET /api/v1/handling-bodies': PUBLIC,
   'GET /api/v1/demo/users': PUBLIC,
   'GET /api/v1/calendar/:year': PUBLIC,

@@ -4,6 +4,7 @@ import { I18n, type Language, translator } from '../i18n.ts';
 import { linkTo, navigate, useLocation } from '../router.ts';
 import { Icon } from './components/Icon.tsx';
 import { Patrol, type PatrolState } from './context.ts';
+import { keepForOffline } from './data.ts';
 import { useWords } from './messages.ts';
 import { MyGrid } from './screens/MyGrid.tsx';
 import { Outbox } from './screens/Outbox.tsx';
@@ -112,9 +113,11 @@ function SignedIn({ me, onSignOut, onLanguage }: { me: Me; onSignOut(): void; on
     const unwatch = watchQueue(refresh);
     void resumePatrol(me.userId);
     void sendNow();
+    if (navigator.onLine) void keepForOffline(me);
     const goOnline = () => {
       setOnline(true);
       void sendNow();
+      void keepForOffline(me);
     };
     const goOffline = () => setOnline(false);
     addEventListener('online', goOnline);

@@ -102,3 +102,13 @@ export const loadTask = (me: Me, caseNumber: string) =>
     const { reporter: _reporter, ...detail } = await api<CaseDetail>(`/cases/${caseNumber}`);
     return detail as Omit<CaseDetail, 'reporter'>;
   });
+
+/**
+ * While online, keeps what the worker may need once the connection drops and the home screen does not
+ * load itself: the categories (to report) and each task in full (to verify).
+ */
+export async function keepForOffline(me: Me): Promise<void> {
+  const [, tasks] = await Promise.allSettled([loadCategories(me), loadTasks(me)]);
+  if (tasks.status !== 'fulfilled' || tasks.value.offline) return;
+  await Promise.allSettled(tasks.value.value.map((task) => loadTask(me, task.caseNumber)));
+}

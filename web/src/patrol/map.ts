@@ -9,7 +9,19 @@ import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { STATUS_COLOURS } from '../pages/MapPage.tsx';
 
-maplibregl.setWorkerUrl(workerUrl);
+/**
+ * MapLibre's worker, handed to MapLibre as a blob of the script the page fetched: the page's fetch goes
+ * through the service worker (the script is precached), whereas offline Chromium aborted the worker's own
+ * request for its script (under Playwright's network emulation; the map then drew nothing). Should the
+ * fetch fail, MapLibre loads the script itself.
+ */
+const workerReady: Promise<void> = fetch(workerUrl)
+  .then(async (response) => {
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const script = new Blob([await response.arrayBuffer()], { type: 'text/javascript' });
+    maplibregl.setWorkerUrl(URL.createObjectURL(script));
+  })
+  .catch(() => maplibregl.setWorkerUrl(workerUrl));
 
 export { maplibregl, STATUS_COLOURS };
 
@@ -43,7 +55,11 @@ export function fitToFeatures(map: maplibregl.Map, features: GeoJSON.Feature[], 
 }
 
 /** A map on the blank style, without attribution (there is nothing to attribute) and without rotation. */
-export function blankMap(container: HTMLElement, options: Partial<maplibregl.MapOptions> = {}): maplibregl.Map {
+export async function blankMap(
+  container: HTMLElement,
+  options: Partial<maplibregl.MapOptions> = {},
+): Promise<maplibregl.Map> {
+  await workerReady;
   const map = new maplibregl.Map({
     container,
     style: BLANK_STYLE,

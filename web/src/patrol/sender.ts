@@ -44,10 +44,23 @@ export function queueChanged() {
 }
 
 let running: Promise<SendOutcome> | null = null;
+/** Asked to send while a run was under way: what was queued since may have missed it, so run again. */
+let again = false;
 
 /** Sends what waits (one run at a time in this page; a Web Lock keeps two open tabs from both sending). */
 export function sendQueue(owner: string): Promise<SendOutcome> {
-  running ??= withLock(() => run(owner)).finally(() => {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    let outcome: SendOutcome;
+    do {
+      again = false;
+      outcome = await withLock(() => run(owner));
+    } while (again && outcome === 'done');
+    return outcome;
+  })().finally(() => {
     running = null;
   });
   return running;
@@ -117,13 +130,20 @@ function requestFor(item: QueueItem): { path: string; body: unknown } | null {
 }
 
 async function sendOne(item: QueueItem): Promise<Step> {
-  const request = requestFor(item);
+  let request = requestFor(item);
   if (!request) {
-    // Its dependency has not answered: still waiting (cannot be, the queue goes in order) or gone.
+    // What it needs comes from the item it depends on (made after that item was sent, e.g. a patrol's end).
     const dependency = item.dependsOn === null ? undefined : await queueItem(item.dependsOn);
     if (dependency?.state === 'waiting') return { outcome: 'stop', why: 'server_busy' };
-    await refuse(item, dependency?.reason ?? null, true);
-    return { outcome: 'refused' };
+    if (dependency?.state === 'sent') {
+      item.caseNumber ??= dependency.caseNumber;
+      if (dependency.kind === 'patrol') item.patrolId = dependency.patrolId;
+      request = requestFor(item);
+    }
+    if (!request) {
+      await refuse(item, dependency?.reason ?? null, true);
+      return { outcome: 'refused' };
+    }
   }
   let response: Response;
   try {

@@ -29,71 +29,81 @@ export function GridMap(props: GridMapProps) {
   onCase.current = props.onCase;
 
   useEffect(() => {
-    if (!container.current) return;
-    const made = blankMap(container.current);
-    made.on('load', () => {
-      addAreaLayers(made, EMPTY);
-      setData(made, 'grids', EMPTY);
-      made.addLayer({
-        id: 'grid-visited',
-        type: 'fill',
-        source: 'grids',
-        filter: ['in', ['get', 'code'], ['literal', []]],
-        paint: { 'fill-color': '#34a853', 'fill-opacity': 0.45 },
-      });
-      made.addLayer({
-        id: 'grid-line',
-        type: 'line',
-        source: 'grids',
-        minzoom: 14,
-        paint: { 'line-color': '#9aa5b1', 'line-width': 0.5 },
-      });
-      setData(made, 'cases', EMPTY);
-      made.addLayer({
-        id: 'task-ring',
-        type: 'circle',
-        source: 'cases',
-        filter: ['in', ['get', 'caseNumber'], ['literal', []]],
-        paint: {
-          'circle-radius': 11,
-          'circle-color': 'rgba(0,0,0,0)',
-          'circle-stroke-width': 3,
-          'circle-stroke-color': '#b3261e',
-        },
-      });
-      made.addLayer({
-        id: 'case-points',
-        type: 'circle',
-        source: 'cases',
-        paint: {
-          'circle-radius': 6,
-          'circle-stroke-width': 1.5,
-          'circle-stroke-color': '#ffffff',
-          'circle-color': statusColour,
-        },
-      });
-      setData(made, 'me', EMPTY);
-      made.addLayer({
-        id: 'me',
-        type: 'circle',
-        source: 'me',
-        paint: {
-          'circle-radius': 7,
-          'circle-color': '#1a73e8',
-          'circle-stroke-width': 3,
-          'circle-stroke-color': '#ffffff',
-        },
-      });
-      for (const layer of ['case-points', 'task-ring']) {
-        made.on('click', layer, (event) => {
-          const number = event.features?.[0]?.properties?.caseNumber;
-          if (typeof number === 'string') onCase.current(number);
-        });
-      }
-      setMap(made);
+    let made: MapLibreMap | null = null;
+    let gone = false;
+    void blankMap(container.current!).then((instance) => {
+      if (gone) return instance.remove();
+      made = instance;
+      instance.on('load', () => layers(instance));
     });
-    return () => made.remove();
+    return () => {
+      gone = true;
+      made?.remove();
+    };
   }, []);
+
+  /** The sources and layers, empty until the data comes. */
+  const layers = (made: MapLibreMap) => {
+    addAreaLayers(made, EMPTY);
+    setData(made, 'grids', EMPTY);
+    made.addLayer({
+      id: 'grid-visited',
+      type: 'fill',
+      source: 'grids',
+      filter: ['in', ['get', 'code'], ['literal', []]],
+      paint: { 'fill-color': '#34a853', 'fill-opacity': 0.45 },
+    });
+    made.addLayer({
+      id: 'grid-line',
+      type: 'line',
+      source: 'grids',
+      minzoom: 14,
+      paint: { 'line-color': '#9aa5b1', 'line-width': 0.5 },
+    });
+    setData(made, 'cases', EMPTY);
+    made.addLayer({
+      id: 'task-ring',
+      type: 'circle',
+      source: 'cases',
+      filter: ['in', ['get', 'caseNumber'], ['literal', []]],
+      paint: {
+        'circle-radius': 11,
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-stroke-width': 3,
+        'circle-stroke-color': '#b3261e',
+      },
+    });
+    made.addLayer({
+      id: 'case-points',
+      type: 'circle',
+      source: 'cases',
+      paint: {
+        'circle-radius': 6,
+        'circle-stroke-width': 1.5,
+        'circle-stroke-color': '#ffffff',
+        'circle-color': statusColour,
+      },
+    });
+    setData(made, 'me', EMPTY);
+    made.addLayer({
+      id: 'me',
+      type: 'circle',
+      source: 'me',
+      paint: {
+        'circle-radius': 7,
+        'circle-color': '#1a73e8',
+        'circle-stroke-width': 3,
+        'circle-stroke-color': '#ffffff',
+      },
+    });
+    for (const layer of ['case-points', 'task-ring']) {
+      made.on('click', layer, (event) => {
+        const number = event.features?.[0]?.properties?.caseNumber;
+        if (typeof number === 'string') onCase.current(number);
+      });
+    }
+    setMap(made);
+  };
 
   useEffect(() => {
     if (!map || !props.areas) return;

@@ -14,11 +14,14 @@ export interface Point {
  */
 export function PointPicker({
   areas,
+  grids,
   point,
   fromGps,
   onMove,
 }: {
   areas: Features | null;
+  /** The unit grid cells, drawn when zoomed in (which cell the problem is in). */
+  grids: Features | null;
   point: Point | null;
   /** The point is a GPS fix (the map centres on it), not where the worker put the pin. */
   fromGps: boolean;
@@ -31,10 +34,30 @@ export function PointPicker({
   onMoveRef.current = onMove;
 
   useEffect(() => {
-    if (!container.current) return;
-    const made = blankMap(container.current, { zoom: 12 });
+    let made: MapLibreMap | null = null;
+    let gone = false;
+    void blankMap(container.current!, { zoom: 12 }).then((instance) => {
+      if (gone) return instance.remove();
+      made = instance;
+      start(instance);
+    });
+    return () => {
+      gone = true;
+      made?.remove();
+    };
+  }, []);
+
+  const start = (made: MapLibreMap) => {
     made.on('load', () => {
       addAreaLayers(made, EMPTY);
+      setData(made, 'grids', EMPTY);
+      made.addLayer({
+        id: 'grid-line',
+        type: 'line',
+        source: 'grids',
+        minzoom: 14,
+        paint: { 'line-color': '#9aa5b1', 'line-width': 0.6 },
+      });
       setMap(made);
     });
     const pin = new maplibregl.Marker({ draggable: true, color: '#b3261e' });
@@ -46,14 +69,17 @@ export function PointPicker({
       onMoveRef.current({ longitude: round(event.lngLat.lng), latitude: round(event.lngLat.lat) });
     });
     marker.current = pin;
-    return () => made.remove();
-  }, []);
+  };
 
   useEffect(() => {
     if (!map || !areas) return;
     setData(map, 'areas', areas);
     if (!point) fitToFeatures(map, areas.features, 15, 12);
   }, [map, areas]);
+
+  useEffect(() => {
+    if (map && grids) setData(map, 'grids', grids);
+  }, [map, grids]);
 
   useEffect(() => {
     const pin = marker.current;

@@ -48,12 +48,18 @@ export function MyGrid() {
   const taskNumbers = (tasks?.value ?? []).map((t) => t.caseNumber);
   const visited = (coverage?.value.cells ?? []).filter((c) => c.visited).map((c) => c.code);
   const offlineSince = [tasks, cases].find((l) => l?.offline)?.savedAt;
+  const refused = items.filter((i) => i.state === 'refused').length;
 
   return (
     <section class="p-screen" data-testid="my-grid">
       <CoverageStrip coverage={coverage} />
       {offlineSince && <KeptNote savedAt={offlineSince} />}
       {error && <p class="p-error">{error}</p>}
+      {refused > 0 && (
+        <a {...linkTo('/patrol/queue')} class="p-error" data-testid="refused-notice">
+          {w('refusedNotice', { n: refused })}
+        </a>
+      )}
       <GridMap
         areas={areas}
         grids={grids}
@@ -84,14 +90,19 @@ export function MyGrid() {
   );
 }
 
+/** A share as a percentage; two decimals below 10 % (one cell of a district's thousands still shows). */
+function coveragePercent(share: number): string {
+  return `${(share * 100).toFixed(share < 0.1 ? 2 : 1)}%`;
+}
+
 export function CoverageStrip({ coverage, big = false }: { coverage: Loaded<Coverage> | null; big?: boolean }) {
-  const { w, percent } = useWords();
+  const { w } = useWords();
   return (
     <div class={`p-coverage${big ? ' big' : ''}`} data-testid="coverage">
       <span class="p-coverage-label">{w('coverageThisWeek')}</span>
       {coverage ? (
         <>
-          <strong data-testid="coverage-share">{percent(coverage.value.share)}</strong>
+          <strong data-testid="coverage-share">{coveragePercent(coverage.value.share)}</strong>
           <span class="p-muted">
             {w('coverageCells', { visited: coverage.value.visited, total: coverage.value.unitCells })}
           </span>

@@ -4,7 +4,7 @@ import { CategorySelect, isLeaf } from '../components/CategorySelect.tsx';
 import { PhotoInput } from '../components/PhotoInput.tsx';
 import { type Point, PointPicker } from '../components/PointPicker.tsx';
 import { usePatrol } from '../context.ts';
-import { type Features, loadAreas, loadCategories } from '../data.ts';
+import { type Features, loadAreas, loadCategories, loadUnitGrids } from '../data.ts';
 import { currentFix, type Fix, fixError } from '../geo.ts';
 import { useWords } from '../messages.ts';
 import { queueChanged } from '../sender.ts';
@@ -23,6 +23,7 @@ export function Report() {
   const { w, term, name } = useWords();
   const [categories, setCategories] = useState<Category[]>([]);
   const [areas, setAreas] = useState<Features | null>(null);
+  const [grids, setGrids] = useState<Features | null>(null);
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
   const [address, setAddress] = useState('');
@@ -47,6 +48,10 @@ export function Report() {
     loadAreas(me).then(
       (a) => setAreas(a.value),
       () => setAreas(null),
+    );
+    loadUnitGrids(me).then(
+      (g) => setGrids(g.value),
+      () => setGrids(null),
     );
     locate();
   }, [me.userId]);
@@ -142,6 +147,8 @@ export function Report() {
     setPhotos([]);
     setSuggestion(null);
     setSuggestedFor('');
+    // The next problem is somewhere else: a fresh fix.
+    locate();
     scrollTo({ top: 0 });
     void sendNow();
   };
@@ -235,6 +242,7 @@ export function Report() {
           </p>
           <PointPicker
             areas={areas}
+            grids={grids}
             point={point}
             fromGps={!adjusted}
             onMove={(p) => {

@@ -19,7 +19,7 @@ type Detail = Omit<CaseDetail, 'reporter'>;
  */
 export function Verify({ caseNumber }: { caseNumber: string }) {
   const { me, items, notify, sendNow } = usePatrol();
-  const { w, name, date, term } = useWords();
+  const { w, t, name, date, term } = useWords();
   const [task, setTask] = useState<CaseSummary | null | undefined>(undefined);
   const [detail, setDetail] = useState<Loaded<Detail> | null>(null);
   const [result, setResult] = useState<'verify_pass' | 'verify_fail'>('verify_pass');
@@ -81,7 +81,7 @@ export function Verify({ caseNumber }: { caseNumber: string }) {
   const handled = detail?.value.events.filter((e) => e.action === 'handle').at(-1);
   return (
     <section class="p-screen" data-testid="verify">
-      <p>
+      <p class="p-back">
         <button type="button" class="p-link dark" onClick={() => history.back()}>
           ‹ {w('back')}
         </button>
@@ -114,7 +114,7 @@ export function Verify({ caseNumber }: { caseNumber: string }) {
             )}
             {shown.assignedBody && (
               <>
-                <dt>{term('handling')}</dt>
+                <dt>{t('body')}</dt>
                 <dd>{name(shown.assignedBody)}</dd>
               </>
             )}
