@@ -98,7 +98,7 @@ forEachDatabase('media on cases', (database) => {
         description: `${title}，请处理`,
         categoryCode: '980101',
         location: CASE_POINT,
-        channel: 'grid_patrol',
+        channel: username === 'citizen' ? 'web' : 'grid_patrol',
       },
     });
     expect(response.statusCode, response.body).toBe(201);
@@ -392,6 +392,24 @@ forEachDatabase('media on cases', (database) => {
       expect(keys.has(row.content_hash)).toBe(true);
       if (row.thumbnail_hash) expect(keys.has(row.thumbnail_hash)).toBe(true);
     }
+  });
+
+  it('removes the photos a person uploaded once their data is erased', async () => {
+    const caseNumber = await report('楼道堆放杂物', 'citizen');
+    const photo = await photoWithGps(fixtures, { ...CASE_POINT, takenAt: DEMO_NOW, seed: 41 });
+    expect((await upload('citizen', caseNumber, 'report', [photo])).statusCode).toBe(201);
+    const { db } = database();
+    const sweep = () => runMediaRetentionSweep({ db, store, keyring: keyringOf(database()) }, DEMO_NOW, 365);
+    expect((await sweep()).media).toBe(0);
+    // What the erasure of a data-rights request leaves (privacy/data-rights.ts erasePerson): the person anonymised.
+    await db
+      .updateTable('persons')
+      .set({ anonymised_at: DEMO_NOW })
+      .where('id', '=', (eb) => eb.selectFrom('users').select('person_id').where('username', '=', 'citizen'))
+      .execute();
+    expect((await sweep()).media).toBe(1);
+    const listed = await app.inject({ url: `/api/v1/cases/${caseNumber}/media`, headers: await as('dispatcher') });
+    expect(listed.json().items).toEqual([]);
   });
 });
 

@@ -90,6 +90,15 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
     note: I,
   },
   case_number_counters: all(G, ['year', 'last_value']),
+  // A photo may show people, number plates, doorways: what points at one is personal; where and when it
+  // was taken (sealed) places its photographer.
+  case_media: {
+    ...all(G, ['id', 'case_id', 'stage', 'event_id', 'uploaded_by_user_id', 'media_type', 'byte_size']),
+    ...all(G, ['width', 'height', 'perceptual_hash', 'key_id', 'flags', 'publication', 'created_at']),
+    ...all(G, ['moderated_by_user_id', 'moderated_at', 'moderation_reason']),
+    ...all(GP, ['content_hash', 'upload_hash', 'thumbnail_hash']),
+    sealed_evidence: IP,
+  },
   case_personal_items: { case_id: G, sealed: CS, key_id: G, kinds: G },
   case_surveys: {
     ...all(G, [
@@ -162,6 +171,8 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
     classifier: I,
   },
   categories: all(G, [
+    'after_photo_required',
+    'verification_photo_required',
     'id',
     'code',
     'parent_id',
@@ -208,6 +219,13 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
   handling_bodies: all(G, ['id', 'code', 'name_zh', 'name_en', 'type', 'parent_id', 'created_at']),
   kysely_migration: all(G, ['name', 'timestamp']),
   kysely_migration_lock: all(G, ['id', 'is_locked']),
+  // The first answer to a submission, kept a day for its retries: it may hold what the answer held.
+  idempotency_keys: {
+    ...all(G, ['owner_user_id', 'key', 'fingerprint', 'state', 'response_status', 'response_location']),
+    ...all(G, ['created_at', 'updated_at']),
+    response_body: IP,
+  },
+  media_orphans: all(G, ['content_hash', 'queued_at']),
   notifications: {
     ...all(GP, [
       'id',
@@ -237,6 +255,9 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
     'fields',
     'accessed_at',
   ]),
+  patrols: all(G, ['id', 'user_id', 'started_at', 'ended_at']),
+  // A grid worker's track says where a person was, when.
+  patrol_points: { patrol_id: G, ...all(IP, ['recorded_at', 'longitude', 'latitude', 'accuracy_m', 'grid_code']) },
   persons: {
     ...all(G, ['id', 'created_at', 'key_id', 'anonymised_at']),
     ...all(GP, ['contact_channel', 'publish_consent', 'contact_consent', 'statistics_consent']),

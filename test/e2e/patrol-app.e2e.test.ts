@@ -152,18 +152,22 @@ describe.skipIf(!CAN_RUN)('the patrol app on a phone, online and offline (Chromi
     if (docs) fs.copyFileSync(`${OUTPUT_DIR}/patrol-${name}.png`, `${SCREENSHOTS}/patrol-${name}.png`);
   };
 
-  /** Waits until MapLibre has drawn (its canvas exists and the map says it is ready). */
+  /** Waits until MapLibre has drawn (its canvas exists and the map says it is ready), without an error. */
   const mapDrawn = async (testid: string) => {
     await page.locator(`[data-testid="${testid}"][data-ready="true"] canvas`).waitFor();
     await page.waitForTimeout(800);
+    expect(await page.getByTestId(testid).getAttribute('data-map-error')).toBeNull();
   };
 
   const waitingCount = async () => Number(await page.getByTestId('count-waiting').textContent());
 
   beforeAll(async () => {
+    console.time('db');
     handle = await createTestDatabase('pglite');
     const { areas } = await loadSmallDemoCity(handle, 60);
+    console.timeLog('db');
     ({ app, as } = await buildTestApp(handle, areas, systemClock));
+    console.timeLog('db');
     app.addHook('onRequest', async (request, reply) => {
       const key = request.headers['idempotency-key'];
       const from = request.headers.authorization ? 'test' : 'phone';
@@ -214,6 +218,7 @@ describe.skipIf(!CAN_RUN)('the patrol app on a phone, online and offline (Chromi
     );
     expect(located.code.startsWith(AREA)).toBe(true);
     patrolCasesBefore = await patrolCases();
+    console.timeLog('db');
 
     browser = await launchBrowser();
     context = await browser.newContext({
@@ -228,13 +233,17 @@ describe.skipIf(!CAN_RUN)('the patrol app on a phone, online and offline (Chromi
       serviceWorkers: 'allow',
     });
     page = await context.newPage();
+    console.timeLog('db');
   }, 180_000);
 
   afterAll(async () => {
+    console.time('after');
     await browser?.close();
+    console.timeLog('after');
     await app?.close();
     await handle?.close();
     if (photos) fs.rmSync(photos, { recursive: true, force: true });
+    console.timeLog('after');
   });
 
   it('should sign in online, show the tasks, and open again offline from the service worker', async () => {

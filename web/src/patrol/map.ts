@@ -71,6 +71,8 @@ export async function blankMap(
     ...options,
   });
   map.touchZoomRotate.disableRotation();
+  // What went wrong (e.g. the worker did not load: nothing would be drawn), for tests and bug reports.
+  map.on('error', (event) => container.setAttribute('data-map-error', String(event.error?.message ?? 'error')));
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   return map;
 }
