@@ -101,6 +101,12 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('photos on a case in the console (Chromi
 
     await page.goto(`${session.base()}/cases/${second}`);
     await expect.poll(() => page.getByTestId('media-flags').first().textContent()).toContain(first);
+
+    // The dispatcher sees a report's photos and their flags on the workbench, before registering it.
+    await page.goto(`${session.base()}/workbench`);
+    const card = page.locator(`[data-testid="workbench-card"][data-case="${second}"]`);
+    await card.getByTestId('report-photos').locator('[data-flag="reused"]').waitFor();
+    await card.screenshot({ path: `${OUTPUT_DIR}/case-media-workbench-1440.png` });
   });
 
   it('fits a phone', async () => {

@@ -162,12 +162,9 @@ describe.skipIf(!CAN_RUN)('the patrol app on a phone, online and offline (Chromi
   const waitingCount = async () => Number(await page.getByTestId('count-waiting').textContent());
 
   beforeAll(async () => {
-    console.time('db');
     handle = await createTestDatabase('pglite');
     const { areas } = await loadSmallDemoCity(handle, 60);
-    console.timeLog('db');
     ({ app, as } = await buildTestApp(handle, areas, systemClock));
-    console.timeLog('db');
     app.addHook('onRequest', async (request, reply) => {
       const key = request.headers['idempotency-key'];
       const from = request.headers.authorization ? 'test' : 'phone';
@@ -218,7 +215,6 @@ describe.skipIf(!CAN_RUN)('the patrol app on a phone, online and offline (Chromi
     );
     expect(located.code.startsWith(AREA)).toBe(true);
     patrolCasesBefore = await patrolCases();
-    console.timeLog('db');
 
     browser = await launchBrowser();
     context = await browser.newContext({
@@ -233,7 +229,6 @@ describe.skipIf(!CAN_RUN)('the patrol app on a phone, online and offline (Chromi
       serviceWorkers: 'allow',
     });
     page = await context.newPage();
-    console.timeLog('db');
   }, 180_000);
 
   afterAll(async () => {
@@ -241,9 +236,10 @@ describe.skipIf(!CAN_RUN)('the patrol app on a phone, online and offline (Chromi
     await browser?.close();
     console.timeLog('after');
     await app?.close();
-    await handle?.close();
-    if (photos) fs.rmSync(photos, { recursive: true, force: true });
     console.timeLog('after');
+    await handle?.close();
+    console.timeLog('after');
+    if (photos) fs.rmSync(photos, { recursive: true, force: true });
   });
 
   it('should sign in online, show the tasks, and open again offline from the service worker', async () => {

@@ -361,6 +361,7 @@ const zh = {
   mediaPending: '未审核公开',
   mediaApproved: '已批准公开',
   mediaHidden: '不公开',
+  patrolApp: '巡查 App',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -729,6 +730,7 @@ const en: Record<MessageKey, string> = {
   mediaPending: 'Not yet approved for the public',
   mediaApproved: 'Approved for the public',
   mediaHidden: 'Not public',
+  patrolApp: 'Patrol app',
 };
 
 /** Labels of the API's enumerations (statuses, actions, channels…), by language. */

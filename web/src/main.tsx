@@ -97,6 +97,12 @@ function App() {
               <a {...linkTo('/public')} class={url.pathname === '/public' ? 'current' : ''} data-testid="nav-public">
                 {i18n.t('publicCases')}
               </a>
+              {me.role === 'grid_worker' && (
+                // The phone app for patrols (a separate entry of the build, usable without signal).
+                <a href="/patrol/" data-testid="nav-patrol">
+                  {i18n.t('patrolApp')}
+                </a>
+              )}
               <a href="/docs" target="_blank" rel="noreferrer">
                 {i18n.t('apiDocs')}
               </a>

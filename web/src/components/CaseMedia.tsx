@@ -142,6 +142,25 @@ export function StepPhotos({ items }: { items: readonly MediaItem[] }) {
   );
 }
 
+/** The photos sent with a report, and why to look twice at them: for the dispatcher's workbench card. */
+export function ReportPhotos({ caseNumber }: { caseNumber: string }) {
+  const { t } = useI18n();
+  const { items } = useCaseMedia(caseNumber, 0);
+  const shown = items.filter((item) => item.stage === 'report');
+  if (!shown.length) return null;
+  const flags = shown.flatMap((item) => item.flags);
+  return (
+    <div class="report-photos" data-testid="report-photos">
+      <StepPhotos items={shown} />
+      {flags.map((flag, i) => (
+        <span key={`${flag.kind}-${i}`} class="flag" data-flag={flag.kind}>
+          ⚠ {flagText(flag, t)}
+        </span>
+      ))}
+    </div>
+  );
+}
+
 /**
  * A case's photos and documents by stage, before and after side by side while the case awaits its
  * verification, flags where a dispatcher should look twice, and adding photos at the stages open to the user.

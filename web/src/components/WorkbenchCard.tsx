@@ -5,6 +5,7 @@ import { useReference } from '../reference-data.ts';
 import { BodyName, BodyNames } from './BodyName.tsx';
 import { BodySelect, OverrideHint } from './BodySelect.tsx';
 import { CaseLink } from './CaseLink.tsx';
+import { ReportPhotos } from './CaseMedia.tsx';
 import { DuplicateList } from './DuplicateList.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
@@ -79,6 +80,7 @@ export function WorkbenchCard({
           {summary.meTooCount > 0 ? ` · ${t('meTooCount')} ${summary.meTooCount}` : ''}
         </span>
       </header>
+      {!done && <ReportPhotos caseNumber={n} />}
       {done && detail && (
         <p class="notice" data-testid="workbench-done">
           {term(status)}
