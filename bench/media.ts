@@ -13,7 +13,9 @@
  * memory (VmRSS every 20 ms, and VmHWM) while BENCH_BURST uploads (default 20) run at once; target 400 MiB.
  *
  *   npm run bench:media       (BENCH_UPLOADS=40 per concurrency, BENCH_CONCURRENCY=1,4, BENCH_DB=pglite|postgres|both)
- * Prints a table; writes bench/results/media.json; exits non-zero if any upload failed.
+ * BENCH_SERVER_ENV adds settings to the server's environment, to try memory settings without a code change:
+ *   BENCH_SERVER_ENV='{"LD_PRELOAD":"/lib/x86_64-linux-gnu/libjemalloc.so.2","UV_THREADPOOL_SIZE":"2"}'
+ * Prints a table; writes bench/results/media.json (BENCH_OUT); exits non-zero if any upload failed.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -33,6 +35,8 @@ const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '1,4').split(',').map(Nu
 const BURST = Number(process.env.BENCH_BURST ?? 20);
 const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 8);
 const WHICH = (process.env.BENCH_DB ?? 'both') as 'postgres' | 'pglite' | 'both';
+const SERVER_ENV = JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}') as Record<string, string>;
+const OUT = process.env.BENCH_OUT ?? path.join(import.meta.dirname, 'results', 'media.json');
 const RSS_TARGET_MIB = 400;
 const SAMPLE_EVERY_MS = 20;
 /** A 12 MP phone photo; the fixture writes quality 90 (about 3.5 MB here), re-encoded at 80 for about 2 MB. */
@@ -41,7 +45,8 @@ const CASE_POINT = { longitude: 112.99, latitude: 28.195 };
 
 interface Body {
   contentType: string;
-  payload: Buffer;
+  /** The whole multipart body, made once and sent as it is each time. */
+  payload: Blob;
 }
 
 interface Run {
@@ -143,7 +148,10 @@ async function makePhotos(dir: string) {
   }
   const sizes = paths.map((p) => fs.statSync(p).size);
   const bodies: Body[] = [];
-  for (const p of paths) bodies.push(await multipartUpload('report', [p]));
+  for (const p of paths) {
+    const { contentType, payload } = await multipartUpload('report', [p]);
+    bodies.push({ contentType, payload: new Blob([payload]) });
+  }
   return { paths, bodies, sizes };
 }
 
@@ -163,6 +171,9 @@ async function startCopyServer(dir: string) {
   };
 }
 
+/** Uploads the server answered with a `reused` flag (the same picture on another case). */
+let flaggedReused = 0;
+
 async function post(url: string, headers: Record<string, string>, body: Body): Promise<string | null> {
   const response = await fetch(url, {
     method: 'POST',
@@ -171,6 +182,10 @@ async function post(url: string, headers: Record<string, string>, body: Body): P
   });
   const text = await response.text();
   if (response.status !== 201) return `${response.status} ${text.slice(0, 200)}`;
+  if (url.endsWith('/copy')) return null;
+  const { items } = JSON.parse(text) as { items: Array<{ flags: Array<{ kind: string }> }> };
+  if (items.length !== 1) return `201 with ${items.length} items`;
+  if (items[0]!.flags.some((flag) => flag.kind === 'reused')) flaggedReused++;
   return null;
 }
 
@@ -180,7 +195,8 @@ async function benchBaseline(bodies: Body[]): Promise<Run[]> {
   try {
     await load(bodies.length, 1, (i) => post(copy.url, {}, bodies[i]!)); // warm up
     const runs: Run[] = [];
-    for (const concurrency of [...CONCURRENCIES, BURST]) {
+    // 1 for processPhoto alone, which runs one photo at a time.
+    for (const concurrency of new Set([1, ...CONCURRENCIES, BURST])) {
       const count = concurrency === BURST ? BURST : UPLOADS;
       const result = await load(count, concurrency, (i) => post(copy.url, {}, bodies[i % bodies.length]!));
       runs.push({
@@ -228,6 +244,7 @@ async function benchServer(kind: 'pglite' | 'postgres', bodies: Body[]) {
       DEMO_SIGN_IN: 'true',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '100000000',
+      ...SERVER_ENV,
     });
     const pid = server.process.pid!;
     try {
@@ -247,9 +264,11 @@ async function benchServer(kind: 'pglite' | 'postgres', bodies: Body[]) {
             channel: 'grid_patrol',
           }),
         });
-        if (response.status !== 201) throw new Error(`could not report a case: ${response.status} ${await response.text()}`);
+        if (response.status !== 201)
+          throw new Error(`could not report a case: ${response.status} ${await response.text()}`);
         caseNumbers.push(((await response.json()) as { caseNumber: string }).caseNumber);
       }
+      flaggedReused = 0;
       let nextCase = 0;
       const upload = (i: number) =>
         post(`${server.url}/api/v1/cases/${caseNumbers[nextCase++]}/media`, session, bodies[i % bodies.length]!);
@@ -291,10 +310,15 @@ async function benchServer(kind: 'pglite' | 'postgres', bodies: Body[]) {
           rssAfterBurstMiB: afterBurst.rssMiB,
           endRssMiB: end.rssMiB,
           endHwmMiB: end.hwmMiB,
-          // VmHWM only rises: if it rose during the burst, its value after the burst is the burst's exact peak.
-          burstPeakMiB: afterBurst.hwmMiB > afterWarmUp.hwmMiB ? afterBurst.hwmMiB : burstMemory.peakRssMiB,
+          // VmHWM only rises: if it rose during the burst, its value after the burst is the burst's peak too.
+          burstPeakMiB: Math.max(
+            burstMemory.peakRssMiB,
+            afterBurst.hwmMiB > afterWarmUp.hwmMiB ? afterBurst.hwmMiB : 0,
+          ),
         },
         mediaFiles,
+        uploads: nextCase,
+        flaggedReused,
       };
     } finally {
       await server.stop();
@@ -322,7 +346,12 @@ for (const kind of kinds) {
   console.log(`${kind} …`);
   const result = await benchServer(kind, bodies);
   runs.push(...result.runs);
-  memory.push({ ...result.memory, mediaFiles: result.mediaFiles });
+  memory.push({
+    ...result.memory,
+    mediaFiles: result.mediaFiles,
+    uploads: result.uploads,
+    flaggedReused: result.flaggedReused,
+  });
 }
 fs.rmSync(photoDir, { recursive: true, force: true });
 
@@ -352,11 +381,11 @@ for (const m of memory) {
       `at the end ${m.endRssMiB} MiB, VmHWM ${m.endHwmMiB} MiB. Target ≤ ${RSS_TARGET_MIB} MiB: ${verdict}`,
   );
 }
+for (const m of memory) console.log(`${m.database}: ${m.flaggedReused} of ${m.uploads} uploads flagged as re-used`);
 for (const r of rows.filter((r) => r.errors)) console.log(`FAILED: ${r.scenario}: ${r.errors} × ${r.firstError}`);
 
-const out = path.join(import.meta.dirname, 'results', 'media.json');
 fs.writeFileSync(
-  out,
+  OUT,
   `${JSON.stringify(
     {
       benchmark: 'media',
@@ -371,6 +400,7 @@ fs.writeFileSync(
       },
       photos: { ...PHOTO, distinct: PHOTOS, bytes: sizes, meanBytes: Math.round(meanMB * 1e6) },
       uploadsPerConcurrency: UPLOADS,
+      serverEnv: SERVER_ENV,
       rssTargetMiB: RSS_TARGET_MIB,
       results: rows,
       memory,
@@ -379,5 +409,5 @@ fs.writeFileSync(
     2,
   )}\n`,
 );
-console.log(`wrote ${path.relative(process.cwd(), out)}`);
+console.log(`wrote ${path.relative(process.cwd(), OUT)}`);
 if (rows.some((r) => r.errors)) process.exitCode = 1;

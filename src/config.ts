@@ -110,7 +110,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     media: {
       maxFileBytes: positive(env.MEDIA_MAX_FILE_MB, 'MEDIA_MAX_FILE_MB', 15) * 1024 * 1024,
       maxFilesPerStage: positive(env.MEDIA_MAX_FILES_PER_STAGE, 'MEDIA_MAX_FILES_PER_STAGE', 9),
-      maxPixels: positive(env.MEDIA_MAX_PIXELS, 'MEDIA_MAX_PIXELS', 100_000_000),
+      maxPixels: positive(env.MEDIA_MAX_PIXELS, 'MEDIA_MAX_PIXELS', 50_000_000),
       maxDistanceMetres: positive(env.MEDIA_MAX_DISTANCE_METRES, 'MEDIA_MAX_DISTANCE_METRES', 500),
       maxAgeHours: positive(env.MEDIA_MAX_AGE_HOURS, 'MEDIA_MAX_AGE_HOURS', 48),
     },

@@ -60,7 +60,7 @@ export interface AppDeps {
 export const DEFAULT_MEDIA_LIMITS: MediaLimits = {
   maxFileBytes: 15 * 1024 * 1024,
   maxFilesPerStage: 9,
-  maxPixels: 100_000_000,
+  maxPixels: 50_000_000,
   maxDistanceMetres: 500,
   maxAgeHours: 48,
 };
@@ -78,9 +78,11 @@ function temporaryMedia(): NonNullable<AppDeps['media']> {
 /** PIPL leaves the time to the rules; GB/T 35273 §8.7 says 15 working days, counted on the city's calendar. */
 const DATA_REQUEST_WORKING_DAYS = 15;
 
-/** JSON bodies larger than this are refused with 413: cases are text; attachments will have their own route. */
+/** JSON bodies larger than this are refused with 413: cases are text; photos go to their own (multipart) route. */
 const BODY_LIMIT_BYTES = 256 * 1024;
 export const CITY_TIME_ZONE = 'Asia/Shanghai';
+/** 15 MB over a poor mobile link (0.5 Mbit/s) takes about 4 minutes. */
+const REQUEST_TIMEOUT_MS = 5 * 60_000;
 
 /** Builds the HTTP application without listening, so tests can `inject()` requests. */
 export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false) {
@@ -89,6 +91,9 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     // Errors Fastify meets before routing (a malformed URL, an over-long parameter) get our shape too.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply),
     bodyLimit: BODY_LIMIT_BYTES,
+    // A request (an upload from a slow phone included) gets this long to arrive whole; one left hanging
+    // would otherwise hold its connection and temp file for ever.
+    requestTimeout: REQUEST_TIMEOUT_MS,
     // Trust exactly this many proxy hops (a function: the option's typings leave out the count form).
     trustProxy: (_address: string, hop: number) => hop < (deps.config.trustProxy ?? 0),
     genReqId: (request) => {

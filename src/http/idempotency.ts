@@ -125,7 +125,7 @@ export function idempotentSubmissions(app: FastifyInstance, deps: IdempotencyDep
     }
     const location = reply.getHeader('location');
     // Our answers are JSON text; a stream or bytes cannot be kept, and its retries are told it was lost.
-    const body = typeof payload === 'string' ? payload : payload == null ? '' : null;
+    const body = typeof payload === 'string' ? withoutPersonalData(payload) : payload == null ? '' : null;
     const answer: StoredAnswer | null =
       body === null ? null : { status, body, location: typeof location === 'string' ? location : null };
     await bookkeeping(() => storeIdempotentAnswer(db, state.ref, answer)).catch((error) =>
@@ -134,6 +134,32 @@ export function idempotentSubmissions(app: FastifyInstance, deps: IdempotencyDep
     );
     return payload;
   });
+}
+
+/**
+ * Fields of our answers that may carry personal data in clear (a reporter unmasked under a grant, where a
+ * photo was taken). A replay may come later, after the grant ended, or through a credential without the
+ * personal-data scope, and the stored answer sits in the database for a day: it keeps neither. A retry
+ * that needs them reads the resource again, as the person it is then.
+ */
+const PERSONAL_FIELDS = new Set(['reporter', 'evidence']);
+
+export function withoutPersonalData(json: string): string {
+  if (!json) return json;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return json;
+  }
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key, PERSONAL_FIELDS.has(key) ? null : strip(inner)]),
+    );
+  };
+  return JSON.stringify(strip(parsed));
 }
 
 function retryLater(work: () => Promise<unknown>, request: FastifyRequest, timers: Set<NodeJS.Timeout>, attempt = 0) {

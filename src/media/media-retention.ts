@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { appendAudit } from '../audit/index.ts';
 import type { Db } from '../db/database.ts';
 import type { Keyring } from '../privacy/index.ts';
+import { removeIfUnused } from './media.ts';
 import type { MediaStore } from './media-store.ts';
 
 interface RetentionDeps {
@@ -88,7 +89,7 @@ export async function runMediaRetentionSweep(
 }
 
 /** Removes queued files no row names any more (a file shared by two rows stays while one remains). */
-export async function removeOrphanFiles(deps: Pick<RetentionDeps, 'db' | 'store'>, batchSize = 500): Promise<number> {
+export async function removeOrphanFiles(deps: Pick<RetentionDeps, 'db' | 'store'>, batchSize = 100): Promise<number> {
   let files = 0;
   for (;;) {
     const done = await deps.db.transaction().execute(async (trx) => {
@@ -100,15 +101,7 @@ export async function removeOrphanFiles(deps: Pick<RetentionDeps, 'db' | 'store'
         .skipLocked()
         .execute();
       for (const { content_hash: hash } of orphans) {
-        const used = await trx
-          .selectFrom('case_media')
-          .select('id')
-          .where((eb) => eb.or([eb('content_hash', '=', hash), eb('thumbnail_hash', '=', hash)]))
-          .executeTakeFirst();
-        if (!used) {
-          await deps.store.delete(hash);
-          files++;
-        }
+        if (await removeIfUnused(trx, deps.store, hash)) files++;
         await trx.deleteFrom('media_orphans').where('content_hash', '=', hash).execute();
       }
       return orphans.length;

@@ -203,6 +203,18 @@ forEachDatabase('media on cases', (database) => {
     const big = path.join(fixtures, 'big.jpg');
     fs.writeFileSync(big, Buffer.concat([fs.readFileSync(firstPhoto), Buffer.alloc(MAX_FILE_BYTES)]));
     const photo = await photoWithGps(fixtures, { ...CASE_POINT, takenAt: DEMO_NOW, width: 400, height: 300, seed: 7 });
+    const raw = async (contentType: string, payload: Buffer) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/v1/cases/${first}/media`,
+        headers: { ...(await as('gridworker')), 'content-type': contentType },
+        payload,
+      });
+    /** A well-formed upload cut short: at a share of its length, or after so many bytes. */
+    const cut = async (at: number) => {
+      const { contentType, payload } = await multipartUpload('report', [photo]);
+      return raw(contentType, payload.subarray(0, at < 1 ? Math.floor(payload.length * at) : at));
+    };
     const cases: [string, () => Promise<Awaited<ReturnType<typeof upload>>>, number, string][] = [
       [
         'HTML named .jpg',
@@ -255,6 +267,14 @@ forEachDatabase('media on cases', (database) => {
       ],
       ['no stage', async () => upload('gridworker', first, null, [photo]), 400, 'MEDIA_ERR_BAD_FORM'],
       ['no file', async () => upload('gridworker', first, 'report', []), 400, 'MEDIA_ERR_BAD_FORM'],
+      [
+        'multipart without a boundary',
+        async () => raw('multipart/form-data', Buffer.from('x')),
+        400,
+        'MEDIA_ERR_BAD_FORM',
+      ],
+      ['a body cut off in a file', async () => cut(0.5), 400, 'MEDIA_ERR_BAD_FORM'],
+      ['a body cut off in a field', async () => cut(60), 400, 'MEDIA_ERR_BAD_FORM'],
       [
         'not multipart',
         async () =>
@@ -316,13 +336,24 @@ forEachDatabase('media on cases', (database) => {
     expect(once.statusCode).toBe(201);
     expect(again.statusCode).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
-    expect(again.json()).toEqual(once.json());
+    // The first answer again, without what may be personal (where the photo was taken): a retry reads
+    // that afresh if it needs it.
+    expect(again.json()).toEqual({ items: once.json().items.map((i: object) => ({ ...i, evidence: null })) });
     const listed = (
       await app.inject({ url: `/api/v1/cases/${caseNumber}/media`, headers: await as('gridworker') })
     ).json();
     expect(listed.items).toHaveLength(1);
     const other = await photoWithGps(fixtures, { ...CASE_POINT, takenAt: DEMO_NOW, seed: 22 });
     expect((await upload('gridworker', caseNumber, 'report', [other], headers)).statusCode).toBe(422);
+    // The case moved on meanwhile (report photos are no longer taken): a late retry still gets its answer.
+    for (const step of [{ action: 'register' }, { action: 'dispatch' }]) {
+      expect((await act('dispatcher', caseNumber, step)).statusCode).toBe(200);
+    }
+    expect((await act('handler.evidence', caseNumber, { action: 'accept' })).statusCode).toBe(200);
+    const late = await upload('gridworker', caseNumber, 'report', [photo], headers);
+    expect(late.statusCode, late.body).toBe(201);
+    expect(late.headers['idempotent-replayed']).toBe('true');
+    expect((await upload('gridworker', caseNumber, 'report', [photo])).statusCode).toBe(409);
   });
 
   it('refuses handling without the photo after it and a grid worker’s verification without its photo, naming what is missing', async () => {

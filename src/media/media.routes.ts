@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { CaseNumberParams } from '../cases/index.ts';
+import { AppError } from '../lib/app-error.ts';
 import { errorResponses } from '../lib/http-schemas.ts';
 import { badForm, mediaNotFound, tooManyFiles } from './media.errors.ts';
 import { MediaIdParams, MediaListResponse, ModerationBody } from './media.schemas.ts';
@@ -76,7 +77,8 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
       const files: ReceivedFile[] = [];
       try {
         let stage: MediaStage | undefined;
-        let remaining = 0;
+        const retryable = request.headers['idempotency-key'] !== undefined;
+        let remaining = deps.limits.maxFilesPerStage;
         for await (const part of request.parts()) {
           if (part.type === 'field') {
             if (part.fieldname !== 'stage' || stage) throw badForm(`unexpected field "${part.fieldname}"`);
@@ -86,7 +88,10 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
             }
             stage = value as MediaStage;
             // Refused before a byte of the files is read: a wrong stage or an unseen case costs nothing.
-            ({ remaining } = await checkUploadTarget(deps, request.actor, caseNumber, stage));
+            // Not for a retry under an Idempotency-Key: the first may have taken effect (and moved the case
+            // on), so the upload is read and its key answered first; the stage is checked again on attaching.
+            if (retryable) await requireVisibleCase(deps.db, request.actor, caseNumber);
+            else ({ remaining } = await checkUploadTarget(deps, request.actor, caseNumber, stage));
             continue;
           }
           if (!stage) {
@@ -181,6 +186,8 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
   );
 };
 
+const MALFORMED_MULTIPART = /multipart|boundary|unexpected end of form|malformed|part header|premature close/i;
+
 /** The multipart library's refusals in our words (its own are terse: "reach files limit"). */
 function multipartRefusal(error: unknown, deps: MediaDeps): unknown {
   const code = (error as { code?: string }).code;
@@ -190,5 +197,10 @@ function multipartRefusal(error: unknown, deps: MediaDeps): unknown {
   if (code === 'FST_REQ_FILE_TOO_LARGE') return uploadTooLarge(deps.limits.maxFileBytes);
   if (code === 'FST_FIELDS_LIMIT') return badForm('too many fields');
   if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return badForm('the request is not multipart/form-data');
+  // The parser's own complaints about the body (no boundary, cut short, a malformed part header): the
+  // client's mistake, never a 500 (a phone would resend it for ever).
+  if (!(error instanceof AppError) && error instanceof Error && MALFORMED_MULTIPART.test(error.message)) {
+    return badForm(`the multipart body is malformed (${error.message})`);
+  }
   return error;
 }

@@ -5,7 +5,11 @@ import { MEDIA_STAGES, MEDIA_TYPES, PUBLICATION_STATES } from './media.tables.ts
 const MediaFlagSchema = Type.Union([
   Type.Object({ kind: Type.Literal('far_from_case'), distanceMetres: Type.Number() }),
   Type.Object({ kind: Type.Literal('taken_before_report'), hoursBefore: Type.Number() }),
-  Type.Object({ kind: Type.Literal('reused'), caseNumber: Type.String(), distance: Type.Number() }),
+  Type.Object({
+    kind: Type.Literal('reused'),
+    caseNumber: Nullable(Type.String({ description: 'null: a case you may not see' })),
+    distance: Type.Number(),
+  }),
 ]);
 
 export const MediaItemResponse = Type.Object({

@@ -12,7 +12,8 @@ export type MediaType = (typeof MEDIA_TYPES)[number];
 export type MediaFlag =
   | { kind: 'far_from_case'; distanceMetres: number }
   | { kind: 'taken_before_report'; hoursBefore: number }
-  | { kind: 'reused'; caseNumber: string; distance: number };
+  /** caseNumber: null when shown to someone who may not see that case. */
+  | { kind: 'reused'; caseNumber: string | null; distance: number };
 
 export const PUBLICATION_STATES = ['pending', 'approved', 'hidden'] as const;
 export type Publication = (typeof PUBLICATION_STATES)[number];

@@ -5,6 +5,7 @@ import { caseNotFound, factsOf, type LoopPolicy, visibleTo } from '../cases/inde
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Actor } from '../organizations/index.ts';
+import { clearedFor } from '../policy/index.ts';
 import { type Keyring, open, seal } from '../privacy/index.ts';
 import { sniffMediaType } from './inspect.ts';
 import { stageForbidden, tooManyFiles, wrongStage } from './media.errors.ts';
@@ -63,6 +64,33 @@ export interface ReceivedFile {
   tempPaths: string[];
 }
 
+/**
+ * Decoding a photo takes memory in proportion to its pixels (a 50 MP JPEG about 230 MB): this many at a
+ * time per process, the others wait their turn, so twenty uploads at once cannot take the server's memory.
+ * Written here because a counting semaphore is a dozen lines and no dependency's worth.
+ */
+const PHOTOS_AT_ONCE = 2;
+
+class Turns {
+  #running = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#running >= this.limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#running++;
+    try {
+      return await work();
+    } finally {
+      this.#running--;
+      this.#waiting.shift()?.();
+    }
+  }
+}
+
+const photoTurns = new Turns(PHOTOS_AT_ONCE);
+
 /** The case a stage's photos go to, checked before any upload is read: a refusal costs the client no bytes. */
 export async function checkUploadTarget(deps: MediaDeps, actor: Actor, caseNumber: string, stage: MediaStage) {
   const row = await caseForUpload(deps.db, actor, caseNumber);
@@ -92,7 +120,7 @@ export async function receiveFile(deps: MediaDeps, stream: Readable): Promise<Re
         tempPaths: [upload.path],
       };
     }
-    const photo = await processPhoto(upload.path, { maxPixels: deps.limits.maxPixels });
+    const photo = await photoTurns.run(() => processPhoto(upload.path, { maxPixels: deps.limits.maxPixels }));
     const hasEvidence = Object.values(photo.evidence).some((value) => value !== null);
     return {
       mediaType,
@@ -118,8 +146,9 @@ export async function discardFiles(files: ReceivedFile[]) {
 /**
  * Stores checked files and attaches them to the case at the stage, with their evidence sealed and their
  * flags: far from the case, taken long before the report, or a photo already sent for another case.
- * The files are in the store before their rows commit, so a row never names a missing file; should the
- * rows not commit, files no row names are removed again.
+ * Each file is made sure of in the store inside the transaction, under its lock (files are shared by
+ * content), so a row never commits naming a missing file; should the rows not commit, files no row names
+ * are removed again.
  */
 export async function attachMedia(
   deps: MediaDeps,
@@ -128,15 +157,21 @@ export async function attachMedia(
   stage: MediaStage,
   files: ReceivedFile[],
 ): Promise<string[]> {
-  for (const file of files) {
-    await deps.store.put(file.stored.sha256, file.stored.path, file.mediaType);
-    if (file.thumbnail) await deps.store.put(file.thumbnail.sha256, file.thumbnail.path, 'image/webp');
-  }
+  // Flags first, outside the transaction: the re-use scan reads 90 days of hashes, and must not hold the
+  // case's lock (nor, on the embedded database, its one session) meanwhile.
+  const target = await caseForUpload(deps.db, actor, caseNumber);
+  const flags: MediaFlag[][] = [];
+  for (const file of files) flags.push(await flagsFor(deps, deps.db, target, file));
   try {
     return await deps.db.transaction().execute(async (trx) => {
       const row = await caseForUpload(trx, actor, caseNumber, { lock: true });
       const remaining = await refuseOrCount(deps, trx, actor, row, stage);
       if (files.length > remaining) throw tooManyFiles(deps.limits.maxFilesPerStage);
+      for (const file of files) {
+        await storeUnderLock(trx, deps.store, file.stored.sha256, file.stored.path, file.mediaType);
+        if (file.thumbnail)
+          await storeUnderLock(trx, deps.store, file.thumbnail.sha256, file.thumbnail.path, 'image/webp');
+      }
       // Report photos belong to the report itself; the others wait for the step they document.
       const reportEvent =
         stage === 'report'
@@ -149,7 +184,7 @@ export async function attachMedia(
           : undefined;
       const now = deps.clock.now();
       const ids: string[] = [];
-      for (const file of files) {
+      for (const [i, file] of files.entries()) {
         const id = randomUUID();
         await trx
           .insertInto('case_media')
@@ -169,7 +204,7 @@ export async function attachMedia(
             perceptual_hash: file.perceptualHash === null ? null : toSignedBigint64(file.perceptualHash),
             sealed_evidence: file.evidence ? seal(deps.keyring, file.evidence, id) : null,
             key_id: file.evidence ? deps.keyring.current.id : null,
-            flags: JSON.stringify(await flagsFor(deps, trx, row, file)),
+            flags: JSON.stringify(flags[i]),
             created_at: now,
           })
           .execute();
@@ -184,6 +219,34 @@ export async function attachMedia(
     );
     throw error;
   }
+}
+
+/**
+ * Files are stored by content, so one file may serve several rows, and a file may be on its way out
+ * (its last row deleted) just as a new row wants it. Both sides take the file's transaction lock: the
+ * remover checks that no row names the file and removes it; the attacher puts the file back if it is
+ * gone, and its row commits before the lock is let go.
+ */
+async function lockFile(trx: Db, hash: string) {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${hash}, 0))`.execute(trx);
+}
+
+async function storeUnderLock(trx: Db, store: MediaStore, hash: string, path: string, mediaType: string) {
+  await lockFile(trx, hash);
+  await store.put(hash, path, mediaType);
+}
+
+/** Inside a transaction: removes the file from the store unless a row names it. Whether it was removed. */
+export async function removeIfUnused(trx: Db, store: MediaStore, hash: string): Promise<boolean> {
+  await lockFile(trx, hash);
+  const used = await trx
+    .selectFrom('case_media')
+    .select('id')
+    .where((eb) => eb.or([eb('content_hash', '=', hash), eb('thumbnail_hash', '=', hash)]))
+    .executeTakeFirst();
+  if (used) return false;
+  await store.delete(hash);
+  return true;
 }
 
 type UploadCase = Awaited<ReturnType<typeof caseForUpload>>;
@@ -298,15 +361,10 @@ async function nearestPhotoOnAnotherCase(deps: MediaDeps, db: Db, caseId: string
     .executeTakeFirst();
 }
 
-/** Removes from the store the files no row names (after a failed attach, or once rows are deleted). */
-export async function forgetUnusedFiles(deps: Pick<MediaDeps, 'db' | 'store'>, hashes: string[]) {
+/** Removes from the store the files no row names (after a failed attach). */
+async function forgetUnusedFiles(deps: Pick<MediaDeps, 'db' | 'store'>, hashes: string[]) {
   for (const hash of new Set(hashes)) {
-    const used = await deps.db
-      .selectFrom('case_media')
-      .select('id')
-      .where((eb) => eb.or([eb('content_hash', '=', hash), eb('thumbnail_hash', '=', hash)]))
-      .executeTakeFirst();
-    if (!used) await deps.store.delete(hash);
+    await deps.db.transaction().execute((trx) => removeIfUnused(trx, deps.store, hash));
   }
 }
 
@@ -337,6 +395,28 @@ export async function listCaseMedia(deps: Pick<MediaDeps, 'db' | 'keyring'>, act
     .orderBy('m.id')
     .execute();
   const staff = actor.role !== 'citizen';
+  // Where a photo was taken places its photographer: important personal data (policy/classification.ts).
+  const seesEvidence = staff && clearedFor(actor.clearance, 'important');
+  // A re-used photo names the other case only to those who may see it.
+  const reusedIn = [
+    ...new Set(rows.flatMap((r) => r.flags.flatMap((f) => (f.kind === 'reused' ? [f.caseNumber] : [])))),
+  ];
+  const visible = new Set(
+    reusedIn.length && staff
+      ? (
+          await deps.db
+            .selectFrom('cases')
+            .select('case_number')
+            .where('case_number', 'in', reusedIn)
+            .where(visibleTo(actor))
+            .execute()
+        ).map((c) => c.case_number)
+      : [],
+  );
+  const shown = (flag: MediaFlag): MediaFlag =>
+    flag.kind === 'reused' && flag.caseNumber !== null && !visible.has(flag.caseNumber)
+      ? { ...flag, caseNumber: null }
+      : flag;
   return rows.map((row) => ({
     id: row.id,
     stage: row.stage,
@@ -350,8 +430,8 @@ export async function listCaseMedia(deps: Pick<MediaDeps, 'db' | 'keyring'>, act
     publication: row.publication,
     createdAt: row.created_at,
     // Another case's number, and where the photographer stood: for staff who may see the case only.
-    flags: staff ? row.flags : [],
-    evidence: staff && row.sealed_evidence ? open<Evidence>(deps.keyring, row.sealed_evidence, row.id) : null,
+    flags: staff ? row.flags.map(shown) : [],
+    evidence: seesEvidence && row.sealed_evidence ? open<Evidence>(deps.keyring, row.sealed_evidence, row.id) : null,
   }));
 }
 

@@ -11,7 +11,7 @@ import { stagesOfStep } from './stage-rules.ts';
 export const stepEvidence: StepEvidence = {
   async attachToStep(trx: Db, step: EvidenceStep) {
     const required = requiredStage(step);
-    if (required && !(await hasUnfiled(trx, step.caseId, required.stage))) {
+    if (required && !(await hasUnfiled(trx, step, required.stage))) {
       throw evidenceMissing(step.action, required.what);
     }
     const stages = stagesOfStep(step.action);
@@ -36,13 +36,22 @@ function requiredStage(step: EvidenceStep): { stage: MediaStage; what: string } 
   return null;
 }
 
-async function hasUnfiled(trx: Db, caseId: string, stage: MediaStage) {
-  const row = await trx
+/**
+ * A photo not yet filed under a step, at the stage; for handling, taken by the acting body (a photo a body
+ * left before the case was returned and sent elsewhere is not the new body's evidence).
+ */
+async function hasUnfiled(trx: Db, step: EvidenceStep, stage: MediaStage) {
+  let query = trx
     .selectFrom('case_media')
-    .select('id')
-    .where('case_id', '=', caseId)
-    .where('stage', '=', stage)
-    .where('event_id', 'is', null)
-    .executeTakeFirst();
-  return Boolean(row);
+    .select('case_media.id')
+    .where('case_media.case_id', '=', step.caseId)
+    .where('case_media.stage', '=', stage)
+    .where('case_media.event_id', 'is', null);
+  if (step.actor.handlingBodyId) {
+    const bodyId = step.actor.handlingBodyId;
+    query = query.where('case_media.uploaded_by_user_id', 'in', (eb) =>
+      eb.selectFrom('users').select('users.id').where('users.handling_body_id', '=', bodyId),
+    );
+  }
+  return Boolean(await query.executeTakeFirst());
 }

@@ -15,3 +15,7 @@ export const notAGridWorker = defineError('PATROL_ERR_NOT_A_GRID_WORKER', 404, (
 export const badPatrolTime = defineError('PATROL_ERR_BAD_TIME', 400, (what: string) => ({
   message: `${what} lies in the future; check the phone's clock`,
 }));
+
+export const outsidePatrol = defineError('PATROL_ERR_OUTSIDE_PATROL', 400, (id: string, what: string) => ({
+  message: `Patrol ${id} cannot take ${what}: a track lies between the patrol's start and its end`,
+}));

@@ -58,6 +58,11 @@ forEachDatabase('patrols', (database) => {
     const late = [{ recordedAt: minutesAfter(-5), longitude: 112.99, latitude: 28.195 }];
     expect((await post('gridworker', `/patrols/${id}/points`, { points: late })).statusCode).toBe(409);
     expect((await post('gridworker', '/patrols', { startedAt: minutesAfter(60) })).statusCode).toBe(400);
+    // No backfilling a week of coverage: points before the start, or an end before it, are refused.
+    const early = [{ recordedAt: minutesAfter(-3 * 24 * 60), longitude: 112.99, latitude: 28.195 }];
+    const other = (await post('gridworker', '/patrols', { startedAt: minutesAfter(-5) })).json().id;
+    expect((await post('gridworker', `/patrols/${other}/points`, { points: early })).statusCode).toBe(400);
+    expect((await post('gridworker', `/patrols/${other}/end`, { endedAt: minutesAfter(-60) })).statusCode).toBe(400);
   });
 
   it('forgets tracks after 30 days', async () => {

@@ -3,8 +3,8 @@ import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { likePrefix } from '../lib/like.ts';
 import { startOfLocalDate } from '../lib/local-date.ts';
-import { type Actor, actorForUsername } from '../organizations/index.ts';
-import { badPatrolTime, notAGridWorker, patrolEnded, patrolNotFound } from './patrols.errors.ts';
+import { type Actor, actorForUsername, type Jurisdiction } from '../organizations/index.ts';
+import { badPatrolTime, notAGridWorker, outsidePatrol, patrolEnded, patrolNotFound } from './patrols.errors.ts';
 
 export interface PatrolDeps {
   db: Db;
@@ -36,7 +36,7 @@ export async function startPatrol(deps: PatrolDeps, actor: Actor, startedAt: Dat
 async function ownPatrol(db: Db, actor: Actor, id: string) {
   const patrol = await db
     .selectFrom('patrols')
-    .select(['id', 'ended_at'])
+    .select(['id', 'started_at', 'ended_at'])
     .where('id', '=', id)
     .where('user_id', '=', actor.userId)
     .executeTakeFirst();
@@ -58,8 +58,10 @@ export interface TrackPoint {
 export async function recordTrack(deps: PatrolDeps, actor: Actor, id: string, points: TrackPoint[]) {
   const patrol = await ownPatrol(deps.db, actor, id);
   for (const point of points) notInFuture(deps, point.recordedAt, 'A point of the track');
+  // Only points within the patrol count: a patrol cannot claim cells walked before it began (coverage).
+  if (points.some((p) => p.recordedAt < patrol.started_at)) throw outsidePatrol(id, 'before it started');
   const kept = patrol.ended_at ? points.filter((p) => p.recordedAt <= patrol.ended_at!) : points;
-  if (patrol.ended_at && kept.length < points.length && !kept.length) throw patrolEnded(id);
+  if (patrol.ended_at && !kept.length) throw patrolEnded(id);
   if (!kept.length) return { stored: 0 };
   const result = await deps.db
     .insertInto('patrol_points')
@@ -80,7 +82,8 @@ export async function recordTrack(deps: PatrolDeps, actor: Actor, id: string, po
 
 export async function endPatrol(deps: PatrolDeps, actor: Actor, id: string, endedAt: Date) {
   notInFuture(deps, endedAt, 'The end');
-  await ownPatrol(deps.db, actor, id);
+  const patrol = await ownPatrol(deps.db, actor, id);
+  if (endedAt < patrol.started_at) throw outsidePatrol(id, 'an end before its start');
   // Ending twice (a retry) keeps the first end.
   await deps.db
     .updateTable('patrols')
@@ -88,6 +91,13 @@ export async function endPatrol(deps: PatrolDeps, actor: Actor, id: string, ende
     .where('id', '=', id)
     .where('ended_at', 'is', null)
     .execute();
+}
+
+/** A supervisor limited to areas sees the grid workers whose areas all lie within theirs. */
+function covers(reach: Jurisdiction, areas: Jurisdiction): boolean {
+  if (reach === 'city') return true;
+  if (areas === 'city') return false;
+  return areas.every((area) => reach.some((prefix) => area.startsWith(prefix)));
 }
 
 /** Monday 00:00 of this week in the city's time zone. */
@@ -106,13 +116,14 @@ function weekStart(now: Date, timeZone: string): Date {
 
 /**
  * 有效巡查: the share of a grid worker's unit grid cells their patrols passed through this week. A grid
- * worker sees their own; supervisors and administrators anyone's.
+ * worker sees their own; supervisors and administrators those of the grid workers within their reach.
  */
 export async function patrolCoverage(deps: PatrolDeps, actor: Actor, username?: string) {
   let worker = actor;
   if (username && username !== actor.username) {
     const other = actor.role === 'grid_worker' ? null : await actorForUsername(deps.db, username);
-    if (other?.role !== 'grid_worker') throw notAGridWorker(username);
+    if (other?.role !== 'grid_worker' || !covers(actor.jurisdiction, other.jurisdiction))
+      throw notAGridWorker(username);
     worker = other;
   }
   const since = weekStart(deps.clock.now(), deps.timeZone);

@@ -490,7 +490,7 @@ export type MediaStage = 'report' | 'before' | 'after' | 'verification' | 'citiz
 export type MediaFlag =
   | { kind: 'far_from_case'; distanceMetres: number }
   | { kind: 'taken_before_report'; hoursBefore: number }
-  | { kind: 'reused'; caseNumber: string; distance: number };
+  | { kind: 'reused'; caseNumber: string | null; distance: number };
 
 export interface MediaItem {
   id: string;

@@ -40,6 +40,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz not null default now()
     )`.execute(db);
   await sql`create index case_media_case_idx on case_media (case_id, stage, created_at)`.execute(db);
+  // Whether a file is still named by a row, before it is removed from the store.
+  await sql`create index case_media_content_idx on case_media (content_hash)`.execute(db);
+  await sql`create index case_media_thumbnail_idx on case_media (thumbnail_hash)`.execute(db);
   await sql`create index case_media_recent_idx on case_media (created_at) where perceptual_hash is not null`.execute(
     db,
   );

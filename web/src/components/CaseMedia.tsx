@@ -31,7 +31,7 @@ export function flagText(flag: MediaFlag, t: (key: MessageKey) => string): strin
     case 'taken_before_report':
       return t('mediaFlagOld').replace('{hours}', String(flag.hoursBefore));
     case 'reused':
-      return t('mediaFlagReused').replace('{case}', flag.caseNumber);
+      return flag.caseNumber ? t('mediaFlagReused').replace('{case}', flag.caseNumber) : t('mediaFlagReusedElsewhere');
   }
 }
 

@@ -2,7 +2,10 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Features } from '../data.ts';
 import type { Fix } from '../geo.ts';
-import { addAreaLayers, blankMap, EMPTY, fitToFeatures, setData, statusColour } from '../map.ts';
+import { addAreaLayers, blankMap, boundsOf, EMPTY, fitToFeatures, setData, statusColour } from '../map.ts';
+
+const MIN_HEIGHT = 220;
+const MAX_HEIGHT = 420;
 
 export interface GridMapProps {
   /** The outlines of the worker's areas; the map zooms to them. */
@@ -108,6 +111,16 @@ export function GridMap(props: GridMapProps) {
   useEffect(() => {
     if (!map || !props.areas) return;
     setData(map, 'areas', props.areas);
+    // As tall as the areas need at this width (a wide district leaves no empty band above and below).
+    const box = boundsOf(props.areas.features);
+    const element = container.current;
+    if (box && element) {
+      const middle = ((box[1] + box[3]) / 2) * (Math.PI / 180);
+      const aspect = ((box[2] - box[0]) * Math.cos(middle)) / Math.max(box[3] - box[1], 1e-9);
+      const height = Math.round(Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, element.clientWidth / aspect + 40)));
+      element.style.height = `${height}px`;
+      map.resize();
+    }
     fitToFeatures(map, props.areas.features, 15, 16);
   }, [map, props.areas]);
 

@@ -30,20 +30,24 @@ export function MyGrid() {
   const [position, setPosition] = useState<Fix | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  const failed = (e: unknown) => setError(w('loadFailed', { reason: errorText(e) }));
+  // The boundaries change seldom: once per visit.
   useEffect(() => {
-    const failed = (e: unknown) => setError(w('loadFailed', { reason: errorText(e) }));
-    setError(null);
-    loadTasks(me).then(setTasks, failed);
-    loadOpenCases(me).then(setCases, failed);
-    loadCoverage(me).then(setCoverage, () => setCoverage(null));
     loadAreas(me).then((a) => setAreas(a.value), failed);
     loadUnitGrids(me).then(
       (g) => setGrids(g.value),
       () => setGrids(null),
     );
     currentFix().then(setPosition, () => setPosition(null));
-    // Back online: fresh answers.
-  }, [me.userId, online]);
+  }, [me.userId]);
+  // The work changes: again when back online, and when the queue has sent something (a verified task goes).
+  const sent = items.filter((i) => i.state !== 'waiting').length;
+  useEffect(() => {
+    setError(null);
+    loadTasks(me).then(setTasks, failed);
+    loadOpenCases(me).then(setCases, failed);
+    loadCoverage(me).then(setCoverage, () => setCoverage(null));
+  }, [me.userId, online, sent]);
 
   const taskNumbers = (tasks?.value ?? []).map((t) => t.caseNumber);
   const visited = (coverage?.value.cells ?? []).filter((c) => c.visited).map((c) => c.code);
