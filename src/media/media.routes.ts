@@ -115,6 +115,9 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
         reply.code(201);
         return { items: items.filter((item) => ids.includes(item.id)) };
       } catch (error) {
+        // Refused before the body was read to its end: the rest of it is not worth reading, and a
+        // connection left with unread bytes would hang; the client opens a new one.
+        reply.header('connection', 'close');
         throw multipartRefusal(error, deps);
       } finally {
         await discardFiles(files);

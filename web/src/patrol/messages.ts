@@ -5,6 +5,14 @@
 import { useI18n } from '../i18n.ts';
 
 const zh = {
+  refusal_MEDIA_ERR_WRONG_STAGE: '案件已不在这一环节（例如已被他人核查）',
+  refusal_CASE_ERR_ILLEGAL_TRANSITION: '案件状态已变化，此操作不再适用（例如已被他人核查）',
+  refusal_MEDIA_ERR_EVIDENCE_MISSING: '缺少必需的照片',
+  refusal_CASE_ERR_OUTSIDE_YOUR_AREAS: '位置不在您负责的网格内',
+  refusal_CASE_ERR_NOT_FOUND: '找不到该案件，或您无权查看',
+  refusal_MEDIA_ERR_TOO_LARGE: '照片太大',
+  refusal_MEDIA_ERR_UNSUPPORTED_TYPE: '文件不是照片',
+  refusal_MEDIA_ERR_DAMAGED: '照片已损坏',
   appName: '网格巡查',
   online: '在线',
   offline: '离线',
@@ -140,6 +148,15 @@ const zh = {
 type Key = keyof typeof zh;
 
 const en: Record<Key, string> = {
+  refusal_MEDIA_ERR_WRONG_STAGE: 'The case is no longer at this step (e.g. someone else verified it)',
+  refusal_CASE_ERR_ILLEGAL_TRANSITION:
+    'The case has moved on; this step no longer applies (e.g. someone else verified it)',
+  refusal_MEDIA_ERR_EVIDENCE_MISSING: 'A required photo is missing',
+  refusal_CASE_ERR_OUTSIDE_YOUR_AREAS: 'The place is outside your grid areas',
+  refusal_CASE_ERR_NOT_FOUND: 'The case cannot be found, or you may not see it',
+  refusal_MEDIA_ERR_TOO_LARGE: 'The photo is too large',
+  refusal_MEDIA_ERR_UNSUPPORTED_TYPE: 'The file is not a photo',
+  refusal_MEDIA_ERR_DAMAGED: 'The photo is damaged',
   appName: 'Grid patrol',
   online: 'Online',
   offline: 'Offline',
@@ -280,5 +297,14 @@ export function useWords() {
   const words = i18n.language === 'zh-CN' ? zh : en;
   const w = (key: Key, values: Record<string, string | number> = {}) =>
     words[key].replace(/\{(\w+)\}/g, (all, name: string) => (name in values ? String(values[name]) : all));
-  return { ...i18n, w };
+  /**
+   * A refusal as the worker reads it: what it means in their language, then the server's own words (kept
+   * `message (CODE)` when queued, so a reason in another language still says exactly what happened).
+   */
+  const refusal = (reason: string) => {
+    const code = /\(([A-Z_]+)\)$/.exec(reason)?.[1];
+    const key = `refusal_${code}` as Key;
+    return code && key in words ? `${words[key]} — ${reason}` : reason;
+  };
+  return { ...i18n, w, refusal };
 }

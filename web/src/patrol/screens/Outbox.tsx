@@ -100,7 +100,7 @@ export function Outbox() {
 }
 
 function Row({ item }: { item: QueueItem }) {
-  const { w, time } = useWords();
+  const { w, time, refusal } = useWords();
   const { payload } = item;
   const what =
     payload.kind === 'report'
@@ -132,8 +132,8 @@ function Row({ item }: { item: QueueItem }) {
       {item.state === 'refused' && (
         <span class="p-reason" data-testid="refusal">
           {item.refusedWithDependency
-            ? w('refusedWithDependency', { reason: item.reason ?? '' })
-            : w('refusedReason', { reason: item.reason ?? '' })}
+            ? w('refusedWithDependency', { reason: refusal(item.reason ?? '') })
+            : w('refusedReason', { reason: refusal(item.reason ?? '') })}
         </span>
       )}
       {item.state === 'sent' && item.reason && <span class="p-muted">{item.reason}</span>}
