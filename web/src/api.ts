@@ -64,14 +64,19 @@ export interface SignedIn {
   csrfToken: string | null;
 }
 
+interface ApiCall {
+  method?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
 /**
- * A call to the API. A FormData body goes as multipart (an upload: the browser writes its boundary);
- * anything else as JSON. `headers` adds e.g. an Idempotency-Key.
+ * One request to the API with the session's cookie, and for a change its CSRF token. A FormData body goes
+ * as multipart (an upload: the browser writes its boundary), anything else as JSON; `headers` adds e.g. an
+ * Idempotency-Key. Signed in again in another tab (a new session, a new token), it takes this session's
+ * token and tries once more.
  */
-export async function api<T>(
-  path: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<T> {
+async function request(path: string, init: ApiCall): Promise<Response> {
   const method = init.method ?? 'GET';
   const form = init.body instanceof FormData;
   const send = () => {
@@ -85,8 +90,7 @@ export async function api<T>(
       body: init.body === undefined ? undefined : form ? (init.body as FormData) : JSON.stringify(init.body),
     });
   };
-  let response = await send();
-  // Signed in again in another tab (a new session, a new token): take this session's token and retry once.
+  const response = await send();
   if (response.status === 403 && method !== 'GET') {
     const error = (
       (await response
@@ -94,8 +98,14 @@ export async function api<T>(
         .json()
         .catch(() => null)) as ApiErrorBody | null
     )?.error;
-    if (error?.code === 'AUTH_ERR_CSRF' && (await restoreSession())) response = await send();
+    if (error?.code === 'AUTH_ERR_CSRF' && (await restoreSession())) return send();
   }
+  return response;
+}
+
+/** A call to the API: its answer, or an ApiError. */
+export async function api<T>(path: string, init: ApiCall = {}): Promise<T> {
+  const response = await request(path, init);
   if (!response.ok) throw await failure(response, path);
   if (response.status === 204) return null as T;
   return (await response.json().catch(() => null)) as T;
@@ -455,28 +465,7 @@ export async function sendAsIs(
   path: string,
   init: { method: string; body?: unknown; headers?: Record<string, string> },
 ): Promise<Response> {
-  const multipart = init.body instanceof FormData;
-  const send = () => {
-    const headers: Record<string, string> = { ...init.headers };
-    if (init.body !== undefined && !multipart) headers['content-type'] = 'application/json';
-    if (csrfToken) headers['x-csrf-token'] = csrfToken;
-    return fetch(`/api/v1${path}`, {
-      method: init.method,
-      headers,
-      credentials: 'same-origin',
-      body: init.body === undefined ? undefined : multipart ? (init.body as FormData) : JSON.stringify(init.body),
-    });
-  };
-  let response = await send();
-  if (response.status === 403) {
-    const error = (
-      (await response
-        .clone()
-        .json()
-        .catch(() => null)) as ApiErrorBody | null
-    )?.error;
-    if (error?.code === 'AUTH_ERR_CSRF' && (await restoreSession())) response = await send();
-  }
+  const response = await request(path, init);
   if (response.status === 401) {
     csrfToken = null;
     onUnauthenticated();

@@ -1,16 +1,12 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
-import type { GeoJSONSource, LngLatBoundsLike } from 'maplibre-gl';
-import * as maplibregl from 'maplibre-gl';
-// MapLibre's worker, bundled by Vite into one file of its own (MapLibre cannot find it by itself here).
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
+import type { GeoJSONSource } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Area, api, type CaseSummary } from '../api.ts';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useI18n } from '../i18n.ts';
+import { BLANK_STYLE, fitToFeatures, maplibregl, STATUS_COLOURS } from '../map.ts';
 import { useReference } from '../reference-data.ts';
 import { linkTo } from '../router.ts';
-
-maplibregl.setWorkerUrl(workerUrl);
 
 interface AreaDetail extends Area {
   path: Area[];
@@ -19,21 +15,6 @@ interface AreaDetail extends Area {
 }
 
 type Collection = GeoJSON.FeatureCollection<GeoJSON.Geometry, Record<string, unknown>>;
-
-/** One colour per status, as on the status badges. */
-export const STATUS_COLOURS: Record<string, string> = {
-  reported: '#e37400',
-  registered: '#1a73e8',
-  dispatched: '#00897b',
-  in_progress: '#0b57d0',
-  returned: '#d93025',
-  handled: '#188038',
-  verified: '#0d652d',
-  closed: '#5f6368',
-  cancelled: '#9aa0a6',
-  reopened: '#b3261e',
-  suspended: '#8430ce',
-};
 
 /** The level below an area that has boundaries, for drilling down (unit grids last). */
 const CHILD_LEVELS = ['district', 'street', 'community', 'grid'];
@@ -58,11 +39,7 @@ export function MapPage({ initialArea }: { initialArea?: string | null }) {
     if (!container.current) return;
     const instance = new maplibregl.Map({
       container: container.current,
-      style: {
-        version: 8,
-        sources: {},
-        layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef2f5' } }],
-      },
+      style: BLANK_STYLE,
       center: [112.98, 28.2],
       zoom: 8,
       attributionControl: false,
@@ -137,7 +114,7 @@ export function MapPage({ initialArea }: { initialArea?: string | null }) {
       const inside = children.features.filter((f) => f.properties.code !== parent?.code);
       if (inside.length === 0) continue;
       (instance.getSource('areas') as GeoJSONSource).setData({ type: 'FeatureCollection', features: inside });
-      fitToFeatures(instance, inside);
+      fitToFeatures(instance, inside, 14, 30);
       return;
     }
   };
@@ -155,7 +132,7 @@ export function MapPage({ initialArea }: { initialArea?: string | null }) {
     if (instance)
       (instance.getSource('selected') as GeoJSONSource).setData({ type: 'FeatureCollection', features: own });
     if (detail.level !== 'grid') await showChildren(detail);
-    else if (instance && own.length) fitToFeatures(instance, own, 15);
+    else if (instance && own.length) fitToFeatures(instance, own, 15, 30);
     setCases((await api<{ items: CaseSummary[] }>(`/cases?gridCode=${code}&limit=20`)).items);
   };
 
@@ -233,19 +210,4 @@ export function MapPage({ initialArea }: { initialArea?: string | null }) {
 
 function nextLevel(level: string): string {
   return level === 'city' ? 'district' : (CHILD_LEVELS[CHILD_LEVELS.indexOf(level) + 1] ?? 'grid');
-}
-
-function fitToFeatures(instance: maplibregl.Map, features: GeoJSON.Feature[], maxZoom = 14) {
-  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
-  const visit = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') {
-      minX = Math.min(minX, c[0] as number);
-      maxX = Math.max(maxX, c[0] as number);
-      minY = Math.min(minY, c[1] as number);
-      maxY = Math.max(maxY, c[1] as number);
-    } else if (Array.isArray(c)) for (const item of c) visit(item);
-  };
-  for (const f of features) if (f.geometry && 'coordinates' in f.geometry) visit(f.geometry.coordinates);
-  if (Number.isFinite(minX))
-    instance.fitBounds([minX, minY, maxX, maxY] as LngLatBoundsLike, { padding: 30, maxZoom, duration: 0 });
 }

@@ -131,7 +131,9 @@ async function record(fix: Fix) {
   patrol.last = fix;
   patrol.points += 1;
   await addTrackPoint(patrol.owner, patrol.itemId, {
-    recordedAt: fix.at,
+    // A fix the phone kept from just before the start (maximumAge) is where the patrol began: the server
+    // takes no point from before a patrol's start.
+    recordedAt: fix.at < patrol.startedAt ? patrol.startedAt : fix.at,
     longitude: fix.longitude,
     latitude: fix.latitude,
     accuracyM: fix.accuracyM,

@@ -1,8 +1,8 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { addAreaLayers, blankMap, boundsOf, EMPTY, fitToFeatures, setData, statusColour } from '../../map.ts';
 import type { Features } from '../data.ts';
 import type { Fix } from '../geo.ts';
-import { addAreaLayers, blankMap, boundsOf, EMPTY, fitToFeatures, setData, statusColour } from '../map.ts';
 
 const MIN_HEIGHT = 220;
 const MAX_HEIGHT = 420;

@@ -1,7 +1,7 @@
 import type { Map as MapLibreMap, Marker } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { addAreaLayers, blankMap, EMPTY, fitToFeatures, maplibregl, setData } from '../../map.ts';
 import type { Features } from '../data.ts';
-import { addAreaLayers, blankMap, EMPTY, fitToFeatures, maplibregl, setData } from '../map.ts';
 
 export interface Point {
   longitude: number;

@@ -1,4 +1,4 @@
-import { STATUS_COLOURS } from '../../pages/MapPage.tsx';
+import { STATUS_COLOURS } from '../../map.ts';
 import { useWords } from '../messages.ts';
 
 /** A case's status, in the colour the console's map and badges give it. */

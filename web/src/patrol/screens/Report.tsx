@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Category, errorText, type IntakeSuggestion } from '../../api.ts';
-import { CategorySelect, isLeaf } from '../components/CategorySelect.tsx';
+import { CategoryPicker, isLeaf } from '../../components/CategoryPicker.tsx';
 import { PhotoInput } from '../components/PhotoInput.tsx';
 import { type Point, PointPicker } from '../components/PointPicker.tsx';
 import { usePatrol } from '../context.ts';
@@ -217,7 +217,7 @@ export function Report() {
               ))}
             </div>
           )}
-          <CategorySelect categories={categories} value={category} onChange={setCategory} />
+          <CategoryPicker categories={categories} value={category} onChange={setCategory} className="p-category" />
         </fieldset>
 
         <PhotoInput photos={photos} onChange={setPhotos} label={w('photos')} />

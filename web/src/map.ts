@@ -1,20 +1,19 @@
 /**
- * MapLibre over the city's own boundaries (there is no tile server and no internet): the pieces the patrol
- * app's maps share. The console's MapPage keeps its own copy of the blank style and `fitToFeatures`; it can
- * move onto these (the status colours already come from it).
+ * MapLibre over the city's own boundaries (there is no tile server and no internet): the pieces the
+ * console's map page and the patrol app's maps share.
  */
 import type { GeoJSONSource, LngLatBoundsLike, StyleSpecification } from 'maplibre-gl';
 import * as maplibregl from 'maplibre-gl';
 // MapLibre's worker, bundled by Vite into a file of its own (precached with the app shell).
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
-import { STATUS_COLOURS } from '../pages/MapPage.tsx';
 
 /**
  * MapLibre's worker, handed to MapLibre as a blob of the script the page fetched: the page's fetch goes
  * through the service worker (the script is precached), whereas offline Chromium aborted the worker's own
  * request for its script (under Playwright's network emulation; the map then drew nothing). Should the
- * fetch fail, MapLibre loads the script itself.
+ * fetch fail, MapLibre loads the script itself (as a map made before the blob is ready does).
  */
+maplibregl.setWorkerUrl(workerUrl);
 const workerReady: Promise<void> = fetch(workerUrl)
   .then(async (response) => {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -23,7 +22,22 @@ const workerReady: Promise<void> = fetch(workerUrl)
   })
   .catch(() => maplibregl.setWorkerUrl(workerUrl));
 
-export { maplibregl, STATUS_COLOURS };
+export { maplibregl };
+
+/** One colour per status, as on the status badges. */
+export const STATUS_COLOURS: Record<string, string> = {
+  reported: '#e37400',
+  registered: '#1a73e8',
+  dispatched: '#00897b',
+  in_progress: '#0b57d0',
+  returned: '#d93025',
+  handled: '#188038',
+  verified: '#0d652d',
+  closed: '#5f6368',
+  cancelled: '#9aa0a6',
+  reopened: '#b3261e',
+  suspended: '#8430ce',
+};
 
 /** A style with no tiles: a plain background the boundaries are drawn on. */
 export const BLANK_STYLE: StyleSpecification = {
