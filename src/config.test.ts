@@ -37,9 +37,10 @@ describe('configuration', () => {
     expect(readConfig({}).media).toEqual({
       maxFileBytes: 15 * 1024 * 1024,
       maxFilesPerStage: 9,
-      maxPixels: 100_000_000,
+      maxPixels: 50_000_000,
       maxDistanceMetres: 500,
       maxAgeHours: 48,
+      photosAtOnce: 1,
     });
     expect(readConfig({ MEDIA_MAX_FILE_MB: '4' }).media.maxFileBytes).toBe(4 * 1024 * 1024);
     expect(() => readConfig({ MEDIA_MAX_FILES_PER_STAGE: '0' })).toThrow(

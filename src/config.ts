@@ -66,6 +66,8 @@ export interface Config {
     maxPixels: number;
     maxDistanceMetres: number;
     maxAgeHours: number;
+    /** How many photos one process decodes at a time. */
+    photosAtOnce: number;
   };
 }
 
@@ -113,6 +115,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPixels: positive(env.MEDIA_MAX_PIXELS, 'MEDIA_MAX_PIXELS', 50_000_000),
       maxDistanceMetres: positive(env.MEDIA_MAX_DISTANCE_METRES, 'MEDIA_MAX_DISTANCE_METRES', 500),
       maxAgeHours: positive(env.MEDIA_MAX_AGE_HOURS, 'MEDIA_MAX_AGE_HOURS', 48),
+      photosAtOnce: positive(env.MEDIA_PHOTOS_AT_ONCE, 'MEDIA_PHOTOS_AT_ONCE', 1),
     },
   };
 }

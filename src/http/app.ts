@@ -63,6 +63,7 @@ export const DEFAULT_MEDIA_LIMITS: MediaLimits = {
   maxPixels: 50_000_000,
   maxDistanceMetres: 500,
   maxAgeHours: 48,
+  photosAtOnce: 1,
 };
 
 /** Media for an app given none (tests, tools): a file store in a fresh temp directory. */

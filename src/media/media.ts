@@ -26,6 +26,8 @@ export interface MediaLimits {
   maxDistanceMetres: number;
   /** A photo taken more than this long before the case was reported is flagged. */
   maxAgeHours: number;
+  /** How many photos one process decodes at a time (memory: about 150 MB each for a 12 MP JPEG). */
+  photosAtOnce: number;
 }
 
 export interface MediaDeps {
@@ -65,12 +67,11 @@ export interface ReceivedFile {
 }
 
 /**
- * Decoding a photo takes memory in proportion to its pixels (a 50 MP JPEG about 230 MB): this many at a
- * time per process, the others wait their turn, so twenty uploads at once cannot take the server's memory.
- * Written here because a counting semaphore is a dozen lines and no dependency's worth.
+ * Decoding a photo takes memory in proportion to its pixels (a 50 MP JPEG about 230 MB): `photosAtOnce` at
+ * a time per process (MEDIA_PHOTOS_AT_ONCE), the others wait their turn, so twenty uploads at once cannot
+ * take the server's memory (bench/media.ts). A counting semaphore, written here because it is a dozen
+ * lines and no dependency's worth.
  */
-const PHOTOS_AT_ONCE = 2;
-
 class Turns {
   #running = 0;
   readonly #waiting: (() => void)[] = [];
@@ -89,7 +90,13 @@ class Turns {
   }
 }
 
-const photoTurns = new Turns(PHOTOS_AT_ONCE);
+/** One queue per process (per limit: tests build apps with their own). */
+const turnsByLimit = new Map<number, Turns>();
+function photoTurns(limit: number): Turns {
+  let turns = turnsByLimit.get(limit);
+  if (!turns) turnsByLimit.set(limit, (turns = new Turns(limit)));
+  return turns;
+}
 
 /** The case a stage's photos go to, checked before any upload is read: a refusal costs the client no bytes. */
 export async function checkUploadTarget(deps: MediaDeps, actor: Actor, caseNumber: string, stage: MediaStage) {
@@ -120,7 +127,9 @@ export async function receiveFile(deps: MediaDeps, stream: Readable): Promise<Re
         tempPaths: [upload.path],
       };
     }
-    const photo = await photoTurns.run(() => processPhoto(upload.path, { maxPixels: deps.limits.maxPixels }));
+    const photo = await photoTurns(deps.limits.photosAtOnce).run(() =>
+      processPhoto(upload.path, { maxPixels: deps.limits.maxPixels }),
+    );
     const hasEvidence = Object.values(photo.evidence).some((value) => value !== null);
     return {
       mediaType,

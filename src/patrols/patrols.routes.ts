@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { DateTime, DateTimeInput, errorResponses } from '../lib/http-schemas.ts';
-import { endPatrol, type PatrolDeps, patrolCoverage, recordTrack, startPatrol } from './patrols.ts';
+import { endPatrol, type PatrolDeps, patrolCoverage, recordTrack, startPatrol, teamCoverage } from './patrols.ts';
 
 const PatrolParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const Longitude = Type.Number({ minimum: -180, maximum: 180 });
@@ -82,6 +82,34 @@ export const patrolsRoutes: FastifyPluginAsyncTypebox<{ deps: PatrolDeps }> = as
       await endPatrol(deps, request.actor, request.params.id, new Date(request.body.endedAt));
       return reply.code(204).send(null);
     },
+  );
+
+  app.get(
+    '/patrols/coverage/team',
+    {
+      config: { action: 'patrol.team' },
+      schema: {
+        tags,
+        summary: "This week's patrol coverage of every grid worker within your reach",
+        response: {
+          200: Type.Object({
+            weekStart: DateTime,
+            workers: Type.Array(
+              Type.Object({
+                username: Type.String(),
+                displayName: Type.String(),
+                weekStart: DateTime,
+                unitCells: Type.Integer(),
+                visited: Type.Integer(),
+                share: Type.Number(),
+              }),
+            ),
+          }),
+          ...errorResponses(401, 403),
+        },
+      },
+    },
+    async (request) => teamCoverage(deps, request.actor),
   );
 
   app.get(

@@ -49,6 +49,11 @@ forEachDatabase('patrols', (database) => {
     expect(after.cells.slice(0, after.visited).every((c: { visited: boolean }) => c.visited)).toBe(true);
     // The supervisor sees it too; another grid worker and a citizen do not.
     expect((await coverage('supervisor', 'gridworker')).json().visited).toBe(after.visited);
+    const team = (await app.inject({ url: '/api/v1/patrols/coverage/team', headers: await as('supervisor') })).json();
+    expect(team.workers.find((w: { username: string }) => w.username === 'gridworker')).toMatchObject({
+      visited: after.visited,
+      unitCells: after.unitCells,
+    });
     expect((await coverage('gridworker.430103', 'gridworker')).statusCode).toBe(404);
     expect((await coverage('citizen')).statusCode).toBe(403);
 

@@ -126,6 +126,29 @@ export async function patrolCoverage(deps: PatrolDeps, actor: Actor, username?: 
       throw notAGridWorker(username);
     worker = other;
   }
+  return coverageOf(deps, worker);
+}
+
+/** This week's coverage of every active grid worker within the actor's reach (a supervisor's overview). */
+export async function teamCoverage(deps: PatrolDeps, actor: Actor) {
+  const workers = await deps.db
+    .selectFrom('users')
+    .select('username')
+    .where('role', '=', 'grid_worker')
+    .where('disabled_at', 'is', null)
+    .orderBy('username')
+    .execute();
+  const team = [];
+  for (const { username } of workers) {
+    const worker = await actorForUsername(deps.db, username);
+    if (!worker || !covers(actor.jurisdiction, worker.jurisdiction)) continue;
+    const { cells: _cells, ...coverage } = await coverageOf(deps, worker);
+    team.push({ username, displayName: worker.displayName, ...coverage });
+  }
+  return { weekStart: weekStart(deps.clock.now(), deps.timeZone), workers: team };
+}
+
+async function coverageOf(deps: PatrolDeps, worker: Actor) {
   const since = weekStart(deps.clock.now(), deps.timeZone);
   const areas = worker.jurisdiction === 'city' ? [''] : worker.jurisdiction;
   if (!areas.length) return { weekStart: since, unitCells: 0, visited: 0, share: 0, cells: [] };

@@ -76,6 +76,7 @@ export const POLICIES = {
   'case.media.read': { roles: [...CASE_READERS, 'citizen'], scope: 'cases:read', what: 'see the photos of a case' },
   'case.media.moderate': { roles: DESK, scope: 'cases:write', what: 'approve or hide photos for the public' },
   'patrol.record': { roles: ['grid_worker'], scope: 'cases:write', what: 'record a patrol' },
+  'patrol.team': { roles: ['supervisor', 'admin'], scope: 'cases:read', what: "see the grid workers' patrol coverage" },
   'patrol.coverage': {
     roles: ['grid_worker', 'supervisor', 'admin'],
     scope: 'cases:read',

@@ -109,6 +109,23 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('photos on a case in the console (Chromi
     await card.screenshot({ path: `${OUTPUT_DIR}/case-media-workbench-1440.png` });
   });
 
+  it("shows the supervisor this week's patrol coverage of each grid worker", async () => {
+    const startedAt = new Date(Date.now() - 10 * 60_000);
+    const { id } = await inject('gridworker', '/patrols', { startedAt: startedAt.toISOString() });
+    const points = [0, 1, 2].map((i) => ({
+      recordedAt: new Date(startedAt.getTime() + (i + 1) * 60_000).toISOString(),
+      longitude: 112.985 + i * 0.001,
+      latitude: 28.195,
+    }));
+    await inject('gridworker', `/patrols/${id}/points`, { points });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await session.signInAs('supervisor');
+    await page.goto(`${session.base()}/supervision`);
+    const row = page.getByTestId('patrol-coverage').locator('tr[data-user="gridworker"]');
+    await expect.poll(() => row.textContent()).toMatch(/[1-9]\d* \/ \d+/);
+    await page.getByTestId('patrol-coverage').screenshot({ path: `${OUTPUT_DIR}/patrol-coverage-1440.png` });
+  });
+
   it('fits a phone', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${session.base()}/cases/${first}`);

@@ -118,6 +118,7 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   },
   'POST /api/v1/patrols/:id/end': { allow: ['grid_worker'], sample: { body: { endedAt: '2026-11-20T01:00:00Z' } } },
   'GET /api/v1/patrols/coverage': { allow: ['grid_worker', 'supervisor', 'admin'] },
+  'GET /api/v1/patrols/coverage/team': { allow: ['supervisor', 'admin'] },
   'GET /api/v1/public/cases': PUBLIC,
   'GET /api/v1/public/cases/:caseNumber': PUBLIC,
   'GET /api/v1/lifecycle': PUBLIC,

@@ -363,6 +363,11 @@ const zh = {
   mediaApproved: '已批准公开',
   mediaHidden: '不公开',
   patrolApp: '巡查 App',
+  patrolCoverage: '本周巡查覆盖（有效巡查）',
+  patrolCoverageSince: '自 {date} 起，网格员巡查轨迹经过的单元网格',
+  gridWorker: '网格员',
+  patrolCellsVisited: '已到单元网格',
+  patrolShare: '覆盖率',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -733,6 +738,11 @@ const en: Record<MessageKey, string> = {
   mediaApproved: 'Approved for the public',
   mediaHidden: 'Not public',
   patrolApp: 'Patrol app',
+  patrolCoverage: 'Patrol coverage this week',
+  patrolCoverageSince: 'Unit grids the grid workers’ patrol tracks passed since {date}',
+  gridWorker: 'Grid worker',
+  patrolCellsVisited: 'Unit grids visited',
+  patrolShare: 'Coverage',
 };
 
 /** Labels of the API's enumerations (statuses, actions, channels…), by language. */

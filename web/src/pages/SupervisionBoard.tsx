@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, type Me } from '../api.ts';
 import { CaseLink } from '../components/CaseLink.tsx';
+import { PatrolCoverage } from '../components/PatrolCoverage.tsx';
 import { useI18n } from '../i18n.ts';
 import { linkTo } from '../router.ts';
 
@@ -125,6 +126,7 @@ export function SupervisionBoard({ me }: { me: Me }) {
           <Returns returns={board.returns} mayDispatch={['dispatcher', 'supervisor'].includes(me.role)} />
         </>
       )}
+      {['supervisor', 'admin'].includes(me.role) && <PatrolCoverage />}
     </section>
   );
 }
