@@ -94,7 +94,10 @@ class Turns {
 const turnsByLimit = new Map<number, Turns>();
 function photoTurns(limit: number): Turns {
   let turns = turnsByLimit.get(limit);
-  if (!turns) turnsByLimit.set(limit, (turns = new Turns(limit)));
+  if (!turns) {
+    turns = new Turns(limit);
+    turnsByLimit.set(limit, turns);
+  }
   return turns;
 }
 
