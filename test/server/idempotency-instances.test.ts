@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withoutPersonalData } from '../../src/http/idempotency.ts';
 import { createTestDatabase, type TestDatabase } from '../db.ts';
 import { type RunningServer, runCli, signInOverHttp, startServer } from './server-process.ts';
 
@@ -58,7 +59,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('postgres: Idempotency-Key acros
     for (const [i, { title }] of keys.entries()) {
       const forKey = answers[i]!;
       expect(forKey.map((a) => a.status)).toEqual([201, 201, 201]);
-      expect(new Set(forKey.map((a) => a.body)).size).toBe(1);
+      // One answer (a replay leaves out what may be personal: withoutPersonalData).
+      expect(new Set(forKey.map((a) => withoutPersonalData(a.body))).size).toBe(1);
       expect(forKey.filter((a) => a.replayed)).toHaveLength(2);
       const made = await database.db.selectFrom('cases').select('case_number').where('title', '=', title).execute();
       expect(made.map((c) => c.case_number)).toEqual([JSON.parse(forKey[0]!.body).caseNumber]);
