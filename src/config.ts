@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { CITIZEN_CASES_PER_DAY } from './cases/case-deps.ts';
+import type { MediaLimits } from './media/media.ts';
 import { PATROL_TRACK_DAYS } from './patrols/patrols.ts';
 
 /** Everything the process reads from its environment, read once. Nothing else touches process.env. */
@@ -58,17 +59,7 @@ export interface Config {
     | { endpoint: string | undefined; region: string; bucket: string; accessKeyId: string; secretAccessKey: string }
     | undefined;
   /** What one upload may be, and when a photo is flagged as taken too far from the case or too long before it. */
-  media: {
-    maxFileBytes: number;
-    /** Per stage of a case (report, before, after, ...): a hard cap, so one case cannot fill the store. */
-    maxFilesPerStage: number;
-    /** Width × height: decoding a small file can still take gigabytes when its stated size is huge. */
-    maxPixels: number;
-    maxDistanceMetres: number;
-    maxAgeHours: number;
-    /** How many photos one process decodes at a time. */
-    photosAtOnce: number;
-  };
+  media: MediaLimits;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {

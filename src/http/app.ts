@@ -13,7 +13,7 @@ import { auditRoutes } from '../audit/index.ts';
 import { authRoutes, type SessionTimes } from '../auth/index.ts';
 import { type CityCalendar, calendarRoutes } from '../calendar/index.ts';
 import { type CaseDeps, casesRoutes } from '../cases/index.ts';
-import type { Config } from '../config.ts';
+import { type Config, readConfig } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from '../demo/demo-city.ts';
 import { evaluationRoutes } from '../evaluation/index.ts';
@@ -56,15 +56,8 @@ export interface AppDeps {
   media?: { store: MediaStore; tempDir: string; limits: MediaLimits };
 }
 
-/** The upload limits when none are configured (the MEDIA_* settings' defaults). */
-export const DEFAULT_MEDIA_LIMITS: MediaLimits = {
-  maxFileBytes: 15 * 1024 * 1024,
-  maxFilesPerStage: 9,
-  maxPixels: 50_000_000,
-  maxDistanceMetres: 500,
-  maxAgeHours: 48,
-  photosAtOnce: 1,
-};
+/** The upload limits when none are configured: the MEDIA_* settings' defaults. */
+export const DEFAULT_MEDIA_LIMITS: MediaLimits = readConfig({}).media;
 
 /** Media for an app given none (tests, tools): a file store in a fresh temp directory. */
 function temporaryMedia(): NonNullable<AppDeps['media']> {
