@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -152,19 +151,22 @@ async function exists(file: string): Promise<boolean> {
 
 /** Copies `sourcePath` to the new file `target`, flushed to disk, and returns the SHA-256 hex of the bytes. */
 async function copyAndHash(sourcePath: string, target: string): Promise<string> {
-  const source = fs.createReadStream(sourcePath);
+  // The source is opened first, as a handle: a missing source is a rejection here, never a stream's
+  // 'error' event emitted before anything listens to it (which would end the process).
+  const input = await fsp.open(sourcePath, 'r');
   const hash = createHash('sha256');
-  const output = await fsp.open(target, 'wx');
+  let output: fsp.FileHandle | undefined;
   try {
-    for await (const chunk of source) {
+    output = await fsp.open(target, 'wx');
+    for await (const chunk of input.createReadStream({ autoClose: false })) {
       hash.update(chunk);
       await output.write(chunk);
     }
     // Flushed before the rename, or a power cut could leave the real name pointing at missing blocks.
     await output.sync();
   } finally {
-    source.destroy();
-    await output.close();
+    await input.close();
+    await output?.close();
   }
   return hash.digest('hex');
 }
@@ -204,21 +206,27 @@ export function s3MediaStore(options: S3MediaStoreOptions): MediaStore {
   return {
     async put(key, sourcePath, contentType) {
       if (await has(key)) return;
-      // Streamed with its length given up front: a 15 MB photo is never held in memory whole.
-      const { size } = await fsp.stat(sourcePath);
-      await client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: objectKey(key),
-          Body: fs.createReadStream(sourcePath),
-          ContentLength: size,
-          ContentType: contentType,
-          // The key is the checksum, so S3 refuses bytes that do not match it (BadDigest). Given up front, it also
-          // keeps the SDK from its default for streams, an aws-chunked body with a trailing CRC32, which servers
-          // that predate that encoding (s3rver among them) store as it came, chunk framing and all.
-          ChecksumSHA256: Buffer.from(key, 'hex').toString('base64'),
-        }),
-      );
+      // Streamed with its length given up front: a 15 MB photo is never held in memory whole. Opened as a
+      // handle first, so a missing source is a rejection, never an unheard stream 'error' event.
+      const input = await fsp.open(sourcePath, 'r');
+      try {
+        const { size } = await input.stat();
+        await client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: objectKey(key),
+            Body: input.createReadStream({ autoClose: false }),
+            ContentLength: size,
+            ContentType: contentType,
+            // The key is the checksum, so S3 refuses bytes that do not match it (BadDigest). Given up front, it
+            // also keeps the SDK from its default for streams, an aws-chunked body with a trailing CRC32, which
+            // servers that predate that encoding (s3rver among them) store as it came, chunk framing and all.
+            ChecksumSHA256: Buffer.from(key, 'hex').toString('base64'),
+          }),
+        );
+      } finally {
+        await input.close();
+      }
     },
 
     async get(key) {
