@@ -172,6 +172,9 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the citizen portal and the reporter pan
     await expect(access.first().getByTestId('access-body').textContent()).resolves.toBe(held.bodyEn);
     await shot('03-my-data-en');
     await page.getByTestId('language').click();
+    // Back in Chinese before going on: on a loaded machine the switch can render after the next step's
+    // page has been read.
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
 
     // (d) Published while the citizen consents; withdrawn, the case leaves the public page.
     expect(await onPublicPage(held.caseNumber)).toBe(true);
