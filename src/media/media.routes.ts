@@ -111,9 +111,8 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
         if ((await claimIdempotency(request, reply, fingerprint)) === 'replayed') return reply;
 
         const ids = await attachMedia(deps, request.actor, caseNumber, stage, files);
-        const items = await listCaseMedia(deps, request.actor, caseNumber);
         reply.code(201);
-        return { items: items.filter((item) => ids.includes(item.id)) };
+        return { items: await listCaseMedia(deps, request.actor, caseNumber, ids) };
       } catch (error) {
         // Refused before the body was read to its end: the rest of it is not worth reading, and a
         // connection left with unread bytes would hang; the client opens a new one.

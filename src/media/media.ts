@@ -381,9 +381,15 @@ async function forgetUnusedFiles(deps: Pick<MediaDeps, 'db' | 'store'>, hashes: 
 }
 
 /** A case's photos and documents as the actor may see them; staff see their evidence and flags. */
-export async function listCaseMedia(deps: Pick<MediaDeps, 'db' | 'keyring'>, actor: Actor, caseNumber: string) {
+export async function listCaseMedia(
+  deps: Pick<MediaDeps, 'db' | 'keyring'>,
+  actor: Actor,
+  caseNumber: string,
+  /** Only these (the files just attached), rather than the whole case's. */
+  only?: string[],
+) {
   await requireVisibleCase(deps.db, actor, caseNumber);
-  const rows = await deps.db
+  let query = deps.db
     .selectFrom('case_media as m')
     .innerJoin('cases', 'cases.id', 'm.case_id')
     .leftJoin('case_events as e', 'e.id', 'm.event_id')
@@ -404,8 +410,9 @@ export async function listCaseMedia(deps: Pick<MediaDeps, 'db' | 'keyring'>, act
     .where('cases.case_number', '=', caseNumber)
     .where(visibleTo(actor))
     .orderBy('m.created_at')
-    .orderBy('m.id')
-    .execute();
+    .orderBy('m.id');
+  if (only) query = query.where('m.id', 'in', only);
+  const rows = await query.execute();
   const staff = actor.role !== 'citizen';
   // Where a photo was taken places its photographer: important personal data (policy/classification.ts).
   const seesEvidence = staff && clearedFor(actor.clearance, 'important');
