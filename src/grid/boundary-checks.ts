@@ -2,7 +2,6 @@ import area from '@turf/area';
 import difference from '@turf/difference';
 import { featureCollection } from '@turf/helpers';
 import intersect from '@turf/intersect';
-import kinks from '@turf/kinks';
 import rewind from '@turf/rewind';
 import { boundingBox } from './placement.ts';
 
@@ -22,9 +21,10 @@ export type ProblemKind =
   | 'outside_parent'
   | 'unknown_parent'
   | 'rewound'
-  | 'sliver_overlap';
+  | 'sliver_overlap'
+  | 'named_by_code';
 
-const WARNINGS: ReadonlySet<ProblemKind> = new Set(['rewound', 'sliver_overlap']);
+const WARNINGS: ReadonlySet<ProblemKind> = new Set(['rewound', 'sliver_overlap', 'named_by_code']);
 
 export interface BoundaryProblem {
   /** 0-based position of the feature in the file (-1: the import as a whole). */
@@ -73,13 +73,6 @@ export function ringProblems(geometry: AreaGeometry): string | null {
     }
   }
   return null;
-}
-
-/** Where a ring crosses itself or another ring of the same polygon, if anywhere. */
-export function selfIntersection(geometry: AreaGeometry): [number, number] | null {
-  const found = kinks({ type: 'Feature', properties: {}, geometry });
-  const point = found.features[0]?.geometry.coordinates;
-  return point ? [point[0]!, point[1]!] : null;
 }
 
 /** The geometry with RFC 7946 winding (outer rings counter-clockwise, holes clockwise), and whether it changed. */

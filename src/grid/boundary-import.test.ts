@@ -54,7 +54,11 @@ forEachDatabase('boundary import checks', (database) => {
         7: 'bad_coordinates',
         8: 'bad_ring',
       });
-      expect(problems.find((p) => p.feature === 1)?.detail).toMatch(/crosses itself/);
+      expect(problems.find((p) => p.feature === 1)).toMatchObject({
+        code: '900002',
+        name: '蝴蝶结 bowtie',
+        detail: 'the outer ring crosses itself near 113.025000, 28.005000',
+      });
       expect(problems.find((p) => p.feature === 2)?.detail).toMatch(/not closed/);
       expect(problems.find((p) => p.feature === 6)?.detail).toMatch(/900001/);
       expect(problems.every((p) => p.feature !== 0 || p.problem === 'overlaps_sibling')).toBe(true);
@@ -103,6 +107,65 @@ forEachDatabase('boundary import checks', (database) => {
       const problems = await problemsOf(importAreas(database().db, admin, overlapping, mapping));
       expect(problems[0]).toMatchObject({ code: '910009', problem: 'overlaps_sibling' });
       expect(await count()).toBe(before);
+    });
+  });
+
+  describe('parts of a MultiPolygon', () => {
+    it('should import parts touching at a single vertex, and refuse parts crossing through shared corners', async () => {
+      const touching = fixture('touching-parts.geojson').features[0]!;
+      const before = await count();
+      const problems = await problemsOf(importAreas(database().db, admin, fixture('touching-parts.geojson'), mapping));
+      expect(problems.filter((p) => p.severity === 'error')).toEqual([
+        expect.objectContaining({
+          feature: 1,
+          code: '930002',
+          problem: 'self_intersection',
+          detail: expect.stringMatching(
+            /^polygon 1 and polygon 2 cross at a shared point near 113\.7[02]0000, 28\.000000$/,
+          ),
+        }),
+      ]);
+      expect(await count()).toBe(before);
+
+      const alone = { type: 'FeatureCollection' as const, features: [touching] };
+      expect((await importAreas(database().db, admin, alone, mapping)).imported).toBe(1);
+    });
+
+    it('should name the areas of a file that carries codes only by their codes, with one warning', async () => {
+      const feature: GeoJSON.Feature = {
+        type: 'Feature',
+        properties: { code: '930003' },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [113.8, 28.0],
+              [113.81, 28.0],
+              [113.81, 28.01],
+              [113.8, 28.0],
+            ],
+          ],
+        },
+      };
+      const report = await importAreas(
+        database().db,
+        admin,
+        { type: 'FeatureCollection', features: [feature] },
+        mapping,
+      );
+      expect(report.imported).toBe(1);
+      expect(report.warnings).toEqual([expect.objectContaining({ feature: -1, problem: 'named_by_code' })]);
+      const stored = await database()
+        .db.selectFrom('grid_areas')
+        .select(['name_zh', 'name_en'])
+        .where('code', '=', '930003')
+        .executeTakeFirstOrThrow();
+      expect(stored).toEqual({ name_zh: '930003', name_en: '930003' });
+      // A file where only some features have a name is broken: each unnamed one is an error.
+      const mixed = fixture('touching-parts.geojson');
+      mixed.features[1] = { ...mixed.features[1]!, properties: { code: '930004' } };
+      const problems = await problemsOf(importAreas(database().db, admin, mixed, mapping));
+      expect(problems).toContainEqual(expect.objectContaining({ feature: 1, problem: 'missing_name' }));
     });
   });
 

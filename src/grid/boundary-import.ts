@@ -10,7 +10,6 @@ import {
   OVERLAP_TOLERANCE,
   problem,
   ringProblems,
-  selfIntersection,
   sharedArea,
   squareMeters,
   withStandardWinding,
@@ -18,6 +17,7 @@ import {
 import { type CoordinateSystem, convertGeometry } from './crs.ts';
 import { gridAdminOnly } from './grid.errors.ts';
 import { AREA_LEVELS, type AreaLevel } from './grid.tables.ts';
+import { ringCrossing } from './ring-crossings.ts';
 
 type AreaGeometry = GeoJSON.Polygon | GeoJSON.MultiPolygon;
 
@@ -46,9 +46,10 @@ interface Candidate {
 
 /**
  * Loads administrative areas from a GeoJSON FeatureCollection. Every feature is checked first: code and
- * name present and codes unique, a Polygon or MultiPolygon (holes allowed) with closed rings of real
- * coordinates, no ring crossing itself, no overlap with its siblings (in the file or already stored
- * under the same parent), and no part outside its parent. Any error stops the import with a report
+ * name present (or no names in the whole file: areas are then named by their codes) and codes unique, a
+ * Polygon or MultiPolygon (holes allowed) with closed rings of real coordinates, no ring crossing itself
+ * or another (parts touching at a point are valid), no overlap with its siblings (in the file or already
+ * stored under the same parent), and no part outside its parent. Any error stops the import with a report
  * listing every problem feature (400 GRID_ERR_INVALID_BOUNDARIES) and nothing is written; otherwise all
  * areas are written in one transaction, converted to WGS-84 with the standard ring winding.
  */
@@ -63,12 +64,32 @@ export async function importAreas(
   const problems: BoundaryProblem[] = [];
   const candidates: Candidate[] = [];
   const seen = new Map<string, number>();
+  const features = collection.features ?? [];
+  const nameOf = (feature: GeoJSON.Feature | null) => {
+    const name = feature?.properties?.[mapping.nameProperty];
+    return name === undefined || name === null ? null : String(name).trim() || null;
+  };
+  // Some official files carry codes only (the NYC community districts have just BoroCD). Such a file is
+  // imported with every area named by its code, said once; a file where some features have a name and
+  // others not is broken, and each unnamed feature is an error.
+  const namedByCode = features.length > 0 && features.every((f) => nameOf(f) === null);
+  if (namedByCode) {
+    problems.push(
+      problem(
+        -1,
+        null,
+        null,
+        'named_by_code',
+        `no feature has a "${mapping.nameProperty}" property: each area is named by its code (import the file again with --name-property to name them)`,
+      ),
+    );
+  }
 
-  for (const [index, feature] of (collection.features ?? []).entries()) {
+  for (const [index, feature] of features.entries()) {
     const properties = feature?.properties ?? {};
     const rawCode = properties[mapping.codeProperty];
     const code = rawCode === undefined || rawCode === null ? null : String(rawCode).trim();
-    const name = properties[mapping.nameProperty] ? String(properties[mapping.nameProperty]).trim() : null;
+    const name = namedByCode ? code : nameOf(feature);
     const report = (kind: Parameters<typeof problem>[3], detail: string) =>
       problems.push(problem(index, code, name, kind, detail));
     if (!code) report('missing_code', `no "${mapping.codeProperty}" property`);
@@ -86,12 +107,9 @@ export async function importAreas(
       report(broken.includes('longitude') ? 'bad_coordinates' : 'bad_ring', broken);
       continue;
     }
-    const crossing = selfIntersection(geometry);
+    const crossing = ringCrossing(geometry);
     if (crossing) {
-      report(
-        'self_intersection',
-        `a ring crosses itself or another ring near ${crossing[0].toFixed(6)}, ${crossing[1].toFixed(6)}`,
-      );
+      report('self_intersection', crossing);
       continue;
     }
     const wound = withStandardWinding(convertGeometry(geometry, mapping.crs));

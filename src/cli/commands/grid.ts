@@ -18,8 +18,11 @@ import { progressReporter } from '../progress.ts';
 import { openConfiguredDatabase } from '../runtime.ts';
 
 function describeProblem(found: BoundaryProblem) {
-  const which = found.feature >= 0 ? `feature ${found.feature}` : 'the import';
-  return `${which} ${found.code ?? '(no code)'} ${found.name ?? ''}: ${found.problem.replaceAll('_', ' ')}: ${found.detail}`;
+  const which =
+    found.feature >= 0
+      ? `feature ${found.feature} ${found.code ?? '(no code)'} ${found.name ?? ''}`.trimEnd()
+      : `the import${found.code ? ` ${found.code}` : ''}`;
+  return `${which}: ${found.problem.replaceAll('_', ' ')}: ${found.detail}`;
 }
 
 function parseResolution(text: string): number {
