@@ -5,10 +5,11 @@ import { originOf } from '../audit/index.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Clock } from '../lib/clock.ts';
 import { DateTime, errorResponses } from '../lib/http-schemas.ts';
-import type { Actor } from '../organizations/index.ts';
+import { type Actor, NewStaffMemberBody, requireUserId } from '../organizations/index.ts';
 import { TOKEN_SCOPES } from '../policy/index.ts';
 import { createSession, revokeCredentials, revokeSession, SESSION_COOKIE, type SessionTimes } from './sessions.ts';
 import { type AuthDeps, changePassword, requestSignInCode, signInWithCode, signInWithPassword } from './sign-in.ts';
+import { createStaffAccount, resetPassword, setAccountDisabled } from './staff-accounts.ts';
 import { issueApiToken, listApiTokens, revokeApiToken } from './tokens.ts';
 
 export interface AuthRouteDeps extends AuthDeps {
@@ -31,6 +32,7 @@ const UserSchema = Type.Object({
 });
 const SignedIn = Type.Object({ user: UserSchema, csrfToken: Type.Union([Type.String(), Type.Null()]) });
 const Revoked = Type.Object({ sessionsEnded: Type.Integer(), tokensRevoked: Type.Integer() });
+const StaffAccountCreated = Type.Object({ username: Type.String(), displayName: Type.String(), role: Type.String() });
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = async (app, { deps }) => {
   const tags = ['sign-in'];
@@ -172,6 +174,80 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: AuthRouteDeps }> = as
     (request) =>
       changePassword(deps, request.actor, request.body, deps.clock.now(), originOf(request), request.session?.idHash),
   );
+
+  // Staff accounts: an administrator's (the account's name, role and reach are changed in organizations).
+  const staffTags = ['people'];
+  const ByUsername = Type.Object({ username: Type.String({ minLength: 1, maxLength: 100 }) });
+  const NewPassword = Type.Object(
+    { password: Type.String({ minLength: 1, maxLength: 200 }) },
+    { additionalProperties: false },
+  );
+
+  app.post(
+    '/users',
+    {
+      config: { action: 'users.manage' },
+      schema: {
+        tags: staffTags,
+        summary: 'Add a staff account with its role, body, areas and first password',
+        body: NewStaffMemberBody,
+        response: { 201: StaffAccountCreated, ...errorResponses(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const created = await createStaffAccount(deps.db, request.actor, request.body, deps.clock.now());
+      return reply
+        .status(201)
+        .send({ username: created.username, displayName: created.displayName, role: created.role });
+    },
+  );
+
+  app.put(
+    '/users/:username/password',
+    {
+      config: { action: 'users.manage' },
+      schema: {
+        tags: staffTags,
+        summary: "Set a user's password (someone who forgot theirs); their sessions end and their tokens are revoked",
+        params: ByUsername,
+        body: NewPassword,
+        response: { 200: Revoked, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const id = await requireUserId(deps.db, request.params.username);
+      const username = request.params.username.trim().toLowerCase();
+      return resetPassword(deps.db, request.actor, { id, username }, request.body.password, deps.clock.now());
+    },
+  );
+
+  for (const [path, disabled] of [
+    ['/users/:username/disable', true],
+    ['/users/:username/enable', false],
+  ] as const) {
+    app.post(
+      path,
+      {
+        config: { action: 'users.manage' },
+        schema: {
+          tags: staffTags,
+          summary: disabled
+            ? 'Disable an account: no more sign-in, its sessions end and its tokens are revoked'
+            : 'Enable a disabled account again (it signs in with a new password set by an administrator)',
+          params: ByUsername,
+          response: { 200: Revoked, ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) =>
+        setAccountDisabled(
+          deps.db,
+          request.actor,
+          await requireUserId(deps.db, request.params.username),
+          disabled,
+          deps.clock.now(),
+        ),
+    );
+  }
 
   const TokenSummary = Type.Object({
     id: Type.String(),

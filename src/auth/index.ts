@@ -11,4 +11,5 @@ export {
   sessionFor,
 } from './sessions.ts';
 export { type AuthDeps, forgetExpiredSignInCodes, setPassword, signInWithPassword } from './sign-in.ts';
+export { createStaffAccount, resetPassword, setAccountDisabled } from './staff-accounts.ts';
 export { actorForToken, issueApiToken, listApiTokens, revokeApiToken, type TokenOptions } from './tokens.ts';

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { type AuditKeys, appendAudit, type RequestOrigin } from '../audit/index.ts';
 import type { Db } from '../db/database.ts';
 import { defineError } from '../lib/app-error.ts';
-import { enqueueSignInCode } from '../notifications/index.ts';
+import { deliverNotificationNow, enqueueSignInCode, type MessageSender } from '../notifications/index.ts';
 import { type Actor, actorForUserId, registerCitizen } from '../organizations/index.ts';
 import {
   currentBlindIndex,
@@ -24,7 +24,7 @@ export const lockedOut = defineError('AUTH_ERR_LOCKED', 429, (until: Date, now: 
   message: 'Too many failed sign-ins: try again later',
   details: { retryAfterSeconds: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)) },
 }));
-const weakPassword = defineError('AUTH_ERR_WEAK_PASSWORD', 400, (problems: string[]) => ({
+export const weakPassword = defineError('AUTH_ERR_WEAK_PASSWORD', 400, (problems: string[]) => ({
   message: `Choose a stronger password: ${problems.join('; ')}`,
   details: { problems },
 }));
@@ -40,6 +40,8 @@ export interface AuthDeps {
   keyring: Keyring;
   /** Citizens may sign in by phone (off when no SMS gateway is configured in production). Default on. */
   phoneSignIn?: boolean;
+  /** Sends a sign-in code as soon as it is queued; without one (tests, tools) the outbox's sweep sends it. */
+  sender?: MessageSender;
 }
 
 function audit(
@@ -204,7 +206,7 @@ export async function requestSignInCode(deps: AuthDeps, phoneInput: string, now:
   const phone = normalisePhone(phoneInput);
   if (!MOBILE.test(phone)) throw notAMobile();
   const phoneIndex = currentPhoneIndex(deps.keyring, phone);
-  await deps.db.transaction().execute(async (trx) => {
+  const notificationId = await deps.db.transaction().execute(async (trx) => {
     // Requests for one number take turns, so parallel requests cannot all pass the limits.
     await sql`select pg_advisory_xact_lock(hashtext(${`sign-in code:${phoneIndex}`}))`.execute(trx);
     await checkCodeLimits(trx, phoneIndex, origin.ip ?? null, now);
@@ -224,9 +226,14 @@ export async function requestSignInCode(deps: AuthDeps, phoneInput: string, now:
         used_at: null,
       })
       .execute();
-    await enqueueSignInCode(trx, codeId, { code, minutes: String(CODE_MINUTES) }, now);
+    const queued = await enqueueSignInCode(trx, codeId, { code, minutes: String(CODE_MINUTES) }, now);
     await audit(trx, deps.keyring, 'auth.code_sent', null, null, now, origin);
+    return queued;
   });
+  // The citizen is waiting for the code: sent now that it is committed, not at the sweep's next round.
+  // Whatever goes wrong here, the code stays queued and the sweep sends it (and records its failures).
+  if (deps.sender)
+    await deliverNotificationNow(deps.db, deps.keyring, deps.sender, notificationId, now).catch(() => false);
   return { expiresInSeconds: CODE_MINUTES * 60 };
 }
 

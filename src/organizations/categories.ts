@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { mayDo } from '../policy/index.ts';
 import type { Actor } from './actors.ts';
+import { requireHandlingBody } from './handling-bodies.ts';
 import { adminOnly, categoryNotFound, categoryNotLeaf, unknownCategory } from './organizations.errors.ts';
 import type { CategoryTable } from './organizations.tables.ts';
 
@@ -65,6 +66,37 @@ export async function setEvidenceRules(
     .executeTakeFirst();
   if (!Number(updated.numUpdatedRows)) throw categoryNotFound(code);
   return getCategory(db, code);
+}
+
+export interface CategoryChanges {
+  nameZh?: string;
+  nameEn?: string;
+  defaultBodyId?: string | null;
+  responseLimitHours?: number | null;
+  handlingLimitDays?: number | null;
+}
+
+/**
+ * Renames a category or changes its default body or time limits. New limits apply to cases dispatched
+ * from now on: a deadline already running keeps the limit it was set with (the case's clocks hold it).
+ */
+export async function changeCategory(db: Db, actor: Actor, code: string, changes: CategoryChanges): Promise<Category> {
+  if (!mayDo(actor, 'taxonomy.edit')) throw adminOnly('change the category taxonomy');
+  if (changes.defaultBodyId) await requireHandlingBody(db, changes.defaultBodyId);
+  const updated = await db
+    .updateTable('categories')
+    .set({
+      ...(changes.nameZh !== undefined ? { name_zh: changes.nameZh } : {}),
+      ...(changes.nameEn !== undefined ? { name_en: changes.nameEn } : {}),
+      ...(changes.defaultBodyId !== undefined ? { default_body_id: changes.defaultBodyId } : {}),
+      ...(changes.responseLimitHours !== undefined ? { response_limit_hours: changes.responseLimitHours } : {}),
+      ...(changes.handlingLimitDays !== undefined ? { handling_limit_days: changes.handlingLimitDays } : {}),
+    })
+    .where('code', '=', code)
+    .returningAll()
+    .executeTakeFirst();
+  if (!updated) throw categoryNotFound(code);
+  return updated;
 }
 
 export function listCategories(db: Db, filter: { parentCode?: string; level?: number } = {}): Promise<Category[]> {

@@ -28,6 +28,7 @@ export {
 } from './handling-bodies.ts';
 export { type AreaWorker, areaWorkers, assignAreaWorkers } from './jurisdictions.ts';
 export { organizationsRoutes } from './organizations.routes.ts';
+export { NewStaffMemberBody } from './organizations.schemas.ts';
 export {
   CLEARANCES,
   type Clearance,

@@ -22,3 +22,17 @@ export const categoryNotLeaf = defineError('CATEGORY_ERR_NOT_LEAF', 400, (code: 
   message: `Category "${code}" has subcategories; file the case under one of them`,
   details: { category: code },
 }));
+
+export const handlingBodyNotFound = defineError('BODY_ERR_NOT_FOUND', 404, (id: string) => ({
+  message: `There is no handling body with id "${id}"`,
+}));
+
+export const bodyCodeTaken = defineError('BODY_ERR_CODE_TAKEN', 409, (code: string) => ({
+  message: `A handling body with code "${code}" exists already`,
+  details: { code },
+}));
+
+export const bodyCycle = defineError('BODY_ERR_CYCLE', 400, (id: string) => ({
+  message: 'A body cannot be placed under itself or under a body below it',
+  details: { bodyId: id },
+}));

@@ -1,22 +1,31 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Db } from '../db/database.ts';
-import { errorResponses } from '../lib/http-schemas.ts';
+import { errorResponses, Uuid } from '../lib/http-schemas.ts';
 import type { Category } from './categories.ts';
-import { getCategory, listCategories, parentCodeOf, setEvidenceRules } from './categories.ts';
-import { listHandlingBodies } from './handling-bodies.ts';
+import { changeCategory, getCategory, listCategories, parentCodeOf, setEvidenceRules } from './categories.ts';
+import { changeHandlingBody, createHandlingBody, type HandlingBody, listHandlingBodies } from './handling-bodies.ts';
 import {
+  CategoryChangesBody,
   CategoryListQuery,
   CategoryParams,
   CategoryResponse,
   DemoUsersResponse,
   EvidenceRulesBody,
+  HandlingBodyChangesBody,
   HandlingBodyResponse,
   MeResponse,
+  NewHandlingBodyBody,
   ReachSchema,
+  StaffChangesBody,
   StaffMemberResponse,
+  UsernameParams,
 } from './organizations.schemas.ts';
-import { listStaff, listUsers, requireUserId, setReach } from './users.ts';
+import { changeStaffMember, listStaff, listUsers, requireUserId, setReach } from './users.ts';
+
+function handlingBodyView(b: HandlingBody) {
+  return { id: b.id, code: b.code, nameZh: b.name_zh, nameEn: b.name_en, type: b.type, parentId: b.parent_id };
+}
 
 function categoryView(c: Category) {
   return {
@@ -72,7 +81,7 @@ export const organizationsRoutes: FastifyPluginAsyncTypebox<{
         tags: ['people'],
         summary:
           "Set where a staff member's work reaches: 'city' (an explicit grant) or their areas; [] means no cases",
-        params: Type.Object({ username: Type.String({ minLength: 1, maxLength: 100 }) }),
+        params: UsernameParams,
         body: Type.Object({ reach: ReachSchema }, { additionalProperties: false }),
         response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
       },
@@ -81,6 +90,22 @@ export const organizationsRoutes: FastifyPluginAsyncTypebox<{
       await setReach(db, request.actor, await requireUserId(db, request.params.username), request.body.reach);
       return reply.status(204).send(null);
     },
+  );
+
+  app.patch(
+    '/users/:username',
+    {
+      config: { action: 'users.manage' },
+      schema: {
+        tags: ['people'],
+        summary: "Change a staff member's name, role, handling body or clearance",
+        params: UsernameParams,
+        body: StaffChangesBody,
+        response: { 200: StaffMemberResponse, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      changeStaffMember(db, request.actor, await requireUserId(db, request.params.username), request.body),
   );
 
   app.get(
@@ -128,6 +153,21 @@ export const organizationsRoutes: FastifyPluginAsyncTypebox<{
     async (request) => categoryView(await setEvidenceRules(db, request.actor, request.params.code, request.body)),
   );
 
+  app.patch(
+    '/categories/:code',
+    {
+      config: { action: 'taxonomy.edit' },
+      schema: {
+        tags: ['taxonomy'],
+        summary: 'Rename a category, or set its default body and time limits (for cases dispatched from now on)',
+        params: CategoryParams,
+        body: CategoryChangesBody,
+        response: { 200: CategoryResponse, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => categoryView(await changeCategory(db, request.actor, request.params.code, request.body)),
+  );
+
   app.get(
     '/handling-bodies',
     {
@@ -138,15 +178,37 @@ export const organizationsRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: Type.Array(HandlingBodyResponse) },
       },
     },
-    async () =>
-      (await listHandlingBodies(db)).map((b) => ({
-        id: b.id,
-        code: b.code,
-        nameZh: b.name_zh,
-        nameEn: b.name_en,
-        type: b.type,
-        parentId: b.parent_id,
-      })),
+    async () => (await listHandlingBodies(db)).map(handlingBodyView),
+  );
+
+  app.post(
+    '/handling-bodies',
+    {
+      config: { action: 'taxonomy.edit' },
+      schema: {
+        tags: ['people'],
+        summary: 'Add a handling body (承办单位), under its superior if it has one',
+        body: NewHandlingBodyBody,
+        response: { 201: HandlingBodyResponse, ...errorResponses(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(handlingBodyView(await createHandlingBody(db, request.actor, request.body))),
+  );
+
+  app.patch(
+    '/handling-bodies/:id',
+    {
+      config: { action: 'taxonomy.edit' },
+      schema: {
+        tags: ['people'],
+        summary: 'Rename a handling body, change its type, or move it under another superior',
+        params: Type.Object({ id: Uuid }),
+        body: HandlingBodyChangesBody,
+        response: { 200: HandlingBodyResponse, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => handlingBodyView(await changeHandlingBody(db, request.actor, request.params.id, request.body)),
   );
 
   if (!demoSignIn) return;

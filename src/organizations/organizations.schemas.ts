@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Uuid } from '../lib/http-schemas.ts';
-import { HANDLING_BODY_TYPES, ROLES } from './organizations.tables.ts';
+import { CLEARANCES, HANDLING_BODY_TYPES, ROLES } from './organizations.tables.ts';
 
 const RoleSchema = Type.Enum(ROLES);
 
@@ -69,5 +69,71 @@ export const StaffMemberResponse = Type.Object({
   reach: Type.Union([ReachSchema, Type.Null()], {
     description: "'city', the areas the user works in ([]: no cases at all), or null for handlers (their body's cases)",
   }),
+  clearance: Type.Enum(CLEARANCES),
   disabled: Type.Boolean(),
 });
+
+const StaffRole = Type.Enum(ROLES.filter((role) => role !== 'citizen'));
+const DisplayName = Type.String({ minLength: 1, maxLength: 100 });
+
+export const NewStaffMemberBody = Type.Object(
+  {
+    username: Type.String({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$',
+      description: 'Sign-in name, kept in lower case',
+    }),
+    displayName: DisplayName,
+    role: StaffRole,
+    handlingBodyId: Type.Optional(Type.Union([Uuid, Type.Null()], { description: "A handler's body; only handlers" })),
+    reach: Type.Optional(ReachSchema),
+    password: Type.String({ minLength: 1, maxLength: 200, description: 'The first password; the user changes it' }),
+  },
+  { additionalProperties: false },
+);
+
+export const StaffChangesBody = Type.Object(
+  {
+    displayName: Type.Optional(DisplayName),
+    role: Type.Optional(StaffRole),
+    handlingBodyId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    clearance: Type.Optional(Type.Enum(CLEARANCES)),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const UsernameParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: 100 }) });
+
+const BodyName = Type.String({ minLength: 1, maxLength: 100 });
+export const HandlingBodyCode = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,63}$' });
+
+export const NewHandlingBodyBody = Type.Object(
+  {
+    code: HandlingBodyCode,
+    nameZh: BodyName,
+    nameEn: BodyName,
+    type: Type.Enum(HANDLING_BODY_TYPES),
+    parentId: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'The superior body (上级单位)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const HandlingBodyChangesBody = Type.Object(
+  {
+    nameZh: Type.Optional(BodyName),
+    nameEn: Type.Optional(BodyName),
+    type: Type.Optional(Type.Enum(HANDLING_BODY_TYPES)),
+    parentId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const CategoryChangesBody = Type.Object(
+  {
+    nameZh: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    nameEn: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    defaultBodyId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    responseLimitHours: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 720 }), Type.Null()])),
+    handlingLimitDays: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 365 }), Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);

@@ -2,8 +2,8 @@ import type { Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import { mayDo } from '../policy/index.ts';
 import { type Actor, actorColumns, type Jurisdiction, toActor } from './actors.ts';
-import { adminOnly } from './organizations.errors.ts';
-import { DEFAULT_CLEARANCE, type Role } from './organizations.tables.ts';
+import { adminOnly, unknownHandlingBody } from './organizations.errors.ts';
+import { type Clearance, DEFAULT_CLEARANCE, type Role } from './organizations.tables.ts';
 
 export interface NewUser {
   username: string;
@@ -23,6 +23,9 @@ export interface UserSummary {
   handlingBodyId: string | null;
 }
 
+const badChange = (message: string, details: Record<string, unknown> = {}) =>
+  new AppError('USER_ERR_BAD_CHANGE', 400, message, details);
+
 /**
  * Creates a user. `actor` is the administrator doing it, or 'bootstrap' for the very first
  * administrator of an empty database (there is nobody yet who could create it).
@@ -35,12 +38,26 @@ export async function createUser(db: Db, actor: Actor | 'bootstrap', input: NewU
     throw adminOnly('create users');
   }
   const areas = input.reach === undefined ? [] : await checkedAreas(db, input.role, input.reach);
+  if ((input.role === 'handler') !== Boolean(input.handlingBodyId)) {
+    throw badChange('A handler needs a handling body, and only a handler has one', { role: input.role });
+  }
+  if (input.handlingBodyId) {
+    const body = await db
+      .selectFrom('handling_bodies')
+      .select('id')
+      .where('id', '=', input.handlingBodyId)
+      .executeTakeFirst();
+    if (!body) throw unknownHandlingBody(input.handlingBodyId);
+  }
+  const username = input.username.trim().toLowerCase();
+  const taken = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+  if (taken) throw new AppError('USER_ERR_USERNAME_TAKEN', 409, `The user name "${username}" is taken`, { username });
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('users')
       .values({
         // Sign-in compares user names in lower case: store them so.
-        username: input.username.trim().toLowerCase(),
+        username,
         display_name: input.displayName,
         role: input.role,
         handling_body_id: input.handlingBodyId ?? null,
@@ -68,21 +85,24 @@ export async function listUsers(db: Db): Promise<UserSummary[]> {
 export interface StaffMember extends UserSummary {
   /** Where their work reaches: 'city', their areas (none: no cases), or null for handlers (their body). */
   reach: Jurisdiction | null;
+  clearance: Clearance;
   disabled: boolean;
 }
 
 /** Every staff account with its reach, for the administrator: who sees what, and who sees nothing. */
-export async function listStaff(db: Db, actor: Actor): Promise<StaffMember[]> {
+export async function listStaff(db: Db, actor: Actor, onlyUserId?: string): Promise<StaffMember[]> {
   if (!mayDo(actor, 'users.manage')) throw adminOnly('list the staff');
-  const rows = await actorColumns(db)
+  let query = actorColumns(db)
     .select('users.disabled_at')
     .where('users.role', '!=', 'citizen')
     .orderBy('users.role')
-    .orderBy('users.username')
-    .execute();
+    .orderBy('users.username');
+  if (onlyUserId) query = query.where('users.id', '=', onlyUserId);
+  const rows = await query.execute();
   return rows.map((row) => ({
     ...toSummary(row),
     reach: AREA_ROLES.includes(row.role) ? toActor(row).jurisdiction : null,
+    clearance: row.clearance,
     disabled: row.disabled_at !== null,
   }));
 }
@@ -192,4 +212,62 @@ export async function registerCitizen(db: Db, personId: string, displayName: str
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+export interface StaffChanges {
+  displayName?: string;
+  role?: Role;
+  /** A handler's body; null for the other roles. */
+  handlingBodyId?: string | null;
+  clearance?: Clearance;
+}
+
+/**
+ * Changes a staff member's name, role, body or clearance. The rules a new account follows hold after the
+ * change too: a handler has a body and only a handler has one; a role not placed by area keeps no areas,
+ * and a grid worker is never city-wide. Nobody changes their own role or clearance (an administrator
+ * cannot lock the city out of its last administrator, or raise their own clearance).
+ */
+export async function changeStaffMember(
+  db: Db,
+  actor: Actor,
+  userId: string,
+  changes: StaffChanges,
+): Promise<StaffMember> {
+  if (!mayDo(actor, 'users.manage')) throw adminOnly('change staff accounts');
+  const user = await db
+    .selectFrom('users')
+    .select(['role', 'handling_body_id', 'city_wide'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user || user.role === 'citizen') throw new AppError('USER_ERR_NOT_FOUND', 404, 'There is no such staff member');
+  if (userId === actor.userId && (changes.role !== undefined || changes.clearance !== undefined)) {
+    throw badChange('Nobody changes their own role or clearance; ask another administrator');
+  }
+  if (changes.role === 'citizen') throw badChange('Citizens sign up by phone; a staff account cannot become one');
+  const role = changes.role ?? user.role;
+  const bodyId = changes.handlingBodyId !== undefined ? changes.handlingBodyId : user.handling_body_id;
+  if ((role === 'handler') !== (bodyId !== null)) {
+    throw badChange('A handler needs a handling body, and only a handler has one', { role });
+  }
+  if (bodyId !== null && changes.handlingBodyId !== undefined) {
+    const body = await db.selectFrom('handling_bodies').select('id').where('id', '=', bodyId).executeTakeFirst();
+    if (!body) throw unknownHandlingBody(bodyId);
+  }
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({
+        ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
+        ...(changes.clearance !== undefined ? { clearance: changes.clearance } : {}),
+        role,
+        handling_body_id: bodyId,
+        city_wide: user.city_wide && CITY_WIDE_ROLES.includes(role),
+      })
+      .where('id', '=', userId)
+      .execute();
+    if (!AREA_ROLES.includes(role)) await writeAreas(trx, userId, []);
+  });
+  const [changed] = await listStaff(db, actor, userId);
+  return changed!;
 }

@@ -48,6 +48,23 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   'GET /api/v1/users': { allow: ['admin'] },
   // An area that does not exist: refused with 400 after the policy check, changing nothing.
   'PUT /api/v1/users/:username/reach': { allow: ['admin'], sample: { body: { reach: ['999999'] } } },
+  // Staff accounts: each sample is refused after the policy check (an unknown body or user), changing nothing.
+  'POST /api/v1/users': {
+    allow: ['admin'],
+    sample: {
+      body: {
+        username: 'matrix.user',
+        displayName: '矩阵',
+        role: 'handler',
+        handlingBodyId: UNKNOWN_ID,
+        password: 'Matrix-password-2026',
+      },
+    },
+  },
+  'PATCH /api/v1/users/:username': { allow: ['admin'], sample: { body: { displayName: '矩阵' } } },
+  'PUT /api/v1/users/:username/password': { allow: ['admin'], sample: { body: { password: 'Matrix-password-2026' } } },
+  'POST /api/v1/users/:username/disable': { allow: ['admin'], sample: {} },
+  'POST /api/v1/users/:username/enable': { allow: ['admin'], sample: {} },
   'GET /api/v1/categories': PUBLIC,
   'GET /api/v1/categories/:code': PUBLIC,
   // An unknown category: refused (404) after the policy check, changing nothing.
@@ -55,7 +72,13 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
     allow: ['admin'],
     sample: { body: { afterPhotoRequired: true, verificationPhotoRequired: true } },
   },
+  'PATCH /api/v1/categories/:code': { allow: ['admin'], sample: { body: { defaultBodyId: UNKNOWN_ID } } },
   'GET /api/v1/handling-bodies': PUBLIC,
+  'POST /api/v1/handling-bodies': {
+    allow: ['admin'],
+    sample: { body: { code: 'matrix-body', nameZh: '矩阵', nameEn: 'Matrix', type: 'ngo', parentId: UNKNOWN_ID } },
+  },
+  'PATCH /api/v1/handling-bodies/:id': { allow: ['admin'], sample: { body: { nameEn: 'Matrix' } } },
   'GET /api/v1/demo/users': PUBLIC,
   'GET /api/v1/calendar/:year': PUBLIC,
   'PUT /api/v1/calendar/:year': { allow: ['admin'], sample: { body: { days: [{ date: '2027-13-01' }] } } },

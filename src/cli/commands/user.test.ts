@@ -94,6 +94,6 @@ describe('civicgrid user', () => {
     expect(after.disabled_at).not.toBeNull();
     const missing = await runCliForResult(['user', 'disable', 'nobody'], env);
     expect(missing.code).toBe(1);
-    expect(missing.output).toContain('There is no enabled user "nobody"');
+    expect(missing.output).toContain('There is no user "nobody"');
   }, 120_000);
 });

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { passwordProblems, revokeCredentials, setPassword } from '../../auth/index.ts';
+import { createStaffAccount, setAccountDisabled, setPassword } from '../../auth/index.ts';
 import {
   type Actor,
   AREA_ROLES,
   actorForUsername,
-  createUser,
   type Jurisdiction,
   ROLES,
   type Role,
+  requireUserId,
   setReach,
 } from '../../organizations/index.ts';
 import { openConfiguredDatabase } from '../runtime.ts';
@@ -89,9 +89,6 @@ export function userCommand(program: Command) {
         }
         const reach = reachOption(role, options);
         const password = await readPassword();
-        // Checked before the account exists, so a refused password leaves no account without one.
-        const problems = passwordProblems(password, username);
-        if (problems.length) throw new Error(`Choose a stronger password: ${problems.join('; ')}`);
         const handle = await openConfiguredDatabase();
         try {
           const { db } = handle;
@@ -99,14 +96,12 @@ export function userCommand(program: Command) {
             ? await db.selectFrom('handling_bodies').select('id').where('code', '=', options.body).executeTakeFirst()
             : undefined;
           if (options.body && !body) throw new Error(`There is no handling body with code "${options.body}"`);
-          const created = await createUser(db, await operatorActor(db), {
-            username,
-            displayName: options.name,
-            role,
-            handlingBodyId: body?.id ?? null,
-            reach,
-          });
-          await setPassword(db, created.id, created.username, password, new Date());
+          const created = await createStaffAccount(
+            db,
+            await operatorActor(db),
+            { username, displayName: options.name, role, handlingBodyId: body?.id ?? null, reach, password },
+            new Date(),
+          );
           console.log(JSON.stringify({ username: created.username, role: created.role, reach: reach ?? null }));
         } finally {
           await handle.close();
@@ -159,18 +154,8 @@ export function userCommand(program: Command) {
     .action(async (username: string) => {
       const handle = await openConfiguredDatabase();
       try {
-        const now = new Date();
-        const revoked = await handle.db.transaction().execute(async (trx) => {
-          const disabled = await trx
-            .updateTable('users')
-            .set({ disabled_at: now })
-            .where('username', '=', username.toLowerCase())
-            .where('disabled_at', 'is', null)
-            .returning('id')
-            .executeTakeFirst();
-          return disabled && revokeCredentials(trx, disabled.id, now);
-        });
-        if (!revoked) throw new Error(`There is no enabled user "${username}"`);
+        const userId = await requireUserId(handle.db, username);
+        const revoked = await setAccountDisabled(handle.db, 'operator', userId, true, new Date());
         console.log(JSON.stringify({ username: username.toLowerCase(), disabled: true, ...revoked }));
       } finally {
         await handle.close();
