@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { CITIZEN_CASES_PER_DAY } from './cases/case-deps.ts';
+import { DEFAULT_MIN_DISPATCHES } from './evaluation/indicators.ts';
 import type { MediaLimits } from './media/media.ts';
 import { PATROL_TRACK_DAYS } from './patrols/patrols.ts';
 
@@ -19,6 +20,8 @@ export interface Config {
   reopenWindowDays: number;
   /** How many cases one citizen account may report in 24 hours. */
   citizenCasesPerDay: number;
+  /** The evaluation ranks a body or area only from this many dispatches in the period (EVALUATION_MIN_DISPATCHES). */
+  evaluationMinDispatches: number;
   logLevel: string;
   /** How often each instance runs the background sweeps (supervision, notifications, points), in seconds. */
   sweepIntervalSeconds: number;
@@ -80,6 +83,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSignIn,
     reopenWindowDays: integer(env.REOPEN_WINDOW_DAYS, 'REOPEN_WINDOW_DAYS', 15),
     citizenCasesPerDay: positive(env.CITIZEN_CASES_PER_DAY, 'CITIZEN_CASES_PER_DAY', CITIZEN_CASES_PER_DAY),
+    evaluationMinDispatches: positive(
+      env.EVALUATION_MIN_DISPATCHES,
+      'EVALUATION_MIN_DISPATCHES',
+      DEFAULT_MIN_DISPATCHES,
+    ),
     logLevel: env.LOG_LEVEL ?? 'info',
     sweepIntervalSeconds: integer(env.SWEEP_INTERVAL_SECONDS, 'SWEEP_INTERVAL_SECONDS', 60),
     smsGatewayUrl: env.SMS_GATEWAY_URL || undefined,

@@ -251,6 +251,7 @@ forEachDatabase('closed loop over a fixture month', (database) => {
       // A: A1, A2, A3 (A4 was withdrawn by re-dispatch before A answered; A0 is September's).
       expect(a).toEqual({
         key: bodies['fixture-a'],
+        code: 'fixture-a',
         nameZh: '测试单位a',
         nameEn: 'Fixture body a',
         dispatches: 3,
@@ -263,8 +264,11 @@ forEachDatabase('closed loop over a fixture month', (database) => {
         overdueCount: 1, // A2
         avgHandlingHours: 17, // A1 540 min, A2 1500 min (1380 before the rework, 120 after)
         dissatisfiedReopens: 1, // A2
-        composite: 51.67, // (10 × 2/3 + 45 × 1/2 + 45 × 1/2) / 100, out of 100
-        rank: 1,
+        // Default weights 10 : 40 : 20 : 20 : 10 over response, on time, solved, satisfied, 1 − rework:
+        // (10 × 2/3 + 40 × 1/2 + 20 × 1/2 + 20 × 1/2 + 10 × (1 − 1/2)) / 100, out of 100.
+        composite: 51.67,
+        rank: null, // 3 dispatches: fewer than the 10 a body needs to be ranked
+        unranked: 'too_few_dispatches',
       });
       // B: A3's re-dispatch (accepted on time, handling overdue) and A4's (never answered).
       expect(b).toMatchObject({
@@ -280,6 +284,7 @@ forEachDatabase('closed loop over a fixture month', (database) => {
         dissatisfiedReopens: 0,
         composite: null, // no surveys yet: no score
         rank: null,
+        unranked: 'no_score',
       });
       expect(Object.keys(definitions)).toEqual(expect.arrayContaining(['responseRate', 'composite']));
     });
@@ -298,7 +303,7 @@ forEachDatabase('closed loop over a fixture month', (database) => {
     });
 
     it('should weigh the composite as configured', async () => {
-      const { rows } = await evaluation('month=2026-10&group=body&response=100&solved=0&satisfied=0');
+      const { rows } = await evaluation('month=2026-10&group=body&response=100');
       expect(rows.find((r: { key: string }) => r.key === bodies['fixture-a']).composite).toBe(66.67);
     });
 
@@ -368,7 +373,7 @@ forEachDatabase('closed loop over a fixture month', (database) => {
         .split('\r\n');
       expect(lines[0]).toMatch(/^排名,代码,名称,派遣量,综合得分,响应率/);
       expect(lines.find((l) => l.includes('测试单位a'))).toMatch(
-        /^1,.*,测试单位a,3,51\.67,66\.67,50,50,50,33\.33,50,1,17,1$/,
+        /^,fixture-a,测试单位a,3,51\.67,66\.67,50,50,50,33\.33,50,1,17,1$/,
       );
       const xlsx = await app.inject({
         url: '/api/v1/evaluation/export?month=2026-10&format=xlsx&lang=en',

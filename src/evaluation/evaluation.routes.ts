@@ -10,14 +10,25 @@ import {
   evaluateDispatchers,
   evaluateGridWorkers,
   evaluationWeights,
+  monthsWithData,
   setEvaluationWeights,
 } from './evaluation.ts';
 import { evaluationCsv, evaluationXlsx } from './export.ts';
-import { DISPATCHER_INDICATORS, GRID_WORKER_INDICATORS, INDICATORS } from './indicators.ts';
+import {
+  DEFAULT_MIN_DISPATCHES,
+  DEFAULT_WEIGHTS,
+  DISPATCHER_INDICATORS,
+  GRID_WORKER_INDICATORS,
+  INDICATORS,
+  TIE_RULE,
+  WEIGHT_KEYS,
+  type WeightKey,
+  type Weights,
+} from './indicators.ts';
 import { type Period, periodOf } from './period.ts';
 import { leaderboard } from './points.ts';
 
-const PeriodQuery = {
+export const PeriodQuery = {
   // Years the city has data for: year 0 or 9999 would make no real period (and no valid next month).
   month: Type.Optional(
     Type.String({ pattern: '^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$', description: 'YYYY-MM, city time' }),
@@ -27,14 +38,19 @@ const PeriodQuery = {
 };
 
 const Rate = Type.Union([Type.Number(), Type.Null()]);
-const WeightsSchema = Type.Object(
-  {
-    response: Type.Number({ minimum: 0, maximum: 100 }),
-    solved: Type.Number({ minimum: 0, maximum: 100 }),
-    satisfied: Type.Number({ minimum: 0, maximum: 100 }),
-  },
-  { additionalProperties: false },
-);
+const weight = (description: string) => Type.Number({ minimum: 0, maximum: 100, description });
+/** One field per part of the composite (indicators.ts, COMPOSITE_PARTS): a new part fails to compile until added. */
+const WeightFields = {
+  response: weight('Weight of the response rate'),
+  onTime: weight('Weight of the on-time handling rate'),
+  solved: weight('Weight of the solved rate'),
+  satisfied: weight('Weight of the satisfaction rate'),
+  rework: weight('Weight of 1 − the rework rate'),
+} satisfies Record<WeightKey, TSchema>;
+const WeightsSchema = Type.Object(WeightFields, {
+  additionalProperties: false,
+  description: 'Shares of the 100 points of the composite score: each 0–100, adding up to 100',
+});
 const Definition = Type.Object({
   nameZh: Type.String(),
   nameEn: Type.String(),
@@ -60,22 +76,32 @@ const EvaluationQuery = Type.Object(
     ...PeriodQuery,
     group: Type.Optional(Type.Enum(EVALUATION_GROUPS, { default: 'body' })),
     within: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'Only cases in this area' })),
-    response: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Weight of the response rate' })),
-    solved: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Weight of the solved rate' })),
-    satisfied: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Weight of the satisfaction rate' })),
+    // Weights for this answer only (a weight not given is 0; together they must add up to 100).
+    ...Type.Partial(Type.Object(WeightFields)).properties,
   },
   { additionalProperties: false },
 );
 
-function weightsFrom(query: { response?: number; solved?: number; satisfied?: number }) {
-  if (query.response === undefined && query.solved === undefined && query.satisfied === undefined) return undefined;
-  return { response: query.response ?? 0, solved: query.solved ?? 0, satisfied: query.satisfied ?? 0 };
+/** Weights given in the query string, or undefined when none is. */
+function weightsFrom(query: Partial<Record<WeightKey, number>>): Weights | undefined {
+  if (WEIGHT_KEYS.every((key) => query[key] === undefined)) return undefined;
+  return Object.fromEntries(WEIGHT_KEYS.map((key) => [key, query[key] ?? 0])) as Weights;
 }
 
-export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock; timeZone: string }> = async (
-  app,
-  { db, clock, timeZone },
-) => {
+const RankingRules = Type.Object({
+  minDispatches: Type.Integer({ description: 'Rows with fewer dispatches in the period are shown unranked' }),
+  tieRuleZh: Type.String(),
+  tieRuleEn: Type.String(),
+});
+
+export const evaluationRoutes: FastifyPluginAsyncTypebox<{
+  db: Db;
+  clock: Clock;
+  timeZone: string;
+  /** EVALUATION_MIN_DISPATCHES (default DEFAULT_MIN_DISPATCHES). */
+  minDispatches?: number;
+}> = async (app, { db, clock, timeZone, minDispatches = DEFAULT_MIN_DISPATCHES }) => {
+  const ranking = { minDispatches, tieRuleZh: TIE_RULE.zh, tieRuleEn: TIE_RULE.en };
   const run = async (actor: Parameters<typeof evaluate>[1], query: Static<typeof EvaluationQuery>) => {
     const period = periodOf(query, timeZone);
     const weights = weightsFrom(query) ?? (await evaluationWeights(db));
@@ -85,6 +111,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
       asOf: clock.now(),
       weights,
       within: query.within,
+      minDispatches,
     });
     return { period, weights, rows };
   };
@@ -116,10 +143,13 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
           200: Type.Object({
             period: PeriodResponse,
             weights: WeightsSchema,
+            defaultWeights: WeightsSchema,
+            ranking: RankingRules,
             definitions: Type.Record(Type.String(), Definition),
             rows: Type.Array(
               Type.Object({
-                key: Type.String(),
+                key: Type.String({ description: "The body's id, or the area's code" }),
+                code: Type.String({ description: "The body's code, or the area's code" }),
                 nameZh: Type.String(),
                 nameEn: Type.String(),
                 dispatches: Type.Integer(),
@@ -133,7 +163,10 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
                 avgHandlingHours: Rate,
                 dissatisfiedReopens: Type.Integer(),
                 composite: Rate,
-                rank: Type.Union([Type.Integer(), Type.Null()]),
+                rank: Type.Union([Type.Integer(), Type.Null()], {
+                  description: 'Among all rows of the query (for a handler too, who is shown their own row only)',
+                }),
+                unranked: Type.Union([Type.Enum(['no_score', 'too_few_dispatches']), Type.Null()]),
               }),
             ),
           }),
@@ -143,7 +176,38 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
     },
     async (request) => {
       const { period, weights, rows } = await run(request.actor, request.query);
-      return { period: periodView(period), weights, definitions: INDICATORS, rows };
+      return {
+        period: periodView(period),
+        weights,
+        defaultWeights: DEFAULT_WEIGHTS,
+        ranking,
+        definitions: INDICATORS,
+        rows,
+      };
+    },
+  );
+
+  app.get(
+    '/evaluation/periods',
+    {
+      config: { action: 'evaluation.read' },
+      schema: {
+        tags: ['evaluation'],
+        summary: "The months with dispatches to evaluate, newest first (a handler: their own body's)",
+        response: {
+          200: Type.Object({
+            months: Type.Array(Type.Object({ month: Type.String(), dispatches: Type.Integer() })),
+            latest: Type.Union([Type.String(), Type.Null()], {
+              description: 'The newest month with dispatches (YYYY-MM, city time): where the console opens',
+            }),
+          }),
+          ...errorResponses(401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const months = await monthsWithData(db, request.actor, timeZone);
+      return { months, latest: months[0]?.month ?? null };
     },
   );
 
@@ -166,7 +230,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
       },
     },
     async (request, reply) => {
-      const { period, rows } = await run(request.actor, request.query);
+      const { period, weights, rows } = await run(request.actor, request.query);
       const language = request.query.lang ?? 'zh';
       const name = `evaluation-${request.query.group ?? 'body'}-${period.label.replaceAll('..', '_')}`;
       if (request.query.format === 'csv') {
@@ -177,7 +241,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
       const title = language === 'zh' ? `综合评价 ${period.label}` : `Evaluation ${period.label}`;
       reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       reply.header('content-disposition', `attachment; filename="${name}.xlsx"`);
-      return reply.send(await evaluationXlsx(rows, language, title));
+      return reply.send(await evaluationXlsx(rows, language, title, { weights, minDispatches }));
     },
   );
 
@@ -233,7 +297,8 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock;
       config: { action: 'evaluation.weights' },
       schema: {
         tags: ['evaluation'],
-        summary: 'Set the weights of the composite score (default 10 / 45 / 45)',
+        summary:
+          'Set the weights of the composite score: response, on-time handling, solved, satisfied, no rework (default 10 / 40 / 20 / 20 / 10; they must add up to 100)',
         body: WeightsSchema,
         response: { 200: WeightsSchema, ...errorResponses(400, 401, 403) },
       },

@@ -5,7 +5,15 @@ import { defineError } from '../lib/app-error.ts';
 import { likePrefix } from '../lib/like.ts';
 import type { Actor } from '../organizations/index.ts';
 import { mayDo } from '../policy/index.ts';
-import { compositeScore, DEFAULT_WEIGHTS, rate, type Weights } from './indicators.ts';
+import {
+  checkWeights,
+  compositeScore,
+  DEFAULT_MIN_DISPATCHES,
+  DEFAULT_WEIGHTS,
+  rate,
+  storedWeights,
+  type Weights,
+} from './indicators.ts';
 import type { Period } from './period.ts';
 
 export const mayNotEvaluate = defineError('AUTH_ERR_FORBIDDEN', 403, (what: string) => ({
@@ -34,7 +42,10 @@ const AREA_CODE_LENGTH: Record<Exclude<EvaluationGroup, 'body'>, number> = {
 };
 
 export interface EvaluationRow {
+  /** The body's id, or the area's code. */
   key: string;
+  /** The body's code (e.g. district-430102), or the area's code: what people and spreadsheets name it by. */
+  code: string;
   nameZh: string;
   nameEn: string;
   dispatches: number;
@@ -48,11 +59,14 @@ export interface EvaluationRow {
   avgHandlingHours: number | null;
   dissatisfiedReopens: number;
   composite: number | null;
+  /** Null when unranked: no composite score, or fewer dispatches than the minimum (`unranked` says which). */
   rank: number | null;
+  unranked: 'no_score' | 'too_few_dispatches' | null;
 }
 
 interface Counts {
   key: string;
+  code: string | null;
   name_zh: string | null;
   name_en: string | null;
   dispatches: number;
@@ -74,14 +88,20 @@ interface Counts {
 export const WEIGHTS_KEY = 'evaluation_weights';
 
 export async function evaluationWeights(db: Db): Promise<Weights> {
-  return (await readSetting<Weights>(db, WEIGHTS_KEY)) ?? DEFAULT_WEIGHTS;
+  const stored = await readSetting<Partial<Weights>>(db, WEIGHTS_KEY);
+  return stored ? storedWeights(stored) : DEFAULT_WEIGHTS;
 }
 
 export async function setEvaluationWeights(db: Db, actor: Actor, weights: Weights): Promise<Weights> {
   if (!mayDo(actor, 'evaluation.weights')) throw mayNotEvaluate('change the evaluation weights');
+  checkWeights(weights);
   await writeSetting(db, WEIGHTS_KEY, weights);
   return weights;
 }
+
+export const ownBodyOnly = defineError('EVALUATION_ERR_OWN_BODY_ONLY', 403, () => ({
+  message: "A handler sees their own body's figures, by body only (group=body)",
+}));
 
 /** A deadline missed: stopped late, or still open (not paused before it) past it at `asOf`. */
 const missed = (clock: 'r' | 'h', asOf: Date) =>
@@ -94,21 +114,30 @@ const missed = (clock: 'r' | 'h', asOf: Date) =>
 export async function evaluate(
   db: Db,
   actor: Actor,
-  options: { period: Period; group: EvaluationGroup; asOf: Date; weights?: Weights; within?: string },
+  options: {
+    period: Period;
+    group: EvaluationGroup;
+    asOf: Date;
+    weights?: Weights;
+    within?: string;
+    /** Rows with fewer dispatches are shown unranked (default DEFAULT_MIN_DISPATCHES). */
+    minDispatches?: number;
+  },
 ): Promise<EvaluationRow[]> {
   assertMayEvaluate(actor);
   const { period, group, asOf } = options;
-  const weights = options.weights ?? (await evaluationWeights(db));
+  // A handler's row is ranked among all bodies, then shown alone: ranks of areas would be other bodies' work.
+  if (actor.role === 'handler' && group !== 'body') throw ownBodyOnly();
+  const weights = checkWeights(options.weights ?? (await evaluationWeights(db)));
   const length = group === 'body' ? 0 : AREA_CODE_LENGTH[group];
   const key = group === 'body' ? sql`d.body_id::text` : sql`substr(d.grid_code, 1, ${length})`;
   const names =
     group === 'body'
       ? sql`left join handling_bodies n on n.id::text = t.key`
       : sql`left join grid_areas n on n.code = t.key`;
+  const code = group === 'body' ? sql`n.code` : sql`t.key`;
   const areaFilter = group === 'body' ? sql`` : sql`and length(d.grid_code) >= ${length}`;
   const withinFilter = options.within ? sql`and d.grid_code like ${likePrefix(options.within)}` : sql``;
-  // A handler sees their own body's figures only.
-  const bodyFilter = actor.role === 'handler' ? sql`and d.body_id = ${actor.handlingBodyId}` : sql``;
   const { rows } = await sql<Counts>`
     with t as (
       select ${key} as key,
@@ -132,36 +161,65 @@ export async function evaluate(
       left join case_surveys s on s.dispatch_id = d.id
       where d.dispatched_at >= ${period.from} and d.dispatched_at < ${period.to}
         and d.end_reason is distinct from 'redispatched'
-        ${areaFilter} ${withinFilter} ${bodyFilter}
+        ${areaFilter} ${withinFilter}
       group by 1
     )
-    select t.*, n.name_zh, n.name_en from t ${names} order by t.key`.execute(db);
+    select t.*, ${code} as code, n.name_zh, n.name_en from t ${names} order by t.key`.execute(db);
 
   const unnamed = group === 'body' ? new Map() : await namesOfUnnamedAreas(db, rows);
   const evaluated = rows.map((c): EvaluationRow => {
     const n = (v: unknown) => Number(v ?? 0);
-    const responseRate = rate(n(c.responded_on_time), n(c.response_decided));
-    const solvedRate = rate(n(c.solved), n(c.surveyed));
-    const satisfactionRate = rate(n(c.satisfied), n(c.surveyed));
+    const rates = {
+      responseRate: rate(n(c.responded_on_time), n(c.response_decided)),
+      onTimeRate: rate(n(c.handled_on_time), n(c.handling_decided)),
+      solvedRate: rate(n(c.solved), n(c.surveyed)),
+      satisfactionRate: rate(n(c.satisfied), n(c.surveyed)),
+      reworkRate: rate(n(c.reworked), n(c.handled)),
+    };
     return {
       key: c.key,
+      code: c.code ?? c.key,
       nameZh: c.name_zh ?? unnamed.get(c.key)?.nameZh ?? c.key,
       nameEn: c.name_en ?? unnamed.get(c.key)?.nameEn ?? c.key,
       dispatches: n(c.dispatches),
-      responseRate,
-      onTimeRate: rate(n(c.handled_on_time), n(c.handling_decided)),
-      solvedRate,
-      satisfactionRate,
+      ...rates,
       returnRate: rate(n(c.returned), n(c.dispatches)),
-      reworkRate: rate(n(c.reworked), n(c.handled)),
       overdueCount: n(c.overdue),
       avgHandlingHours: c.avg_handling_minutes === null ? null : Number(c.avg_handling_minutes) / 60,
       dissatisfiedReopens: n(c.dissatisfied_reopens),
-      composite: compositeScore({ responseRate, solvedRate, satisfactionRate }, weights),
+      composite: compositeScore(rates, weights),
       rank: null,
+      unranked: null,
     };
   });
-  return ranked(evaluated);
+  const all = ranked(evaluated, options.minDispatches ?? DEFAULT_MIN_DISPATCHES);
+  return actor.role === 'handler' ? all.filter((row) => row.key === actor.handlingBodyId) : all;
+}
+
+export interface MonthWithData {
+  /** YYYY-MM, city time. */
+  month: string;
+  dispatches: number;
+}
+
+/** How many months back the list of months with data goes. */
+const MONTHS_LISTED = 36;
+
+/**
+ * The months (city time) with dispatches the evaluation counts, newest first; for a handler, their own
+ * body's. The console opens the evaluation on the newest, not on a month that may have nothing yet.
+ */
+export async function monthsWithData(db: Db, actor: Actor, timeZone: string): Promise<MonthWithData[]> {
+  assertMayEvaluate(actor);
+  const bodyFilter = actor.role === 'handler' ? sql`and d.body_id = ${actor.handlingBodyId}` : sql``;
+  const { rows } = await sql<{ month: string; dispatches: number }>`
+    select to_char(d.dispatched_at at time zone ${timeZone}, 'YYYY-MM') as month, count(*) as dispatches
+    from case_dispatches d
+    where d.end_reason is distinct from 'redispatched' ${bodyFilter}
+    group by 1
+    order by 1 desc
+    limit ${MONTHS_LISTED}`.execute(db);
+  return rows.map((r) => ({ month: r.month, dispatches: Number(r.dispatches) }));
 }
 
 /**
@@ -190,18 +248,38 @@ async function namesOfUnnamedAreas(db: Db, rows: Array<{ key: string; name_zh: s
   return names;
 }
 
-/** Ranks by composite score, best first; equal scores share a rank; rows without a score come last, unranked. */
-function ranked(rows: EvaluationRow[]): EvaluationRow[] {
-  const sorted = [...rows].sort(
-    (a, b) => (b.composite ?? -1) - (a.composite ?? -1) || b.dispatches - a.dispatches || a.key.localeCompare(b.key),
+/** Higher first, a missing value last. */
+const higherFirst = (a: number | null, b: number | null) => (b ?? -1) - (a ?? -1);
+
+/** The order of the tie rule (indicators.ts, TIE_RULE): 0 only for rows that share a rank. */
+function byTieRule(a: EvaluationRow, b: EvaluationRow): number {
+  return (
+    higherFirst(a.composite, b.composite) ||
+    higherFirst(a.onTimeRate, b.onTimeRate) ||
+    higherFirst(a.satisfactionRate, b.satisfactionRate) ||
+    b.dispatches - a.dispatches
   );
-  let previous: number | null = null;
-  let rank = 0;
+}
+
+/**
+ * Ranks rows with a composite score and at least `minDispatches` dispatches, best first by the tie rule;
+ * rows equal under it share a rank (1, 2, 2, 4). The others follow, unranked, in the same order; rows
+ * still equal are listed by code.
+ */
+export function ranked(rows: EvaluationRow[], minDispatches: number): EvaluationRow[] {
+  for (const row of rows) {
+    row.unranked = row.composite === null ? 'no_score' : row.dispatches < minDispatches ? 'too_few_dispatches' : null;
+    row.rank = null;
+  }
+  const sorted = [...rows].sort(
+    (a, b) =>
+      Number(a.unranked !== null) - Number(b.unranked !== null) || byTieRule(a, b) || a.code.localeCompare(b.code),
+  );
+  let previous: EvaluationRow | null = null;
   for (const [i, row] of sorted.entries()) {
-    if (row.composite === null) continue;
-    if (row.composite !== previous) rank = i + 1;
-    row.rank = rank;
-    previous = row.composite;
+    if (row.unranked) break;
+    row.rank = previous && byTieRule(previous, row) === 0 ? previous.rank : i + 1;
+    previous = row;
   }
   return sorted;
 }

@@ -1,13 +1,13 @@
 import ExcelJS from 'exceljs';
 import { csvForExcel } from '../lib/csv.ts';
 import type { EvaluationRow } from './evaluation.ts';
-import { INDICATORS } from './indicators.ts';
+import { COMPOSITE_PARTS, INDICATORS, TIE_RULE, type Weights } from './indicators.ts';
 
 type Language = 'zh' | 'en';
 
 const COLUMNS: Array<{ key: keyof EvaluationRow; indicator?: keyof typeof INDICATORS; percent?: boolean }> = [
   { key: 'rank' },
-  { key: 'key' },
+  { key: 'code' },
   { key: 'nameZh' },
   { key: 'dispatches', indicator: 'dispatches' },
   { key: 'composite', indicator: 'composite' },
@@ -24,7 +24,7 @@ const COLUMNS: Array<{ key: keyof EvaluationRow; indicator?: keyof typeof INDICA
 
 const PLAIN_HEADERS: Record<string, Record<Language, string>> = {
   rank: { zh: '排名', en: 'Rank' },
-  key: { zh: '代码', en: 'Code' },
+  code: { zh: '代码', en: 'Code' },
   nameZh: { zh: '名称', en: 'Name' },
 };
 
@@ -50,8 +50,44 @@ export function evaluationCsv(rows: EvaluationRow[], language: Language): string
   ]);
 }
 
-/** A workbook with the ranking and, on a second sheet, the definition of every indicator. */
-export async function evaluationXlsx(rows: EvaluationRow[], language: Language, title: string): Promise<Buffer> {
+/** How the ranking was made: the weights in force and the ranking rules, in the reader's language. */
+export interface RankingNotes {
+  weights: Weights;
+  minDispatches: number;
+}
+
+function rankingRules(notes: RankingNotes, language: Language): Array<[string, string]> {
+  const name = (indicator: keyof typeof INDICATORS) => INDICATORS[indicator][language === 'zh' ? 'nameZh' : 'nameEn'];
+  const weights = COMPOSITE_PARTS.map((part) => {
+    const label = part.higherIsBetter ? name(part.indicator) : `1 − ${name(part.indicator)}`;
+    return `${label} ${notes.weights[part.weight]}`;
+  }).join(language === 'zh' ? '，' : ', ');
+  return language === 'zh'
+    ? [
+        ['权重', weights],
+        ['参与排名', `期内派遣量不少于 ${notes.minDispatches} 次且有综合得分的才排名；其余列出但不排名（名次为空）。`],
+        ['并列规则', TIE_RULE.zh],
+      ]
+    : [
+        ['Weights', weights],
+        [
+          'Ranked',
+          `Only rows with a composite score and at least ${notes.minDispatches} dispatches in the period are ranked; the others are listed without a rank.`,
+        ],
+        ['Ties', TIE_RULE.en],
+      ];
+}
+
+/**
+ * A workbook with the ranking and, on a second sheet, the definition of every indicator and the rules the
+ * ranking was made by.
+ */
+export async function evaluationXlsx(
+  rows: EvaluationRow[],
+  language: Language,
+  title: string,
+  notes: RankingNotes,
+): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'CivicGrid';
   const sheet = workbook.addWorksheet(language === 'zh' ? '排名' : 'Ranking');
@@ -69,6 +105,7 @@ export async function evaluationXlsx(rows: EvaluationRow[], language: Language, 
       language === 'zh' ? [indicator.nameZh, indicator.definitionZh] : [indicator.nameEn, indicator.definitionEn],
     );
   }
+  for (const rule of rankingRules(notes, language)) definitions.addRow(rule).font = { italic: true };
   definitions.getColumn(1).width = 28;
   definitions.getColumn(2).width = 100;
   return Buffer.from(await workbook.xlsx.writeBuffer());

@@ -1,3 +1,5 @@
+import { defineError } from '../lib/app-error.ts';
+
 /**
  * The indicators of the comprehensive evaluation (综合评价), defined once: the API returns these
  * definitions with the figures, and the console shows them beside each column.
@@ -78,9 +80,10 @@ export const INDICATORS = {
   composite: {
     nameZh: '综合得分',
     nameEn: 'Composite score',
-    definitionZh: '响应率、解决率、满意率按权重加权（默认 10 : 45 : 45），满分 100；任一项无数据时不计分。',
+    definitionZh:
+      '响应率、按期办结率、解决率、满意率与（1 − 返工率）按权重加权（默认 10 : 40 : 20 : 20 : 10），满分 100；加权的任一项无数据时不计分。',
     definitionEn:
-      'Response, solved and satisfaction rates weighted (default 10 : 45 : 45), out of 100; no score when any of them has no data.',
+      'Response, on-time handling, solved and satisfaction rates and (1 − rework rate), weighted (default 10 : 40 : 20 : 20 : 10), out of 100; no score when any weighted rate has no data.',
   },
 } as const;
 
@@ -132,28 +135,98 @@ export const GRID_WORKER_INDICATORS = {
   },
 } as const;
 
-export interface Weights {
-  response: number;
-  solved: number;
-  satisfied: number;
+/**
+ * The parts of the composite score: which indicator each weight multiplies, and whether a higher rate is
+ * better (a rework rate counts as its complement, 1 − rate). A new part is one line here, its default
+ * weight below and its indicator above; the API's weight schema and the console's weights panel follow
+ * this list.
+ */
+export const COMPOSITE_PARTS = [
+  { weight: 'response', indicator: 'responseRate', higherIsBetter: true },
+  { weight: 'onTime', indicator: 'onTimeRate', higherIsBetter: true },
+  { weight: 'solved', indicator: 'solvedRate', higherIsBetter: true },
+  { weight: 'satisfied', indicator: 'satisfactionRate', higherIsBetter: true },
+  { weight: 'rework', indicator: 'reworkRate', higherIsBetter: false },
+] as const;
+
+export type WeightKey = (typeof COMPOSITE_PARTS)[number]['weight'];
+export type Weights = Record<WeightKey, number>;
+export const WEIGHT_KEYS: readonly WeightKey[] = COMPOSITE_PARTS.map((p) => p.weight);
+/** The rates the composite reads, by indicator id. */
+export type CompositeRates = Record<(typeof COMPOSITE_PARTS)[number]['indicator'], number | null>;
+
+/**
+ * The default weights, out of 100. They are our choice, not a table quoted from a standard: CJ/T 292-2008
+ * and GB/T 30428.4 (数字化城市管理信息系统 绩效评价) define the indicators a handling department is judged on
+ * (按期处置率, 处置率/结案率, 返工率 …) and leave the weights to each city's assessment rules. Those rules put
+ * on-time closure first; e.g. 金华市区数字化城市管理工作考核细则（试行） gives 按期结案率 50 of 100 points,
+ * 结案率 20, and deducts for rework (返工) and shirking within 5. 12345 hotline assessments add the
+ * reporter's view: 响应率, 解决率 and 满意率 (the previous default, 10 : 45 : 45, weighed only these three
+ * and let a body that missed every deadline score 100). So: on-time handling 40, solved 20, satisfied 20,
+ * response 10, no rework 10. A city sets its own with PUT /evaluation/weights.
+ */
+export const DEFAULT_WEIGHTS: Weights = { response: 10, onTime: 40, solved: 20, satisfied: 20, rework: 10 };
+
+/** What weights must add up to: they are shares of the 100 points. */
+export const WEIGHTS_TOTAL = 100;
+
+export const badWeights = defineError('EVALUATION_ERR_BAD_WEIGHTS', 400, (why: string) => ({
+  message: `The weights are not valid: ${why}`,
+}));
+
+/** Refuses weights that are not shares of 100 points (each 0–100, adding up to 100). */
+export function checkWeights(weights: Weights): Weights {
+  for (const key of WEIGHT_KEYS) {
+    const value = weights[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > WEIGHTS_TOTAL) {
+      throw badWeights(`${key} must be a number from 0 to ${WEIGHTS_TOTAL}`);
+    }
+  }
+  const total = WEIGHT_KEYS.reduce((sum, key) => sum + weights[key], 0);
+  // Weights such as 33.33 + 33.33 + 33.34 add up to 100 only within floating-point error.
+  if (Math.abs(total - WEIGHTS_TOTAL) > 1e-6) {
+    throw badWeights(`they must add up to ${WEIGHTS_TOTAL}; these add up to ${Math.round(total * 1e6) / 1e6}`);
+  }
+  return weights;
 }
 
-export const DEFAULT_WEIGHTS: Weights = { response: 10, solved: 45, satisfied: 45 };
+/**
+ * Weights as stored by an earlier version, which had fewer parts: a part it did not have weighs 0, so a
+ * city's chosen composite stays what it was until someone sets the new parts.
+ */
+export function storedWeights(stored: Partial<Weights>): Weights {
+  return Object.fromEntries(WEIGHT_KEYS.map((key) => [key, stored[key] ?? 0])) as Weights;
+}
 
 /** The weighted composite out of 100, or null when a weighted rate has no data. */
-export function compositeScore(
-  rates: { responseRate: number | null; solvedRate: number | null; satisfactionRate: number | null },
-  weights: Weights,
-): number | null {
-  const parts: Array<[number | null, number]> = [
-    [rates.responseRate, weights.response],
-    [rates.solvedRate, weights.solved],
-    [rates.satisfactionRate, weights.satisfied],
-  ];
-  const total = parts.reduce((sum, [, w]) => sum + w, 0);
-  if (total <= 0 || parts.some(([rate, w]) => w > 0 && rate === null)) return null;
-  return Math.round((parts.reduce((sum, [rate, w]) => sum + (rate ?? 0) * w, 0) / total) * 10000) / 100;
+export function compositeScore(rates: CompositeRates, weights: Weights): number | null {
+  let total = 0;
+  let score = 0;
+  for (const part of COMPOSITE_PARTS) {
+    const weight = weights[part.weight];
+    if (weight <= 0) continue;
+    const value = rates[part.indicator];
+    if (value === null) return null;
+    total += weight;
+    score += (part.higherIsBetter ? value : 1 - value) * weight;
+  }
+  if (total <= 0) return null;
+  return Math.round((score / total) * 10000) / 100;
 }
+
+/**
+ * How bodies (or areas) are ranked. Too few dispatches make a rate say little (2 of 2 on time is 100 %), so
+ * a row is ranked only from `minDispatches` dispatches in the period (EVALUATION_MIN_DISPATCHES); below it
+ * the figures are shown, unranked. Equal composite scores are told apart by the on-time handling rate,
+ * then the satisfaction rate, then the number of dispatches (the same rates over more dispatches say
+ * more); rows equal in all of these share a rank, and the next rank is skipped (1, 2, 2, 4).
+ */
+export const DEFAULT_MIN_DISPATCHES = 10;
+
+export const TIE_RULE = {
+  zh: '综合得分相同时，依次比较按期办结率、满意率、派遣量（均为高者在前）；仍全部相同的并列同一名次，其后名次顺延。',
+  en: 'Equal composite scores are ordered by on-time handling rate, then satisfaction rate, then dispatches (higher first); rows equal in all of these share a rank, and the next rank is skipped.',
+};
 
 /** A share, or null when there is nothing to divide by. */
 export function rate(part: number, whole: number): number | null {

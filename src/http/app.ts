@@ -39,7 +39,7 @@ export interface AppDeps {
   db: Db;
   clock: Clock;
   config: Pick<Config, 'demoSignIn' | 'reopenWindowDays' | 'secureCookies'> &
-    Partial<Pick<Config, 'citizenCasesPerDay' | 'auditAnchorFile'>> & {
+    Partial<Pick<Config, 'citizenCasesPerDay' | 'auditAnchorFile' | 'evaluationMinDispatches'>> & {
       sessions: SessionTimes;
       /** Citizens may sign in by phone (not in production without an SMS gateway). Default on. */
       phoneSignIn?: boolean;
@@ -195,7 +195,12 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       });
       await api.register(routingRoutes, { db: deps.db, timeZone: CITY_TIME_ZONE });
       await api.register(calendarRoutes, { db: deps.db, calendar: deps.calendar });
-      await api.register(evaluationRoutes, { db: deps.db, clock: deps.clock, timeZone: CITY_TIME_ZONE });
+      await api.register(evaluationRoutes, {
+        db: deps.db,
+        clock: deps.clock,
+        timeZone: CITY_TIME_ZONE,
+        minDispatches: deps.config.evaluationMinDispatches,
+      });
       await api.register(privacyRoutes, {
         deps: {
           db: deps.db,

@@ -167,12 +167,14 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   // Evaluation
   'GET /api/v1/evaluation': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'] },
   'GET /api/v1/evaluation/export': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'] },
+  'GET /api/v1/evaluation/periods': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'] },
   'GET /api/v1/evaluation/dispatchers': { allow: ['dispatcher', 'supervisor', 'admin'] },
   'GET /api/v1/evaluation/grid-workers': { allow: ['dispatcher', 'supervisor', 'admin'] },
   'GET /api/v1/evaluation/weights': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'] },
   'PUT /api/v1/evaluation/weights': {
     allow: ['supervisor', 'admin'],
-    sample: { body: { response: 10, solved: 45, satisfied: 45 } },
+    // Weights that add up to 90: refused (400) after the policy check, changing nothing.
+    sample: { body: { response: 10, onTime: 30, solved: 20, satisfied: 20, rework: 10 } },
   },
   'GET /api/v1/points/leaderboard': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'] },
 
