@@ -100,3 +100,8 @@ export const intakeQuota = defineError('CASE_ERR_QUOTA', 429, (limit: number, re
   message: `You have reported ${limit} cases in the last 24 hours, as many as one account may: call 12345 for more`,
   details: { limit, retryAfterSeconds },
 }));
+
+export const badPhoneNumber = defineError('CASE_ERR_BAD_PHONE', 400, () => ({
+  message:
+    'Give the phone number the caller is calling from: 7 to 12 digits (a mobile or a landline with its area code)',
+}));

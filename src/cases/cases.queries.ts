@@ -155,7 +155,7 @@ const SUMMARY_COLUMNS = [
 ] as const;
 
 /** Summary columns of the cases an actor may see that match a filter (one case: filter by its number). */
-function summaryQuery(db: Db, actor: Actor, filter: CaseFilter) {
+export function summaryQuery(db: Db, actor: Actor, filter: CaseFilter) {
   return seenAndMatching(db, actor, filter)
     .leftJoin('handling_bodies', 'handling_bodies.id', 'cases.assigned_body_id')
     .leftJoinLateral(
@@ -173,9 +173,9 @@ function summaryQuery(db: Db, actor: Actor, filter: CaseFilter) {
     .select(SUMMARY_COLUMNS);
 }
 
-type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['executeTakeFirstOrThrow']>>;
+export type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['executeTakeFirstOrThrow']>>;
 
-function toSummary(row: SummaryRow, now: Date): CaseSummary {
+export function toSummary(row: SummaryRow, now: Date): CaseSummary {
   return {
     caseNumber: row.case_number,
     title: row.title,

@@ -30,6 +30,16 @@ import {
   TransitionBody,
   UnmaskBody,
 } from './cases.schemas.ts';
+import {
+  BatchBody,
+  BatchResponse,
+  CallerHistoryBody,
+  CallerHistoryResponse,
+  DeskQuery,
+  DeskResponse,
+  RegisterAndDispatchBody,
+} from './desk.schemas.ts';
+import { actOnCases, callerHistory, deskCases, registerAndDispatch } from './desk.ts';
 import { duplicateCandidates } from './duplicates.ts';
 import { reportCase } from './intake.ts';
 import { CASE_STATUSES, RULES, TRANSITION_ACTIONS } from './lifecycle.ts';
@@ -198,6 +208,75 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
       await transitionCase(deps, request.actor, request.params.caseNumber, request.body);
       return detailFor(request, request.params.caseNumber);
     },
+  );
+
+  app.get(
+    '/cases/desk',
+    {
+      config: { action: 'case.desk' },
+      schema: {
+        tags: ['cases'],
+        summary: "The dispatcher's desk: the cases waiting in a queue, filtered and sorted, each with its suggestion",
+        querystring: DeskQuery,
+        response: { 200: DeskResponse, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      releaseCases(request.actor, [...SUMMARY_COLUMNS, 'description']);
+      return deskCases(deps, request.actor, request.query);
+    },
+  );
+
+  app.post(
+    '/cases/:caseNumber/register-and-dispatch',
+    {
+      config: { action: 'case.desk.act', idempotent: true },
+      schema: {
+        tags: ['cases'],
+        summary: 'Register a new case and dispatch it (to the suggestion unless told), both or neither',
+        params: CaseNumberParams,
+        body: RegisterAndDispatchBody,
+        response: { 200: CaseDetailResponse, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      await registerAndDispatch(deps, request.actor, request.params.caseNumber, request.body);
+      return detailFor(request, request.params.caseNumber);
+    },
+  );
+
+  app.post(
+    '/cases/batch-actions',
+    {
+      config: { action: 'case.desk.act', idempotent: true },
+      schema: {
+        tags: ['cases'],
+        summary: 'One step on many cases (register, register and dispatch, cancel as spam), each on its own',
+        description:
+          'Each case is acted on in its own transaction and audited under its number; a refused case ' +
+          '(changed meanwhile, not allowed) does not stop the others. The answer says what happened to each.',
+        body: BatchBody,
+        response: { 200: BatchResponse, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => ({ results: await actOnCases(deps, request.actor, request.body, originOf(request)) }),
+  );
+
+  app.post(
+    '/cases/caller-history',
+    {
+      config: { action: 'case.caller_history' },
+      schema: {
+        tags: ['personal data'],
+        summary: "A caller's earlier cases, by the number they call from (hotline intake; each look-up recorded)",
+        description:
+          "The number is matched through the reporters' blind index, never stored or logged in clear; the " +
+          'look-up goes into the access record of each caller found and into the audit trail.',
+        body: CallerHistoryBody,
+        response: { 200: CallerHistoryResponse, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => callerHistory(deps, request.actor, request.body.phone, originOf(request)),
   );
 
   app.get(

@@ -67,6 +67,14 @@ export const POLICIES = {
     what: 'take a step on a case',
   },
   'case.duplicates': { roles: [...DESK, 'admin'], scope: 'cases:read', what: 'look for duplicate cases' },
+  'case.desk': { roles: DESK, scope: 'cases:read', what: "see the dispatcher's desk" },
+  'case.desk.act': {
+    roles: DESK,
+    scope: 'cases:write',
+    what: 'register and dispatch in one step, or act on many cases at once',
+  },
+  // The caller is on the line and gives their number: which of the city's cases they reported before.
+  'case.caller_history': { roles: DESK, scope: 'personal_data', what: "look up a caller's earlier cases" },
   'case.survey': { roles: ['citizen', 'dispatcher'], scope: 'cases:write', what: 'answer a satisfaction survey' },
   'case.media.upload': {
     roles: ['citizen', 'dispatcher', 'handler', 'grid_worker', 'supervisor'],
@@ -207,6 +215,11 @@ export const UNMASK_PURPOSES = {
     roles: ['grid_worker', 'dispatcher', 'supervisor'],
     zh: '核查回访',
     en: 'verification call-back',
+  },
+  caller_history: {
+    roles: ['dispatcher', 'supervisor'],
+    zh: '热线受理时查看来电人的既往诉求',
+    en: "seeing a caller's earlier cases while taking their call",
   },
   legal_request: { roles: ['data_steward'], zh: '依法调取', en: 'a legal request' },
   data_rights_request: {

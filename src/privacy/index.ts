@@ -1,3 +1,4 @@
+export { recordCallerHistoryLookup } from './caller-history.ts';
 export {
   type CaseRef,
   type PrivacyDeps,
@@ -25,6 +26,7 @@ export {
 } from './data-rights.ts';
 export { type Found, findPersonalData, maskPersonalData } from './detection.ts';
 export { Keyring, type LoadKeyringOptions, loadKeyring, retireKeys, rotateKeyFile } from './keyring.ts';
+export { maskPhone } from './masking.ts';
 export {
   findCitizenByPhone,
   IDENTITY_FIELDS,
@@ -32,6 +34,7 @@ export {
   type MaskedIdentity,
   openIdentity,
   type PersonConsents,
+  personsWithPhone,
   recordPerson,
   sealLegacyPersons,
 } from './persons.ts';

@@ -124,6 +124,19 @@ export async function findCitizenByPhone(
     .executeTakeFirst();
 }
 
+/**
+ * Every person recorded with this phone (found through the blind index, under any key): a hotline caller is
+ * recorded anew with each call, so one number may stand for several persons.
+ */
+export async function personsWithPhone(db: Db, keyring: Keyring, phone: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('persons')
+    .select('id')
+    .where('phone_index', 'in', blindIndex(keyring, PHONE_INDEX, normalisePhone(phone)))
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** Replaces some fields of an identity (a correction), re-sealing it under the current key. */
 export async function correctIdentity(db: Db, keyring: Keyring, personId: string, changes: Identity): Promise<void> {
   const current = (await readIdentity(db, keyring, personId)) ?? {};

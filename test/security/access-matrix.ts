@@ -108,6 +108,20 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
     sample: { body: { action: 'register', version: 99_999 } },
   },
   'GET /api/v1/cases/:caseNumber/duplicates': { allow: ['dispatcher', 'supervisor', 'admin'] },
+  // The dispatcher's desk. A stale version, an unknown case, a number nobody called from: nothing changes.
+  'GET /api/v1/cases/desk': { allow: ['dispatcher', 'supervisor'] },
+  'POST /api/v1/cases/:caseNumber/register-and-dispatch': {
+    allow: ['dispatcher', 'supervisor'],
+    sample: { body: { version: 99_999 } },
+  },
+  'POST /api/v1/cases/batch-actions': {
+    allow: ['dispatcher', 'supervisor'],
+    sample: { body: { action: 'register', cases: [{ caseNumber: '2026-999999' }] } },
+  },
+  'POST /api/v1/cases/caller-history': {
+    allow: ['dispatcher', 'supervisor'],
+    sample: { body: { phone: '13700000009' } },
+  },
   'POST /api/v1/cases/:caseNumber/survey': {
     allow: ['dispatcher'],
     scoped: ['citizen'],
