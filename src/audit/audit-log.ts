@@ -77,6 +77,8 @@ export interface AuditAnchor {
 
 export interface AuditFilter {
   actorUserId?: string;
+  /** Entries by any of these users (none: no entry). */
+  actorUserIds?: readonly string[];
   subjectType?: string;
   subjectId?: string;
   action?: string;
@@ -413,6 +415,10 @@ export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditRecor
   if (!Number.isInteger(filter.limit) || filter.limit < 1) throw new Error('the audit page size must be at least 1');
   let query = db.selectFrom('audit_log').selectAll();
   if (filter.actorUserId !== undefined) query = query.where('actor_user_id', '=', canonicalUuid(filter.actorUserId));
+  if (filter.actorUserIds !== undefined) {
+    const ids = filter.actorUserIds.map(canonicalUuid);
+    query = ids.length ? query.where('actor_user_id', 'in', ids) : query.where(sql<boolean>`false`);
+  }
   if (filter.subjectType !== undefined) query = query.where('subject_type', '=', filter.subjectType);
   if (filter.subjectId !== undefined) query = query.where('subject_id', '=', filter.subjectId);
   if (filter.action !== undefined) query = query.where('action', '=', filter.action);

@@ -3,8 +3,10 @@ import { Type } from 'typebox';
 import type { Db } from '../db/database.ts';
 import { DateTime, errorResponses, Nullable } from '../lib/http-schemas.ts';
 import { requireClearance } from '../policy/index.ts';
+import { emptyAuditRange } from './audit.errors.ts';
 import { readAnchorsIfAny } from './audit-anchors.ts';
 import { type AuditKeys, auditHead, listAudit, verifyAuditChain } from './audit-log.ts';
+import { usersNamed, viewAudit } from './audit-view.ts';
 
 /** What an audit entry shows: every column (the auditor reads the whole trail, addresses included). */
 const AUDIT_COLUMNS = [
@@ -21,6 +23,8 @@ const AUDIT_COLUMNS = [
   'request_id',
   'hash',
 ];
+/** Who acted, beside each entry (a display name is personal data: the clearance must cover it). */
+const ACTOR_COLUMNS = ['username', 'display_name'];
 
 const AuditRecordSchema = Type.Object({
   seq: Type.Integer(),
@@ -35,6 +39,13 @@ const AuditRecordSchema = Type.Object({
   ip: Nullable(Type.String()),
   requestId: Nullable(Type.String()),
   hash: Type.String(),
+  actor: Nullable(
+    Type.Object(
+      { username: Type.String(), displayName: Type.String() },
+      { description: 'Who acted (null: the system)' },
+    ),
+  ),
+  caseNumber: Nullable(Type.String({ description: 'The case the entry concerns, when it concerns one' })),
 });
 
 /** The auditor's view of the audit trail: read it, page through it, check its chain. */
@@ -54,10 +65,18 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteDeps> = async (app
       config: { action: 'audit.read' },
       schema: {
         tags,
-        summary: 'Audit entries, newest first (page with before = the last seq seen)',
+        summary:
+          'Audit entries, newest first, with who acted and the case concerned (page with before = the last seq seen)',
         querystring: Type.Object(
           {
             actorUserId: Type.Optional(Type.String({ format: 'uuid' })),
+            actor: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 100,
+                description: 'A person: their user name, or part of their display name',
+              }),
+            ),
             subjectType: Type.Optional(Type.String({ maxLength: 50 })),
             subjectId: Type.Optional(Type.String({ maxLength: 200 })),
             action: Type.Optional(Type.String({ maxLength: 100 })),
@@ -71,15 +90,20 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRouteDeps> = async (app
         response: { 200: Type.Array(AuditRecordSchema), ...errorResponses(400, 401, 403) },
       },
     },
-    (request) => {
+    async (request) => {
       requireClearance(request.actor.clearance, 'audit_log', AUDIT_COLUMNS);
-      const { from, to, before, ...rest } = request.query;
-      return listAudit(db, {
+      requireClearance(request.actor.clearance, 'users', ACTOR_COLUMNS);
+      requireClearance(request.actor.clearance, 'cases', ['case_number']);
+      const { from, to, before, actor, ...rest } = request.query;
+      const period = { from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined };
+      if (period.from && period.to && period.from > period.to) throw emptyAuditRange(from!, to!);
+      const records = await listAudit(db, {
         ...rest,
-        from: from ? new Date(from) : undefined,
-        to: to ? new Date(to) : undefined,
+        ...period,
+        actorUserIds: actor === undefined ? undefined : await usersNamed(db, actor.trim()),
         beforeSeq: before,
       });
+      return viewAudit(db, records);
     },
   );
 
