@@ -23,6 +23,8 @@ export interface Config {
   /** The evaluation ranks a body or area only from this many dispatches in the period (EVALUATION_MIN_DISPATCHES). */
   evaluationMinDispatches: number;
   logLevel: string;
+  /** LOG_FORMAT: `pretty` lines or `json` (one object a line, for log stores); unset: pretty on a terminal or outside production. */
+  logFormat: 'pretty' | 'json' | undefined;
   /** How often each instance runs the background sweeps (supervision, notifications, points), in seconds. */
   sweepIntervalSeconds: number;
   /** The city's SMS gateway; without it text messages are written to the log. */
@@ -89,6 +91,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       DEFAULT_MIN_DISPATCHES,
     ),
     logLevel: env.LOG_LEVEL ?? 'info',
+    logFormat: oneOf(env.LOG_FORMAT, 'LOG_FORMAT', ['pretty', 'json'] as const),
     sweepIntervalSeconds: integer(env.SWEEP_INTERVAL_SECONDS, 'SWEEP_INTERVAL_SECONDS', 60),
     smsGatewayUrl: env.SMS_GATEWAY_URL || undefined,
     smsGatewayToken: env.SMS_GATEWAY_TOKEN || undefined,
@@ -157,4 +160,12 @@ function flag(value: string | undefined, name: string, fallback: boolean): boole
   if (['1', 'true', 'yes', 'on'].includes(value.toLowerCase())) return true;
   if (['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
   throw new Error(`${name} must be true or false, got "${value}"`);
+}
+
+/** An optional setting that must be one of a few words. */
+function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[]): T | undefined {
+  if (!value) return undefined;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new Error(`${name} must be ${allowed.join(' or ')}, got "${value}"`);
+  return value as T;
 }

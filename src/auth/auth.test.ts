@@ -3,10 +3,19 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
-import { buildTestApp, DEMO_NOW, loadSmallDemoCity, TEST_APP_CONFIG } from '../../test/demo-city.ts';
+import {
+  buildTestApp,
+  DEMO_NOW,
+  keyringOf,
+  loadSmallDemoCity,
+  TEST_APP_CONFIG,
+  testAppDeps,
+} from '../../test/demo-city.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { DEMO_PASSWORD } from '../demo/demo-city.ts';
 import type { AreaLocator } from '../grid/index.ts';
+import { buildApp } from '../http/app.ts';
+import { deliverDueNotifications, type MessageSender, type OutgoingMessage } from '../notifications/index.ts';
 import { hashToken } from '../organizations/index.ts';
 import { passwordProblems } from './index.ts';
 
@@ -651,6 +660,95 @@ forEachDatabase('signing in over HTTP', (database) => {
         expect(errorOf(refused).code).toBe('AUTH_ERR_PHONE_SIGN_IN_OFF');
       } finally {
         await production.close();
+      }
+    });
+  });
+
+  describe('sign-in codes sent at once', () => {
+    /** An SMS gateway that keeps what it is given, and refuses while `down`. */
+    function gateway() {
+      const sent: OutgoingMessage[] = [];
+      const state = { down: false };
+      const sender: MessageSender = {
+        async send(message) {
+          if (state.down) throw new Error('gateway unavailable');
+          sent.push(message);
+        },
+      };
+      return { sent, state, sender };
+    }
+
+    async function appWith(sender: MessageSender) {
+      const deps = await testAppDeps(handle, areas, { clock: { now: () => new Date(now) } });
+      return buildApp({ ...deps, sender });
+    }
+
+    const latestCodeMessage = () =>
+      handle.db
+        .selectFrom('notifications')
+        .select(['status', 'attempts', 'params', 'next_attempt_at'])
+        .where('template', '=', 'sign_in_code')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow();
+
+    it('should hand the code to the SMS gateway before answering, with no sweep, and send it once', async () => {
+      const { sent, sender } = gateway();
+      const withGateway = await appWith(sender);
+      try {
+        advance(MINUTE + 1_000);
+        const phone = '13700002222';
+        const asked = await withGateway.inject({ method: 'POST', url: '/api/v1/auth/code', payload: { phone } });
+        expect(asked.statusCode, asked.body).toBe(202);
+        expect(sent).toHaveLength(1);
+        expect(sent[0]).toMatchObject({ channel: 'sms', to: phone });
+        const code = /\d{6}/.exec(sent[0]!.text)?.[0];
+        expect(code, sent[0]!.text).toBeDefined();
+        // Sent: the outbox no longer keeps the code, and the sweep finds nothing left to send.
+        expect(await latestCodeMessage()).toMatchObject({ status: 'sent', attempts: 1, params: {} });
+        expect(await deliverDueNotifications(handle.db, keyringOf(handle), sender, new Date(now))).toEqual({
+          sent: 0,
+          failed: 0,
+        });
+        expect(sent).toHaveLength(1);
+        const verified = await withGateway.inject({
+          method: 'POST',
+          url: '/api/v1/auth/code/verify',
+          payload: { phone, code },
+        });
+        expect(verified.statusCode, verified.body).toBe(200);
+      } finally {
+        await withGateway.close();
+      }
+    });
+
+    it('should leave a code the gateway refused to the sweep, which sends it on its retry', async () => {
+      const { sent, state, sender } = gateway();
+      const withGateway = await appWith(sender);
+      try {
+        advance(MINUTE + 1_000);
+        state.down = true;
+        const asked = await withGateway.inject({
+          method: 'POST',
+          url: '/api/v1/auth/code',
+          payload: { phone: '13700003333' },
+        });
+        // The request is accepted all the same: the code is queued, and sending it is the outbox's job.
+        expect(asked.statusCode, asked.body).toBe(202);
+        const failed = await latestCodeMessage();
+        expect(failed).toMatchObject({ status: 'pending', attempts: 1 });
+        state.down = false;
+        expect(await deliverDueNotifications(handle.db, keyringOf(handle), sender, new Date(now))).toEqual({
+          sent: 0,
+          failed: 0,
+        });
+        advance(failed.next_attempt_at.getTime() - now);
+        expect(await deliverDueNotifications(handle.db, keyringOf(handle), sender, new Date(now))).toEqual({
+          sent: 1,
+          failed: 0,
+        });
+        expect(sent.map((m) => m.to)).toEqual(['13700003333']);
+      } finally {
+        await withGateway.close();
       }
     });
   });

@@ -90,7 +90,7 @@ export async function answerSurvey(
     if (!survey) throw alreadySurveyed(caseNumber);
     if (reopen) {
       const comment = answer.comment?.trim() ? maskPersonalData(answer.comment.trim()).masked : '';
-      const note = `不满意 / Dissatisfied${comment ? `: ${comment}` : ''}`;
+      const note = `回访不满意${comment ? `：${comment}` : ''}`;
       await transitionWithin(trx, deps, actor, caseNumber, { action: 'reopen', note }, { surveyId: survey.id });
     }
     return { reopened: reopen };

@@ -3,6 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import { loadSmallDemoCity } from '../../test/demo-city.ts';
 import { replay } from '../cases/index.ts';
+import { changshaPlaceNames } from './seed-demo.ts';
+
+const CHANGSHA_BY_ADCODE = ['芙蓉区', '天心区', '岳麓区', '开福区', '雨花区', '望城区', '长沙县', '浏阳市', '宁乡市'];
+
+describe('the demo texts in 长沙', () => {
+  const inChangsha = changshaPlaceNames(CHANGSHA_BY_ADCODE);
+
+  it('should give each anonymised place of the source city its one real name in 长沙, wherever it appears', () => {
+    expect(inChangsha('A市A6区道路命名规划，A6区农村的门牌号；A1区与A7县交界，A8县和A9市')).toBe(
+      '长沙市望城区道路命名规划，望城区农村的门牌号；芙蓉区与长沙县交界，浏阳市和宁乡市',
+    );
+  });
+
+  it("should leave other cities' placeholders and ordinary letters and numbers alone", () => {
+    expect(inChangsha('从G1区到C5市，A区，A4栋，B8702号')).toBe('从G1区到C5市，A区，A4栋，B8702号');
+  });
+});
 
 forEachDatabase('demo city', (database) => {
   describe('seedDemoCity', () => {
@@ -29,6 +46,21 @@ forEachDatabase('demo city', (database) => {
           c.status,
         );
       }
+    });
+
+    it("should tell its cases with 长沙's place names and its records in one language (zh-CN)", async () => {
+      const { db } = database();
+      const texts = await db.selectFrom('cases').select(['title', 'description']).execute();
+      const notes = [
+        ...(await db.selectFrom('case_events').select('note').where('note', 'is not', null).execute()),
+        ...(await db.selectFrom('routing_rules').select('note').where('note', 'is not', null).execute()),
+      ];
+      const all = [...texts.flatMap((t) => [t.title, t.description]), ...notes.map((n) => n.note as string)];
+      expect(all.filter((text) => /A市|A[1-9][区县市]/.test(text))).toEqual([]);
+      expect(all.join('\n')).toContain('长沙市');
+      // A record in Chinese with an English translation beside it ("… / Needs several departments") is
+      // neither language: the console translates its own labels, never the data.
+      expect(notes.map((n) => n.note as string).filter((note) => / \/ [A-Z][a-z]/.test(note))).toEqual([]);
     });
 
     it('should place demo cases in the district their point lies in', async () => {

@@ -173,7 +173,8 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
     DISTRICT_NAMES_EN,
   );
   // The demo messages come from an anonymised city whose districts read "A1区"…"A9市"; the fixture maps them
-  // to 长沙's nine county-level units in adcode order, and so do these aliases (place extraction reads them).
+  // to 长沙's nine county-level units in adcode order, and so do these aliases (for texts imported from the
+  // same source; the demo's own texts get the real names, below).
   const districtCodes = districts.features.map((f) => String(f.properties?.adcode)).sort();
   await db
     .insertInto('place_aliases')
@@ -226,10 +227,14 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   await loadShippedCalendars(db);
   await createDemoRoutingRules(db, admin, bodyIds, codes);
 
-  const messages = (JSON.parse(fs.readFileSync(path.join(FIXTURES, 'messages.json'), 'utf8')) as DemoMessage[]).slice(
-    0,
-    options.limit,
+  const inChangsha = changshaPlaceNames(
+    [...districts.features]
+      .sort((a, b) => String(a.properties?.adcode).localeCompare(String(b.properties?.adcode)))
+      .map((f) => String(f.properties?.name)),
   );
+  const messages = (JSON.parse(fs.readFileSync(path.join(FIXTURES, 'messages.json'), 'utf8')) as DemoMessage[])
+    .slice(0, options.limit)
+    .map((m) => ({ ...m, title: inChangsha(m.title), description: inChangsha(m.description) }));
   const byStatus = await loadCases(options, messages, codes);
   await demoPersonalDataUse(options);
   // Deadlines that ran out while the demo's history was written get their notices; closures their points.
@@ -261,6 +266,23 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
 }
 
 /**
+ * The anonymised source city's names (A市 and its districts A1区…A9市) as 长沙's, the same name for the same
+ * placeholder everywhere: A市 is 长沙市, and A1…A9 are the nine county-level units in adcode order, the order
+ * the fixture placed each message's point by (so a text names the district its case lies in). Other
+ * cities' placeholders (G市, C5市…) are left: they are elsewhere, and no real name is known for them.
+ */
+export function changshaPlaceNames(districtNamesByAdcode: readonly string[]): (text: string) => string {
+  if (districtNamesByAdcode.length !== EXPORT_DISTRICTS.length) {
+    throw new Error(`${EXPORT_DISTRICTS.length} district names are needed, got ${districtNamesByAdcode.length}`);
+  }
+  const names = new Map<string, string>([
+    ['A市', '长沙市'],
+    ...EXPORT_DISTRICTS.map((d, i): [string, string] => [d.name, districtNamesByAdcode[i] as string]),
+  ]);
+  return (text) => text.replace(/A市|A[1-9][区县市]/g, (placeholder) => names.get(placeholder) ?? placeholder);
+}
+
+/**
  * Routing as a city sets it up (属地管理): municipal problems in 天心区 go to the street office with the
  * volunteers assisting; estate problems there to the community committee with the property company;
  * noise at night to the police, who are on duty then.
@@ -277,20 +299,20 @@ async function createDemoRoutingRules(db: Db, admin: Actor, bodyIds: Map<string,
     areaCode: '430103',
     leadBodyId: body('street-pozijie'),
     assistingBodyIds: [body('volunteers')],
-    note: '天心区市政问题属地办理 / Municipal problems in Tianxin go to the street office',
+    note: '天心区市政问题属地办理',
   });
   await createRoutingRule(db, admin, {
     categoryCode: code('城乡建设/城市建设和市政管理/小区管理'),
     areaCode: DEMO_GRID_DISTRICT,
     leadBodyId: body('community-wulipai-1'),
     assistingBodyIds: [body('property-demo')],
-    note: '小区问题由社区牵头、物业协办 / Estate problems: the community leads, the property company assists',
+    note: '小区问题由社区牵头、物业协办',
   });
   await createRoutingRule(db, admin, {
     categoryCode: code('环境保护/环境污染/噪音污染'),
     window: { start: '22:00', end: '06:00' },
     leadBodyId: body('public-security'),
-    note: '夜间噪音由公安处置 / Noise at night: the police',
+    note: '夜间噪音由公安处置',
   });
 }
 
@@ -310,13 +332,15 @@ const PATHS: Record<string, TransitionAction[]> = {
   reopened: ['register', 'dispatch', 'accept', 'handle', 'verify_pass', 'close', 'reopen'],
 };
 
+// The demo city's records are its staff's words, in the city's language (zh-CN), like its cases: the
+// console translates its own labels, never the data.
 const NOTES: Partial<Record<TransitionAction, string>> = {
-  cancel: '重复诉求，已合并处理 / Duplicate of an earlier case',
-  return: '不属于本单位职责范围 / Not within our remit',
-  handle: '已安排人员现场处理并回复诉求人 / Staff sent on site; the reporter was answered',
-  verify_fail: '现场核查问题仍未解决 / On-site check: not yet solved',
-  suspend: '需跨部门协调，暂缓办理 / Needs coordination across departments',
-  reopen: '问题再次出现 / The problem is back',
+  cancel: '重复诉求，已合并处理',
+  return: '不属于本单位职责范围',
+  handle: '已安排人员现场处理并回复诉求人',
+  verify_fail: '现场核查问题仍未解决',
+  suspend: '需跨部门协调，暂缓办理',
+  reopen: '问题再次出现',
 };
 
 /**
@@ -493,7 +517,7 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
         .executeTakeFirstOrThrow();
       await transitionCase(deps, await handlerOf(assigned.assigned_body_id), caseNumber, {
         action: 'request_extension',
-        note: '需协调多个部门，申请延期 / Needs several departments; more time requested',
+        note: '需协调多个部门，申请延期',
         extensionDays: 3,
       });
     }

@@ -23,6 +23,7 @@ import { AppError } from '../lib/app-error.ts';
 import type { Clock } from '../lib/clock.ts';
 import { ErrorResponse } from '../lib/http-schemas.ts';
 import { type MediaLimits, type MediaStore, mediaRoutes, mediaStoreFromConfig, stepEvidence } from '../media/index.ts';
+import type { MessageSender } from '../notifications/index.ts';
 import { organizationsRoutes } from '../organizations/index.ts';
 import { patrolsRoutes } from '../patrols/index.ts';
 import { type Keyring, privacyRoutes } from '../privacy/index.ts';
@@ -32,6 +33,7 @@ import { auditChanges, authenticate } from './auth.ts';
 import { handleError } from './error-handler.ts';
 import { type HardeningOptions, registerHardening } from './hardening.ts';
 import { claimIdempotency, fingerprintOf, idempotentSubmissions } from './idempotency.ts';
+import { RequestLogsAtDebug } from './logging.ts';
 import { rejectNulCharacters, validatorCompiler } from './validation.ts';
 import { serveConsole } from './web.ts';
 
@@ -54,6 +56,8 @@ export interface AppDeps {
   hardening?: HardeningOptions;
   /** Where case photos and documents are stored, and the limits on uploads (default: files in a temp dir, default limits). */
   media?: { store: MediaStore; tempDir: string; limits: MediaLimits };
+  /** Sends the messages a citizen waits for (sign-in codes) at once; without it they wait for the sweep. */
+  sender?: MessageSender;
 }
 
 /** The upload limits when none are configured: the MEDIA_* settings' defaults. */
@@ -82,6 +86,7 @@ const REQUEST_TIMEOUT_MS = 5 * 60_000;
 export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false) {
   const app = Fastify({
     logger,
+    logController: new RequestLogsAtDebug(),
     // Errors Fastify meets before routing (a malformed URL, an over-long parameter) get our shape too.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -175,6 +180,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
           sessions: deps.config.sessions,
           secureCookies: deps.config.secureCookies,
           phoneSignIn: deps.config.phoneSignIn,
+          sender: deps.sender,
         },
       });
       await api.register(organizationsRoutes, {

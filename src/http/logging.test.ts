@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { loadSmallDemoCity, testAppDeps } from '../../test/demo-city.ts';
 import { issueApiToken } from '../auth/index.ts';
+import type { AreaLocator } from '../grid/index.ts';
 import { actorForUsername } from '../organizations/index.ts';
 import { buildApp } from './app.ts';
-import { loggerOptions, REDACTED, redactQuery } from './logging.ts';
+import { loggerOptions, REDACTED, redactQuery, serverLoggerOptions } from './logging.ts';
 
 const SECRETS = {
   token: 'tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0',
@@ -169,16 +170,18 @@ describe('redacting query strings', () => {
 describe('the real application', () => {
   let handle: TestDatabase;
 
+  let areas: AreaLocator;
+
   beforeAll(async () => {
     handle = await createTestDatabase('pglite');
-  }, 60_000);
+    ({ areas } = await loadSmallDemoCity(handle, 3));
+  }, 120_000);
 
   afterAll(async () => {
     await handle?.close();
   });
 
   it('should leave no bearer token in the log, valid or not', async () => {
-    const { areas } = await loadSmallDemoCity(handle, 3);
     const capture = captureLog();
     const app = await buildApp(await testAppDeps(handle, areas), { ...loggerOptions('debug'), stream: capture.stream });
     try {
@@ -203,5 +206,43 @@ describe('the real application', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('should keep the traffic out of the log at info, and write each request at debug', async () => {
+    const lines = async (level: string) => {
+      const capture = captureLog();
+      const app = await buildApp(await testAppDeps(handle, areas), { ...loggerOptions(level), stream: capture.stream });
+      try {
+        expect((await app.inject({ url: '/api/v1/lifecycle' })).statusCode).toBe(200);
+        return (await capture.text()).split('\n').filter(Boolean);
+      } finally {
+        await app.close();
+      }
+    };
+    const atInfo = await lines('info');
+    expect(atInfo.filter((line) => /incoming request|request completed/.test(line))).toEqual([]);
+    const atDebug = (await lines('debug')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(atDebug.find((line) => line.msg === 'request completed')).toMatchObject({
+      level: 20,
+      res: { statusCode: 200 },
+    });
+  });
+});
+
+describe("the server process's log format", () => {
+  const level = { logLevel: 'info' };
+
+  it('should write pretty lines at a terminal and outside production, JSON lines in production', () => {
+    expect(serverLoggerOptions({ ...level, production: false }, false)).toHaveProperty('stream');
+    expect(serverLoggerOptions({ ...level, production: true }, true)).toHaveProperty('stream');
+    expect(serverLoggerOptions({ ...level, production: true }, false)).not.toHaveProperty('stream');
+  });
+
+  it('should follow LOG_FORMAT when it is set, with the same redaction either way', () => {
+    const json = serverLoggerOptions({ ...level, logFormat: 'json', production: false }, true);
+    expect(json).not.toHaveProperty('stream');
+    const pretty = serverLoggerOptions({ ...level, logFormat: 'pretty', production: true }, false);
+    expect(pretty).toHaveProperty('stream');
+    expect(pretty).toMatchObject({ redact: loggerOptions('info').redact });
   });
 });

@@ -1,5 +1,12 @@
-import type { FastifyError, FastifyRequest, FastifyServerOptions } from 'fastify';
+import {
+  type FastifyError,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import { stdSerializers } from 'pino';
+import PinoPretty from 'pino-pretty';
 
 /** What every redacted value is replaced with in the log. */
 export const REDACTED = '[redacted]';
@@ -72,6 +79,45 @@ export function loggerOptions(level: string): LoggerOptions {
       },
     },
   };
+}
+
+/**
+ * The server process's logger: pretty lines for a person at a terminal or in development, one JSON object
+ * a line in production (for log stores), unless LOG_FORMAT says which. Pretty lines are formatted on the
+ * main thread (pino-pretty as a stream, not a transport's extra thread): after redaction, like JSON.
+ */
+export function serverLoggerOptions(
+  config: { logLevel: string; logFormat?: 'pretty' | 'json' | undefined; production: boolean },
+  terminal: boolean,
+): LoggerOptions {
+  const pretty = (config.logFormat ?? (terminal || !config.production ? 'pretty' : 'json')) === 'pretty';
+  if (!pretty) return loggerOptions(config.logLevel);
+  return {
+    ...loggerOptions(config.logLevel),
+    stream: PinoPretty({
+      colorize: terminal,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname,reqId',
+      singleLine: true,
+    }),
+  };
+}
+
+/**
+ * Fastify's own lines about every request ("incoming request", "request completed") at `debug`, not
+ * `info`: at the default level the log holds what happened to the city's data and to the server, and
+ * LOG_LEVEL=debug adds the traffic. Failed requests are still logged at `error`.
+ */
+export class RequestLogsAtDebug extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    if (!this.isLogDisabled(request)) request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) super.requestCompleted(error, request, reply);
+    else if (!this.isLogDisabled(request))
+      reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
 }
 
 /** The URL with the values of sensitive query parameters replaced, e.g. `/x?phone=[redacted]&page=2`. */

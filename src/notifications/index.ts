@@ -1,4 +1,4 @@
-export { deliverDueNotifications, MAX_ATTEMPTS } from './delivery.ts';
+export { deliverDueNotifications, deliverNotificationNow, MAX_ATTEMPTS } from './delivery.ts';
 export type { NotificationsTables } from './notifications.tables.ts';
 export { enqueueNotifications, enqueueSignInCode, type OutboxMessage } from './outbox.ts';
 export {

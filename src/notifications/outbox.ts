@@ -48,15 +48,16 @@ export async function enqueueNotifications(
 
 /**
  * Queues a sign-in code for the number it was asked for (sealed with the code, see auth/sign-in.ts): the
- * number need not belong to anyone yet, and asking for it is consent to this one message.
+ * number need not belong to anyone yet, and asking for it is consent to this one message. Returns the
+ * message's id, for sending it at once (deliverNotificationNow).
  */
 export async function enqueueSignInCode(
   trx: Db,
   signInCodeId: string,
   params: { code: string; minutes: string },
   now: Date,
-): Promise<void> {
-  await trx
+): Promise<string> {
+  const row = await trx
     .insertInto('notifications')
     .values({
       person_id: null,
@@ -70,5 +71,7 @@ export async function enqueueSignInCode(
       created_at: now,
       sent_at: null,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

@@ -20,7 +20,8 @@ export function loadCityWords(db: Db): Promise<void> {
   return loaded;
 }
 
-async function readCityWords(db: Db): Promise<UserWord[]> {
+/** The city's own names as the segmenter learns them (also sent to a training process, which has no database). */
+export async function readCityWords(db: Db): Promise<UserWord[]> {
   const [areas, aliases, bodies, categories] = await Promise.all([
     db.selectFrom('grid_areas').select('name_zh').where('level', '<>', 'grid').execute(),
     db.selectFrom('place_aliases').select('alias').execute(),

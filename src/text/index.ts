@@ -37,4 +37,5 @@ export {
 } from './text.tables.ts';
 export { placeFromText } from './text-placement.ts';
 export { tokenize } from './tokenizer.ts';
+export { type TrainingOutcome, trainInChildProcess } from './training-process.ts';
 export { assessUrgency, DANGERS, type UrgencyFlag } from './urgency.ts';

@@ -213,6 +213,50 @@ export interface TrainedModel {
 
 export class NotEnoughHistoryError extends Error {}
 
+/** What fitting a model gives: its cross-validated metrics and its weights, serialised for storing. */
+export interface FittedModel {
+  metrics: ModelMetrics;
+  /** `TextClassifier.toJSON()` as JSON text, as `text_models.classifier` keeps it. */
+  classifier: string;
+}
+
+/** Refuses a training set without two labels that have cases: nothing could be told apart. */
+export function checkEnoughHistory(target: ModelTarget, set: TrainingSet): void {
+  const classes = new Set(set.examples.filter((e) => !e.trainOnly).map((e) => e.label));
+  if (classes.size < 2) {
+    throw new NotEnoughHistoryError(
+      `${target}: the history has ${classes.size} class(es) with cases; a model needs at least two`,
+    );
+  }
+}
+
+/**
+ * Cross-validates a target on its training set, then trains on all of it: CPU work only, no database, so
+ * a server can run it in a process of its own (training-process.ts). The city's words must be loaded
+ * into the tokenizer first, as they are when the set is read.
+ */
+export function fitModel(
+  target: ModelTarget,
+  set: Pick<TrainingSet, 'examples' | 'classNames'> & { snapshot: TrainingSnapshot },
+  folds: number,
+  onStep?: (step: string) => void,
+): FittedModel {
+  onStep?.(`${target}: cross-validating on ${set.snapshot.cases} cases (${folds} folds)`);
+  const { featureLists, background } = prepare(set.examples, set.classNames);
+  const metrics = crossValidate(set.examples, folds, DEFAULT_CLASSIFIER_OPTIONS, featureLists, background);
+  onStep?.(`${target}: training on all ${set.examples.length} examples`);
+  const started = performance.now();
+  const classifier = TextClassifier.trainOnFeatures(
+    set.examples,
+    featureLists,
+    DEFAULT_CLASSIFIER_OPTIONS,
+    true,
+    background,
+  );
+  metrics.trainSeconds = (performance.now() - started) / 1000;
+  return { metrics, classifier: JSON.stringify(classifier.toJSON()) };
+}
+
 /**
  * Cross-validates a target on the city's history, trains it on all of it, and stores it as the target's
  * next version (which every instance then serves). Returns the stored model's description.
@@ -223,25 +267,19 @@ export async function trainModel(
   options: { trainedBy: string; folds?: number; now?: Date; onStep?: (step: string) => void },
 ): Promise<TrainedModel> {
   const set = await trainingSet(db, target);
-  const classes = new Set(set.examples.filter((e) => !e.trainOnly).map((e) => e.label));
-  if (classes.size < 2) {
-    throw new NotEnoughHistoryError(
-      `${target}: the history has ${classes.size} class(es) with cases; a model needs at least two`,
-    );
-  }
-  options.onStep?.(`${target}: cross-validating on ${set.snapshot.cases} cases (${options.folds ?? 5} folds)`);
-  const { featureLists, background } = prepare(set.examples, set.classNames);
-  const metrics = crossValidate(set.examples, options.folds ?? 5, DEFAULT_CLASSIFIER_OPTIONS, featureLists, background);
-  options.onStep?.(`${target}: training on all ${set.examples.length} examples`);
-  const started = performance.now();
-  const classifier = TextClassifier.trainOnFeatures(
-    set.examples,
-    featureLists,
-    DEFAULT_CLASSIFIER_OPTIONS,
-    true,
-    background,
-  );
-  metrics.trainSeconds = (performance.now() - started) / 1000;
+  checkEnoughHistory(target, set);
+  return storeModel(db, target, set, fitModel(target, set, options.folds ?? 5, options.onStep), options);
+}
+
+/** Stores a fitted model as the target's next version, keeping the last few versions. */
+export async function storeModel(
+  db: Db,
+  target: ModelTarget,
+  set: TrainingSet,
+  fitted: FittedModel,
+  options: { trainedBy: string; now?: Date },
+): Promise<TrainedModel> {
+  const metrics = { ...fitted.metrics, snapshot: set.snapshot };
   return db.transaction().execute(async (trx) => {
     // Two trainings of a target finishing at once (two instances, or the API and the command line) take
     // turns here, so each stores the next version instead of colliding on (target, version).
@@ -260,8 +298,8 @@ export async function trainModel(
         trained_by: options.trainedBy,
         snapshot_id: set.snapshotId,
         training_examples: set.examples.length,
-        metrics: JSON.stringify({ ...metrics, snapshot: set.snapshot }),
-        classifier: JSON.stringify(classifier.toJSON()),
+        metrics: JSON.stringify(metrics),
+        classifier: fitted.classifier,
       })
       .returning(['id', 'version', 'trained_at'])
       .executeTakeFirstOrThrow();
@@ -278,7 +316,7 @@ export async function trainModel(
       trainedBy: options.trainedBy,
       snapshotId: set.snapshotId,
       trainingExamples: set.examples.length,
-      metrics: { ...metrics, snapshot: set.snapshot },
+      metrics,
     };
   });
 }

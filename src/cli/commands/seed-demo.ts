@@ -5,7 +5,7 @@ import { demoLoadInterrupted, isEmpty, type SeedReport, seedDemoCity } from '../
 import { AreaLocator } from '../../grid/index.ts';
 import { CITY_TIME_ZONE } from '../../http/app.ts';
 import type { Keyring } from '../../privacy/index.ts';
-import { NotEnoughHistoryError, trainModel } from '../../text/index.ts';
+import { listModels, type ModelTarget, trainInChildProcess } from '../../text/index.ts';
 import { progressReporter } from '../progress.ts';
 import { openConfiguredDatabase, openKeyring } from '../runtime.ts';
 
@@ -33,25 +33,33 @@ export async function loadDemoCity(
   } finally {
     progress.stop();
   }
-  await trainDemoModels(db);
   return report;
 }
 
+/** The models the new-case form suggests from: the finest category level and the handling body. */
+const DEMO_MODEL_TARGETS = ['category_3', 'body'] as const;
+// Three folds for their metrics keep the demo's training to seconds.
+const DEMO_MODEL_FOLDS = 3;
+
 /**
- * The models the new-case form suggests from (the finest category level and the handling body), trained
- * on the demo's cases so a first start shows suggestions; 3 folds for their metrics keep it to seconds.
+ * Trains the demo's models that are not stored yet (so a start interrupted while training trains them at
+ * the next), in a child process: `serve` runs this after it listens, and the new-case form suggests
+ * without a model until then. Returns the targets trained; a demo loaded with only a few cases (--cases)
+ * has too little history, and runs without suggestions.
  */
-async function trainDemoModels(db: Db): Promise<void> {
-  for (const target of ['category_3', 'body'] as const) {
-    process.stderr.write(`Training the demo's ${target} model…\n`);
-    try {
-      await trainModel(db, target, { trainedBy: 'demo', folds: 3 });
-    } catch (error) {
-      // A demo loaded with only a few cases (--cases) has too little history: it runs without suggestions.
-      if (!(error instanceof NotEnoughHistoryError)) throw error;
-      process.stderr.write(`${error.message}; no suggestions until \`civicgrid model train\`\n`);
-    }
-  }
+export async function trainMissingDemoModels(
+  db: Db,
+  options: { signal?: AbortSignal; onStep?: (step: string) => void } = {},
+): Promise<{ trained: ModelTarget[]; skipped: string[] }> {
+  const stored = new Set((await listModels(db)).map((m) => m.target));
+  const missing = DEMO_MODEL_TARGETS.filter((target) => !stored.has(target));
+  const outcomes = missing.length
+    ? await trainInChildProcess(db, missing, { trainedBy: 'demo', folds: DEMO_MODEL_FOLDS, ...options })
+    : [];
+  return {
+    trained: outcomes.flatMap((o) => ('model' in o ? [o.target] : [])),
+    skipped: outcomes.flatMap((o) => ('skipped' in o ? [o.skipped] : [])),
+  };
 }
 
 export const INTERRUPTED_DEMO =
@@ -96,6 +104,10 @@ export function seedDemoCommand(program: Command) {
           options.cases,
         );
         console.log(describeSeed(report));
+        const models = await trainMissingDemoModels(handle.db, {
+          onStep: (step) => process.stderr.write(`${step}…\n`),
+        });
+        for (const reason of models.skipped) console.log(`${reason}; no suggestions until \`civicgrid model train\``);
       } finally {
         await handle.close();
       }

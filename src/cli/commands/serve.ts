@@ -2,16 +2,17 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { CityCalendar, loadShippedCalendars } from '../../calendar/index.ts';
 import { type Config, readConfig } from '../../config.ts';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../demo/demo-city.ts';
 import { demoCityLoaded, demoLoadInterrupted, isEmpty } from '../../demo/seed-demo.ts';
 import { AreaLocator } from '../../grid/index.ts';
 import { buildApp, CITY_TIME_ZONE } from '../../http/app.ts';
-import { loggerOptions } from '../../http/logging.ts';
+import { serverLoggerOptions } from '../../http/logging.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { mediaStoreFromConfig } from '../../media/index.ts';
 import { logSender, senderByChannel, smsGatewaySender, smtpSender } from '../../notifications/index.ts';
 import { startBackgroundSweeps } from '../background.ts';
 import { describeDatabase, openConfiguredDatabase, openKeyring } from '../runtime.ts';
-import { describeSeed, INTERRUPTED_DEMO, loadDemoCity } from './seed-demo.ts';
+import { describeSeed, INTERRUPTED_DEMO, loadDemoCity, trainMissingDemoModels } from './seed-demo.ts';
 
 const GRID_REFRESH_MS = 10_000;
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -61,15 +62,17 @@ export function serveCommand(program: Command) {
       for (const warning of startupWarnings(config, phoneSignIn)) console.warn(`CivicGrid: ${warning}`);
       const demoSignIn = config.demoSignIn && (await demoCityLoaded(handle.db));
 
-      // Redaction and the request serializer apply before pino-pretty sees a line, so both outputs are clean.
-      const logger = process.stdout.isTTY
-        ? {
-            ...loggerOptions(config.logLevel),
-            transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } },
-          }
-        : loggerOptions(config.logLevel);
+      const logger = serverLoggerOptions(config, Boolean(process.stdout.isTTY));
       // Several instances share one S3 bucket; alone, the files live beside the embedded database.
       const mediaStore = mediaStoreFromConfig({ dataDir: config.dataDir, s3: config.mediaS3 });
+      // Without a gateway, messages go to the app's log (built below, before anything can be sent).
+      const sender = senderByChannel(
+        {
+          sms: config.smsGatewayUrl ? smsGatewaySender(config.smsGatewayUrl, config.smsGatewayToken) : undefined,
+          email: config.smtpUrl ? smtpSender(config.smtpUrl, config.emailFrom) : undefined,
+        },
+        logSender((details, message) => app.log.info(details, message), { showText: !config.production }),
+      );
       const app = await buildApp(
         {
           db: handle.db,
@@ -80,15 +83,9 @@ export function serveCommand(program: Command) {
           keyring,
           hardening: { perIpPerMinute: config.rateLimitPerMinute },
           media: { store: mediaStore, tempDir: path.join(config.dataDir, 'uploads'), limits: config.media },
+          sender,
         },
         logger,
-      );
-      const sender = senderByChannel(
-        {
-          sms: config.smsGatewayUrl ? smsGatewaySender(config.smsGatewayUrl, config.smsGatewayToken) : undefined,
-          email: config.smtpUrl ? smtpSender(config.smtpUrl, config.emailFrom) : undefined,
-        },
-        logSender((details, message) => app.log.info(details, message), { showText: !config.production }),
       );
       const stopSweeps = startBackgroundSweeps(
         {
@@ -118,12 +115,14 @@ export function serveCommand(program: Command) {
       }, GRID_REFRESH_MS);
       refresh.unref();
 
+      const training = new AbortController();
       let closing = false;
       const shutdown = async (signal: string) => {
         if (closing) return;
         closing = true;
         clearInterval(refresh);
         stopSweeps();
+        training.abort();
         app.log.info(`${signal} received: finishing requests and closing the database`);
         // Requests in flight get a few seconds to finish; connections still open then (a client's idle
         // keep-alive socket would otherwise hold the process for the 72 s of Fastify's keep-alive) are cut.
@@ -138,11 +137,33 @@ export function serveCommand(program: Command) {
 
       await app.listen({ port: config.port, host: config.host });
       const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-      console.log(
-        `CivicGrid is ready: console http://${shownHost}:${config.port}/  API docs http://${shownHost}:${config.port}/docs`,
-      );
+      const address = `http://${shownHost}:${config.port}`;
+      console.log(`\nCivicGrid is ready: console ${address}/  API docs ${address}/docs`);
+      if (demoSignIn) console.log(DEMO_HINT);
+      console.log('');
+      // Listening comes first: the demo's models are trained in a child process while the server answers
+      // (the new-case form suggests without a model until they are stored).
+      if (await demoCityLoaded(handle.db)) {
+        const started = performance.now();
+        trainMissingDemoModels(handle.db, { signal: training.signal, onStep: (step) => app.log.debug(step) })
+          .then(({ trained, skipped }) => {
+            for (const reason of skipped) app.log.info(`${reason}; no suggestions until \`civicgrid model train\``);
+            if (trained.length)
+              app.log.info(
+                `Suggestion models ready (${trained.join(', ')}), trained in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+              );
+          })
+          .catch((error) => {
+            if (!training.signal.aborted)
+              app.log.warn({ err: error }, 'could not train the demo models: run `civicgrid model train`');
+          });
+      }
     });
 }
+
+const DEMO_HINT =
+  `Demo city 长沙: on the sign-in page pick any demo user (password ${DEMO_PASSWORD}); the citizen 陈市民 can ` +
+  `also sign in by phone (${DEMO_USERS.find((u) => u.username === 'citizen')?.phone}), the code appears in this log.`;
 
 /** What an operator should hear at start about settings that weaken the defences. */
 export function startupWarnings(config: Config, phoneSignIn: boolean): string[] {
