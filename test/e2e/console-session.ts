@@ -71,7 +71,8 @@ export function consoleSession(cases: number): ConsoleSession {
       await page!.context().clearCookies();
       await page!.goto(`${base}/`);
       await page!.getByTestId(`sign-in-${username}`).click();
-      await page!.getByTestId('signed-in-as').waitFor();
+      // Attached, not visible: on a phone the top bar folds who is signed in into its menu.
+      await page!.getByTestId('signed-in-as').waitFor({ state: 'attached' });
     },
     request: async <T>(path: string, init: { method?: string; body?: unknown } = {}) => {
       const { status, body } = await page!.evaluate(

@@ -388,6 +388,10 @@ export interface AuditRecord {
   ip: string | null;
   requestId: string | null;
   hash: string;
+  /** Who acted (null: the system, or the operator on the server's command line). */
+  actor: { username: string; displayName: string } | null;
+  /** The case the entry concerns, when it concerns one. */
+  caseNumber: string | null;
 }
 
 export interface AuditVerification {

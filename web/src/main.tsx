@@ -18,6 +18,9 @@ function App() {
   const [checked, setChecked] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const url = useLocation();
+  // On a phone the top bar folds its links into a menu; opening a page folds it again.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [url.pathname, url.search, me]);
 
   useEffect(() => {
     document.documentElement.lang = language;
@@ -78,71 +81,85 @@ function App() {
   return (
     <I18n.Provider value={i18n}>
       <Reference.Provider value={reference}>
-        <header class="top-bar">
+        <header class={`top-bar${me ? ' foldable' : ''}${menuOpen ? ' open' : ''}`}>
           <a class="brand" {...linkTo('/cases')}>
             {i18n.t('appName')}
           </a>
           {me && (
-            <nav>
-              {ROUTES.filter((r) => r.nav && mayOpen(r, me)).map((r) => (
-                <a
-                  key={r.nav!.path}
-                  {...linkTo(r.nav!.path)}
-                  class={url.pathname === r.nav!.path ? 'current' : ''}
-                  data-testid={`nav-${r.nav!.label}`}
-                >
-                  {i18n.t(r.nav!.label)}
-                </a>
-              ))}
-              <a {...linkTo('/public')} class={url.pathname === '/public' ? 'current' : ''} data-testid="nav-public">
-                {i18n.t('publicCases')}
-              </a>
-              {me.role === 'grid_worker' && (
-                // The phone app for patrols (a separate entry of the build, usable without signal).
-                <a href="/patrol/" data-testid="nav-patrol">
-                  {i18n.t('patrolApp')}
-                </a>
-              )}
-              <a href="/docs" target="_blank" rel="noreferrer">
-                {i18n.t('apiDocs')}
-              </a>
-            </nav>
-          )}
-          <div class="spacer" />
-          <button
-            type="button"
-            class="link"
-            data-testid="language"
-            onClick={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')}
-          >
-            {i18n.t('language')}
-          </button>
-          {me && (
-            <span class="who" data-testid="signed-in-as">
-              {me.displayName} · {i18n.term(me.role)}
-            </span>
-          )}
-          {me && (
-            <button type="button" class="link" data-testid="sign-out" onClick={() => signOut(false)}>
-              {i18n.t('signOut')}
+            <button
+              type="button"
+              class="menu-button"
+              data-testid="menu"
+              aria-controls="top-menu"
+              aria-expanded={menuOpen}
+              onClick={() => setMenuOpen(!menuOpen)}
+            >
+              {i18n.t(menuOpen ? 'closeMenu' : 'menu')}
             </button>
           )}
-          {me && (
+          <div class="top-menu" id="top-menu">
+            {me && (
+              <nav>
+                {ROUTES.filter((r) => r.nav && mayOpen(r, me)).map((r) => (
+                  <a
+                    key={r.nav!.path}
+                    {...linkTo(r.nav!.path)}
+                    class={url.pathname === r.nav!.path ? 'current' : ''}
+                    data-testid={`nav-${r.nav!.label}`}
+                  >
+                    {i18n.t(r.nav!.label)}
+                  </a>
+                ))}
+                <a {...linkTo('/public')} class={url.pathname === '/public' ? 'current' : ''} data-testid="nav-public">
+                  {i18n.t('publicCases')}
+                </a>
+                {me.role === 'grid_worker' && (
+                  // The phone app for patrols (a separate entry of the build, usable without signal).
+                  <a href="/patrol/" data-testid="nav-patrol">
+                    {i18n.t('patrolApp')}
+                  </a>
+                )}
+                <a href="/docs" target="_blank" rel="noreferrer">
+                  {i18n.t('apiDocs')}
+                </a>
+              </nav>
+            )}
+            <div class="spacer" />
             <button
               type="button"
               class="link"
-              data-testid="sign-out-everywhere"
-              title={i18n.t('signOutEverywhereHint')}
-              onClick={() => signOut(true)}
+              data-testid="language"
+              onClick={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')}
             >
-              {i18n.t('signOutEverywhere')}
+              {i18n.t('language')}
             </button>
-          )}
-          {!me && checked && publicRoute && (
-            <a {...linkTo('/')} data-testid="go-sign-in">
-              {i18n.t('signIn')}
-            </a>
-          )}
+            {me && (
+              <span class="who" data-testid="signed-in-as">
+                {me.displayName} · {i18n.term(me.role)}
+              </span>
+            )}
+            {me && (
+              <button type="button" class="link" data-testid="sign-out" onClick={() => signOut(false)}>
+                {i18n.t('signOut')}
+              </button>
+            )}
+            {me && (
+              <button
+                type="button"
+                class="link"
+                data-testid="sign-out-everywhere"
+                title={i18n.t('signOutEverywhereHint')}
+                onClick={() => signOut(true)}
+              >
+                {i18n.t('signOutEverywhere')}
+              </button>
+            )}
+            {!me && checked && publicRoute && (
+              <a {...linkTo('/')} data-testid="go-sign-in">
+                {i18n.t('signIn')}
+              </a>
+            )}
+          </div>
         </header>
         <main>
           {notice && !me && (

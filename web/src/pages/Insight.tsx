@@ -92,7 +92,7 @@ export function Insight({ me }: { me: Me }) {
               {issues.map((i) => (
                 <tr key={i.representativeCaseNumber}>
                   <td>{i.rank}</td>
-                  <td>{i.heat.toFixed(1)}</td>
+                  <td data-label={t('heat')}>{i.heat.toFixed(1)}</td>
                   <td>
                     {i.title}
                     <div class="hint">{i.keywords.slice(0, 5).join(' · ')}</div>
@@ -101,9 +101,9 @@ export function Insight({ me }: { me: Me }) {
                   <td>
                     {date(i.from)} – {date(i.to)}
                   </td>
-                  <td>{i.caseNumbers.length}</td>
-                  <td>{i.reporters}</td>
-                  <td>{i.supports}</td>
+                  <td data-label={t('messages')}>{i.caseNumbers.length}</td>
+                  <td data-label={t('reporters')}>{i.reporters}</td>
+                  <td data-label={t('supports')}>{i.supports}</td>
                   <td class="link-list">
                     {i.caseNumbers.slice(0, SHOWN_MEMBERS).map((n) => (
                       <CaseLink key={n} caseNumber={n} />
@@ -138,7 +138,7 @@ export function Insight({ me }: { me: Me }) {
                       <CaseLink caseNumber={r.caseNumber} />
                       <div class="hint">{r.reply.length > 60 ? `${r.reply.slice(0, 59)}…` : r.reply}</div>
                     </td>
-                    <td>{r.judgement.score.toFixed(0)}</td>
+                    <td data-label={t('score')}>{r.judgement.score.toFixed(0)}</td>
                     <td>
                       <ul class="changes">
                         {(language === 'zh-CN' ? r.judgement.reasons.zh : r.judgement.reasons.en).map((reason) => (
@@ -146,7 +146,7 @@ export function Insight({ me }: { me: Me }) {
                         ))}
                       </ul>
                     </td>
-                    <td>{r.judgement.workingDays ?? '—'}</td>
+                    <td data-label={t('workingDays')}>{r.judgement.workingDays ?? '—'}</td>
                   </tr>
                 ))}
               </tbody>
