@@ -66,7 +66,7 @@ async function benchDatabase(kind: 'pglite' | 'postgres'): Promise<Row[]> {
       db,
       clock: { now: () => now },
       policy: { reopenWindowDays: 15, timeZone: TIME_ZONE },
-      locateArea: (lon, lat) => areas.locate(lon, lat),
+      locateArea: (lon, lat) => areas.place(lon, lat),
       calendar,
       keyring,
     };

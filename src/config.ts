@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { CITIZEN_CASES_PER_DAY } from './cases/case-deps.ts';
 import { DEFAULT_MIN_DISPATCHES } from './evaluation/indicators.ts';
+import { PLACEMENT_SNAP_METRES } from './grid/placement.ts';
 import type { MediaLimits } from './media/media.ts';
 import { PATROL_TRACK_DAYS } from './patrols/patrols.ts';
 
@@ -52,6 +53,11 @@ export interface Config {
   retentionDays: number;
   /** A grid worker's patrol tracks are deleted after this many days (PATROL_TRACK_DAYS). */
   patrolTrackDays: number;
+  /**
+   * A point at most this many metres outside every area is placed on the nearest one, marked as snapped
+   * (PLACEMENT_SNAP_METRES; 0: never). Why 50 by default: see PLACEMENT_SNAP_METRES.
+   */
+  placementSnapMetres: number;
   /** Requests per minute one address may make (RATE_LIMIT_PER_MINUTE; a hotline centre shares one address). */
   rateLimitPerMinute: number;
   /**
@@ -108,6 +114,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     retentionDays: positive(env.RETENTION_DAYS, 'RETENTION_DAYS', 3 * 365),
     patrolTrackDays: positive(env.PATROL_TRACK_DAYS, 'PATROL_TRACK_DAYS', PATROL_TRACK_DAYS),
+    placementSnapMetres: integer(env.PLACEMENT_SNAP_METRES, 'PLACEMENT_SNAP_METRES', PLACEMENT_SNAP_METRES),
     rateLimitPerMinute: positive(env.RATE_LIMIT_PER_MINUTE, 'RATE_LIMIT_PER_MINUTE', 1200),
     trustProxy: integer(env.TRUST_PROXY, 'TRUST_PROXY', 0),
     mediaS3: mediaS3(env),

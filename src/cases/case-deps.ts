@@ -1,5 +1,6 @@
 import type { WorkingCalendar } from '../calendar/index.ts';
 import type { Db } from '../db/database.ts';
+import type { Placement } from '../grid/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Actor } from '../organizations/index.ts';
 import type { Keyring } from '../privacy/index.ts';
@@ -17,8 +18,11 @@ export interface CaseDeps {
     /** How many cases one citizen account may report in 24 hours (default CITIZEN_CASES_PER_DAY). */
     citizenCasesPerDay?: number;
   };
-  /** The grid area code a WGS-84 point falls in, or null outside every area. */
-  locateArea(longitude: number, latitude: number): string | null;
+  /**
+   * Where a WGS-84 point is placed: the area holding it, or the nearest one within the snap distance
+   * (marked as snapped); null outside the jurisdiction.
+   */
+  locateArea(longitude: number, latitude: number): Placement | null;
   /** The city's working calendar (deadlines are counted on it); `current` follows changes to it. */
   calendar: { readonly current: WorkingCalendar };
   /** The keys reporters' personal data is sealed with. */

@@ -155,7 +155,7 @@ forEachDatabase('case loop under random actions', (database) => {
       db,
       clock: { now: () => now },
       policy: { reopenWindowDays: 15, timeZone: 'Asia/Shanghai' },
-      locateArea: (lon, lat) => areas.locate(lon, lat),
+      locateArea: (lon, lat) => areas.place(lon, lat),
       calendar: { current: new WorkingCalendar({ timeZone: 'Asia/Shanghai', days: CHINA_2026 }) },
       keyring: keyringOf(database()),
     };

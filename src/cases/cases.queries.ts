@@ -92,6 +92,8 @@ export interface CaseDetail extends CaseSummary {
   urgencyFlags: UrgencyFlag[];
   /** Where the text placed a case reported without a point, and how sure that is. */
   textPlacement: TextPlacement | null;
+  /** The point lay this many metres outside every area and was placed on the nearest one; null when an area holds it. */
+  placementSnappedMetres: number | null;
   closedAt: Date | null;
   events: CaseEventView[];
   /** What the asking user may do next; the console shows exactly these buttons. */
@@ -309,6 +311,7 @@ export async function getCaseDetail(
       'cases.rework_count',
       'cases.urgency_flags',
       'cases.text_placement',
+      'cases.placement_snapped_metres',
       'cases.closed_at',
       'cases.assigned_body_id',
       'cases.reported_by_user_id',
@@ -375,6 +378,7 @@ export async function getCaseDetail(
     reworkCount: row.rework_count,
     urgencyFlags: row.urgency_flags ?? [],
     textPlacement: row.text_placement,
+    placementSnappedMetres: row.placement_snapped_metres,
     closedAt: row.closed_at,
     events: events.map((e) => ({
       seq: e.seq,

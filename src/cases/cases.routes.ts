@@ -71,6 +71,7 @@ const DETAIL_COLUMNS = [
   'assisting_body_ids',
   'urgency_flags',
   'text_placement',
+  'placement_snapped_metres',
 ];
 
 /**

@@ -218,6 +218,10 @@ export const CaseDetailResponse = Type.Object({
     ),
     Type.Null(),
   ]),
+  placementSnappedMetres: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+    description:
+      'The point lay this many metres outside every area and was placed on the nearest one (PLACEMENT_SNAP_METRES); null when an area holds it',
+  }),
   closedAt: Type.Union([DateTime, Type.Null()]),
   allowedActions: Type.Array(TransitionActionSchema),
   suggestion: Type.Object({

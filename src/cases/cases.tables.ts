@@ -24,6 +24,8 @@ export interface CaseTable {
   grid_code: string | null;
   /** The case has a point, but no area of the city holds it: accepted, flagged, left to the dispatcher. */
   outside_jurisdiction: Generated<boolean>;
+  /** The point lay this many metres outside every area and was placed on the nearest one (null: an area holds it). */
+  placement_snapped_metres: Generated<number | null>;
   channel: Channel;
   priority: Priority;
   /** The priority a citizen asked for: a request the desk confirms when it registers the case. */

@@ -53,7 +53,8 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
   // Without a point, the places the text names place the case (at least on a district) when they can.
   const textPlacement = point ? null : await placeFromText(deps.db, input);
   const placedByText = textPlacement && textPlacement.confidence >= TEXT_PLACEMENT_MIN_CONFIDENCE;
-  const gridCode = point ? deps.locateArea(point[0], point[1]) : placedByText ? textPlacement.areaCode : null;
+  const placement = point ? deps.locateArea(point[0], point[1]) : null;
+  const gridCode = point ? (placement?.code ?? null) : placedByText ? textPlacement.areaCode : null;
   if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction);
 
   const suggestion = await suggestionFor(deps.db, deps, {
@@ -89,6 +90,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
         address: input.address?.trim() ? maskPersonalData(input.address.trim()).masked : null,
         grid_code: gridCode,
         outside_jurisdiction: point !== null && gridCode === null,
+        placement_snapped_metres: placement?.snappedMetres ?? null,
         channel,
         // A citizen's priority is a request the desk confirms when it registers the case.
         priority: (actor.role === 'citizen' ? undefined : input.priority) ?? urgency.priority,

@@ -324,13 +324,15 @@ export async function transitionWithin(
       break;
     case 'relocate': {
       const [x, y] = pointInWgs84(input.location!, 'location');
-      const gridCode = deps.locateArea(x, y);
+      const placement = deps.locateArea(x, y);
+      const gridCode = placement?.code ?? null;
       if (!withinJurisdiction(actor, gridCode)) throw outsideYourAreas(actor.jurisdiction);
       Object.assign(changes, {
         longitude: x,
         latitude: y,
         grid_code: gridCode,
         outside_jurisdiction: gridCode === null,
+        placement_snapped_metres: placement?.snappedMetres ?? null,
       });
       if (input.address?.trim()) changes.address = maskPersonalData(input.address.trim()).masked;
       // Before dispatch, where a case is decides where it should go.

@@ -407,7 +407,7 @@ async function caseDepsWith(options: SeedOptions, clock: Clock): Promise<CaseDep
     db: options.db,
     clock,
     policy: { reopenWindowDays: options.reopenWindowDays, timeZone: options.timeZone },
-    locateArea: (lon, lat) => options.areas.locate(lon, lat),
+    locateArea: (lon, lat) => options.areas.place(lon, lat),
     calendar,
     keyring: options.keyring,
   };

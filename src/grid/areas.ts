@@ -2,7 +2,7 @@ import type { Db } from '../db/database.ts';
 import { readSetting, writeSetting } from '../db/settings.ts';
 import { likePrefix } from '../lib/like.ts';
 import { AREA_LEVELS, type AreaLevel } from './grid.tables.ts';
-import { PlacementIndex } from './placement.ts';
+import { PLACEMENT_SNAP_METRES, type Placement, PlacementIndex } from './placement.ts';
 
 type AreaGeometry = GeoJSON.Polygon | GeoJSON.MultiPolygon;
 
@@ -71,14 +71,18 @@ export async function markGridChanged(db: Db): Promise<void> {
 
 /**
  * Finds the area a WGS-84 point lies in, from an in-memory placement index over every boundary, because
- * every intake asks. `refreshIfChanged()` (run every few seconds by the server) rebuilds it when any
- * instance changed the boundaries.
+ * every intake asks. A point just outside every area is placed on the nearest one within `snapMetres`
+ * (PLACEMENT_SNAP_METRES) and marked as snapped. `refreshIfChanged()` (run every few seconds by the
+ * server) rebuilds the index when any instance changed the boundaries.
  */
 export class AreaLocator {
   private index = PlacementIndex.build([]);
   private version: string | undefined;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly snapMetres: number = PLACEMENT_SNAP_METRES,
+  ) {}
 
   async reload(): Promise<void> {
     const version = await readSetting<string>(this.db, GRID_VERSION);
@@ -95,8 +99,14 @@ export class AreaLocator {
     return true;
   }
 
+  /** Where the point is placed (the area, and whether it was snapped there); null outside the jurisdiction. */
+  place(longitude: number, latitude: number): Placement | null {
+    return this.index.place(longitude, latitude, this.snapMetres);
+  }
+
+  /** The code of the area the point is placed in (snapped or not), or null outside the jurisdiction. */
   locate(longitude: number, latitude: number): string | null {
-    return this.index.locate(longitude, latitude);
+    return this.place(longitude, latitude)?.code ?? null;
   }
 }
 

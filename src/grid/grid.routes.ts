@@ -78,7 +78,12 @@ const LocateQuery = Type.Object(
 const LocateResponse = Type.Object({
   longitude: Type.Number({ description: 'WGS-84' }),
   latitude: Type.Number({ description: 'WGS-84' }),
-  code: Type.Union([Type.String(), Type.Null()], { description: 'The finest area holding the point' }),
+  code: Type.Union([Type.String(), Type.Null()], {
+    description: 'The finest area holding the point, else the nearest within PLACEMENT_SNAP_METRES',
+  }),
+  snappedMetres: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+    description: 'How far outside every area the point lies, when it was placed on the nearest one',
+  }),
   outsideJurisdiction: Type.Boolean(),
   path: Type.Array(AreaResponse, { description: 'From the city down to that area' }),
 });
@@ -191,11 +196,13 @@ export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator 
     async (request) => {
       const { lon, lat, crs } = request.query;
       const [longitude, latitude] = pointInWgs84({ longitude: lon, latitude: lat, crs }, 'lon/lat');
-      const code = areas.locate(longitude, latitude);
+      const placement = areas.place(longitude, latitude);
+      const code = placement?.code ?? null;
       return {
         longitude,
         latitude,
         code,
+        snappedMetres: placement?.snappedMetres ?? null,
         outsideJurisdiction: code === null,
         path: code ? await areaPath(db, code) : [],
       };

@@ -6,5 +6,5 @@ export { type CellShape, cellCode, type GeneratedGridReport, GRID_CODE_LENGTH, g
 export { gridRoutes } from './grid.routes.ts';
 export type { GridTables } from './grid.tables.ts';
 export { AREA_LEVELS, type AreaLevel } from './grid.tables.ts';
-export { type PlaceableArea, PlacementIndex } from './placement.ts';
+export { PLACEMENT_SNAP_METRES, type PlaceableArea, type Placement, PlacementIndex } from './placement.ts';
 export { type ResponsibleBody, responsibleBody, setResponsibleBody } from './responsibility.ts';

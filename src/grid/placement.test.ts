@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { PlacementIndex } from './placement.ts';
+import { PLACEMENT_SNAP_METRES, PlacementIndex } from './placement.ts';
 
 const square = (x0: number, y0: number, size: number): GeoJSON.Polygon => ({
   type: 'Polygon',
@@ -58,6 +58,47 @@ describe('PlacementIndex', () => {
     expect(index.locate(5, 5)).toBeNull();
     expect(index.locate(Number.NaN, 0)).toBeNull();
     expect(PlacementIndex.build([]).locate(0, 0)).toBeNull();
+    expect(PlacementIndex.build([]).place(0, 0, PLACEMENT_SNAP_METRES)).toBeNull();
+    expect(index.place(Number.NaN, 0, PLACEMENT_SNAP_METRES)).toBeNull();
+  });
+});
+
+describe('placement of a point just outside every area', () => {
+  // A district at 28° N (about 1.1 km by 1 km) cut into two unit grids, west and east.
+  const LATITUDE = 28;
+  const metresPerDegreeLongitude = 111_320 * Math.cos((LATITUDE * Math.PI) / 180);
+  const westOf = (longitude: number, metres: number) => longitude - metres / metresPerDegreeLongitude;
+  const index = PlacementIndex.build([
+    { code: '430102', depth: 1, geometry: square(113, LATITUDE, 0.01) },
+    {
+      code: '430102000000001',
+      depth: 4,
+      geometry: {
+        type: 'Polygon',
+        coordinates: [square(113, LATITUDE, 0.01).coordinates[0]!.map(([x, y]) => [x === 113.01 ? 113.005 : x!, y!])],
+      },
+    },
+    { code: '430102000000002', depth: 4, geometry: square(113.005, LATITUDE, 0.01) },
+  ]);
+
+  it('should give a point inside an area that area, not marked as snapped', () => {
+    expect(index.place(113.002, LATITUDE + 0.005, PLACEMENT_SNAP_METRES)).toEqual({
+      code: '430102000000001',
+      snappedMetres: null,
+    });
+  });
+
+  it('should place a point 30 m outside on the finest nearest area, marked as snapped 30 m', () => {
+    expect(PLACEMENT_SNAP_METRES).toBeGreaterThanOrEqual(30);
+    expect(index.place(westOf(113, 30), LATITUDE + 0.005, PLACEMENT_SNAP_METRES)).toEqual({
+      code: '430102000000001',
+      snappedMetres: 30,
+    });
+  });
+
+  it('should leave a point beyond the tolerance outside the jurisdiction, and snap nothing at a tolerance of 0', () => {
+    expect(index.place(westOf(113, PLACEMENT_SNAP_METRES + 5), LATITUDE + 0.005, PLACEMENT_SNAP_METRES)).toBeNull();
+    expect(index.place(westOf(113, 30), LATITUDE + 0.005, 0)).toBeNull();
   });
 });
 
@@ -77,16 +118,16 @@ describe('placement agrees with NYC 311 community boards', () => {
     longitude: string;
   }>;
   // NYC has 59 community districts (BoroCD x01–x18). The file's other features (x26–x28, x55, x56, x64,
-  // x80–x84, x95) are Joint Interest Areas: large parks, airports and the like that belong to no district.
-  // 311 files a report there under a neighbouring board, so the computed district of a point is the one
-  // holding it, else the nearest one (within 1 km: Central Park is 800 m wide); the same goes for a point
-  // on a pier or the shore, just outside the districts' land boundaries.
+  // x80–x84, x95) are Joint Interest Areas: large parks, airports and the like that belong to no district,
+  // and that no row scored here names, so they are left out. A point is placed as the product places a
+  // case (PlacementIndex.place, which AreaLocator runs at intake): the district holding it, else the
+  // nearest one within PLACEMENT_SNAP_METRES (a point on a park's edge, the shore, a pier), marked as
+  // snapped; beyond that it is outside the jurisdiction and counts as a disagreement.
   const communityDistricts = districts.features.filter((f) => f.properties.BoroCD % 100 <= 18);
   const index = PlacementIndex.build(
     communityDistricts.map((f) => ({ code: String(f.properties.BoroCD), depth: 0, geometry: f.geometry })),
   );
-  const place = (longitude: number, latitude: number) =>
-    index.locate(longitude, latitude) ?? index.nearest(longitude, latitude, 1000);
+  const place = (longitude: number, latitude: number) => index.place(longitude, latitude, PLACEMENT_SNAP_METRES);
 
   it('should agree with the Community Board column for at least 99 % of the rows that name one', () => {
     const named = rows
@@ -105,21 +146,38 @@ describe('placement agrees with NYC 311 community boards', () => {
     const placed = named.map((r) => {
       const longitude = Number(r.longitude);
       const latitude = Number(r.latitude);
-      const district = place(longitude, latitude);
+      const placement = place(longitude, latitude);
       const touching = index.touching(longitude, latitude, ON_BOUNDARY_METERS);
-      return { key: r.unique_key, board: r.community_board, expected: r.expected, placed: district, touching };
+      return {
+        key: r.unique_key,
+        board: r.community_board,
+        expected: r.expected,
+        placed: placement?.code ?? null,
+        snappedMetres: placement?.snappedMetres ?? null,
+        touching,
+      };
     });
+    const snapped = placed.filter((r) => r.snappedMetres !== null);
+    const outside = placed.filter((r) => r.placed === null);
     const strictMisses = placed.filter((r) => r.placed !== r.expected);
     const disagreements = strictMisses.filter((r) => !(r.touching.length > 1 && r.touching.includes(r.expected!)));
     const agreement = 1 - disagreements.length / named.length;
     console.log(
-      `NYC 311: ${named.length} rows name a community district. Placement agrees on ` +
-        `${(agreement * 100).toFixed(2)} % (${disagreements.length} disagreements); strictly, one district per ` +
-        `point, on ${((1 - strictMisses.length / named.length) * 100).toFixed(2)} % (${strictMisses.length - disagreements.length} ` +
-        `more points lie on the boundary of the named district and the one placed). Disagreements: ${JSON.stringify(disagreements)}`,
+      `NYC 311: ${named.length} rows name a community district. Placement (snapping within ` +
+        `${PLACEMENT_SNAP_METRES} m) agrees on ${(agreement * 100).toFixed(2)} % (${disagreements.length} ` +
+        `disagreements); strictly, one district per point, on ${((1 - strictMisses.length / named.length) * 100).toFixed(2)} % ` +
+        `(${strictMisses.length - disagreements.length} more points lie on the boundary of the named district and the ` +
+        `one placed). ${snapped.length} points were snapped (${snapped.map((r) => `${r.snappedMetres} m`).join(', ')}), ` +
+        `${snapped.filter((r) => r.placed === r.expected).length} of them to the named district; ${outside.length} left ` +
+        `outside. Disagreements: ${JSON.stringify(disagreements)}`,
     );
     expect(named.length).toBeGreaterThan(1300);
-    // The one disagreement today is Columbus Circle (19942040): the point is 16 m inside 105, 311 files it under 104.
+    // The points on a park's edge or the shore are snapped into the product's placement, none left outside.
+    expect(outside).toEqual([]);
+    expect(snapped.length).toBeGreaterThanOrEqual(5);
+    expect(snapped.every((r) => r.snappedMetres! <= PLACEMENT_SNAP_METRES)).toBe(true);
+    // The one disagreement today is Columbus Circle (19942040): the point lies on Central Park's corner, 1 m
+    // outside 105 and snapped to it, and 311 files it under 104.
     expect(1 - strictMisses.length / named.length).toBeGreaterThanOrEqual(0.985);
     expect(agreement).toBeGreaterThanOrEqual(0.99);
   });

@@ -4,6 +4,32 @@ type Geometry = GeoJSON.Polygon | GeoJSON.MultiPolygon;
 
 const METERS_PER_DEGREE = 111_320;
 
+/**
+ * How far outside every area a point may lie and still be placed, on the nearest area, marked as snapped
+ * (PLACEMENT_SNAP_METRES). 50 m covers what puts a real report just outside: a phone's GPS in a street of
+ * tall buildings (often 10–50 m off), a bank, pier head or promenade beyond a boundary digitised along the
+ * water's edge or a park's fence, and a street whose centre line is the city's edge. It stays well short
+ * of what a point in the neighbouring city usually is (across the street is 15–30 m, across a river or
+ * a block far more), and at a land border that difference matters: a case snapped in is dispatched to a
+ * body with no authority there, while a point left outside goes to the 12345 dispatcher, who decides.
+ * Measured on the NYC 311 sample (placement.test.ts): of the 9 located reports outside every community
+ * district, 7 lie within 8 m of one (on a park's edge or the shore) and are snapped, 5 of them to the
+ * district 311 named (one names a park, one the district across Columbus Circle); the other 2, 139 m
+ * into Bronx Park and 268 m out on the Brooklyn waterfront, go to the dispatcher.
+ */
+export const PLACEMENT_SNAP_METRES = 50;
+
+/** Areas whose boundaries are this close to a snapped point are equally near: the finest of them wins. */
+const EQUALLY_NEAR_METRES = 0.01;
+
+/** Where a point was placed. */
+export interface Placement {
+  /** The finest area holding the point, or the nearest one within the snap distance. */
+  code: string;
+  /** How far outside every area the point lay (metres, to 0.1 m) when it was snapped; null when an area holds it. */
+  snappedMetres: number | null;
+}
+
 export interface PlaceableArea {
   code: string;
   /** How deep in the hierarchy: a finer area (larger depth) wins over the coarser one around it. */
@@ -133,24 +159,44 @@ export class PlacementIndex {
   }
 
   /**
-   * The code of the area whose boundary is nearest to a point that no area holds, if it is within
+   * The area whose boundary is nearest to a point that no area holds, and how far it is, if within
    * `maxMeters`: for a report just off the edge (a pier, a river bank, GPS drift) or inside a hole that
-   * belongs to no area. Distances use a local equirectangular projection, exact enough at these ranges.
+   * belongs to no area. Where several areas are equally near (a unit grid on its district's edge), the
+   * finest wins, then the smallest code. Distances use a local equirectangular projection, exact enough
+   * at these ranges.
    */
-  nearest(longitude: number, latitude: number, maxMeters: number): string | null {
+  nearest(longitude: number, latitude: number, maxMeters: number): { code: string; meters: number } | null {
     if (!this.tree || !Number.isFinite(longitude) || !Number.isFinite(latitude) || maxMeters <= 0) return null;
     const metersPerDegreeY = METERS_PER_DEGREE;
     const metersPerDegreeX = metersPerDegreeY * Math.cos((latitude * Math.PI) / 180);
     const maxDegrees = maxMeters / Math.min(metersPerDegreeX, metersPerDegreeY);
-    let best: { area: PackedArea; meters: number } | null = null;
-    for (const i of this.tree.neighbors(longitude, latitude, Infinity, maxDegrees)) {
-      const area = this.areas[i]!;
-      const meters = distanceToBoundary(area.polygons, longitude, latitude, metersPerDegreeX, metersPerDegreeY);
-      if (meters > maxMeters) continue;
-      if (!best || meters < best.meters || (meters === best.meters && area.code < best.area.code))
-        best = { area, meters };
-    }
-    return best?.area.code ?? null;
+    const near = this.tree
+      .neighbors(longitude, latitude, Infinity, maxDegrees)
+      .map((i) => {
+        const area = this.areas[i]!;
+        return {
+          area,
+          meters: distanceToBoundary(area.polygons, longitude, latitude, metersPerDegreeX, metersPerDegreeY),
+        };
+      })
+      .filter((candidate) => candidate.meters <= maxMeters);
+    if (near.length === 0) return null;
+    const nearest = Math.min(...near.map((candidate) => candidate.meters));
+    const [best] = near
+      .filter((candidate) => candidate.meters <= nearest + EQUALLY_NEAR_METRES)
+      .sort((a, b) => b.area.depth - a.area.depth || (a.area.code < b.area.code ? -1 : 1));
+    return { code: best!.area.code, meters: nearest };
+  }
+
+  /**
+   * The product's placement of a WGS-84 point: the finest area holding it, else the nearest area within
+   * `snapMeters` (PLACEMENT_SNAP_METRES), marked as snapped; null beyond that (outside the jurisdiction).
+   */
+  place(longitude: number, latitude: number, snapMeters: number): Placement | null {
+    const code = this.locate(longitude, latitude);
+    if (code) return { code, snappedMetres: null };
+    const nearest = this.nearest(longitude, latitude, snapMeters);
+    return nearest ? { code: nearest.code, snappedMetres: Math.round(nearest.meters * 10) / 10 } : null;
   }
 
   /** The code of the finest area holding the WGS-84 point, or null when no area holds it. */

@@ -155,7 +155,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       timeZone: CITY_TIME_ZONE,
       citizenCasesPerDay: deps.config.citizenCasesPerDay,
     },
-    locateArea: (longitude, latitude) => deps.areas.locate(longitude, latitude),
+    locateArea: (longitude, latitude) => deps.areas.place(longitude, latitude),
     calendar: deps.calendar,
     keyring: deps.keyring,
     evidence: stepEvidence,
@@ -197,7 +197,12 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
         fingerprintOf,
       });
       await api.register(patrolsRoutes, {
-        deps: { db: deps.db, clock: deps.clock, timeZone: CITY_TIME_ZONE, locateArea: caseDeps.locateArea },
+        deps: {
+          db: deps.db,
+          clock: deps.clock,
+          timeZone: CITY_TIME_ZONE,
+          locateArea: (lon, lat) => deps.areas.locate(lon, lat),
+        },
       });
       await api.register(routingRoutes, { db: deps.db, timeZone: CITY_TIME_ZONE });
       await api.register(calendarRoutes, { db: deps.db, calendar: deps.calendar });

@@ -132,6 +132,7 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
       'updated_at',
       'closed_at',
       'outside_jurisdiction',
+      'placement_snapped_metres',
       'suggested_body_id',
       'routing_rule_id',
       'suggested_assisting_body_ids',

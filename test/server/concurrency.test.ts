@@ -34,7 +34,7 @@ describe.skipIf(!POSTGRES)('postgres: several instances on one database', () => 
       db: database.db,
       clock: { now: () => DEMO_NOW },
       policy: { reopenWindowDays: 15, timeZone: 'Asia/Shanghai' },
-      locateArea: (lon, lat) => areas.locate(lon, lat),
+      locateArea: (lon, lat) => areas.place(lon, lat),
       calendar: { current: new WorkingCalendar({ timeZone: 'Asia/Shanghai', days: CHINA_2026 }) },
       keyring: keyringOf(database),
     };

@@ -246,6 +246,8 @@ export interface CaseDetail extends CaseSummary {
   reworkCount: number;
   urgencyFlags: UrgencyFlag[];
   textPlacement: { areaCode: string; level: string; confidence: number; evidence: string[] } | null;
+  /** The point lay this many metres outside every area and was placed on the nearest one; null when an area holds it. */
+  placementSnappedMetres: number | null;
   closedAt: string | null;
   events: CaseEvent[];
   allowedActions: string[];
@@ -447,37 +449,6 @@ export interface JudgedReply {
     workingDays: number | null;
     reasons: { zh: string[]; en: string[] };
   };
-}
-
-/** GET /cases/desk: a case waiting for the dispatcher, with what the decision needs. */
-export interface DeskCase extends CaseSummary {
-  /** The first characters of the description (descriptionTruncated: there is more on the case page). */
-  description: string;
-  descriptionTruncated: boolean;
-  suggestion: { bodyId: string | null; assistingBodyIds: string[]; source: RoutingSource };
-  allowedActions: string[];
-  version: number;
-}
-
-export interface DeskPage {
-  items: DeskCase[];
-  total: number;
-  counts: { new: number; redispatch: number };
-}
-
-/** POST /cases/batch-actions: what happened to each case. */
-export interface BatchResult {
-  caseNumber: string;
-  ok: boolean;
-  status?: string;
-  error?: { code: string; message: string };
-}
-
-/** POST /cases/caller-history: a caller's earlier cases (the number masked). */
-export interface CallerHistory {
-  phone: string;
-  total: number;
-  items: Array<{ caseNumber: string; title: string; status: string; channel: string; createdAt: string }>;
 }
 
 // -------------------------------------------------------------------------------------------------

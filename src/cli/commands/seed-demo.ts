@@ -98,7 +98,7 @@ export function seedDemoCommand(program: Command) {
         }
         const report = await loadDemoCity(
           handle.db,
-          new AreaLocator(handle.db),
+          new AreaLocator(handle.db, config.placementSnapMetres),
           await openKeyring(handle, config),
           config.reopenWindowDays,
           options.cases,

@@ -31,7 +31,7 @@ export function serveCommand(program: Command) {
       });
       console.log(`CivicGrid: using ${describeDatabase(config)}`);
       const handle = await openConfiguredDatabase(config);
-      const areas = new AreaLocator(handle.db);
+      const areas = new AreaLocator(handle.db, config.placementSnapMetres);
       const calendar = new CityCalendar(handle.db, CITY_TIME_ZONE);
       const keyring = await openKeyring(handle, config);
       if (await demoLoadInterrupted(handle.db)) {

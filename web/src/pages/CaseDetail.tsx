@@ -93,6 +93,12 @@ export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
               {detail.location
                 ? `${detail.location.longitude.toFixed(5)}, ${detail.location.latitude.toFixed(5)}`
                 : '—'}
+              {detail.placementSnappedMetres !== null && (
+                <span class="hint" data-testid="placement-snapped">
+                  {' · '}
+                  {t('snappedToNearestArea').replace('{metres}', String(detail.placementSnappedMetres))}
+                </span>
+              )}
             </dd>
             <dt>{t('reworkCount')}</dt>
             <dd data-testid="rework-count">{detail.reworkCount}</dd>
