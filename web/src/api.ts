@@ -451,6 +451,37 @@ export interface JudgedReply {
   };
 }
 
+/** GET /cases/desk: a case waiting for the dispatcher, with what the decision needs. */
+export interface DeskCase extends CaseSummary {
+  /** The first characters of the description (descriptionTruncated: there is more on the case page). */
+  description: string;
+  descriptionTruncated: boolean;
+  suggestion: { bodyId: string | null; assistingBodyIds: string[]; source: RoutingSource };
+  allowedActions: string[];
+  version: number;
+}
+
+export interface DeskPage {
+  items: DeskCase[];
+  total: number;
+  counts: { new: number; redispatch: number };
+}
+
+/** POST /cases/batch-actions: what happened to each case. */
+export interface BatchResult {
+  caseNumber: string;
+  ok: boolean;
+  status?: string;
+  error?: { code: string; message: string };
+}
+
+/** POST /cases/caller-history: a caller's earlier cases (the number masked). */
+export interface CallerHistory {
+  phone: string;
+  total: number;
+  items: Array<{ caseNumber: string; title: string; status: string; channel: string; createdAt: string }>;
+}
+
 // -------------------------------------------------------------------------------------------------
 // Patrol app (web/src/patrol): requests its offline queue sends and judges by status itself.
 // -------------------------------------------------------------------------------------------------

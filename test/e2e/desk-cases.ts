@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import type { ConsoleSession } from './console-session.ts';
+
+interface DemoMessage {
+  title: string;
+  description: string;
+  category: string;
+  longitude: number;
+  latitude: number;
+}
+
+/**
+ * Reports `count` new hotline cases through the API, from the demo's real citizen messages
+ * (src/demo/fixtures/messages.json, the TipDM 2020 messages the demo city is built from), newest last;
+ * `reporterPhone` gives the first one a caller on record. Returns their case numbers in the order reported.
+ */
+export async function reportDemoCases(
+  session: ConsoleSession,
+  count: number,
+  options: { offset?: number; reporterPhone?: string } = {},
+): Promise<string[]> {
+  const messages = JSON.parse(
+    fs.readFileSync(new URL('../../src/demo/fixtures/messages.json', import.meta.url), 'utf8'),
+  ) as DemoMessage[];
+  const categories = await session
+    .database()
+    .db.selectFrom('categories')
+    .select(['id', 'parent_id', 'code', 'name_zh'])
+    .execute();
+  const byId = new Map(categories.map((c) => [c.id, c]));
+  const pathOf = (c: (typeof categories)[number]): string =>
+    c.parent_id ? `${pathOf(byId.get(c.parent_id)!)}/${c.name_zh}` : c.name_zh;
+  const codeByPath = new Map(categories.map((c) => [pathOf(c), c.code]));
+  const headers = await session.as('dispatcher');
+  const numbers: string[] = [];
+  const start = messages.length - (options.offset ?? 0) - count;
+  for (const [i, message] of messages.slice(start, start + count).entries()) {
+    const response = await session.app().inject({
+      method: 'POST',
+      url: '/api/v1/cases',
+      headers,
+      payload: {
+        title: message.title,
+        description: message.description,
+        categoryCode: codeByPath.get(message.category),
+        location: { longitude: message.longitude, latitude: message.latitude },
+        channel: 'hotline',
+        reporter: i === 0 && options.reporterPhone ? { phone: options.reporterPhone } : undefined,
+      },
+    });
+    if (response.statusCode !== 201) throw new Error(`could not report a demo case: ${response.body}`);
+    numbers.push(response.json().caseNumber);
+  }
+  return numbers;
+}
