@@ -455,12 +455,22 @@ export const MAP_LIMIT = 5000;
 export interface CaseMapFeature {
   type: 'Feature';
   geometry: { type: 'Point'; coordinates: [number, number] };
-  properties: { caseNumber: string; status: CaseStatus; title: string; categoryCode: string; gridCode: string | null };
+  properties: {
+    caseNumber: string;
+    status: CaseStatus;
+    title: string;
+    categoryCode: string;
+    gridCode: string | null;
+    overdue: boolean;
+  };
 }
 
-/** The located cases the actor may see, newest first, as GeoJSON points for a map (at most MAP_LIMIT). */
+/**
+ * The located cases the actor may see, newest first, as GeoJSON points for a map (at most MAP_LIMIT).
+ * `overdue`: a deadline of the case is running (not stopped, not paused) and past, as the red light.
+ */
 export async function caseMap(
-  deps: Pick<CaseDeps, 'db'>,
+  deps: Pick<CaseDeps, 'db' | 'clock'>,
   actor: Actor,
   filter: Omit<CaseFilter, 'limit' | 'cursor'>,
 ): Promise<{ type: 'FeatureCollection'; features: CaseMapFeature[]; truncated: boolean }> {
@@ -473,6 +483,18 @@ export async function caseMap(
       'cases.longitude',
       'cases.latitude',
       'categories.code as category_code',
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('case_clocks')
+              .select('case_clocks.id')
+              .whereRef('case_clocks.case_id', '=', 'cases.id')
+              .where('case_clocks.stopped_at', 'is', null)
+              .where('case_clocks.paused_at', 'is', null)
+              .where('case_clocks.due_at', '<=', deps.clock.now()),
+          )
+          .as('overdue'),
     ])
     .where('cases.longitude', 'is not', null)
     .orderBy('cases.created_at', 'desc')
@@ -490,6 +512,7 @@ export async function caseMap(
         title: r.title,
         categoryCode: r.category_code,
         gridCode: r.grid_code,
+        overdue: Boolean(r.overdue),
       },
     })),
   };

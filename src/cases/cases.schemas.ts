@@ -313,6 +313,7 @@ export const CaseMapResponse = Type.Object({
         title: Type.String(),
         categoryCode: Type.String(),
         gridCode: Type.Union([Type.String(), Type.Null()]),
+        overdue: Type.Boolean({ description: 'A running deadline of the case has passed (the red light)' }),
       }),
     }),
   ),

@@ -39,6 +39,31 @@ export const STATUS_COLOURS: Record<string, string> = {
   suspended: '#8430ce',
 };
 
+/**
+ * How a map reads the cases: four groups, not a colour per status (eleven colours cannot be told apart
+ * on a map). Overdue wins over the status; every other open status is new (waiting for the desk) or in
+ * progress (with a body, or with the grid for verification).
+ */
+export const CASE_GROUPS = ['new', 'in_progress', 'overdue', 'closed'] as const;
+export type CaseGroup = (typeof CASE_GROUPS)[number];
+
+/** Told apart by lightness as well as hue (red-green colour blindness); overdue is also drawn larger. */
+export const GROUP_COLOURS: Record<CaseGroup, string> = {
+  new: '#e8a200',
+  in_progress: '#1a66c9',
+  overdue: '#c5221f',
+  closed: '#9aa0a6',
+};
+
+const NEW_STATUSES = new Set(['reported', 'registered', 'returned', 'reopened']);
+const FINISHED_STATUSES = new Set(['closed', 'cancelled', 'merged']);
+
+export function caseGroup(status: string, overdue: boolean): CaseGroup {
+  if (FINISHED_STATUSES.has(status)) return 'closed';
+  if (overdue) return 'overdue';
+  return NEW_STATUSES.has(status) ? 'new' : 'in_progress';
+}
+
 /** A style with no tiles: a plain background the boundaries are drawn on. */
 export const BLANK_STYLE: StyleSpecification = {
   version: 8,
@@ -121,4 +146,28 @@ export function addAreaLayers(map: maplibregl.Map, areas: GeoJSON.FeatureCollect
     source: 'areas',
     paint: { 'line-color': '#3c4650', 'line-width': ['match', ['get', 'level'], 'district', 2.5, 1] },
   });
+}
+
+export interface PickedPoint {
+  longitude: number;
+  latitude: number;
+}
+
+/** Degrees to 7 decimals (about 1 cm): what a tap or a drag can mean, without float noise. */
+const roundDegrees = (degrees: number) => Math.round(degrees * 1e7) / 1e7;
+
+/**
+ * A point picked on the map: a tap (or click) on the map, or a drag of the pin, moves it. The pin is
+ * returned unplaced: the caller puts it where the point is (`setLngLat(...).addTo(map)`).
+ */
+export function pinPicker(map: maplibregl.Map, onMove: (point: PickedPoint) => void): maplibregl.Marker {
+  const pin = new maplibregl.Marker({ draggable: true, color: '#b3261e' });
+  pin.on('dragend', () => {
+    const { lng, lat } = pin.getLngLat();
+    onMove({ longitude: roundDegrees(lng), latitude: roundDegrees(lat) });
+  });
+  map.on('click', (event) => {
+    onMove({ longitude: roundDegrees(event.lngLat.lng), latitude: roundDegrees(event.lngLat.lat) });
+  });
+  return pin;
 }

@@ -78,7 +78,7 @@ export const ROUTES: Route[] = [
   },
   {
     pattern: /^\/map$/,
-    render: (_match, { query }) => <LazyMap initialArea={query.get('area')} />,
+    render: (_match, { query, me }) => <LazyMap initialArea={query.get('area')} me={me} />,
     nav: { path: '/map', label: 'map' },
   },
   {
@@ -125,10 +125,10 @@ export function mayOpen(route: Route, me: Me): boolean {
 }
 
 /** The map page and MapLibre (about 1 MB) load only when the map is opened. */
-function LazyMap({ initialArea }: { initialArea: string | null }) {
-  const [Page, setPage] = useState<ComponentType<{ initialArea?: string | null }> | null>(null);
+function LazyMap({ initialArea, me }: { initialArea: string | null; me: Me }) {
+  const [Page, setPage] = useState<ComponentType<{ initialArea?: string | null; me: Me }> | null>(null);
   useEffect(() => {
     void import('./pages/MapPage.tsx').then((module) => setPage(() => module.MapPage));
   }, []);
-  return Page ? <Page initialArea={initialArea} /> : <p>…</p>;
+  return Page ? <Page initialArea={initialArea} me={me} /> : <p>…</p>;
 }

@@ -3,6 +3,7 @@ import { api, type CaseDetail, errorText } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { useReference } from '../reference-data.ts';
 import { BodySelect, OverrideHint } from './BodySelect.tsx';
+import { LocationPicker } from './LocationPicker.tsx';
 
 /** The fields an action's form may carry, by the lifecycle's `requires` names. */
 const TEXT_FIELDS = ['note', 'bodyId', 'reviewDate', 'address', 'parentCaseNumber', 'priority'];
@@ -149,7 +150,7 @@ export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone(det
               <input type="date" name="reviewDate" required data-testid="action-review-date" />
             </label>
           )}
-          {needs.includes('location') && <LocationFields />}
+          {needs.includes('location') && <LocationFields current={detail.location} />}
           {needs.includes('note') && (
             <label>
               {open === 'request_extension' || open === 'return' ? t('reason') : t('note')}
@@ -175,26 +176,12 @@ export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone(det
   );
 }
 
-function LocationFields() {
+/** The case's new place (relocate): picked on the map from where it is now, or typed. */
+function LocationFields({ current }: { current: CaseDetail['location'] }) {
   const { t } = useI18n();
   return (
     <>
-      <label>
-        {t('longitude')}
-        <input name="longitude" type="number" step="any" min={-180} max={180} required data-testid="action-longitude" />
-      </label>
-      <label>
-        {t('latitude')}
-        <input name="latitude" type="number" step="any" min={-90} max={90} required data-testid="action-latitude" />
-      </label>
-      <label>
-        {t('coordinateSystem')}
-        <select name="crs">
-          <option value="wgs84">{t('crsWgs84')}</option>
-          <option value="gcj02">{t('crsGcj02')}</option>
-          <option value="bd09">{t('crsBd09')}</option>
-        </select>
-      </label>
+      <LocationPicker testId="action" initial={current} withCrs required />
       <label>
         {t('address')}
         <input name="address" maxLength={500} />

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, type CaseDetail, type IntakeSuggestion, type Me } from '../api.ts';
 import { CategoryPicker } from '../components/CategoryPicker.tsx';
+import { LocationPicker } from '../components/LocationPicker.tsx';
 import { useI18n } from '../i18n.ts';
 import { useReference } from '../reference-data.ts';
 import { navigate } from '../router.ts';
@@ -134,16 +135,7 @@ export function NewCase({ me }: { me: Me }) {
           {t('address')}
           <input name="address" maxLength={500} data-testid="new-address" />
         </label>
-        <div class="row">
-          <label>
-            {t('longitude')}
-            <input name="longitude" type="number" step="any" min={-180} max={180} data-testid="new-longitude" />
-          </label>
-          <label>
-            {t('latitude')}
-            <input name="latitude" type="number" step="any" min={-90} max={90} data-testid="new-latitude" />
-          </label>
-        </div>
+        <LocationPicker testId="new" reach={me.jurisdiction} />
         {me.role === 'dispatcher' && (
           <fieldset>
             <legend>{t('reporter')}</legend>

@@ -1,12 +1,17 @@
 import type { Map as MapLibreMap, Marker } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { addAreaLayers, blankMap, EMPTY, fitToFeatures, maplibregl, setData } from '../../map.ts';
+import {
+  addAreaLayers,
+  blankMap,
+  EMPTY,
+  fitToFeatures,
+  type PickedPoint as Point,
+  pinPicker,
+  setData,
+} from '../../map.ts';
 import type { Features } from '../data.ts';
 
-export interface Point {
-  longitude: number;
-  latitude: number;
-}
+export type { Point };
 
 /**
  * Where the problem is: the GPS fix as a pin over the worker's areas; a tap on the map or a drag of the
@@ -60,15 +65,7 @@ export function PointPicker({
       });
       setMap(made);
     });
-    const pin = new maplibregl.Marker({ draggable: true, color: '#b3261e' });
-    pin.on('dragend', () => {
-      const { lng, lat } = pin.getLngLat();
-      onMoveRef.current({ longitude: round(lng), latitude: round(lat) });
-    });
-    made.on('click', (event) => {
-      onMoveRef.current({ longitude: round(event.lngLat.lng), latitude: round(event.lngLat.lat) });
-    });
-    marker.current = pin;
+    marker.current = pinPicker(made, (point) => onMoveRef.current(point));
   };
 
   useEffect(() => {
@@ -94,5 +91,3 @@ export function PointPicker({
 
   return <div class="p-map small" ref={container} data-testid="point-map" data-ready={map ? 'true' : 'false'} />;
 }
-
-const round = (degrees: number) => Math.round(degrees * 1e7) / 1e7;
