@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, type Me, restoreSession, setCsrfToken, whenSignedOut } from './api.ts';
 import { I18n, type Language, translator } from './i18n.ts';
 import { SignIn } from './pages/SignIn.tsx';
-import { loadReferenceData, Reference, type ReferenceData } from './reference-data.ts';
+import { loadReferenceData, onReferenceChanged, Reference, type ReferenceData } from './reference-data.ts';
 import { linkTo, navigate, useLocation } from './router.ts';
 import { mayOpen, PUBLIC_ROUTES, ROUTES } from './routes.tsx';
 import './styles.css';
@@ -39,6 +39,7 @@ function App() {
   useEffect(() => {
     if (me && !reference) void loadReferenceData().then(setReference);
   }, [me, reference]);
+  useEffect(() => onReferenceChanged(() => void loadReferenceData().then(setReference)), []);
 
   const signOut = async (everywhere: boolean) => {
     try {

@@ -43,3 +43,16 @@ export function useReference(): ReferenceData {
   if (!data) throw new Error('reference data is not loaded');
   return data;
 }
+
+/**
+ * Tells the console that reference data changed (an administrator added a body or renamed a category), so
+ * it is loaded again and every picker shows the change without a reload of the page.
+ */
+const changeListeners = new Set<() => void>();
+export function onReferenceChanged(listener: () => void): () => void {
+  changeListeners.add(listener);
+  return () => changeListeners.delete(listener);
+}
+export function referenceChanged() {
+  for (const listener of changeListeners) listener();
+}

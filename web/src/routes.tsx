@@ -2,6 +2,7 @@ import type { ComponentType, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Me } from './api.ts';
 import type { MessageKey } from './i18n.ts';
+import { Administration } from './pages/Administration.tsx';
 import { AuditTrail } from './pages/AuditTrail.tsx';
 import { CaseDetail } from './pages/CaseDetail.tsx';
 import { CaseList } from './pages/CaseList.tsx';
@@ -13,7 +14,6 @@ import { MyData } from './pages/MyData.tsx';
 import { NewCase } from './pages/NewCase.tsx';
 import { PublicCases } from './pages/PublicCases.tsx';
 import { RoutingRules } from './pages/RoutingRules.tsx';
-import { Staff } from './pages/Staff.tsx';
 import { SupervisionBoard } from './pages/SupervisionBoard.tsx';
 import { Workbench } from './pages/Workbench.tsx';
 
@@ -94,10 +94,11 @@ export const ROUTES: Route[] = [
     nav: { path: '/data-requests', label: 'dataRequests' },
   },
   {
-    pattern: /^\/staff$/,
-    render: () => <Staff />,
+    // /staff is where the staff list was before the administration had tabs.
+    pattern: /^\/(admin|staff)$/,
+    render: (match, { query }) => <Administration tab={match[1] === 'staff' ? 'staff' : query.get('tab')} />,
     roles: ['admin'],
-    nav: { path: '/staff', label: 'staff' },
+    nav: { path: '/admin', label: 'administration' },
   },
   {
     pattern: /^\/audit$/,

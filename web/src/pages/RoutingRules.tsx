@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, type Me } from '../api.ts';
 import { BodyName, BodyNames } from '../components/BodyName.tsx';
-import { AreaLabel, CategoryLabel } from '../components/routing/AreaInput.tsx';
+import { AreaLabel, CategoryLabel } from '../components/routing/AreaLabels.tsx';
 import { RuleForm } from '../components/routing/RuleForm.tsx';
 import { RuleTester } from '../components/routing/RuleTester.tsx';
 import type { RoutingRule } from '../components/routing/types.ts';

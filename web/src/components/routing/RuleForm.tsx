@@ -2,9 +2,9 @@ import { useState } from 'preact/hooks';
 import { api, errorText } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useReference } from '../../reference-data.ts';
+import { AreaMapPicker } from '../AreaMapPicker.tsx';
 import { BodySelect } from '../BodySelect.tsx';
 import { CategoryPicker } from '../CategoryPicker.tsx';
-import { AreaInput } from './AreaInput.tsx';
 import type { RoutingRule } from './types.ts';
 
 /** Adds a routing rule, or changes one. Empty fields match anything; the most specific rule wins. */
@@ -21,6 +21,7 @@ export function RuleForm({
   const { bodies } = useReference();
   const [category, setCategory] = useState(rule?.categoryCode ?? '');
   const [lead, setLead] = useState(rule?.leadBodyId ?? '');
+  const [area, setArea] = useState<string[]>(rule?.areaCode ? [rule.areaCode] : []);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -36,7 +37,7 @@ export function RuleForm({
     }
     const body = {
       categoryCode: category || null,
-      areaCode: text('areaCode') || null,
+      areaCode: area[0] ?? null,
       window: start && end ? { start, end } : null,
       leadBodyId: lead,
       assistingBodyIds: form.getAll('assistingBodyIds').map(String),
@@ -62,11 +63,11 @@ export function RuleForm({
         <CategoryPicker value={category} onChange={setCategory} />
         <span class="hint">{t('categoryRuleHint')}</span>
       </fieldset>
+      <fieldset>
+        <legend>{t('areaCode')}</legend>
+        <AreaMapPicker value={area} onChange={setArea} testId="rule-area" />
+      </fieldset>
       <div class="row">
-        <label for="rule-area">
-          {t('areaCode')}
-          <AreaInput id="rule-area" name="areaCode" value={rule?.areaCode} testId="rule-area" />
-        </label>
         <label>
           {t('windowStart')}
           <input type="time" name="start" defaultValue={rule?.window?.start ?? ''} data-testid="rule-start" />

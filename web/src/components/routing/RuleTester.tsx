@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { api, errorText } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
+import { AreaMapPicker } from '../AreaMapPicker.tsx';
 import { BodyName, BodyNames } from '../BodyName.tsx';
 import { CategoryPicker } from '../CategoryPicker.tsx';
-import { AreaInput, AreaLabel, CategoryLabel } from './AreaInput.tsx';
+import { AreaLabel, CategoryLabel } from './AreaLabels.tsx';
 import type { RoutingRule } from './types.ts';
 
 interface TestResult {
@@ -18,6 +19,7 @@ interface TestResult {
 export function RuleTester() {
   const { t, term } = useI18n();
   const [category, setCategory] = useState('');
+  const [area, setArea] = useState<string[]>([]);
   const [result, setResult] = useState<TestResult | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -25,8 +27,7 @@ export function RuleTester() {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
     const params = new URLSearchParams({ category });
-    const gridCode = String(form.get('gridCode') ?? '').trim();
-    if (gridCode) params.set('gridCode', gridCode);
+    if (area[0]) params.set('gridCode', area[0]);
     // The time is the city's (UTC+8, no daylight saving).
     const at = String(form.get('at') ?? '');
     if (at) params.set('at', new Date(`${at}:00+08:00`).toISOString());
@@ -43,11 +44,11 @@ export function RuleTester() {
     <form class="action-form rule-tester" data-testid="rule-tester" onSubmit={onSubmit}>
       <h2>{t('ruleTester')}</h2>
       <CategoryPicker value={category} onChange={setCategory} />
+      <fieldset>
+        <legend>{t('gridCode')}</legend>
+        <AreaMapPicker value={area} onChange={setArea} testId="tester-grid" />
+      </fieldset>
       <div class="row">
-        <label for="tester-grid">
-          {t('gridCode')}
-          <AreaInput id="tester-grid" name="gridCode" testId="tester-grid" />
-        </label>
         <label>
           {t('reportedAtCity')}
           <input type="datetime-local" name="at" data-testid="tester-at" />
