@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { useI18n } from '../i18n.ts';
-import type { maplibregl } from '../map.ts';
 import { useReference } from '../reference-data.ts';
+import type { maplibregl } from './location-map.ts';
 
 type Level = 'district' | 'street' | 'community';
 const LEVELS: Level[] = ['district', 'street', 'community'];
@@ -44,43 +44,41 @@ export function AreaMapPicker({
   useEffect(() => {
     let live = true;
     // MapLibre (about 1 MB) is loaded only when a picker is shown, not with every page of the console.
-    ready.current = Promise.all([import('../map.ts'), import('maplibre-gl/dist/maplibre-gl.css')]).then(
-      async ([{ blankMap, maplibregl }]) => {
-        const created = await blankMap(container.current!);
-        map.current = created;
-        if (!live) created.remove();
-        // Names on hover: the map has no glyphs to draw labels with offline, so the name is an HTML tooltip.
-        const tip = new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'area-tip' });
-        created.on('mousemove', 'area-fill', (event) => {
-          const area = event.features?.[0]?.properties as { nameZh: string; nameEn: string } | undefined;
-          if (area) tip.setLngLat(event.lngLat).setText(name(area)).addTo(created);
-        });
-        created.on('mouseleave', 'area-fill', () => tip.remove());
-        created.on('click', 'area-fill', (event) => {
-          const code = event.features?.[0]?.properties?.code as string | undefined;
-          if (code) toggle(code);
-        });
-        await created.once('load');
-        created.addSource('areas', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
-        const fill = (id: string, opacity: number) =>
-          created.addLayer({
-            id,
-            type: 'fill',
-            source: 'areas',
-            paint: { 'fill-color': '#1a73e8', 'fill-opacity': opacity },
-          });
-        fill('area-fill', 0.06);
-        fill('area-chosen', 0.45);
-        created.setFilter('area-chosen', ['in', ['get', 'code'], ['literal', chosen.current]]);
+    ready.current = import('./location-map.ts').then(async ({ blankMap, maplibregl }) => {
+      const created = await blankMap(container.current!);
+      map.current = created;
+      if (!live) created.remove();
+      // Names on hover: the map has no glyphs to draw labels with offline, so the name is an HTML tooltip.
+      const tip = new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'area-tip' });
+      created.on('mousemove', 'area-fill', (event) => {
+        const area = event.features?.[0]?.properties as { nameZh: string; nameEn: string } | undefined;
+        if (area) tip.setLngLat(event.lngLat).setText(name(area)).addTo(created);
+      });
+      created.on('mouseleave', 'area-fill', () => tip.remove());
+      created.on('click', 'area-fill', (event) => {
+        const code = event.features?.[0]?.properties?.code as string | undefined;
+        if (code) toggle(code);
+      });
+      await created.once('load');
+      created.addSource('areas', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+      const fill = (id: string, opacity: number) =>
         created.addLayer({
-          id: 'area-line',
-          type: 'line',
+          id,
+          type: 'fill',
           source: 'areas',
-          paint: { 'line-color': '#3c4043', 'line-width': 1 },
+          paint: { 'fill-color': '#1a73e8', 'fill-opacity': opacity },
         });
-        return created;
-      },
-    );
+      fill('area-fill', 0.06);
+      fill('area-chosen', 0.45);
+      created.setFilter('area-chosen', ['in', ['get', 'code'], ['literal', chosen.current]]);
+      created.addLayer({
+        id: 'area-line',
+        type: 'line',
+        source: 'areas',
+        paint: { 'line-color': '#3c4043', 'line-width': 1 },
+      });
+      return created;
+    });
     return () => {
       live = false;
       map.current?.remove();
@@ -94,7 +92,7 @@ export function AreaMapPicker({
       const [shown, target, { fitToFeatures }] = await Promise.all([
         api<Areas>(`/grid/areas.geojson?level=${level}`),
         ready.current!,
-        import('../map.ts'),
+        import('./location-map.ts'),
       ]);
       if (!live || map.current !== target) return;
       (target.getSource('areas') as maplibregl.GeoJSONSource).setData(shown);
