@@ -36,6 +36,7 @@ const EXPECTED_ROLES: Record<string, string[]> = {
   resume: DESK,
   relocate: [...DESK, 'grid_worker'],
   merge: DESK,
+  answer: DESK,
   request_extension: ['handler'],
   approve_extension: ['supervisor'],
   refuse_extension: ['supervisor'],
@@ -65,6 +66,7 @@ const EXPECTED_FROM: Record<string, string[]> = {
     'suspended',
   ],
   merge: ['reported', 'registered'],
+  answer: ['reported', 'registered'],
   request_extension: ['dispatched', 'in_progress'],
   approve_extension: ['dispatched', 'in_progress'],
   refuse_extension: ['dispatched', 'in_progress'],
@@ -183,10 +185,10 @@ forEachDatabase('case loop under random actions', (database) => {
           now = new Date(now.getTime() + c.advanceHours * 3_600_000);
           const caseNumber = caseNumbers[c.caseIndex]!;
           const before = await snapshot(deps.db, caseNumber);
-          // Cancelling and merging end a case for good, suspending and relocating leave it where it is:
-          // steering picks them rarely.
+          // Cancelling, merging and answering at first contact end a case before the loop's deep end,
+          // suspending and relocating leave it where it is: steering picks them rarely.
           const legal = actionsFrom(before.row.status).filter(
-            (a) => !['cancel', 'merge', 'suspend', 'relocate'].includes(a) || c.rareRoll === 0,
+            (a) => !['cancel', 'merge', 'answer', 'suspend', 'relocate'].includes(a) || c.rareRoll === 0,
           );
           const action = c.steered && legal.length ? legal[c.pick % legal.length]! : c.action;
           const candidates = USERNAMES.filter((u) => {
@@ -211,6 +213,8 @@ forEachDatabase('case loop under random actions', (database) => {
               location: { longitude: 112.99, latitude: 28.195 },
               parentCaseNumber: caseNumbers[1 - c.caseIndex],
               extensionDays: 2,
+              // The knowledge base checks the article before it calls this (knowledge/answers.ts).
+              article: { id: '00000000-0000-4000-8000-000000000001', version: 1 },
             });
           } catch (error) {
             if (!(error instanceof AppError)) throw error;

@@ -13,6 +13,7 @@ import {
   answersSurvey,
   type CaseAction,
   type CaseStatus,
+  CLOSING_ACTIONS,
   factsOf,
   type TransitionAction,
 } from './lifecycle.ts';
@@ -406,7 +407,7 @@ export async function getCaseDetail(
     mayAnswerSurvey:
       row.status === 'closed' &&
       answersSurvey(facts, actor) &&
-      !surveys.some((v) => v.close_seq === events.filter((e) => e.action === 'close').at(-1)?.seq),
+      !surveys.some((v) => v.close_seq === events.filter((e) => CLOSING_ACTIONS.includes(e.action)).at(-1)?.seq),
     assistingBodyIds: row.assisting_body_ids,
     parentCaseNumber: row.parent_case_number,
     mergedCaseNumbers: merged.map((m) => m.case_number),

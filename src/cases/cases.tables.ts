@@ -89,6 +89,9 @@ export interface CaseEventDetails {
   priority?: Priority;
   /** reopen after a dissatisfied survey. */
   surveyId?: string;
+  /** answer: the knowledge-base article and the version the reply was given from. */
+  articleId?: string;
+  articleVersion?: number;
 }
 
 /** Append-only history of a case: every transition, who made it, when, and why. */

@@ -9,6 +9,7 @@
  *   registered/dispatched/in_progress/returned/reopened ─suspend→ suspended ─resume→ (the status before)
  *   any open status ─relocate→ the same status, placed anew on the grid
  *   reported/registered ─merge→ merged (a duplicate: its reporter follows the parent case as a "me too")
+ *   reported/registered ─answer→ closed (直接答复: the desk answers from the knowledge base at first contact)
  *   dispatched/in_progress ─request_extension→ (same; one pending request) ─approve_/refuse_extension→ (same)
  *
  * Pure: no I/O. The transition service, the replay check, the API's "allowed actions" and the console's
@@ -49,6 +50,7 @@ export const CASE_ACTIONS = [
   'resume',
   'relocate',
   'merge',
+  'answer',
   'request_extension',
   'approve_extension',
   'refuse_extension',
@@ -77,6 +79,8 @@ interface Rule {
     location?: boolean;
     parentCase?: boolean;
     extensionDays?: boolean;
+    /** answer: the knowledge-base article (and its version) the reply was given from. */
+    article?: boolean;
   };
   /** Extension decisions need a pending request; a new request needs there to be none. */
   extension?: 'pending' | 'none_pending';
@@ -183,6 +187,15 @@ export const RULES: Record<CaseAction, Rule> = {
     relation: 'any',
     requires: { parentCase: true },
   },
+  // 直接答复: a question the knowledge base answers is answered by the desk at first contact and closed, with
+  // no dispatch; the reporter still gets the survey, and may reopen it like any closed case.
+  answer: {
+    from: ['reported', 'registered'],
+    to: 'closed',
+    roles: DESK,
+    relation: 'any',
+    requires: { note: true, article: true },
+  },
   // 延期: the handling body asks for more time, with a reason; a supervisor decides.
   request_extension: {
     from: CLOCK_RUNNING,
@@ -209,6 +222,9 @@ export const RULES: Record<CaseAction, Rule> = {
     extension: 'pending',
   },
 };
+
+/** The steps that close a case, after which the reporter is asked for the survey. */
+export const CLOSING_ACTIONS: readonly CaseAction[] = ['close', 'answer'];
 
 /** Which channels each role may report through. */
 export const REPORT_CHANNELS: Partial<Record<Role, readonly string[]>> = {

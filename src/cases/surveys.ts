@@ -3,7 +3,7 @@ import { maskPersonalData } from '../privacy/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { alreadySurveyed, caseNotFound, mayNotAnswerSurvey, notClosed } from './cases.errors.ts';
 import type { Satisfaction } from './cases.tables.ts';
-import { answersSurvey, factsOf } from './lifecycle.ts';
+import { answersSurvey, CLOSING_ACTIONS, factsOf } from './lifecycle.ts';
 import { transitionWithin } from './transitions.ts';
 import { visibleTo } from './visibility.ts';
 
@@ -63,7 +63,7 @@ export async function answerSurvey(
       .selectFrom('case_events')
       .select('seq')
       .where('case_id', '=', row.id)
-      .where('action', '=', 'close')
+      .where('action', 'in', CLOSING_ACTIONS)
       .orderBy('seq', 'desc')
       .executeTakeFirstOrThrow();
     const now = deps.clock.now();

@@ -48,6 +48,8 @@ export interface TransitionInput {
   address?: string;
   /** merge: the case this one duplicates. */
   parentCaseNumber?: string;
+  /** answer: the knowledge-base article the reply was given from, at the version the desk read. */
+  article?: { id: string; version: number };
   /** request_extension: how many more working days. */
   extensionDays?: number;
   /** register: the priority the desk confirms (a citizen's priority is only a request until then). */
@@ -69,6 +71,7 @@ const PUBLIC_STEPS: Partial<Record<TransitionAction, TemplateName>> = {
   reopen: 'case_reopened',
   cancel: 'case_cancelled',
   merge: 'case_merged',
+  answer: 'case_answered',
 };
 
 /** Duplicates merged into a case raise its priority (never lower it): many voices, more urgency. */
@@ -161,6 +164,9 @@ export async function transitionWithin(
   if (rule.requires.location && !input.location) throw missingInput(input.action, 'location');
   if (rule.requires.parentCase && !input.parentCaseNumber) throw missingInput(input.action, 'parentCaseNumber');
   if (rule.requires.extensionDays && !input.extensionDays) throw missingInput(input.action, 'extensionDays');
+  if (rule.requires.article && !input.article) {
+    throw missingInput(input.action, 'a knowledge-base article (POST /cases/{caseNumber}/answer)');
+  }
 
   const details: CaseEventDetails = { ...extraDetails };
   const changes: Updateable<CaseTable> = { updated_at: now, event_count: row.event_count + 1 };
@@ -306,6 +312,13 @@ export async function transitionWithin(
       break;
     case 'reopen':
       changes.closed_at = null;
+      break;
+    case 'answer':
+      // Closed at first contact: no dispatch was made, so no deadline ran and none is stopped.
+      changes.closed_at = now;
+      details.articleId = input.article!.id;
+      details.articleVersion = input.article!.version;
+      notifyParams = { note: note ?? '' };
       break;
     case 'cancel':
       await stopClocks(clocks, CLOCK_KINDS, { outcome: 'cancelled' });

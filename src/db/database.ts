@@ -9,6 +9,7 @@ import type { CasesTables } from '../cases/cases.tables.ts';
 import type { EvaluationTables } from '../evaluation/evaluation.tables.ts';
 import type { GridTables } from '../grid/grid.tables.ts';
 import type { IdempotencyTables } from '../idempotency/idempotency.tables.ts';
+import type { KnowledgeTables } from '../knowledge/knowledge.tables.ts';
 import type { MediaTables } from '../media/media.tables.ts';
 import type { NotificationsTables } from '../notifications/notifications.tables.ts';
 import type { OrganizationsTables } from '../organizations/organizations.tables.ts';
@@ -38,6 +39,7 @@ export interface Database
     TextTables,
     MediaTables,
     IdempotencyTables,
+    KnowledgeTables,
     PatrolsTables {}
 
 export type Db = Kysely<Database>;

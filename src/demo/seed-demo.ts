@@ -19,6 +19,7 @@ import type { Db } from '../db/database.ts';
 import { readSetting, writeSetting } from '../db/settings.ts';
 import { awardPoints } from '../evaluation/index.ts';
 import { type AreaLocator, generateGrid, importAreas } from '../grid/index.ts';
+import { loadFixtureArticles } from '../knowledge/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import {
   type Actor,
@@ -226,6 +227,8 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
 
   await loadShippedCalendars(db);
   await createDemoRoutingRules(db, admin, bodyIds, codes);
+  // Answers the desk can give at first contact (知识库), written from real government replies.
+  await loadFixtureArticles(db, admin, bodyIds, { now: options.now, timeZone: options.timeZone, count: 18 });
 
   const inChangsha = changshaPlaceNames(
     [...districts.features]

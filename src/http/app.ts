@@ -16,9 +16,10 @@ import { type CaseDeps, casesRoutes } from '../cases/index.ts';
 import { type Config, readConfig } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from '../demo/demo-city.ts';
-import { evaluationRoutes } from '../evaluation/index.ts';
+import { evaluationRoutes, firstContactRoutes } from '../evaluation/index.ts';
 import { type AreaLocator, gridRoutes } from '../grid/index.ts';
 import { insightRoutes } from '../insight/index.ts';
+import { knowledgeRoutes } from '../knowledge/index.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Clock } from '../lib/clock.ts';
 import { ErrorResponse } from '../lib/http-schemas.ts';
@@ -191,6 +192,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       });
       await api.register(gridRoutes, { db: deps.db, areas: deps.areas });
       await api.register(casesRoutes, { deps: caseDeps });
+      await api.register(knowledgeRoutes, { deps: caseDeps });
       await api.register(mediaRoutes, {
         deps: { ...media, db: deps.db, clock: deps.clock, keyring: deps.keyring, policy: caseDeps.policy },
         claimIdempotency,
@@ -206,6 +208,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       });
       await api.register(routingRoutes, { db: deps.db, timeZone: CITY_TIME_ZONE });
       await api.register(calendarRoutes, { db: deps.db, calendar: deps.calendar });
+      await api.register(firstContactRoutes, { db: deps.db, timeZone: CITY_TIME_ZONE });
       await api.register(evaluationRoutes, {
         db: deps.db,
         clock: deps.clock,

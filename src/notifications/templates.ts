@@ -16,6 +16,10 @@ export const TEMPLATES = {
     zh: '您反映的问题 {caseNumber} 已办结。请评价：满意 / 基本满意 / 不满意，问题是否解决？',
     en: 'Case {caseNumber} is closed. Please tell us: satisfied, basically satisfied or dissatisfied, and was it solved?',
   },
+  case_answered: {
+    zh: '您反映的问题 {caseNumber} 已直接答复：{note} 请评价：满意 / 基本满意 / 不满意，问题是否解决？',
+    en: 'Case {caseNumber} has been answered: {note} Please tell us: satisfied, basically satisfied or dissatisfied, and was it solved?',
+  },
   case_reopened: {
     zh: '您反映的问题 {caseNumber} 已重新办理。',
     en: 'Case {caseNumber} has been reopened.',

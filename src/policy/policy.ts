@@ -128,6 +128,11 @@ export const POLICIES = {
     scope: 'evaluation:read',
     what: 'see the text models and how well they do',
   },
+  // The knowledge base (知识库): every staff member reads it (the desk answers from it, bodies keep their
+  // answers right); supervisors (the desk's leads) and administrators write it. Public articles need no sign-in.
+  'knowledge.read': { roles: STAFF, scope: 'cases:read', what: 'read the knowledge base' },
+  'knowledge.edit': { roles: MANAGERS, scope: 'configuration', what: 'write knowledge-base articles' },
+  'knowledge.answer': { roles: DESK, scope: 'cases:write', what: 'answer a case from the knowledge base' },
   'insight.hot_issues': { roles: [...DESK, 'admin'], scope: 'evaluation:read', what: 'see the hot issues' },
   'insight.replies': { roles: MANAGERS, scope: 'evaluation:read', what: 'see the quality of replies' },
 

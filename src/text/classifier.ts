@@ -156,6 +156,11 @@ export class TextClassifier {
     );
   }
 
+  /** The latent semantics of the city's texts this classifier reads, if it was trained with them. */
+  get latent(): LatentSemantics | undefined {
+    return this.extras.latent;
+  }
+
   toJSON(): ClassifierJson {
     const { latent, latentWeight, taxonomyTerms, taxonomyWeight } = this.extras;
     return {

@@ -16,6 +16,7 @@ export { LatentSemantics } from './latent-semantics.ts';
 export { readMessageFile } from './message-files.ts';
 export {
   crossValidate,
+  currentClassifiers,
   evaluateExamples,
   listModels,
   NotEnoughHistoryError,

@@ -26,6 +26,13 @@ const STAFF_ACCOUNTS: Role[] = [...STAFF, 'data_steward', 'auditor'];
 const EVERYONE: Role[] = ['citizen', ...STAFF_ACCOUNTS];
 const PUBLIC: MatrixEntry = { public: true };
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+const KNOWLEDGE_ARTICLE_SAMPLE = {
+  title: '矩阵',
+  body: '矩阵',
+  category: '矩阵',
+  public: false,
+  reviewDue: '2027-01-01',
+};
 
 export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   // Signing in
@@ -159,6 +166,32 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   'GET /api/v1/public/cases': PUBLIC,
   'GET /api/v1/public/cases/:caseNumber': PUBLIC,
   'GET /api/v1/lifecycle': PUBLIC,
+
+  // The knowledge base: staff read it, supervisors and administrators write it (an unknown owner body or
+  // article: refused after the policy check, changing nothing); the desk answers cases from it; residents
+  // search its public answers without signing in.
+  'GET /api/v1/knowledge/articles': { allow: STAFF },
+  'GET /api/v1/knowledge/search': { allow: STAFF, sample: { query: 'q=%E8%90%BD%E6%88%B7' } },
+  'GET /api/v1/knowledge/articles/:id': { allow: STAFF },
+  'GET /api/v1/knowledge/articles/:id/history': { allow: STAFF },
+  'POST /api/v1/knowledge/articles': {
+    allow: ['supervisor', 'admin'],
+    sample: { body: { ...KNOWLEDGE_ARTICLE_SAMPLE, ownerBodyId: UNKNOWN_ID } },
+  },
+  'PUT /api/v1/knowledge/articles/:id': {
+    allow: ['supervisor', 'admin'],
+    sample: { body: { ...KNOWLEDGE_ARTICLE_SAMPLE, ownerBodyId: UNKNOWN_ID, version: 1 } },
+  },
+  'GET /api/v1/cases/:caseNumber/knowledge': {
+    allow: ['dispatcher', 'supervisor', 'admin'],
+    scoped: ['handler', 'grid_worker'],
+  },
+  'POST /api/v1/cases/:caseNumber/answer': {
+    allow: ['dispatcher', 'supervisor'],
+    sample: { body: { articleId: UNKNOWN_ID, reply: '矩阵答复' } },
+  },
+  'GET /api/v1/public/knowledge': { public: true, sample: { query: 'q=%E8%90%BD%E6%88%B7' } },
+  'GET /api/v1/public/knowledge/:id': PUBLIC,
   'GET /api/v1/supervision/board': { allow: ['dispatcher', 'supervisor', 'admin'] },
   'POST /api/v1/supervision/sweep': { allow: ['supervisor', 'admin'] },
 
@@ -182,6 +215,10 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   'GET /api/v1/evaluation': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'] },
   'GET /api/v1/evaluation/export': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'] },
   'GET /api/v1/evaluation/periods': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'] },
+  'GET /api/v1/evaluation/first-contact': {
+    allow: ['dispatcher', 'handler', 'supervisor', 'admin'],
+    sample: { query: 'month=2026-10' },
+  },
   'GET /api/v1/evaluation/dispatchers': { allow: ['dispatcher', 'supervisor', 'admin'] },
   'GET /api/v1/evaluation/grid-workers': { allow: ['dispatcher', 'supervisor', 'admin'] },
   'GET /api/v1/evaluation/weights': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'] },

@@ -11,6 +11,7 @@ import * as securityReview from './2026-12-02T0900-security-review.ts';
 import * as applicationRole from './2026-12-02T1000-application-role.ts';
 import * as fieldEvidence from './2026-12-03T0900-field-evidence.ts';
 import * as placementSnapping from './2026-12-03T1000-placement-snapping.ts';
+import * as knowledgeBase from './2026-12-03T1500-knowledge-base.ts';
 
 /**
  * The one ordered migration set, listed statically (no directory scanning, so it also works bundled).
@@ -29,4 +30,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02T1000-application-role': applicationRole,
   '2026-12-03T0900-field-evidence': fieldEvidence,
   '2026-12-03T1000-placement-snapping': placementSnapping,
+  '2026-12-03T1500-knowledge-base': knowledgeBase,
 };
