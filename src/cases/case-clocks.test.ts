@@ -119,7 +119,8 @@ forEachDatabase('deadlines of a case', (database) => {
     expect(seen.json().allowedActions).toEqual([]);
     now = dueAt;
     const board = (await app.inject({ url: '/api/v1/supervision/board', headers: await as('supervisor') })).json();
-    expect(board.overdue.map((c: { caseNumber: string }) => c.caseNumber)).toContain(caseNumber);
+    const overdue = board.overdue.groups.flatMap((g: { clocks: Array<{ caseNumber: string }> }) => g.clocks);
+    expect(overdue.map((c: { caseNumber: string }) => c.caseNumber)).toContain(caseNumber);
   });
 
   it('should let only a supervisor decide an extension, one request at a time', async () => {

@@ -319,7 +319,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
         response: { 200: SupervisionBoardResponse, ...errorResponses(401, 403) },
       },
     },
-    async (request) => supervisionBoard(deps.db, request.actor, deps.clock.now()),
+    async (request) => supervisionBoard(deps.db, request.actor, deps.clock.now(), deps.calendar.current),
   );
 
   app.post(

@@ -362,8 +362,30 @@ const BoardClock = Type.Object({
   overdueAt: Type.Union([DateTime, Type.Null()]),
 });
 
+const OverdueGroup = Type.Object({
+  bodyId: Type.Union([Uuid, Type.Null()], { description: 'Null for verifications grid workers owe' }),
+  bodyCode: Type.Union([Type.String(), Type.Null()]),
+  bodyNameZh: Type.Union([Type.String(), Type.Null()]),
+  bodyNameEn: Type.Union([Type.String(), Type.Null()]),
+  count: Type.Integer({ description: "All the body's overdue deadlines within your reach" }),
+  oldestDueAt: DateTime,
+  clocks: Type.Array(
+    Type.Object({
+      ...BoardClock.properties,
+      measure: Type.Enum(['working', 'wall'], {
+        description: 'Working time on the city calendar, or wall-clock time (urgent cases)',
+      }),
+      overdueMinutes: Type.Integer({ description: 'How long past the deadline, in minutes of its measure' }),
+    }),
+    { description: 'The oldest first, at most 50' },
+  ),
+});
+
 export const SupervisionBoardResponse = Type.Object({
-  overdue: Type.Array(BoardClock),
+  overdue: Type.Object({
+    total: Type.Integer(),
+    groups: Type.Array(OverdueGroup, { description: 'The body whose deadline is oldest first' }),
+  }),
   warnings: Type.Array(BoardClock),
   extensionRequests: Type.Array(
     Type.Object({

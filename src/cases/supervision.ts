@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
+import type { WorkingCalendar } from '../calendar/index.ts';
 import type { Db } from '../db/database.ts';
 import type { Actor } from '../organizations/index.ts';
 import { mayDo } from '../policy/index.ts';
 import { mayNotSupervise } from './cases.errors.ts';
 import type { ClockKind } from './cases.tables.ts';
+import { type Measure, timeBetween } from './deadlines.ts';
 import { visibleTo } from './visibility.ts';
 
 export interface SweepResult {
@@ -69,6 +71,27 @@ export interface ClockOnBoard {
   overdueAt: Date | null;
 }
 
+export interface OverdueClock extends ClockOnBoard {
+  /** Whether the deadline runs in working time on the city's calendar, or on the wall clock (urgent cases). */
+  measure: Measure;
+  /** How long past its deadline, in its measure: working minutes, or wall-clock minutes for urgent cases. */
+  overdueMinutes: number;
+}
+
+/** A body's overdue deadlines (or, with no body, the verifications grid workers owe), oldest first. */
+export interface OverdueGroup {
+  bodyId: string | null;
+  bodyCode: string | null;
+  bodyNameZh: string | null;
+  bodyNameEn: string | null;
+  /** All the body's overdue deadlines within the viewer's reach. */
+  count: number;
+  /** The oldest of them: groups are listed by it, oldest first. */
+  oldestDueAt: Date;
+  /** The oldest OVERDUE_PER_BODY of them. */
+  clocks: OverdueClock[];
+}
+
 export interface ExtensionOnBoard {
   caseNumber: string;
   title: string;
@@ -93,38 +116,48 @@ export interface ReturnOnBoard {
 }
 
 export interface SupervisionBoard {
-  overdue: ClockOnBoard[];
+  overdue: { total: number; groups: OverdueGroup[] };
   warnings: ClockOnBoard[];
   extensionRequests: ExtensionOnBoard[];
   returns: ReturnOnBoard[];
 }
 
 const BOARD_LIMIT = 200;
+/** Each body's oldest overdue deadlines listed on the board; its count says how many there are in all. */
+export const OVERDUE_PER_BODY = 50;
 
-/** What a supervisor watches: overdue and warned deadlines, extension requests, returned cases. */
-export async function supervisionBoard(db: Db, actor: Actor, now: Date): Promise<SupervisionBoard> {
+/**
+ * What a supervisor watches: overdue deadlines grouped by body (the body whose deadline is oldest first,
+ * each with how long it is overdue), warned deadlines, extension requests, returned cases.
+ */
+export async function supervisionBoard(
+  db: Db,
+  actor: Actor,
+  now: Date,
+  calendar: WorkingCalendar,
+): Promise<SupervisionBoard> {
   if (!mayDo(actor, 'supervision.board')) throw mayNotSupervise();
-  const clocks = db
+  // The running deadlines the viewer may see. A paused one (suspended, or handled and waiting for
+  // verification) is nobody's to chase now.
+  const running = db
     .selectFrom('case_clocks')
     .innerJoin('cases', 'cases.id', 'case_clocks.case_id')
     .leftJoin('handling_bodies', 'handling_bodies.id', 'case_clocks.body_id')
-    .select([
-      'cases.case_number',
-      'cases.title',
-      'case_clocks.kind',
-      'case_clocks.body_id',
-      'handling_bodies.name_zh',
-      'handling_bodies.name_en',
-      'case_clocks.due_at',
-      'case_clocks.warned_at',
-      'case_clocks.overdue_at',
-    ])
     .where(visibleTo(actor))
     .where('case_clocks.stopped_at', 'is', null)
-    // A paused deadline (suspended, or handled and waiting for verification) is nobody's to chase now.
-    .where('case_clocks.paused_at', 'is', null)
-    .orderBy('case_clocks.due_at')
-    .limit(BOARD_LIMIT);
+    .where('case_clocks.paused_at', 'is', null);
+  const clocks = running.select([
+    'cases.case_number',
+    'cases.title',
+    'case_clocks.kind',
+    'case_clocks.body_id',
+    'handling_bodies.name_zh',
+    'handling_bodies.name_en',
+    'case_clocks.due_at',
+    'case_clocks.warned_at',
+    'case_clocks.overdue_at',
+    'case_clocks.measure',
+  ]);
   const toClock = (r: Awaited<ReturnType<typeof clocks.execute>>[number]): ClockOnBoard => ({
     caseNumber: r.case_number,
     title: r.title,
@@ -136,9 +169,38 @@ export async function supervisionBoard(db: Db, actor: Actor, now: Date): Promise
     warnedAt: r.warned_at,
     overdueAt: r.overdue_at,
   });
-  const [overdue, warnings, requests, returns] = await Promise.all([
-    clocks.where('case_clocks.due_at', '<=', now).execute(),
-    clocks.where('case_clocks.due_at', '>', now).where('case_clocks.warned_at', 'is not', null).execute(),
+  const overdueClocks = clocks
+    .where('case_clocks.due_at', '<=', now)
+    .select(
+      sql<number>`row_number() over (partition by case_clocks.body_id order by case_clocks.due_at, case_clocks.id)`.as(
+        'place',
+      ),
+    );
+  const [overdueCounts, overdue, warnings, requests, returns] = await Promise.all([
+    running
+      .where('case_clocks.due_at', '<=', now)
+      .select([
+        'case_clocks.body_id',
+        'handling_bodies.code',
+        'handling_bodies.name_zh',
+        'handling_bodies.name_en',
+        (eb) => eb.fn.countAll<number>().as('count'),
+        (eb) => eb.fn.min('case_clocks.due_at').as('oldest'),
+      ])
+      .groupBy(['case_clocks.body_id', 'handling_bodies.code', 'handling_bodies.name_zh', 'handling_bodies.name_en'])
+      .execute(),
+    db
+      .selectFrom(overdueClocks.as('c'))
+      .selectAll()
+      .where('c.place', '<=', OVERDUE_PER_BODY)
+      .orderBy('c.due_at')
+      .execute(),
+    clocks
+      .where('case_clocks.due_at', '>', now)
+      .where('case_clocks.warned_at', 'is not', null)
+      .orderBy('case_clocks.due_at')
+      .limit(BOARD_LIMIT)
+      .execute(),
     db
       .selectFrom('extension_requests')
       .innerJoin('cases', 'cases.id', 'extension_requests.case_id')
@@ -193,8 +255,27 @@ export async function supervisionBoard(db: Db, actor: Actor, now: Date): Promise
       .limit(BOARD_LIMIT)
       .execute(),
   ]);
+  const groups = overdueCounts
+    .map(
+      (g): OverdueGroup => ({
+        bodyId: g.body_id,
+        bodyCode: g.code,
+        bodyNameZh: g.name_zh,
+        bodyNameEn: g.name_en,
+        count: Number(g.count),
+        oldestDueAt: new Date(g.oldest),
+        clocks: overdue
+          .filter((c) => c.body_id === g.body_id)
+          .map((c) => ({
+            ...toClock(c),
+            measure: c.measure,
+            overdueMinutes: Math.round(timeBetween(calendar, c.measure, c.due_at, now)),
+          })),
+      }),
+    )
+    .sort((a, b) => a.oldestDueAt.getTime() - b.oldestDueAt.getTime() || b.count - a.count);
   return {
-    overdue: overdue.map(toClock),
+    overdue: { total: groups.reduce((sum, g) => sum + g.count, 0), groups },
     warnings: warnings.map(toClock),
     extensionRequests: requests.map((r) => ({
       caseNumber: r.case_number,

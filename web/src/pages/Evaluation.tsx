@@ -1,7 +1,10 @@
-import type { Me } from '../api.ts';
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Me } from '../api.ts';
 import { Leaderboard } from '../components/evaluation/Leaderboard.tsx';
 import { PeopleSection } from '../components/evaluation/PeopleSection.tsx';
 import { RankingSection } from '../components/evaluation/RankingSection.tsx';
+import '../components/evaluation/evaluation.css';
+import { useEvaluationText } from '../components/evaluation/messages.ts';
 import { currentCityMonth } from '../components/evaluation/types.ts';
 import { useI18n } from '../i18n.ts';
 import { linkTo, navigate } from '../router.ts';
@@ -10,22 +13,41 @@ const GROUPS = ['body', 'district', 'street', 'community', 'grid'];
 const TABS = ['ranking', 'dispatchers', 'gridWorkers', 'points'] as const;
 type Tab = (typeof TABS)[number];
 
+interface Periods {
+  months: Array<{ month: string; dispatches: number }>;
+  latest: string | null;
+}
+
 /**
  * The comprehensive evaluation (综合评价): bodies and areas ranked for a month, the desk's dispatchers,
  * grid workers and the points leaderboard. The month, grouping and tab live in the URL, so a view can be
- * shared. A handler sees their own body's figures and the leaderboard.
+ * shared; without a month it opens on the latest month with dispatches (GET /evaluation/periods). A
+ * handler sees their own body's row, ranked among all bodies, and the leaderboard.
  */
 export function Evaluation({ me, query }: { me: Me; query: URLSearchParams }) {
   const { t, term } = useI18n();
-  const month = /^\d{4}-\d{2}$/.test(query.get('month') ?? '') ? query.get('month')! : currentCityMonth();
-  const group = GROUPS.includes(query.get('group') ?? '') ? query.get('group')! : 'body';
+  const say = useEvaluationText();
+  const [periods, setPeriods] = useState<Periods | null>(null);
+  useEffect(() => {
+    api<Periods>('/evaluation/periods')
+      .then(setPeriods)
+      .catch(() => setPeriods({ months: [], latest: null }));
+  }, []);
+  const asked = /^\d{4}-\d{2}$/.test(query.get('month') ?? '') ? query.get('month')! : null;
+  const month = asked ?? (periods ? (periods.latest ?? currentCityMonth()) : null);
+  const ownRowOnly = me.role === 'handler';
+  const group = !ownRowOnly && GROUPS.includes(query.get('group') ?? '') ? query.get('group')! : 'body';
   const tabs: readonly Tab[] = me.role === 'handler' ? ['ranking', 'points'] : TABS;
   const tab: Tab = tabs.find((x) => x === query.get('tab')) ?? 'ranking';
 
   const to = (changes: Record<string, string>) => {
-    const params = new URLSearchParams({ month, group, tab, ...changes });
+    const params = new URLSearchParams({ month: month ?? '', group, tab, ...changes });
     return `/evaluation?${params}`;
   };
+  const latest = periods?.latest ?? null;
+  const empty = latest !== null && !periods?.months.some((m) => m.month === month);
+
+  if (!month) return <p>{t('loading')}</p>;
 
   return (
     <section class="evaluation" data-testid="evaluation">
@@ -43,7 +65,7 @@ export function Evaluation({ me, query }: { me: Me; query: URLSearchParams }) {
             }}
           />
         </label>
-        {tab === 'ranking' && (
+        {tab === 'ranking' && !ownRowOnly && (
           <label class="inline">
             {t('groupBy')}
             <select
@@ -75,9 +97,22 @@ export function Evaluation({ me, query }: { me: Me; query: URLSearchParams }) {
           </a>
         ))}
       </nav>
-      {me.role === 'handler' && tab === 'ranking' && <p class="hint">{t('ownBodyOnly')}</p>}
+      {empty && (
+        <p class="notice" data-testid="no-data-month">
+          {say('noDataThisMonth', { month })}{' '}
+          <a {...linkTo(to({ month: latest! }))} data-testid="latest-month">
+            {latest}
+          </a>
+        </p>
+      )}
+      {ownRowOnly && tab === 'ranking' && <p class="hint">{t('ownBodyOnly')}</p>}
       {tab === 'ranking' && (
-        <RankingSection month={month} group={group} mayEditWeights={['supervisor', 'admin'].includes(me.role)} />
+        <RankingSection
+          month={month}
+          group={group}
+          mayEditWeights={['supervisor', 'admin'].includes(me.role)}
+          ownRowOnly={ownRowOnly}
+        />
       )}
       {tab === 'dispatchers' && <PeopleSection kind="dispatchers" month={month} />}
       {tab === 'gridWorkers' && <PeopleSection kind="gridWorkers" month={month} />}

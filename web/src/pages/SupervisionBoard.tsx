@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, type Me } from '../api.ts';
 import { CaseLink } from '../components/CaseLink.tsx';
+import '../components/evaluation/evaluation.css';
+import { useEvaluationText } from '../components/evaluation/messages.ts';
 import { PatrolCoverage } from '../components/PatrolCoverage.tsx';
 import { useI18n } from '../i18n.ts';
 import { linkTo } from '../router.ts';
@@ -17,8 +19,24 @@ interface BoardClock {
   overdueAt: string | null;
 }
 
+interface OverdueClock extends BoardClock {
+  /** Working time on the city calendar, or wall-clock time (urgent cases). */
+  measure: 'working' | 'wall';
+  overdueMinutes: number;
+}
+
+interface OverdueGroup {
+  bodyId: string | null;
+  bodyCode: string | null;
+  bodyNameZh: string | null;
+  bodyNameEn: string | null;
+  count: number;
+  oldestDueAt: string;
+  clocks: OverdueClock[];
+}
+
 interface Board {
-  overdue: BoardClock[];
+  overdue: { total: number; groups: OverdueGroup[] };
   warnings: BoardClock[];
   extensionRequests: Array<{
     caseNumber: string;
@@ -49,7 +67,10 @@ function useBodyLabel() {
   return (zh: string | null, en: string | null) => (zh && en ? name({ nameZh: zh, nameEn: en }) : '—');
 }
 
-/** The supervisor's board (督办看板): overdue and warned deadlines, extension requests, returns waiting. */
+/**
+ * The supervisor's board (督办看板): overdue deadlines by body (oldest first, with how long each is overdue),
+ * warned deadlines, extension requests, returns waiting.
+ */
 export function SupervisionBoard({ me }: { me: Me }) {
   const { t } = useI18n();
   const [board, setBoard] = useState<Board | null>(null);
@@ -113,9 +134,9 @@ export function SupervisionBoard({ me }: { me: Me }) {
             onDecided={load}
           />
           <h2>
-            {t('overdue')} ({board.overdue.length})
+            {t('overdue')} ({board.overdue.total})
           </h2>
-          <ClockTable clocks={board.overdue} testId="board-overdue" />
+          <OverdueGroups groups={board.overdue.groups} minutesPerDay={minutesPerDay} />
           <h2>
             {t('warnings')} ({board.warnings.length})
           </h2>
@@ -152,7 +173,7 @@ function ClockTable({ clocks, testId }: { clocks: BoardClock[]; testId: string }
   const shown = all ? clocks : clocks.slice(0, FIRST_ROWS);
   return (
     <>
-      <table class="cases compact" data-testid={testId}>
+      <table class="cases compact list-on-phone" data-testid={testId}>
         <thead>
           <tr>
             <th>{t('caseNumber')}</th>
@@ -166,14 +187,18 @@ function ClockTable({ clocks, testId }: { clocks: BoardClock[]; testId: string }
         <tbody>
           {shown.map((c) => (
             <tr key={`${c.caseNumber}-${c.kind}`} data-case={c.caseNumber}>
-              <td class="nowrap">
+              <td class="nowrap" data-label={t('caseNumber')}>
                 <CaseLink caseNumber={c.caseNumber} />
               </td>
-              <td class="title-cell">{c.title}</td>
-              <td>{term(c.kind)}</td>
-              <td>{bodyLabel(c.bodyNameZh, c.bodyNameEn)}</td>
-              <td class="nowrap">{date(c.dueAt)}</td>
-              <td class="nowrap">
+              <td class="title-cell" data-label={t('title')}>
+                {c.title}
+              </td>
+              <td data-label={t('deadlineKind')}>{term(c.kind)}</td>
+              <td data-label={t('body')}>{bodyLabel(c.bodyNameZh, c.bodyNameEn)}</td>
+              <td class="nowrap" data-label={t('dueAt')}>
+                {date(c.dueAt)}
+              </td>
+              <td class="nowrap" data-label={t('noticeGiven')}>
                 {c.overdueAt
                   ? `${t('red')} ${date(c.overdueAt)}`
                   : c.warnedAt
@@ -186,6 +211,101 @@ function ClockTable({ clocks, testId }: { clocks: BoardClock[]; testId: string }
       </table>
       <ShowAll shown={shown.length} total={clocks.length} onClick={() => setAll(true)} />
     </>
+  );
+}
+
+/**
+ * How long a deadline is overdue, in its own measure: working time as working minutes, hours or days (by
+ * the calendar's working day, once known), wall-clock time (urgent cases) as hours or days, said so.
+ */
+function useOverdueText(minutesPerDay: number | null) {
+  const { t, number } = useI18n();
+  const say = useEvaluationText();
+  return (minutes: number, measure: 'working' | 'wall') => {
+    if (measure === 'wall') {
+      const amount =
+        minutes < 60
+          ? `${minutes} ${say('minutes')}`
+          : minutes < 24 * 60
+            ? `${number(minutes / 60, 1)} ${t('hours')}`
+            : `${number(minutes / (24 * 60), 1)} ${say('days')}`;
+      return `${amount} (${t('wallClock')})`;
+    }
+    if (minutes < 60) return `${minutes} ${say('workingMinutes')}`;
+    if (!minutesPerDay || minutes < minutesPerDay) return `${number(minutes / 60, 1)} ${t('workingHours')}`;
+    return `${number(minutes / minutesPerDay, 1)} ${t('workingDays')}`;
+  };
+}
+
+/** Overdue deadlines by body: the body whose deadline is oldest first; the first few open. */
+function OverdueGroups({ groups, minutesPerDay }: { groups: OverdueGroup[]; minutesPerDay: number | null }) {
+  const { t, term, date, name } = useI18n();
+  const say = useEvaluationText();
+  const overdueText = useOverdueText(minutesPerDay);
+  if (groups.length === 0) return <p class="hint">{t('none')}</p>;
+  return (
+    <div data-testid="board-overdue">
+      <p class="hint" data-testid="overdue-measure">
+        {say('overdueMeasure')}
+      </p>
+      {groups.map((g, i) => {
+        const oldest = g.clocks[0];
+        return (
+          <details key={g.bodyId ?? 'none'} class="overdue-group" open={i < 3} data-body={g.bodyCode ?? ''}>
+            <summary data-testid="overdue-group">
+              <strong>
+                {g.bodyNameZh && g.bodyNameEn
+                  ? name({ nameZh: g.bodyNameZh, nameEn: g.bodyNameEn })
+                  : say('verificationsOwed')}
+              </strong>
+              <span class="count">{say('overdueCount', { n: g.count })}</span>
+              {oldest && (
+                <span class="oldest">
+                  {say('oldestOverdue')} {overdueText(oldest.overdueMinutes, oldest.measure)}
+                </span>
+              )}
+            </summary>
+            <table class="cases compact list-on-phone">
+              <thead>
+                <tr>
+                  <th>{t('caseNumber')}</th>
+                  <th>{t('title')}</th>
+                  <th>{t('deadlineKind')}</th>
+                  <th>{t('dueAt')}</th>
+                  <th>{say('overdueFor')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {g.clocks.map((c) => (
+                  <tr key={`${c.caseNumber}-${c.kind}`} data-case={c.caseNumber}>
+                    <td class="nowrap" data-label={t('caseNumber')}>
+                      <CaseLink caseNumber={c.caseNumber} />
+                    </td>
+                    <td class="title-cell" data-label={t('title')}>
+                      {c.title}
+                    </td>
+                    <td data-label={t('deadlineKind')}>{term(c.kind)}</td>
+                    <td class="nowrap" data-label={t('dueAt')}>
+                      {date(c.dueAt)}
+                    </td>
+                    <td
+                      class="nowrap overdue-for"
+                      data-label={say('overdueFor')}
+                      data-testid="overdue-for"
+                      data-measure={c.measure}
+                      data-minutes={c.overdueMinutes}
+                    >
+                      {overdueText(c.overdueMinutes, c.measure)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {g.count > g.clocks.length && <p class="hint">{say('shownOf', { shown: g.clocks.length, n: g.count })}</p>}
+          </details>
+        );
+      })}
+    </div>
   );
 }
 
@@ -239,7 +359,7 @@ function ExtensionRequests({
 
   if (requests.length === 0) return <p class="hint">{t('none')}</p>;
   return (
-    <table class="cases compact" data-testid="board-extensions">
+    <table class="cases compact list-on-phone" data-testid="board-extensions">
       <thead>
         <tr>
           <th>{t('caseNumber')}</th>
@@ -255,19 +375,25 @@ function ExtensionRequests({
       <tbody>
         {requests.map((r) => (
           <tr key={r.caseNumber} data-case={r.caseNumber}>
-            <td class="nowrap">
+            <td class="nowrap" data-label={t('caseNumber')}>
               <CaseLink caseNumber={r.caseNumber} />
             </td>
-            <td class="title-cell">{r.title}</td>
-            <td>{bodyLabel(r.bodyNameZh, r.bodyNameEn)}</td>
-            <td>{r.reason}</td>
-            <td class="nowrap" data-testid="extension-extra" data-measure={r.measure}>
+            <td class="title-cell" data-label={t('title')}>
+              {r.title}
+            </td>
+            <td data-label={t('body')}>{bodyLabel(r.bodyNameZh, r.bodyNameEn)}</td>
+            <td data-label={t('reason')}>{r.reason}</td>
+            <td class="nowrap" data-label={t('extraTime')} data-testid="extension-extra" data-measure={r.measure}>
               {extraTime(r.extraMinutes, r.measure)}
             </td>
-            <td class="nowrap">{date(r.dueAt)}</td>
-            <td class="nowrap">{date(r.requestedAt)}</td>
+            <td class="nowrap" data-label={t('dueAt')}>
+              {date(r.dueAt)}
+            </td>
+            <td class="nowrap" data-label={t('requestedAt')}>
+              {date(r.requestedAt)}
+            </td>
             {mayDecide && (
-              <td>
+              <td data-label={t('decision')}>
                 <form class="decision" onSubmit={(e) => e.preventDefault()}>
                   <input name="note" placeholder={t('note')} maxLength={2000} data-testid="extension-note" />
                   <button
@@ -316,7 +442,7 @@ function Returns({ returns, mayDispatch }: { returns: Board['returns']; mayDispa
           </a>
         </p>
       )}
-      <table class="cases compact" data-testid="board-returns">
+      <table class="cases compact list-on-phone" data-testid="board-returns">
         <thead>
           <tr>
             <th>{t('caseNumber')}</th>
@@ -329,13 +455,17 @@ function Returns({ returns, mayDispatch }: { returns: Board['returns']; mayDispa
         <tbody>
           {returns.map((r) => (
             <tr key={r.caseNumber} data-case={r.caseNumber}>
-              <td class="nowrap">
+              <td class="nowrap" data-label={t('caseNumber')}>
                 <CaseLink caseNumber={r.caseNumber} />
               </td>
-              <td class="title-cell">{r.title}</td>
-              <td>{bodyLabel(r.returnedByBodyNameZh, r.returnedByBodyNameEn)}</td>
-              <td>{r.reason ?? '—'}</td>
-              <td class="nowrap">{date(r.returnedAt)}</td>
+              <td class="title-cell" data-label={t('title')}>
+                {r.title}
+              </td>
+              <td data-label={t('returnedBy')}>{bodyLabel(r.returnedByBodyNameZh, r.returnedByBodyNameEn)}</td>
+              <td data-label={t('reason')}>{r.reason ?? '—'}</td>
+              <td class="nowrap" data-label={t('returnedAt')}>
+                {date(r.returnedAt)}
+              </td>
             </tr>
           ))}
         </tbody>

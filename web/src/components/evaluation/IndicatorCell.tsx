@@ -5,10 +5,13 @@ export function IndicatorCell({
   id,
   value,
   format,
+  label,
 }: {
   id: string;
   value: number | null;
   format: 'count' | 'rate' | 'hours' | 'score';
+  /** The column's name, shown beside the figure where a table is laid out as a list (a phone). */
+  label?: string;
 }) {
   const { percent, number } = useI18n();
   const text =
@@ -20,7 +23,7 @@ export function IndicatorCell({
           ? number(value, 2)
           : number(value, 0);
   return (
-    <td class="num" data-indicator={id} data-value={value === null ? '' : String(value)}>
+    <td class="num" data-indicator={id} data-label={label} data-value={value === null ? '' : String(value)}>
       {text}
     </td>
   );

@@ -1,27 +1,42 @@
 import { useState } from 'preact/hooks';
 import { api, errorText } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
-import type { Weights } from './types.ts';
+import { useEvaluationText } from './messages.ts';
+import { WEIGHT_KEYS, type Weights } from './types.ts';
 
-const KEYS = ['response', 'solved', 'satisfied'] as const;
+type WeightKey = (typeof WEIGHT_KEYS)[number];
 
-/** The composite score's weights; supervisors and administrators may change them. */
+/** The composite score's weights, the defaults and where they come from; supervisors and administrators may change them. */
 export function WeightsPanel({
   weights,
+  defaults,
   editable,
   onSaved,
 }: {
   weights: Weights;
+  defaults: Weights;
   editable: boolean;
   onSaved(weights: Weights): void;
 }) {
   const { t, number } = useI18n();
+  const say = useEvaluationText();
   const [draft, setDraft] = useState<Weights>(weights);
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const label = (key: (typeof KEYS)[number]) =>
-    t(key === 'response' ? 'weightResponse' : key === 'solved' ? 'weightSolved' : 'weightSatisfied');
+  const label = (key: WeightKey) =>
+    key === 'response'
+      ? t('weightResponse')
+      : key === 'onTime'
+        ? say('weightOnTime')
+        : key === 'solved'
+          ? t('weightSolved')
+          : key === 'satisfied'
+            ? t('weightSatisfied')
+            : say('weightRework');
+  const list = (w: Weights) => WEIGHT_KEYS.map((key) => `${label(key)} ${number(w[key], 2)}`).join(' : ');
+  const total = WEIGHT_KEYS.reduce((sum, key) => sum + draft[key], 0);
+  const addsUp = Math.abs(total - 100) < 1e-6;
 
   const save = async (event: Event) => {
     event.preventDefault();
@@ -38,10 +53,21 @@ export function WeightsPanel({
     }
   };
 
+  const source = (
+    <details class="weights-source" data-testid="weights-source">
+      <summary>
+        {say('weightsDefault')}: {list(defaults)}
+      </summary>
+      <p class="hint">{say('weightsSource')}</p>
+    </details>
+  );
+
   if (!editing) {
     return (
       <div class="weights" data-testid="weights">
-        <strong>{t('weights')}:</strong> {KEYS.map((key) => `${label(key)} ${number(weights[key], 2)}`).join(' : ')}
+        <span>
+          <strong>{t('weights')}:</strong> <span data-testid="weights-in-force">{list(weights)}</span>
+        </span>
         {editable && (
           <button
             type="button"
@@ -55,13 +81,14 @@ export function WeightsPanel({
             {t('edit')}
           </button>
         )}
+        {source}
       </div>
     );
   }
   return (
     <form class="weights editing" data-testid="weights-form" onSubmit={save}>
       <strong>{t('weights')}</strong>
-      {KEYS.map((key) => (
+      {WEIGHT_KEYS.map((key) => (
         <label key={key}>
           {label(key)}
           <input
@@ -76,14 +103,17 @@ export function WeightsPanel({
           />
         </label>
       ))}
-      <span class="hint">{t('weightsHint')}</span>
-      <button type="submit" class="small" disabled={busy} data-testid="save-weights">
+      <span class={addsUp ? 'hint' : 'error'} data-testid="weights-total">
+        {say('weightsMustAddUp', { total: number(total, 2) })}
+      </span>
+      <button type="submit" class="small" disabled={busy || !addsUp} data-testid="save-weights">
         {t('save')}
       </button>
       <button type="button" class="secondary small" onClick={() => setEditing(false)}>
         {t('cancel')}
       </button>
       {error && <p class="error">{error}</p>}
+      {source}
     </form>
   );
 }

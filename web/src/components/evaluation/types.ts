@@ -1,10 +1,8 @@
 import type { Definition } from '../../api.ts';
 
-export interface Weights {
-  response: number;
-  solved: number;
-  satisfied: number;
-}
+/** The composite's weights, as the API names them (src/evaluation/indicators.ts, COMPOSITE_PARTS). */
+export const WEIGHT_KEYS = ['response', 'onTime', 'solved', 'satisfied', 'rework'] as const;
+export type Weights = Record<(typeof WEIGHT_KEYS)[number], number>;
 
 export interface Period {
   label: string;
@@ -14,6 +12,7 @@ export interface Period {
 
 export interface EvaluationRow {
   key: string;
+  code: string;
   nameZh: string;
   nameEn: string;
   dispatches: number;
@@ -28,11 +27,14 @@ export interface EvaluationRow {
   dissatisfiedReopens: number;
   composite: number | null;
   rank: number | null;
+  unranked: 'no_score' | 'too_few_dispatches' | null;
 }
 
 export interface Evaluation {
   period: Period;
   weights: Weights;
+  defaultWeights: Weights;
+  ranking: { minDispatches: number; tieRuleZh: string; tieRuleEn: string };
   definitions: Record<string, Definition>;
   rows: EvaluationRow[];
 }
