@@ -48,6 +48,17 @@ describe('configuration', () => {
     );
   });
 
+  it('should rank from 10 dispatches unless told otherwise, and refuse a minimum that is no whole number above 0', () => {
+    expect(readConfig({}).evaluationMinDispatches).toBe(10);
+    expect(readConfig({ EVALUATION_MIN_DISPATCHES: '30' }).evaluationMinDispatches).toBe(30);
+    expect(() => readConfig({ EVALUATION_MIN_DISPATCHES: '0' })).toThrow(
+      /EVALUATION_MIN_DISPATCHES must be at least 1/,
+    );
+    expect(() => readConfig({ EVALUATION_MIN_DISPATCHES: 'ten' })).toThrow(
+      /EVALUATION_MIN_DISPATCHES must be a non-negative whole number/,
+    );
+  });
+
   it('should warn at start about settings that weaken the defences', () => {
     const production = readConfig({ NODE_ENV: 'production', DATA_DIR: '/srv/civicgrid/data' });
     expect(startupWarnings(production, false)).toEqual([
