@@ -10,15 +10,20 @@
  *    A finding not in that list counts as right; a new finding shows up in the file for judging.
  * 2. The spellings of the security review that got through, and ordinary text that must stay as it is.
  * 3. Speed of maskPersonalData: ms per message, and 10,000-character texts (the worst cases for each rule).
+ * 4. Names (src/privacy/person-names.ts): how many the detector finds in all 7,464 messages, and a fixed
+ *    sample of them with their context, judged by hand (FALSE_NAMES). Sections 1 and 2 are about numbers
+ *    and leave names out; precision and recall of names on hand-labelled sentences are measured by
+ *    src/privacy/person-names.test.ts.
  *
- *   npx tsx bench/masking.ts   (needs ../shared/data; prints tables, writes bench/results/masking.json and
- *                               bench/results/masking-findings.txt)
+ *   npx tsx bench/masking.ts   (needs ../shared/data; prints tables, writes bench/results/masking.json,
+ *                               bench/results/masking-findings.txt and bench/results/masking-names.txt,
+ *                               the last kept out of git: it is 2,000 real people's names)
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { type Found, findPersonalData, maskPersonalData } from '../src/privacy/detection.ts';
-import { maskEmail, maskIdNumber, maskPhone, maskPlate } from '../src/privacy/masking.ts';
+import { maskEmail, maskIdNumber, maskName, maskPhone, maskPlate } from '../src/privacy/masking.ts';
 import { ORDINARY_TEXTS, REVIEW_SPELLINGS } from '../test/personal-data-spellings.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../shared/data/teddycup2020');
@@ -51,6 +56,19 @@ const FALSE_MASKS: ReadonlyArray<readonly [id: string, value: string]> = [
   ['211060', '19、812、501、213'],
   ['225004', '14.00,22.40——7.00'],
   ['39561', '16，8/20，8/21，8/22'],
+];
+
+/** About one name found in this many is put in the sample judged by hand. */
+const NAME_SAMPLE_STEP = 25;
+/**
+ * (message id, value) of the names in the sample judged not to be a person's name, from reading it
+ * (2026-12-03, 86 names): 古组 is the end of a village group's name after the cue 村长 (观佳村长古组), and
+ * 任顺祥 is 任 "also serving at" before a company (又任顺祥养老). Six more are a name cut short (任初 of
+ * 任初霁, 谢彪, 陈谦, 卢鸣, 邓峰 of three-character names), which leaves its last character in clear.
+ */
+const FALSE_NAMES: ReadonlyArray<readonly [id: string, value: string]> = [
+  ['281215', '古组'],
+  ['263353', '任顺祥'],
 ];
 
 // ---------------------------------------------------------------------------------------------------
@@ -100,6 +118,8 @@ const OLD_MASKS: Record<Found['kind'], (value: string) => string | null> = {
   id_number: maskIdNumber,
   plate: maskPlate,
   email: maskEmail,
+  // The baseline finds no names.
+  person_name: maskName,
 };
 
 function oldFindPersonalData(text: string): Found[] {
@@ -173,7 +193,7 @@ interface Detector {
 
 const DETECTORS: Detector[] = [
   { name: 'old (patterns)', find: oldFindPersonalData, mask: (text) => oldMaskPersonalData(text) },
-  { name: 'new (digit groups)', find: findPersonalData, mask: (text) => maskPersonalData(text).masked },
+  { name: 'new (digit groups, names)', find: findPersonalData, mask: (text) => maskPersonalData(text).masked },
 ];
 
 if (!fs.existsSync(path.join(DATA, LABELLED))) {
@@ -204,14 +224,14 @@ const falseMaskRows = datasets.flatMap(({ name, messages }) => {
     let messagesWithFalse = 0;
     for (const message of messages) {
       let anyFalse = false;
-      for (const found of detector.find(message.text)) {
+      for (const found of detector.find(message.text).filter((f) => f.kind !== 'person_name')) {
         findings++;
         byKind[found.kind] = (byKind[found.kind] ?? 0) + 1;
         const isFalse = falseKeys.has(`${message.id}\u0000${found.value}`);
         if (isFalse) falseFindings++;
         anyFalse ||= isFalse;
         const key = `${message.id}\u0000${found.start}\u0000${found.value}`;
-        const context = `${message.text.slice(Math.max(0, found.start - CONTEXT), found.start)}【${found.value}】${message.text.slice(found.end, found.end + CONTEXT)}`;
+        const context = contextOf(message.text, found);
         const entry = union.get(key) ?? { id: message.id, kind: found.kind, value: found.value, context, by: [] };
         entry.by.push(detector.name.split(' ')[0]!);
         union.set(key, entry);
@@ -282,6 +302,8 @@ const longTexts: Record<string, string> = {
   "'一' repeated (one numeral run)": repeatTo('一'),
   "'1、22 - 333/' repeated": repeatTo('1、22 - 333/'),
   "'湘A·1234' repeated": repeatTo('湘A·1234'),
+  "'实名举报人：彭乔松，' repeated (a name after each cue)": repeatTo('实名举报人：彭乔松，'),
+  "'联系人王、' repeated (cues with no name)": repeatTo('联系人王、'),
 };
 const speedRows = DETECTORS.map((detector) => {
   const perMessageMs =
@@ -305,8 +327,44 @@ for (const name of Object.keys(longTexts)) {
   console.log(`| 10,000 characters: ${name} | ${speedRows.map((r) => r.longMs[name]!.toFixed(1)).join(' | ')} |`);
 }
 
+// 4. Names
+const nameRows = datasets.map(({ name, messages }) => {
+  const found = messages.flatMap((m) =>
+    findPersonalData(m.text)
+      .filter((f) => f.kind === 'person_name')
+      .map((f) => ({ id: m.id, start: f.start, value: f.value, context: contextOf(m.text, f) })),
+  );
+  return { dataset: name, messages: messages.length, found };
+});
+const allNames = nameRows.flatMap((r) => r.found);
+// About one name in NAME_SAMPLE_STEP, chosen by a hash of where it is and what it is, so that a change of
+// the detector leaves the rest of the sample (and its judgement) as it was.
+const nameSample = allNames.filter((n) => fnv1a(`${n.id}\u0000${n.start}\u0000${n.value}`) % NAME_SAMPLE_STEP === 0);
+const falseNames = new Set(FALSE_NAMES.map(([id, value]) => `${id}\u0000${value}`));
+const sampleFalse = nameSample.filter((n) => falseNames.has(`${n.id}\u0000${n.value}`));
+console.log('\n4. Names found (person_name), and a sample judged by hand\n');
+console.log('| data set | messages | names found | messages with a name | distinct names |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+for (const r of nameRows) {
+  console.log(
+    `| ${r.dataset} | ${r.messages} | ${r.found.length} | ${new Set(r.found.map((f) => f.id)).size} | ${new Set(r.found.map((f) => f.value)).size} |`,
+  );
+}
+console.log(
+  `\nSample: about one name found in ${NAME_SAMPLE_STEP} (by a hash of message id, offset and name), ${nameSample.length} names; judged not a name: ${sampleFalse.length} (${sampleFalse.map((n) => n.value).join(', ') || 'none'})\n`,
+);
+for (const n of nameSample) {
+  console.log(`- ${n.id} ${n.value}: ${n.context}${falseNames.has(`${n.id}\u0000${n.value}`) ? '  (not a name)' : ''}`);
+}
+
 fs.mkdirSync(RESULTS, { recursive: true });
 fs.writeFileSync(path.join(RESULTS, 'masking-findings.txt'), `${findingLines.join('\n')}\n`);
+fs.writeFileSync(
+  path.join(RESULTS, 'masking-names.txt'),
+  `# Every name found, with 15 characters either side. Columns: message id, name, context.\n${allNames
+    .map((n) => [n.id, n.value, n.context].join('\t'))
+    .join('\n')}\n`,
+);
 fs.writeFileSync(
   path.join(RESULTS, 'masking.json'),
   `${JSON.stringify(
@@ -316,12 +374,18 @@ fs.writeFileSync(
       judgedFalse: FALSE_MASKS,
       spellings: { mustMask: MUST_MASK, mustKeep: MUST_KEEP, results: spellingRows },
       speed: { rounds: ROUNDS, messages: labelled.length, longTextCharacters: LONG, results: speedRows },
+      names: {
+        found: nameRows.map((r) => ({ dataset: r.dataset, messages: r.messages, names: r.found.length })),
+        sampleStep: NAME_SAMPLE_STEP,
+        sample: nameSample,
+        judgedNotNames: sampleFalse,
+      },
     },
     null,
     2,
   )}\n`,
 );
-console.log('\nWrote bench/results/masking.json and bench/results/masking-findings.txt');
+console.log('\nWrote bench/results/masking.json, masking-findings.txt and masking-names.txt');
 
 /** Messages as intake would see them: title and detail, Excel's _x000D_ decoded, whitespace as written. */
 function readMessages(files: string[]): Message[] {
@@ -333,6 +397,18 @@ function readMessages(files: string[]): Message[] {
       text: `${row.留言主题 ?? ''}\n${row.留言详情 ?? ''}`.replaceAll('_x000D_', '\r').trim(),
     })),
   );
+}
+
+function contextOf(text: string, found: Found): string {
+  const before = text.slice(Math.max(0, found.start - CONTEXT), found.start);
+  return `${before}【${found.value}】${text.slice(found.end, found.end + CONTEXT)}`.replace(/\s/g, ' ');
+}
+
+/** FNV-1a, 32 bits: a stable choice of sample, the same on every machine. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
 }
 
 function percent(rate: number, of: number): string {

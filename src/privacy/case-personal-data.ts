@@ -13,6 +13,7 @@ import {
 } from '../policy/index.ts';
 import { type Found, maskPersonalData } from './detection.ts';
 import type { Keyring } from './keyring.ts';
+import { maskName } from './masking.ts';
 import { type MaskedIdentity, maskIdentity, openIdentity } from './persons.ts';
 import { open, seal } from './sealing.ts';
 
@@ -133,9 +134,15 @@ const badPurpose = (actor: Actor, purpose: string) =>
       .map(([name]) => name),
   });
 
-/** Masks each text item the way its kind is shown; the kinds say what there is without showing it. */
+/**
+ * Masks each text item the way its kind is shown; the kinds say what there is without showing it. A name
+ * on its own has no cue around it to be found by, so it is masked as a name directly.
+ */
 function maskedItems(items: TextItem[]): TextItem[] {
-  return items.map((item) => ({ kind: item.kind, value: maskPersonalData(item.value).masked }));
+  return items.map((item) => ({
+    kind: item.kind,
+    value: item.kind === 'person_name' ? (maskName(item.value) ?? '') : maskPersonalData(item.value).masked,
+  }));
 }
 
 /**

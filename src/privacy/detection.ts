@@ -1,7 +1,7 @@
 /**
  * Finds personal data that citizens write into free text (case titles and descriptions, mostly Chinese):
- * phone numbers, resident ID numbers, vehicle plates and email addresses, so it can be masked before the
- * text is shown or published.
+ * phone numbers, resident ID numbers, vehicle plates, email addresses and people's names (person-names.ts),
+ * so it can be masked before the text is shown or published.
  *
  * People write a number every way, and some write it so that a filter misses it: `138—1234—5678`,
  * `138，1234，5678`, `１３８ 1234 5678`, `一三八幺二三四五六七八`, `430102/19900307/1234`. So numbers are not
@@ -25,9 +25,10 @@
  * Written by hand: no npm library detects Chinese personal data (Chinese numerals, full-width forms, the
  * Chinese numbering plan, ID check digits) well enough.
  */
-import { maskEmail, maskIdNumber, maskPhone, maskPlate } from './masking.ts';
+import { maskEmail, maskIdNumber, maskName, maskPhone, maskPlate } from './masking.ts';
+import { findPersonNames } from './person-names.ts';
 
-export type PersonalDataKind = 'mobile' | 'landline' | 'id_number' | 'plate' | 'email';
+export type PersonalDataKind = 'mobile' | 'landline' | 'id_number' | 'plate' | 'email' | 'person_name';
 
 /** One piece of personal data in a text; `start`/`end` are string (UTF-16) offsets, `end` exclusive. */
 export interface Found {
@@ -143,6 +144,7 @@ const MASKS: Record<PersonalDataKind, (value: string) => string | null> = {
   id_number: maskIdNumber,
   plate: maskPlate,
   email: maskEmail,
+  person_name: maskName,
 };
 
 /** GB 11643 weights of the first 17 digits, and the check character for each remainder mod 11. */
@@ -184,6 +186,8 @@ function findings(text: string): Finding[] {
     const end = match.index + match[0].length;
     candidates.push(finding(text, 'email', match.index, end, text.slice(match.index, end)));
   }
+  for (const name of findPersonNames(text))
+    candidates.push(finding(text, 'person_name', name.start, name.end, name.value));
   candidates.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
   // Longest first, each kept only where no kept one lies: marking the characters taken keeps this linear
   // in the text, however many candidates a long text has.

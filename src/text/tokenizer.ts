@@ -1,4 +1,4 @@
-import { Jieba } from '@node-rs/jieba';
+import { Jieba, type TaggedWord } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import { normaliseText } from './normalise.ts';
 import { STOP_WORDS } from './stop-words.ts';
@@ -34,6 +34,14 @@ export function addUserWords(words: Iterable<UserWord>): void {
     lines.push(`${normalised} ${USER_WORD_FREQUENCY} ${tag ?? 'n'}`);
   }
   if (lines.length > 0) sharedSegmenter().loadDict(Buffer.from(`${lines.join('\n')}\n`));
+}
+
+/**
+ * jieba's words of a text with their part-of-speech tags, the text's characters unchanged (not normalised:
+ * callers need its offsets). Unknown words found by the HMM are tagged `x`.
+ */
+export function tagWords(text: string): TaggedWord[] {
+  return sharedSegmenter().tag(text, true);
 }
 
 const WORD_LIKE = /[\p{Script=Han}a-z0-9]/u;

@@ -23,6 +23,9 @@ const SPELLING_SEED = 20261202;
 const REPORTER_ID = withCheckDigit('43010219900307123');
 const TEXT_PHONE = '13712345678';
 const TEXT_ID = withCheckDigit('43010319851224567');
+/** A reporter's name on record, and one written into the text: neither may be answered in clear. */
+const REPORTER_NAME = '钱多多';
+const TEXT_NAME = '彭乔松';
 /** Inside 芙蓉区's unit grids, where the demo grid worker patrols. */
 const FURONG = { longitude: 112.99, latitude: 28.195 };
 
@@ -42,9 +45,9 @@ function clearNumbers(answer: string): string[] {
 
 /**
  * Calls every GET route of the API as every role (and with no sign-in), over demo data with reporters'
- * phones and ID numbers on record and in case texts, and looks for phone or ID-card numbers in clear in
- * any answer. The one allowed exception: what a user unmasked for a purpose, while their grant lasts,
- * and a citizen's own data in their own portal.
+ * phones, ID numbers and names on record and in case texts, and looks for phone or ID-card numbers, or
+ * those names, in clear in any answer. The one allowed exception: what a user unmasked for a purpose,
+ * while their grant lasts, and a citizen's own data in their own portal.
  */
 describe('response scanning for personal data', () => {
   let handle: DatabaseHandle;
@@ -66,13 +69,13 @@ describe('response scanning for personal data', () => {
         headers: await as(username),
         payload: {
           title: `占道停车 湘A1234${i} 电话${TEXT_PHONE}`,
-          description: `车主电话 ${TEXT_PHONE}，身份证号 ${TEXT_ID}，请联系处理。`,
+          description: `车主电话 ${TEXT_PHONE}，身份证号 ${TEXT_ID}，请联系处理。实名举报人：${TEXT_NAME}`,
           categoryCode: '010204',
           location: FURONG,
           ...(username === 'dispatcher'
             ? {
                 reporter: {
-                  name: '钱多多',
+                  name: REPORTER_NAME,
                   phone: REPORTER_PHONE,
                   idNumber: REPORTER_ID,
                   address: '芙蓉区五一大道 100 号',
@@ -147,6 +150,10 @@ describe('response scanning for personal data', () => {
         calls++;
         expect(response.statusCode, `${username} GET ${url}`).toBeLessThan(500);
         for (const value of clearNumbers(response.body)) found.push(`${username ?? 'anonymous'} GET ${url}: ${value}`);
+        // Names are looked for as written, independently of the detector.
+        for (const name of [REPORTER_NAME, TEXT_NAME]) {
+          if (response.body.includes(name)) found.push(`${username ?? 'anonymous'} GET ${url}: ${name}`);
+        }
         // Read independently of the detector: every digit of the answer, whatever its spelling, in a row.
         const digits = readable(response.body);
         for (const s of spelled) {
@@ -164,7 +171,7 @@ describe('response scanning for personal data', () => {
     expect(clearNumbers('{"note":"电话 0142-5586-2741"}')).toEqual(['0142-5586-2741']);
   });
 
-  it('should find no phone or ID-card number in clear in any GET answer, for any role, without a grant', async () => {
+  it('should find no phone or ID-card number or planted name in clear in any GET answer, for any role, without a grant', async () => {
     let calls = 0;
     const found: string[] = [];
     for (const role of ROLES) {
@@ -195,6 +202,8 @@ describe('response scanning for personal data', () => {
     expect(response.statusCode, response.body).toBe(200);
     // The dispatcher's clearance is "important": phone in clear, the ID number (core data) still masked.
     expect([...new Set(clearNumbers(response.body))].sort()).toEqual([REPORTER_PHONE, TEXT_PHONE].sort());
+    expect(response.body).toContain(REPORTER_NAME);
+    expect(response.body).toContain(TEXT_NAME);
 
     const dispatcher = await scan('dispatcher', reach.get('dispatcher')!);
     const outsideTheGrant = dispatcher.found.filter(
