@@ -63,7 +63,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
     reportedAt: now,
   });
 
-  // Phone, ID-card and plate numbers written into the text are masked there and kept as personal data.
+  // Phone, ID-card and plate numbers and names written into the text are masked there and kept as personal data.
   const title = maskPersonalData(input.title.trim());
   const description = maskPersonalData(input.description.trim());
   // A described danger raises the priority unless the reporter set one; the evidence goes to the dispatcher.
