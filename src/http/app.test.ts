@@ -31,6 +31,8 @@ forEachDatabase('the HTTP application', (database) => {
       'post /api/v1/auth/tokens',
       'post /api/v1/cases/{caseNumber}/media',
       'post /api/v1/patrols',
+      'post /api/v1/users',
+      'post /api/v1/handling-bodies',
     ];
     const NO_CONTENT = [
       'post /api/v1/auth/sign-out',
