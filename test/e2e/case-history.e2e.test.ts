@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_DIR } from './browser.ts';
 import { CAN_RUN_CONSOLE_TESTS, consoleSession } from './console-session.ts';
+import { expandOnDesk } from './desk-cases.ts';
 
 const OTHER_BODY = '芙蓉区社区志愿服务队'; // not the category's default body: choosing it is an override
 const OTHER_BODY_EN = 'Furong Community Volunteer Team';
@@ -45,7 +46,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the case history in the console (Chromi
 
     // The workbench says where the suggestion comes from (the API's suggestion.source): the category's default.
     await page.goto(`${base}/workbench`);
-    const card = page.locator(`[data-testid="workbench-card"][data-case="${parent}"]`);
+    const card = await expandOnDesk(page, parent);
     await card.getByTestId('routing-source').and(page.locator('[data-source="category_default"]')).waitFor();
     await card.getByTestId('wb-register').click();
     await card.getByTestId('wb-body').selectOption({ label: OTHER_BODY });

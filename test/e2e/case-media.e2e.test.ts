@@ -14,6 +14,7 @@ import { photoWithGps, resizedRecompressed } from '../media-fixtures.ts';
 import { multipartUpload } from '../multipart.ts';
 import { OUTPUT_DIR } from './browser.ts';
 import { CAN_RUN_CONSOLE_TESTS, consoleSession } from './console-session.ts';
+import { expandOnDesk } from './desk-cases.ts';
 
 const CASE_POINT = { longitude: 112.99, latitude: 28.195 };
 
@@ -104,7 +105,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('photos on a case in the console (Chromi
 
     // The dispatcher sees a report's photos and their flags on the workbench, before registering it.
     await page.goto(`${session.base()}/workbench`);
-    const card = page.locator(`[data-testid="workbench-card"][data-case="${second}"]`);
+    const card = await expandOnDesk(page, second);
     await card.getByTestId('report-photos').locator('[data-flag="reused"]').waitFor();
     await card.screenshot({ path: `${OUTPUT_DIR}/case-media-workbench-1440.png` });
   });

@@ -11,6 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_DIR } from './browser.ts';
 import { CAN_RUN_CONSOLE_TESTS, consoleSession } from './console-session.ts';
+import { expandOnDesk } from './desk-cases.ts';
 
 const CATEGORY = ['01', '0102', '010212']; // 城乡建设 / 城市建设和市政管理 / 小区管理
 const AREA = '430102'; // 芙蓉区, where the demo grid worker 王网格 verifies
@@ -131,17 +132,17 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the closed loop in the console (Chromiu
     const caseNumber = page.url().split('/').pop()!;
     expect(await status()).toBe('reported');
 
-    // 3. The dispatcher registers and dispatches it to the suggestion from the workbench.
+    // 3. The dispatcher registers and dispatches it to the suggestion from the desk: one key.
     await signInAs('dispatcher');
     await page.getByTestId('nav-workbench').click();
-    const card = page.locator(`[data-testid="workbench-card"][data-case="${caseNumber}"]`);
-    await card.getByTestId('routing-source').and(page.locator('[data-source="rule"]')).waitFor();
-    expect(await card.getByTestId('suggested-lead').textContent()).toBe(BODY_NAME);
+    const deskRow = page.locator(`[data-desk-case="${caseNumber}"]`);
+    await deskRow.getByTestId('desk-suggestion').and(page.locator('[data-source="rule"]')).waitFor();
+    expect(await deskRow.getByTestId('desk-suggestion').textContent()).toContain(BODY_NAME);
     await shot('02-workbench-new');
-    await card.getByTestId('wb-register').click();
-    await card.getByTestId('wb-dispatch-suggested').click();
-    await card.getByTestId('workbench-done').waitFor();
-    expect(await card.getByTestId('workbench-done').textContent()).toContain(BODY_NAME);
+    await deskRow.locator('.desk-meta').click();
+    await page.keyboard.press('d');
+    await deskRow.getByTestId('desk-done').waitFor();
+    expect(await deskRow.getByTestId('desk-done').textContent()).toContain(BODY_NAME);
 
     // 4. The body returns it, with its reason.
     await signInAs(BODY_USER);
@@ -159,6 +160,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the closed loop in the console (Chromiu
     expect(await returned.textContent()).toContain(RETURN_REASON);
     await page.getByTestId('to-workbench').click();
     await page.waitForURL(/view=redispatch/);
+    const card = await expandOnDesk(page, caseNumber);
     await card.getByTestId('return-reason').waitFor();
     expect(await card.getByTestId('return-reason').textContent()).toContain(RETURN_REASON);
     await shot('04-workbench-redispatch');
@@ -262,7 +264,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the closed loop in the console (Chromiu
     // The reopened case is back on the desk.
     await signInAs('dispatcher');
     await page.goto(`${base}/workbench?view=redispatch`);
-    await card.getByTestId('wb-dispatch-suggested').waitFor();
+    await deskRow.getByTestId('desk-dispatch').waitFor();
 
     // 11. The body's indicators for the month, as defined in src/evaluation/indicators.ts:
     //     two dispatches (the returned one, and the one handled, reworked, verified and surveyed).

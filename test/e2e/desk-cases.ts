@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Page } from 'playwright-core';
 import type { ConsoleSession } from './console-session.ts';
 
 interface DemoMessage {
@@ -52,4 +53,15 @@ export async function reportDemoCases(
     numbers.push(response.json().caseNumber);
   }
   return numbers;
+}
+
+/**
+ * Puts the desk's marker on a case's row and opens it out (the `e` key): the card under it has the
+ * duplicates, the return reason, the photos and "dispatch elsewhere". Returns the card.
+ */
+export async function expandOnDesk(page: Page, caseNumber: string) {
+  const row = page.locator(`[data-desk-case="${caseNumber}"]`);
+  await row.locator('.desk-meta').click();
+  await page.keyboard.press('e');
+  return row.getByTestId('workbench-card');
 }

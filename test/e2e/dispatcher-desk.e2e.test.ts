@@ -106,7 +106,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)("the dispatcher's desk (Chromium)", () =
     await page.evaluate(() => window.dispatchEvent(new Event('focus')));
     await expect.poll(() => rows().count()).toBe(7);
     for (const caseNumber of spam) {
-      await page.locator(`[data-desk-case="${caseNumber}"]`).click({ position: { x: 200, y: 5 } });
+      await page.locator(`[data-desk-case="${caseNumber}"] .desk-meta`).click();
       await page.keyboard.press('x');
     }
     await expect(page.getByTestId('desk-status').textContent()).resolves.toContain('已选 2 件');
@@ -129,9 +129,38 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)("the dispatcher's desk (Chromium)", () =
     await page.getByTestId('language').click();
   }, 60_000);
 
+  it("should take a hotline call caller first, showing the caller's earlier cases", async () => {
+    const phone = '13912340001';
+    const [earlier] = await reportDemoCases(session, 1, { offset: 27, reporterPhone: phone });
+    await page.getByTestId('nav-newCase').click();
+    // The caller's number is the form's first field.
+    const first = page.getByTestId('new-case-form').locator('input, textarea, select').first();
+    expect(await first.getAttribute('data-testid')).toBe('new-caller-phone');
+    await first.fill('139 1234 0001');
+    await first.press('Enter');
+    const history = page.getByTestId('caller-history');
+    await expect.poll(() => history.getByTestId('caller-case').count()).toBe(1);
+    expect(await history.textContent()).toContain('139****0001');
+    expect(await history.getByTestId('caller-case').textContent()).toContain(earlier);
+    expect(await history.textContent()).not.toContain(phone);
+
+    await page.getByTestId('new-title').fill('又来电：小区门口路灯仍不亮 (e2e)');
+    await page.getByTestId('category-level-1').selectOption('01');
+    await page.getByTestId('category-level-2').selectOption('0102');
+    await page.getByTestId('category-level-3').selectOption('010204');
+    await page.getByTestId('new-address').fill('芙蓉区五一大道');
+    await page.getByTestId('new-submit').click();
+    await page.waitForURL(/\/cases\/\d{4}-\d{6}$/);
+    const lookup = await session.request<{ total: number }>('/cases/caller-history', {
+      method: 'POST',
+      body: { phone },
+    });
+    expect(lookup.total).toBe(2);
+  }, 60_000);
+
   it('should not scroll sideways on a phone', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.reload();
+    await page.goto(`${session.base()}/workbench`);
     await expect.poll(() => rows().count()).toBeGreaterThan(0);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     await page.screenshot({ path: `${OUTPUT_DIR}/desk-phone.png`, fullPage: true });

@@ -23,7 +23,8 @@ export function WorkbenchCard({
   summary: CaseSummary;
   /** The statuses of the list the card is in: once the case leaves them, the card says it is done. */
   statuses: readonly string[];
-  onChanged(): void;
+  /** The case as it is after an action taken here. */
+  onChanged(detail: CaseDetail): void;
 }) {
   const { t, term, name, date } = useI18n();
   const { areaFor } = useReference();
@@ -51,9 +52,10 @@ export function WorkbenchCard({
     setBusy(true);
     try {
       const payload = { ...body, version: detail?.version };
-      setDetail(await api<CaseDetail>(`/cases/${n}/actions`, { method: 'POST', body: payload }));
+      const updated = await api<CaseDetail>(`/cases/${n}/actions`, { method: 'POST', body: payload });
+      setDetail(updated);
       setError(null);
-      onChanged();
+      onChanged(updated);
     } catch (e) {
       setError(errorText(e));
     } finally {

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, type CaseDetail, type IntakeSuggestion, type Me } from '../api.ts';
+import { CallerFields } from '../components/CallerHistory.tsx';
 import { CategoryPicker } from '../components/CategoryPicker.tsx';
 import { LocationPicker } from '../components/LocationPicker.tsx';
 import { useI18n } from '../i18n.ts';
@@ -82,6 +83,8 @@ export function NewCase({ me }: { me: Me }) {
     <section>
       <h1>{t('newCase')}</h1>
       <form class="new-case" onSubmit={onSubmit} data-testid="new-case-form">
+        {/* On the hotline the caller comes first: their number shows their earlier cases. */}
+        {me.role === 'dispatcher' && <CallerFields />}
         <label>
           {t('title')} *
           <input name="title" required maxLength={200} data-testid="new-title" />
@@ -136,21 +139,6 @@ export function NewCase({ me }: { me: Me }) {
           <input name="address" maxLength={500} data-testid="new-address" />
         </label>
         <LocationPicker testId="new" reach={me.jurisdiction} />
-        {me.role === 'dispatcher' && (
-          <fieldset>
-            <legend>{t('reporter')}</legend>
-            <div class="row">
-              <label>
-                {t('reporterName')}
-                <input name="reporterName" maxLength={100} />
-              </label>
-              <label>
-                {t('reporterPhone')}
-                <input name="reporterPhone" maxLength={30} />
-              </label>
-            </div>
-          </fieldset>
-        )}
         {error && <p class="error">{error}</p>}
         <button type="submit" disabled={busy || !isLeaf(category)} data-testid="new-submit">
           {t('submit')}

@@ -222,6 +222,28 @@ export function Workbench({ query }: { query: URLSearchParams }) {
     }
   };
 
+  // An action taken in an expanded row (register, merge, dispatch elsewhere): the row follows the case.
+  const followCase = (detail: CaseDetail) => {
+    setPage((p) =>
+      p
+        ? {
+            ...p,
+            items: p.items.map((c) =>
+              c.caseNumber === detail.caseNumber
+                ? { ...c, status: detail.status, allowedActions: detail.allowedActions, version: detail.version }
+                : c,
+            ),
+          }
+        : p,
+    );
+    if (!(VIEWS[view] as readonly string[]).includes(detail.status)) {
+      setOutcomes((all) => ({
+        ...all,
+        [detail.caseNumber]: { state: 'done', status: detail.status, bodyId: detail.assignedBody?.id ?? null },
+      }));
+    }
+  };
+
   const toggle = (caseNumber: string) =>
     setSelected((all) => {
       const next = new Set(all);
@@ -268,10 +290,15 @@ export function Workbench({ query }: { query: URLSearchParams }) {
     event.preventDefault();
     handler();
   };
+  // The listener reads the handler of the latest render: a key pressed right after the list changed
+  // acts on what is on the screen, not on what was there before.
+  const latestOnKey = useRef(onKey);
+  latestOnKey.current = onKey;
   useEffect(() => {
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  });
+    const listener = (event: KeyboardEvent) => latestOnKey.current(event);
+    document.addEventListener('keydown', listener);
+    return () => document.removeEventListener('keydown', listener);
+  }, []);
 
   const set = (key: keyof Filters) => (event: Event) =>
     setFilters((f) => ({ ...f, [key]: (event.target as HTMLInputElement | HTMLSelectElement).value }));
@@ -385,7 +412,7 @@ export function Workbench({ query }: { query: URLSearchParams }) {
             onFocus={() => setCurrent(c.caseNumber)}
             onSelect={() => toggle(c.caseNumber)}
             onDispatch={() => void dispatch(c)}
-            onChanged={() => void load()}
+            onChanged={followCase}
           />
         ))}
       </ol>
@@ -416,7 +443,7 @@ function DeskRow({
   onFocus(): void;
   onSelect(): void;
   onDispatch(): void;
-  onChanged(): void;
+  onChanged(detail: CaseDetail): void;
 }) {
   const { term, name, language } = useI18n();
   const text = useDeskText();
@@ -500,7 +527,7 @@ function DeskRow({
           </span>
         )}
       </div>
-      {expanded && !done && (
+      {expanded && (
         <div class="desk-expanded">
           <WorkbenchCard summary={row} statuses={statuses} onChanged={onChanged} />
         </div>
