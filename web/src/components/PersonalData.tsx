@@ -15,7 +15,10 @@ export function useFieldLabel() {
   const { t } = useI18n();
   return (field: string) => {
     const known = IDENTITY_FIELDS.find((f) => f.field === field);
-    return known ? t(known.label) : field === 'textItems' ? t('fieldTextItems') : field;
+    if (known) return t(known.label);
+    if (field === 'textItems') return t('fieldTextItems');
+    // A hotline look-up by the caller's number (cases/desk.ts callerHistory) released their earlier cases.
+    return field === 'caseHistory' ? t('fieldCaseHistory') : field;
   };
 }
 
