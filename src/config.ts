@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { CITIZEN_CASES_PER_DAY } from './cases/case-deps.ts';
 import { DEFAULT_MIN_DISPATCHES } from './evaluation/indicators.ts';
+import type { BasemapTiles } from './grid/grid.routes.ts';
 import { PLACEMENT_SNAP_METRES } from './grid/placement.ts';
 import type { MediaLimits } from './media/media.ts';
 import { PATROL_TRACK_DAYS } from './patrols/patrols.ts';
@@ -71,6 +72,11 @@ export interface Config {
     | undefined;
   /** What one upload may be, and when a photo is flagged as taken too far from the case or too long before it. */
   media: MediaLimits;
+  /**
+   * Raster tiles drawn under the city's boundaries on the console's maps (MAP_TILE_URL, e.g. the city's
+   * GIS or 天地图 with the city's key, and MAP_TILE_ATTRIBUTION); none by default.
+   */
+  mapTiles: BasemapTiles | undefined;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -118,6 +124,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: positive(env.RATE_LIMIT_PER_MINUTE, 'RATE_LIMIT_PER_MINUTE', 1200),
     trustProxy: integer(env.TRUST_PROXY, 'TRUST_PROXY', 0),
     mediaS3: mediaS3(env),
+    mapTiles: mapTiles(env),
     media: {
       maxFileBytes: positive(env.MEDIA_MAX_FILE_MB, 'MEDIA_MAX_FILE_MB', 15) * 1024 * 1024,
       maxFilesPerStage: positive(env.MEDIA_MAX_FILES_PER_STAGE, 'MEDIA_MAX_FILES_PER_STAGE', 9),
@@ -127,6 +134,31 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       photosAtOnce: positive(env.MEDIA_PHOTOS_AT_ONCE, 'MEDIA_PHOTOS_AT_ONCE', 1),
     },
   };
+}
+
+/**
+ * MAP_TILE_URL: a raster tile template ({z}/{x}/{y}, web mercator). The browsers of the console fetch the
+ * tiles themselves, so the address (and any key in it) is served to signed-in and anonymous pages alike.
+ */
+function mapTiles(env: NodeJS.ProcessEnv): Config['mapTiles'] {
+  const url = env.MAP_TILE_URL;
+  if (!url) return undefined;
+  const missing = ['{z}', '{x}', '{y}'].filter((part) => !url.includes(part));
+  if (missing.length) {
+    throw new Error(
+      `MAP_TILE_URL must be a tile template with {z}, {x} and {y}; "${url}" has no ${missing.join(', ')}`,
+    );
+  }
+  let address: URL;
+  try {
+    address = new URL(url.replaceAll(/\{[a-z]+\}/g, '0'));
+  } catch {
+    throw new Error(`MAP_TILE_URL must be an http(s) address, got "${url}"`);
+  }
+  if (address.protocol !== 'https:' && address.protocol !== 'http:') {
+    throw new Error(`MAP_TILE_URL must be an http(s) address, got "${url}"`);
+  }
+  return { url, origin: address.origin, attribution: env.MAP_TILE_ATTRIBUTION || address.host };
 }
 
 /** MEDIA_S3_BUCKET turns S3 on; a bucket without its keys is a mistake to stop at, not a reason to fall back to disk. */

@@ -88,6 +88,22 @@ const LocateResponse = Type.Object({
   path: Type.Array(AreaResponse, { description: 'From the city down to that area' }),
 });
 
+/** A raster tile layer the city serves (its GIS, or 天地图 with its key), drawn under the boundaries. */
+export interface BasemapTiles {
+  /** A tile template with {z}, {x} and {y} (web mercator, WGS-84 or CGCS2000: not GCJ-02 tiles). */
+  url: string;
+  /** Where the tiles come from (the scheme and host), for the console's content security policy. */
+  origin: string;
+  attribution: string;
+}
+
+const BasemapResponse = Type.Object({
+  tiles: Type.Union([
+    Type.Object({ url: Type.String(), attribution: Type.String() }),
+    Type.Null({ description: 'No tiles are configured: the maps show the boundaries alone' }),
+  ]),
+});
+
 /** Unit grids only for one district (or finer) at a time: a city has hundreds of thousands of them. */
 function refuseAllGrids(query: { level?: string[]; within?: string }) {
   if (query.level?.includes('grid') && (query.within ?? '').length < 6) {
@@ -99,7 +115,10 @@ function refuseAllGrids(query: { level?: string[]; within?: string }) {
   }
 }
 
-export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator }> = async (app, { db, areas }) => {
+export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator; basemap?: BasemapTiles }> = async (
+  app,
+  { db, areas, basemap },
+) => {
   const requireArea = async (code: string) => {
     const [area] = (await areaPath(db, code)).slice(-1);
     if (!area || area.code !== code) throw unknownArea(code);
@@ -180,6 +199,19 @@ export const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db; areas: AreaLocator 
       await setResponsibleBody(db, request.actor, area.code, request.body.bodyId);
       return { responsibleBody: (await responsibleBody(db, area.code))! };
     },
+  );
+
+  app.get(
+    '/grid/basemap',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['grid'],
+        summary: 'The tile layer the city configured for its maps (MAP_TILE_URL), if any',
+        response: { 200: BasemapResponse },
+      },
+    },
+    async () => ({ tiles: basemap ? { url: basemap.url, attribution: basemap.attribution } : null }),
   );
 
   app.get(

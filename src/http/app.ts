@@ -48,6 +48,8 @@ export interface AppDeps {
       phoneSignIn?: boolean;
       /** Proxy hops to trust in X-Forwarded-For (0: none). */
       trustProxy?: number;
+      /** Raster tiles under the console's maps (MAP_TILE_URL); none by default. */
+      mapTiles?: Config['mapTiles'];
     };
   areas: AreaLocator;
   calendar: CityCalendar;
@@ -108,7 +110,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler(handleError);
-  await registerHardening(app, deps.hardening);
+  await registerHardening(app, { ...deps.hardening, mapTileOrigin: deps.config.mapTiles?.origin });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -190,7 +192,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
           ? { password: DEMO_PASSWORD, usernames: new Set(DEMO_USERS.map((u) => u.username)) }
           : null,
       });
-      await api.register(gridRoutes, { db: deps.db, areas: deps.areas });
+      await api.register(gridRoutes, { db: deps.db, areas: deps.areas, basemap: deps.config.mapTiles });
       await api.register(casesRoutes, { deps: caseDeps });
       await api.register(knowledgeRoutes, { deps: caseDeps });
       await api.register(mediaRoutes, {

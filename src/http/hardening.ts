@@ -16,6 +16,8 @@ export interface HardeningOptions {
   perIpPerMinute?: number;
   /** Requests per minute from one IP address to routes with `config.rateLimitGroup: 'sign-in'`. */
   signInPerMinute?: number;
+  /** The origin of the map tiles the city configured (MAP_TILE_URL): the console may fetch images from it. */
+  mapTileOrigin?: string;
 }
 
 export const DEFAULT_PER_IP_PER_MINUTE = 1200;
@@ -57,6 +59,16 @@ const CONTENT_SECURITY_POLICY = {
   'form-action': ["'self'"],
 };
 
+/** MapLibre fetches raster tiles (connect-src) and may draw them as images (img-src). */
+function withMapTiles(policy: typeof CONTENT_SECURITY_POLICY, origin: string | undefined) {
+  if (!origin) return policy;
+  return {
+    ...policy,
+    'img-src': [...policy['img-src'], origin],
+    'connect-src': [...policy['connect-src'], origin],
+  };
+}
+
 /**
  * Security headers, request rate limits and a stricter JSON body parser for the whole application.
  * Call it on the root instance before any route is registered.
@@ -65,7 +77,10 @@ export async function registerHardening(app: FastifyInstance, options: Hardening
   await app.register(helmet, {
     // Helmet's own defaults are not merged in: they add `upgrade-insecure-requests`, which makes browsers
     // fetch every asset over https and so breaks the console on a plain-http address on the city's LAN.
-    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: withMapTiles(CONTENT_SECURITY_POLICY, options.mapTileOrigin),
+    },
     referrerPolicy: { policy: 'no-referrer' },
     xFrameOptions: { action: 'deny' },
     // HSTS keeps helmet's default (one year, includeSubDomains). Browsers ignore it over plain http, so

@@ -1,5 +1,6 @@
 /** Area outlines the console's maps start from, read from the grid API. */
 import { api, type Reach } from './api.ts';
+import type { BasemapTiles } from './map.ts';
 import type { ReferenceData } from './reference-data.ts';
 
 export type Collection = GeoJSON.FeatureCollection<GeoJSON.Geometry, Record<string, unknown>>;
@@ -23,4 +24,14 @@ export async function reachOutlines(reach: Reach | undefined, reference: Pick<Re
     reach.map((code) => outlineOf(code, reference.areaByCode.get(code)?.level ?? 'grid')),
   );
   return { type: 'FeatureCollection', features: outlines.flatMap((o) => o.features) } as Collection;
+}
+
+let basemap: Promise<BasemapTiles | null> | undefined;
+
+/** The tiles the city configured for its maps, or null (asked once per page). */
+export function basemapTiles(): Promise<BasemapTiles | null> {
+  basemap ??= api<{ tiles: BasemapTiles | null }>('/grid/basemap')
+    .then((answer) => answer.tiles)
+    .catch(() => null);
+  return basemap;
 }

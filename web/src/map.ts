@@ -171,3 +171,21 @@ export function pinPicker(map: maplibregl.Map, onMove: (point: PickedPoint) => v
   });
   return pin;
 }
+
+/** The raster tiles a city configured for its maps (MAP_TILE_URL, served at /grid/basemap). */
+export interface BasemapTiles {
+  url: string;
+  attribution: string;
+}
+
+/**
+ * Draws the city's tiles under everything else (just above the background) with their credit, and lets
+ * them show through the areas' white fill.
+ */
+export function addBasemap(map: maplibregl.Map, tiles: BasemapTiles) {
+  map.addSource('basemap', { type: 'raster', tiles: [tiles.url], tileSize: 256, attribution: tiles.attribution });
+  const firstAbove = map.getStyle().layers.find((layer) => layer.id !== 'background')?.id;
+  map.addLayer({ id: 'basemap', type: 'raster', source: 'basemap' }, firstAbove);
+  if (map.getLayer('area-fill')) map.setPaintProperty('area-fill', 'fill-opacity', 0.15);
+  map.addControl(new maplibregl.AttributionControl({ compact: true }), 'bottom-right');
+}

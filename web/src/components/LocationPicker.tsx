@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Area, api, errorText, type Reach } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import type { PickedPoint } from '../map.ts';
-import { type Collection, outlineOf, reachOutlines } from '../map-areas.ts';
+import { basemapTiles, type Collection, outlineOf, reachOutlines } from '../map-areas.ts';
 import { addLabelLayers, gridLabel, labelPoints } from '../map-labels.ts';
 import { useReference } from '../reference-data.ts';
 
@@ -67,7 +67,9 @@ export function LocationPicker({
     let made: MapLibreMap | null = null;
     let gone = false;
     void (async () => {
-      const { blankMap, pinPicker, addAreaLayers, setData, EMPTY, fitToFeatures } = await import('./location-map.ts');
+      const { addAreaLayers, addBasemap, blankMap, EMPTY, fitToFeatures, pinPicker, setData } = await import(
+        './location-map.ts'
+      );
       const instance = await blankMap(container.current!, { zoom: 10 });
       if (gone) return instance.remove();
       made = instance;
@@ -96,6 +98,8 @@ export function LocationPicker({
         });
         setData(instance, 'labels', EMPTY);
         addLabelLayers(instance, 'labels');
+        const tiles = await basemapTiles();
+        if (tiles) addBasemap(instance, tiles);
         pin.current = pinPicker(instance, (point) => {
           setLongitude(String(point.longitude));
           setLatitude(String(point.latitude));

@@ -6,6 +6,7 @@ import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useI18n } from '../i18n.ts';
 import {
   addAreaLayers,
+  addBasemap,
   blankMap,
   CASE_GROUPS,
   type CaseGroup,
@@ -15,7 +16,7 @@ import {
   GROUP_COLOURS,
   setData,
 } from '../map.ts';
-import { type Collection, outlineOf, reachOutlines } from '../map-areas.ts';
+import { basemapTiles, type Collection, outlineOf, reachOutlines } from '../map-areas.ts';
 import { addLabelLayers, gridLabel, LABEL_ZOOMS, type LabelLevel, labelLayer, labelPoints } from '../map-labels.ts';
 import { useReference } from '../reference-data.ts';
 import { linkTo } from '../router.ts';
@@ -126,6 +127,8 @@ export function MapPage({ initialArea, me }: { initialArea?: string | null; me: 
     });
     setData(instance, 'labels', EMPTY);
     addLabelLayers(instance, 'labels');
+    const tiles = await basemapTiles();
+    if (tiles) addBasemap(instance, tiles);
     instance.on('click', 'area-fill', (event) => {
       const code = event.features?.[0]?.properties?.code;
       if (typeof code === 'string') void open(code);
