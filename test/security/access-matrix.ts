@@ -93,6 +93,7 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   // The grid
   'GET /api/v1/grid/areas': PUBLIC,
   'GET /api/v1/grid/areas.geojson': PUBLIC,
+  'GET /api/v1/grid/basemap': PUBLIC,
   'GET /api/v1/grid/locate': { public: true, sample: { query: 'lon=112.99&lat=28.19' } },
   'GET /api/v1/grid/areas/:code': { allow: ['dispatcher', 'handler', 'supervisor', 'admin'], scoped: ['grid_worker'] },
   'PUT /api/v1/grid/areas/:code/workers': { allow: ['admin'], sample: { body: { usernames: ['nobody-at-all'] } } },
