@@ -2,6 +2,7 @@ import type { ComponentType, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Me } from './api.ts';
 import type { MessageKey } from './i18n.ts';
+import { KnowledgeBase } from './knowledge/KnowledgeBase.tsx';
 import { Administration } from './pages/Administration.tsx';
 import { AuditTrail } from './pages/AuditTrail.tsx';
 import { CaseDetail } from './pages/CaseDetail.tsx';
@@ -69,6 +70,12 @@ export const ROUTES: Route[] = [
     render: (_match, { me }) => <Insight me={me} />,
     roles: ['dispatcher', 'supervisor', 'admin'],
     nav: { path: '/insight', label: 'hotIssues' },
+  },
+  {
+    pattern: /^\/knowledge$/,
+    render: (_match, { me }) => <KnowledgeBase me={me} />,
+    roles: ['dispatcher', 'handler', 'grid_worker', 'supervisor', 'admin'],
+    nav: { path: '/knowledge', label: 'knowledgeBase' },
   },
   {
     pattern: /^\/routing-rules$/,

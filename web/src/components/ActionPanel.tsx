@@ -12,6 +12,8 @@ const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 /** The buttons of the actions the signed-in user may take on a case, with a form for those that need input. */
 export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone(detail: CaseDetail): void }) {
   const { t, term } = useI18n();
+  // Answering at first contact needs an article: the proposed-answers panel beside this one takes it.
+  const actions = detail.allowedActions.filter((action) => action !== 'answer');
   const { lifecycle } = useReference();
   const [open, setOpen] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -61,9 +63,9 @@ export function ActionPanel({ detail, onDone }: { detail: CaseDetail; onDone(det
   return (
     <aside class="actions" data-testid="actions">
       <h2>{t('actions')}</h2>
-      {detail.allowedActions.length === 0 && <p class="hint">{t('noActions')}</p>}
+      {actions.length === 0 && <p class="hint">{t('noActions')}</p>}
       <div class="action-buttons">
-        {detail.allowedActions.map((action) => (
+        {actions.map((action) => (
           <button
             type="button"
             key={action}

@@ -10,6 +10,7 @@ import { StatusBadge } from '../components/StatusBadge.tsx';
 import { SurveyForm, SurveyList, type SurveyOutcome } from '../components/Survey.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 import { useI18n } from '../i18n.ts';
+import { ProposedAnswers } from '../knowledge/ProposedAnswers.tsx';
 import { useReference } from '../reference-data.ts';
 import { linkTo } from '../router.ts';
 
@@ -143,6 +144,10 @@ export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
         </div>
         <div class="side-column">
           <ActionPanel detail={detail} onDone={setDetail} />
+          {/* 直接答复: while the desk may still answer the case at first contact, from the knowledge base. */}
+          {detail.allowedActions.includes('answer') && (
+            <ProposedAnswers detail={detail} onAnswered={() => void load()} />
+          )}
           {/* Staff only: the server sends no reporter to citizens (their own data is under "My data"). */}
           {detail.reporter && (
             <ReporterPanel
