@@ -143,6 +143,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)("the dispatcher's desk (Chromium)", () =
     expect(await history.textContent()).toContain('139****0001');
     expect(await history.getByTestId('caller-case').textContent()).toContain(earlier);
     expect(await history.textContent()).not.toContain(phone);
+    await page.screenshot({ path: `${OUTPUT_DIR}/desk-caller-first.png` });
 
     await page.getByTestId('new-title').fill('又来电：小区门口路灯仍不亮 (e2e)');
     await page.getByTestId('category-level-1').selectOption('01');
