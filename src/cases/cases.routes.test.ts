@@ -135,13 +135,13 @@ forEachDatabase('cases API', (database) => {
       ).json().caseNumber;
       const allowed = async (username: string) =>
         (await app.inject({ url: `/api/v1/cases/${caseNumber}`, headers: await as(username) })).json().allowedActions;
-      expect(await allowed('dispatcher')).toEqual(['register', 'cancel', 'relocate', 'merge']);
+      expect(await allowed('dispatcher')).toEqual(['register', 'cancel', 'relocate', 'merge', 'answer']);
       // A grid worker sees only cases in their grids: this one has an address but no point.
       expect(
         (await app.inject({ url: `/api/v1/cases/${caseNumber}`, headers: await as('gridworker') })).statusCode,
       ).toBe(404);
       await act('dispatcher', caseNumber, { action: 'register' });
-      expect(await allowed('supervisor')).toEqual(['cancel', 'dispatch', 'suspend', 'relocate', 'merge']);
+      expect(await allowed('supervisor')).toEqual(['cancel', 'dispatch', 'suspend', 'relocate', 'merge', 'answer']);
     });
   });
 

@@ -272,7 +272,7 @@ forEachDatabase('bad input', (database) => {
       expect(response.json().error.details).toMatchObject({
         action: 'close',
         currentStatus: 'reported',
-        allowedActions: ['register', 'cancel', 'relocate', 'merge'],
+        allowedActions: ['register', 'cancel', 'relocate', 'merge', 'answer'],
       });
     });
 
