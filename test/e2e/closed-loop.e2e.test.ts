@@ -91,7 +91,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the closed loop in the console (Chromiu
     for (const [level, code] of CATEGORY.entries()) {
       await form.getByTestId(`category-level-${level + 1}`).selectOption(code);
     }
-    await form.getByTestId('rule-area').fill(AREA);
+    await form.getByTestId('rule-area-list').selectOption(AREA);
     await form.getByTestId('rule-lead').selectOption({ label: BODY_NAME });
     await form.getByTestId('rule-assisting').selectOption([{ label: ASSISTING_NAME }]);
     await form.getByTestId('rule-note').fill('e2e: 小区问题由志愿服务队试点办理');
@@ -103,7 +103,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the closed loop in the console (Chromiu
     for (const [level, code] of CATEGORY.entries()) {
       await tester.getByTestId(`category-level-${level + 1}`).selectOption(code);
     }
-    await tester.getByTestId('tester-grid').fill(AREA);
+    await tester.getByTestId('tester-grid-list').selectOption(AREA);
     await tester.getByTestId('tester-run').click();
     const tested = page.getByTestId('tester-result');
     await tested.waitFor();

@@ -154,6 +154,7 @@ export interface StaffMember {
   handlingBodyId: string | null;
   /** null for handlers: their body's cases are their reach. */
   reach: Reach | null;
+  clearance: string;
   disabled: boolean;
 }
 
@@ -164,6 +165,10 @@ export interface Category {
   nameZh: string;
   nameEn: string;
   defaultBodyId: string | null;
+  responseLimitHours: number | null;
+  handlingLimitDays: number | null;
+  afterPhotoRequired: boolean;
+  verificationPhotoRequired: boolean;
 }
 
 export interface HandlingBody {
