@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { COORDINATE_SYSTEMS } from '../grid/index.ts';
 import { DateTime, DateTimeInput, Uuid } from '../lib/http-schemas.ts';
-import { UNMASK_PURPOSES, type UnmaskPurpose } from '../policy/index.ts';
+import { PURPOSES_TO_UNMASK } from '../policy/index.ts';
 import { DANGERS } from '../text/index.ts';
 import { CHANNELS, CLOCK_KINDS, PRIORITIES, SATISFACTION_LEVELS } from './cases.tables.ts';
 import { LIGHTS } from './deadlines.ts';
@@ -422,7 +422,7 @@ export const SweepResponse = Type.Object({
 
 export const UnmaskBody = Type.Object(
   {
-    purpose: Type.Enum(Object.keys(UNMASK_PURPOSES) as UnmaskPurpose[]),
+    purpose: Type.Enum(PURPOSES_TO_UNMASK),
     reason: Type.String({
       minLength: 4,
       maxLength: 500,

@@ -15,6 +15,7 @@ export {
   mayDo,
   mayUnmaskFor,
   POLICIES,
+  PURPOSES_TO_UNMASK,
   SCOPES,
   TOKEN_SCOPES,
   UNMASK_PURPOSES,

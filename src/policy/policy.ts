@@ -221,10 +221,13 @@ export const UNMASK_PURPOSES = {
     zh: '核查回访',
     en: 'verification call-back',
   },
+  // Recorded when the desk looks up a caller's earlier cases by the number they called from; it never
+  // unmasks a reporter (the look-up shows the number masked), so it is not offered for unmasking.
   caller_history: {
     roles: ['dispatcher', 'supervisor'],
     zh: '热线受理时查看来电人的既往诉求',
     en: "seeing a caller's earlier cases while taking their call",
+    lookUpOnly: true,
   },
   legal_request: { roles: ['data_steward'], zh: '依法调取', en: 'a legal request' },
   data_rights_request: {
@@ -232,11 +235,16 @@ export const UNMASK_PURPOSES = {
     zh: '处理个人信息权利请求',
     en: 'handling a data-rights request',
   },
-} as const satisfies Record<string, { roles: readonly Role[]; zh: string; en: string }>;
+} as const satisfies Record<string, { roles: readonly Role[]; zh: string; en: string; lookUpOnly?: true }>;
 
 export type UnmaskPurpose = keyof typeof UNMASK_PURPOSES;
 
+/** The purposes a reporter's data may be unmasked for (a look-up's purpose is only recorded). */
+export const PURPOSES_TO_UNMASK = (Object.keys(UNMASK_PURPOSES) as UnmaskPurpose[]).filter(
+  (purpose) => !('lookUpOnly' in UNMASK_PURPOSES[purpose]),
+);
+
 export function mayUnmaskFor(actor: Actor, purpose: UnmaskPurpose): boolean {
   const roles: readonly Role[] = UNMASK_PURPOSES[purpose].roles;
-  return mayDo(actor, 'case.reporter.unmask') && roles.includes(actor.role);
+  return mayDo(actor, 'case.reporter.unmask') && PURPOSES_TO_UNMASK.includes(purpose) && roles.includes(actor.role);
 }

@@ -8,6 +8,7 @@ import {
   clearedFor,
   FIELD_CLEARANCE,
   mayUnmaskFor,
+  PURPOSES_TO_UNMASK,
   UNMASK_PURPOSES,
   type UnmaskPurpose,
 } from '../policy/index.ts';
@@ -129,9 +130,9 @@ const noContactConsent = () =>
 const badPurpose = (actor: Actor, purpose: string) =>
   new AppError('PRIVACY_ERR_PURPOSE', 403, `Your role (${actor.role}) may not see personal data for "${purpose}"`, {
     purpose,
-    allowed: Object.entries(UNMASK_PURPOSES)
-      .filter(([, p]) => (p.roles as readonly string[]).includes(actor.role))
-      .map(([name]) => name),
+    allowed: PURPOSES_TO_UNMASK.filter((name) =>
+      (UNMASK_PURPOSES[name].roles as readonly string[]).includes(actor.role),
+    ),
   });
 
 /**

@@ -299,12 +299,19 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<{ deps: PrivacyRouteDeps }
               zh: Type.String(),
               en: Type.String(),
               roles: Type.Array(Type.String()),
+              unmasks: Type.Boolean({ description: 'false: only recorded (a look-up), never a reason to unmask' }),
             }),
           ),
         },
       },
     },
     async () =>
-      Object.entries(UNMASK_PURPOSES).map(([purpose, p]) => ({ purpose, zh: p.zh, en: p.en, roles: [...p.roles] })),
+      Object.entries(UNMASK_PURPOSES).map(([purpose, p]) => ({
+        purpose,
+        zh: p.zh,
+        en: p.en,
+        roles: [...p.roles],
+        unmasks: !('lookUpOnly' in p),
+      })),
   );
 };

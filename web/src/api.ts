@@ -296,6 +296,8 @@ export interface UnmaskPurpose {
   zh: string;
   en: string;
   roles: string[];
+  /** false for a purpose that is only recorded (a caller look-up): never offered for unmasking. */
+  unmasks: boolean;
 }
 
 /** The answer to a survey: whether it reopened the case (dissatisfied, within the reopen window). */

@@ -27,7 +27,7 @@ export function ReporterPanel({
   const i18n = useI18n();
   const { t, term } = i18n;
   const purposes = usePurposes();
-  const allowed = purposes.filter((p) => p.roles.includes(me.role));
+  const allowed = purposes.filter((p) => p.unmasks && p.roles.includes(me.role));
   const [open, setOpen] = useState(false);
   const [purpose, setPurpose] = useState('');
   const [reason, setReason] = useState('');
