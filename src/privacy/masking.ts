@@ -6,7 +6,7 @@
 import { normalisePhone } from './sealing.ts';
 
 /** The two-character surnames common enough that keeping one character would split a surname. */
-const COMPOUND_SURNAMES = new Set([
+export const COMPOUND_SURNAMES = new Set([
   '欧阳',
   '司马',
   '上官',

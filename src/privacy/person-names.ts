@@ -22,6 +22,7 @@
  * measured on.
  */
 import { tagWords } from '../text/tokenizer.ts';
+import { COMPOUND_SURNAMES } from './masking.ts';
 
 export interface FoundName {
   value: string;
@@ -58,24 +59,6 @@ const LEADING_FUNCTION = /^[为是和与给向被对把让找]/;
 const TRAILING_FUNCTION = /[于及和与在等的是说也就把被向对从给让将已都时用来俩]$/;
 /** What joins the names of a list: 罗明、刘楠、林雨果 and 张三和李四. */
 const LIST_JOIN = new Set(['、', '和', '与', '及', ',', '，']);
-/** Two-character surnames: a name with one is 3–4 characters (欧阳娜娜). */
-const COMPOUND_SURNAMES = new Set([
-  '欧阳',
-  '司马',
-  '上官',
-  '诸葛',
-  '东方',
-  '皇甫',
-  '尉迟',
-  '公孙',
-  '慕容',
-  '令狐',
-  '夏侯',
-  '长孙',
-  '宇文',
-  '司徒',
-  '端木',
-]);
 
 /**
  * Words after which a name follows: who is reporting or to be contacted (实名举报人: 彭乔松, 我叫周群艳,

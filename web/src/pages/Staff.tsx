@@ -186,15 +186,9 @@ function NewAccountForm({ onDone }: { onDone(created: boolean): void }) {
           {t('fieldName')} *
           <input name="displayName" required maxLength={100} data-testid="new-display-name" />
         </label>
-        <label>
+        <label for="new-role">
           {t('byRole')}
-          <select value={role} onChange={(e) => setRole(e.currentTarget.value)} data-testid="new-role">
-            {STAFF_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {term(r)}
-              </option>
-            ))}
-          </select>
+          <RoleSelect value={role} onChange={setRole} testId="new-role" id="new-role" />
         </label>
         <label>
           {t('firstPassword')} *
@@ -271,15 +265,9 @@ function AccountEditor({ member, onDone }: { member: StaffMember; onDone(message
         {t('fieldName')}
         <input name="displayName" required maxLength={100} defaultValue={member.displayName} />
       </label>
-      <label>
+      <label for={`role-of-${member.username}`}>
         {t('byRole')}
-        <select value={role} onChange={(e) => setRole(e.currentTarget.value)} data-testid="edit-role">
-          {STAFF_ROLES.map((r) => (
-            <option key={r} value={r}>
-              {term(r)}
-            </option>
-          ))}
-        </select>
+        <RoleSelect value={role} onChange={setRole} testId="edit-role" id={`role-of-${member.username}`} />
       </label>
       {BODY_ROLES.includes(role) && (
         <label for={`body-of-${member.username}`}>
@@ -368,5 +356,28 @@ function ReachEditor({ member, onSaved }: { member: StaffMember; onSaved(): void
       )}
       {error && <span class="error">{error}</span>}
     </form>
+  );
+}
+
+function RoleSelect({
+  value,
+  onChange,
+  testId,
+  id,
+}: {
+  value: string;
+  onChange(role: string): void;
+  testId: string;
+  id: string;
+}) {
+  const { term } = useI18n();
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)} data-testid={testId}>
+      {STAFF_ROLES.map((role) => (
+        <option key={role} value={role}>
+          {term(role)}
+        </option>
+      ))}
+    </select>
   );
 }
