@@ -151,7 +151,12 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   const admin = (await actorForUsername(db, 'admin'))!;
 
   const bodyIds = new Map<string, string>();
-  for (const body of DEMO_BODIES) bodyIds.set(body.code, (await createHandlingBody(db, admin, body)).id);
+  // Superiors come first in DEMO_BODIES, so each body's superior has its id by the time the body is made.
+  for (const { parentCode, ...body } of DEMO_BODIES) {
+    const parentId = parentCode ? bodyIds.get(parentCode) : null;
+    if (parentId === undefined) throw new Error(`demo body ${body.code} is listed before its superior ${parentCode}`);
+    bodyIds.set(body.code, (await createHandlingBody(db, admin, { ...body, parentId })).id);
+  }
 
   const districts = JSON.parse(
     fs.readFileSync(path.join(FIXTURES, 'changsha-districts.geojson'), 'utf8'),
