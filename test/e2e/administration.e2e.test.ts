@@ -130,16 +130,28 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the administration (Chromium)', () => {
         features: Array<{ geometry: { type: string; coordinates: number[][][] | number[][][][] } }>;
       }>(`/grid/areas.geojson?level=district&within=${pickedArea}`)
     ).features;
-    // A point inside the area: the middle of its first ring's first edge pulled towards the ring's centre.
+    // A point inside the area: the first of a 7×7 lattice over its outline that the server places in it
+    // (a district's outline can be concave, so its mean point may lie outside it).
     const ring = (
       area!.geometry.type === 'MultiPolygon'
         ? (area!.geometry.coordinates as number[][][][])[0]![0]!
         : (area!.geometry.coordinates as number[][][])[0]!
     ) as number[][];
-    const cx = ring.reduce((sum, point) => sum + point[0]! / ring.length, 0);
-    const cy = ring.reduce((sum, point) => sum + point[1]! / ring.length, 0);
-    const located = await session.request<{ code: string | null }>(`/grid/locate?lon=${cx}&lat=${cy}`);
-    expect(located.code?.startsWith(pickedArea), `the centre of ${pickedArea} lies in it`).toBe(true);
+    const [xs, ys] = [ring.map((p) => p[0]!), ring.map((p) => p[1]!)];
+    const lattice = Array.from({ length: 49 }, (_, i) => [
+      Math.min(...xs) + ((Math.max(...xs) - Math.min(...xs)) * ((i % 7) + 1)) / 8,
+      Math.min(...ys) + ((Math.max(...ys) - Math.min(...ys)) * (Math.floor(i / 7) + 1)) / 8,
+    ]);
+    let inside: number[] | undefined;
+    for (const [lon, lat] of lattice) {
+      const located = await session.request<{ code: string | null }>(`/grid/locate?lon=${lon}&lat=${lat}`);
+      if (located.code?.startsWith(pickedArea)) {
+        inside = [lon!, lat!];
+        break;
+      }
+    }
+    expect(inside, `a point of ${pickedArea}`).toBeDefined();
+    const [cx, cy] = inside!;
 
     const dispatchOne = async (title: string) => {
       const created = await session

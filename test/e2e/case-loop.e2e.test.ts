@@ -72,6 +72,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the web console (Chromium)', () => {
     await page.getByTestId('new-submit').click();
     await page.waitForURL(/\/cases\/\d{4}-\d{6}$/);
     const caseNumber = page.url().split('/').pop()!;
+    await page.getByTestId('action-register').waitFor();
     // Someone else registers it while this page is open; this page's button is now stale.
     await fetch(`${base}/api/v1/cases/${caseNumber}/actions`, {
       method: 'POST',
