@@ -33,6 +33,7 @@ forEachDatabase('the HTTP application', (database) => {
       'post /api/v1/patrols',
       'post /api/v1/users',
       'post /api/v1/handling-bodies',
+      'post /api/v1/knowledge/articles',
     ];
     const NO_CONTENT = [
       'post /api/v1/auth/sign-out',

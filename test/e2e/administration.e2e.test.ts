@@ -105,9 +105,12 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the administration (Chromium)', () => {
     for (const [level, code] of CATEGORY.entries()) {
       await page.getByTestId(`category-level-${level + 1}`).selectOption(code);
     }
+    await page.locator(`[data-testid="category-form"][data-code="${CATEGORY[2]}"]`).waitFor();
     await page.getByTestId('handling-limit').fill(String(LIMIT_DAYS));
     await page.getByTestId('category-save').click();
-    await page.locator('.notice').waitFor();
+    await page.getByTestId('categories-admin').locator('.notice').waitFor();
+    const saved = await session.request<{ handlingLimitDays: number }>(`/categories/${CATEGORY[2]}`);
+    expect(saved.handlingLimitDays).toBe(LIMIT_DAYS);
 
     await page.goto(`${base}/routing-rules`);
     await page.getByTestId('add-rule').click();

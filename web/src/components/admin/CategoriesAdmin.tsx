@@ -24,7 +24,8 @@ export function CategoriesAdmin() {
       <p class="hint">{t('categoriesHint')}</p>
       <CategoryPicker value={code} onChange={setCode} />
       {saved && <p class="notice">{t('saved')}</p>}
-      {category && (
+      {/* Only the category chosen last: a choice made while an earlier one loads must not edit that one. */}
+      {category?.code === code && (
         <CategoryForm
           key={category.code}
           category={category}
@@ -73,7 +74,7 @@ function CategoryForm({ category, onSaved }: { category: Category; onSaved(chang
     }
   };
   return (
-    <form class="action-form" data-testid="category-form" onSubmit={onSubmit}>
+    <form class="action-form" data-testid="category-form" data-code={category.code} onSubmit={onSubmit}>
       <h2>
         <span class="case-number">{category.code}</span> {category.nameZh}
       </h2>
