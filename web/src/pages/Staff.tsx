@@ -145,7 +145,7 @@ export function Staff() {
 
 /** A new staff account: who, what role, where (areas on the map, or a handler's body) and a first password. */
 function NewAccountForm({ onDone }: { onDone(created: boolean): void }) {
-  const { t, term } = useI18n();
+  const { t } = useI18n();
   const [role, setRole] = useState('dispatcher');
   const [bodyId, setBodyId] = useState('');
   const [areas, setAreas] = useState<string[]>([]);
