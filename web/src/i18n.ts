@@ -836,7 +836,8 @@ const en: Record<MessageKey, string> = {
   addUser: 'Add a staff member',
   afterPhotoRequired: 'Handling needs a photo after handling',
   verificationPhotoRequired: 'A grid worker’s verification needs a photo',
-  areasAdminHint: 'Pick an area on the map to choose the grid workers who patrol it and the community or street office responsible for it.',
+  areasAdminHint:
+    'Pick an area on the map to choose the grid workers who patrol it and the community or street office responsible for it.',
   bodiesHint: 'Handling bodies form a tree under their superiors; escalation climbs it.',
   bodyCode: 'Body code',
   calendarHint: 'Public holidays and adjusted working days: every deadline is counted in working days.',
@@ -856,7 +857,8 @@ const en: Record<MessageKey, string> = {
   responseLimitHours: 'Acceptance limit (working hours)',
   inheritedBody: '(as set for the area above)',
   inheritedWorkers: 'Grid workers of the area above',
-  limitsHint: 'New limits apply to cases dispatched from now on; running deadlines keep theirs. Empty means the default limit.',
+  limitsHint:
+    'New limits apply to cases dispatched from now on; running deadlines keep theirs. Empty means the default limit.',
   nameEn: 'Name in English',
   nameZh: 'Name in Chinese',
   newPasswordOptional: 'New password (if they forgot theirs)',
