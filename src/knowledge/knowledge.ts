@@ -56,9 +56,9 @@ export interface ProposedArticle {
   score: number;
 }
 
-function articleOf(row: Selectable<KnowledgeArticleTable>): Article {
+/** What an article and each of its versions hold alike. */
+function contentOf(row: Selectable<KnowledgeArticleTable> | Selectable<KnowledgeArticleVersionTable>) {
   return {
-    id: row.id,
     version: row.version,
     title: row.title,
     body: row.body,
@@ -69,8 +69,11 @@ function articleOf(row: Selectable<KnowledgeArticleTable>): Article {
     validUntil: row.valid_until,
     reviewDue: row.review_due,
     sources: row.sources,
-    updatedAt: row.updated_at,
   };
+}
+
+function articleOf(row: Selectable<KnowledgeArticleTable>): Article {
+  return { id: row.id, ...contentOf(row), updatedAt: row.updated_at };
 }
 
 /** The stored columns of an input; titles and answers are published, so numbers written into them are masked. */
@@ -195,16 +198,7 @@ export async function reviseArticle(
 
 function versionOf(row: Selectable<KnowledgeArticleVersionTable>): ArticleVersion {
   return {
-    version: row.version,
-    title: row.title,
-    body: row.body,
-    category: row.category,
-    ownerBodyId: row.owner_body_id,
-    public: row.public,
-    validFrom: row.valid_from,
-    validUntil: row.valid_until,
-    reviewDue: row.review_due,
-    sources: row.sources,
+    ...contentOf(row),
     changeNote: row.change_note,
     changedByUserId: row.changed_by_user_id,
     createdAt: row.created_at,
