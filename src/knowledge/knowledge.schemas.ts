@@ -34,8 +34,8 @@ export const RevisionBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const ArticleResponse = Type.Object({
-  id: Uuid,
+/** What an article and each of its versions hold alike. */
+const ArticleContent = {
   version: Type.Integer(),
   title: Type.String(),
   body: Type.String(),
@@ -46,6 +46,11 @@ export const ArticleResponse = Type.Object({
   validUntil: Nullable(Type.String()),
   reviewDue: Type.String(),
   sources: Type.Array(Type.String()),
+};
+
+export const ArticleResponse = Type.Object({
+  id: Uuid,
+  ...ArticleContent,
   updatedAt: DateTime,
 });
 
@@ -63,16 +68,7 @@ export const PublicArticleResponse = Type.Object({
 });
 
 export const ArticleVersionResponse = Type.Object({
-  version: Type.Integer(),
-  title: Type.String(),
-  body: Type.String(),
-  category: Type.String(),
-  ownerBodyId: Uuid,
-  public: Type.Boolean(),
-  validFrom: Nullable(Type.String()),
-  validUntil: Nullable(Type.String()),
-  reviewDue: Type.String(),
-  sources: Type.Array(Type.String()),
+  ...ArticleContent,
   changeNote: Nullable(Type.String()),
   changedByUserId: Uuid,
   createdAt: DateTime,
