@@ -46,7 +46,7 @@ const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtur
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-interface DemoMessage {
+export interface DemoMessage {
   sourceId: string;
   title: string;
   description: string;
@@ -235,14 +235,11 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   // Answers the desk can give at first contact (知识库), written from real government replies.
   await loadFixtureArticles(db, admin, bodyIds, { now: options.now, timeZone: options.timeZone, count: 18 });
 
-  const inChangsha = changshaPlaceNames(
+  const messages = demoMessages(
     [...districts.features]
       .sort((a, b) => String(a.properties?.adcode).localeCompare(String(b.properties?.adcode)))
       .map((f) => String(f.properties?.name)),
-  );
-  const messages = (JSON.parse(fs.readFileSync(path.join(FIXTURES, 'messages.json'), 'utf8')) as DemoMessage[])
-    .slice(0, options.limit)
-    .map((m) => ({ ...m, title: inChangsha(m.title), description: inChangsha(m.description) }));
+  ).slice(0, options.limit);
   const byStatus = await loadCases(options, messages, codes);
   await demoPersonalDataUse(options);
   // Deadlines that ran out while the demo's history was written get their notices; closures their points.
@@ -271,6 +268,19 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
     cases: messages.length,
     byStatus,
   };
+}
+
+/**
+ * The demo's citizen messages (TipDM 2020), their anonymised places written as 长沙's districts, given
+ * the district names in adcode order: what the demo city and the browser tests report.
+ */
+export function demoMessages(districtNamesByAdcode: readonly string[]): DemoMessage[] {
+  const inChangsha = changshaPlaceNames(districtNamesByAdcode);
+  return (JSON.parse(fs.readFileSync(path.join(FIXTURES, 'messages.json'), 'utf8')) as DemoMessage[]).map((m) => ({
+    ...m,
+    title: inChangsha(m.title),
+    description: inChangsha(m.description),
+  }));
 }
 
 /**

@@ -1,18 +1,10 @@
-import fs from 'node:fs';
 import type { Page } from 'playwright-core';
+import { demoMessages } from '../../src/demo/seed-demo.ts';
 import type { ConsoleSession } from './console-session.ts';
-
-interface DemoMessage {
-  title: string;
-  description: string;
-  category: string;
-  longitude: number;
-  latitude: number;
-}
 
 /**
  * Reports `count` new hotline cases through the API, from the demo's real citizen messages
- * (src/demo/fixtures/messages.json, the TipDM 2020 messages the demo city is built from), newest last;
+ * (the TipDM 2020 messages the demo city is built from, with its 长沙 place names), newest last;
  * `reporterPhone` gives the first one a caller on record. Returns their case numbers in the order reported.
  */
 export async function reportDemoCases(
@@ -20,14 +12,15 @@ export async function reportDemoCases(
   count: number,
   options: { offset?: number; reporterPhone?: string } = {},
 ): Promise<string[]> {
-  const messages = JSON.parse(
-    fs.readFileSync(new URL('../../src/demo/fixtures/messages.json', import.meta.url), 'utf8'),
-  ) as DemoMessage[];
-  const categories = await session
-    .database()
-    .db.selectFrom('categories')
-    .select(['id', 'parent_id', 'code', 'name_zh'])
+  const { db } = session.database();
+  const districts = await db
+    .selectFrom('grid_areas')
+    .select('name_zh')
+    .where('level', '=', 'district')
+    .orderBy('code')
     .execute();
+  const messages = demoMessages(districts.map((d) => d.name_zh));
+  const categories = await db.selectFrom('categories').select(['id', 'parent_id', 'code', 'name_zh']).execute();
   const byId = new Map(categories.map((c) => [c.id, c]));
   const pathOf = (c: (typeof categories)[number]): string =>
     c.parent_id ? `${pathOf(byId.get(c.parent_id)!)}/${c.name_zh}` : c.name_zh;
