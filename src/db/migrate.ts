@@ -26,10 +26,13 @@ export async function migrateToLatest(db: Db): Promise<MigrationReport> {
  * needs: every table to read and change, `audit_log` to read and append to only. Run after every migration
  * run, so a role created after the migration (by an operator without the right to create roles) gets it at
  * the next `migrate`. Only the tables' owner may grant: run as anyone else (the application role itself),
- * this does nothing.
+ * this does nothing. Instances starting at the same moment take turns (an advisory lock): two GRANTs on one
+ * table at once fail with "tuple concurrently updated".
  */
 async function grantApplicationRole(db: Db): Promise<void> {
-  await sql`
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('civicgrid:grant-application-role'))`.execute(trx);
+    await sql`
     do $$
     begin
       if exists (select 1 from pg_roles where rolname = 'civicgrid_app')
@@ -41,5 +44,6 @@ async function grantApplicationRole(db: Db): Promise<void> {
         execute format('grant usage, select on all sequences in schema %I to civicgrid_app', current_schema());
         revoke update, delete, truncate on audit_log from civicgrid_app;
       end if;
-    end $$`.execute(db);
+    end $$`.execute(trx);
+  });
 }
