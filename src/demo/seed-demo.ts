@@ -123,9 +123,22 @@ export async function demoCityLoaded(db: Db): Promise<boolean> {
   return (await readSetting<string>(db, DEMO_STATE)) === 'loaded';
 }
 
-/** True when a demo load began and never finished (the first start was interrupted). */
+/**
+ * True once the demo's users exist (their cases may still be loading, in this process): the sign-in page
+ * may offer them.
+ */
+export async function demoUsersReady(db: Db): Promise<boolean> {
+  const state = await readSetting<string>(db, DEMO_STATE);
+  return state === 'cases' || state === 'loaded';
+}
+
+/**
+ * True when a demo load began and never finished (the first start was interrupted). Asked at start, before
+ * any loading of this process's own.
+ */
 export async function demoLoadInterrupted(db: Db): Promise<boolean> {
-  return (await readSetting<string>(db, DEMO_STATE)) === 'loading';
+  const state = await readSetting<string>(db, DEMO_STATE);
+  return state === 'loading' || state === 'cases';
 }
 
 /**
@@ -134,6 +147,23 @@ export async function demoLoadInterrupted(db: Db): Promise<boolean> {
  * through the same services a person would use, so its events are genuine.
  */
 export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
+  return seedDemoCases(options, await seedDemoStructure(options));
+}
+
+/** What the demo's cases are made on: the categories' codes by path, and the districts' names. */
+export interface DemoStructure {
+  codes: Map<string, string>;
+  /** The districts' names in adcode order. */
+  districtNames: string[];
+  areaCount: number;
+}
+
+/**
+ * The first part of the demo city, everything but its cases: areas, grid, bodies, categories, users,
+ * calendar, routing rules and articles. A few seconds; `serve` listens after it and loads the cases while
+ * it answers, so the demo users can sign in at once.
+ */
+export async function seedDemoStructure(options: SeedOptions): Promise<DemoStructure> {
   const { db } = options;
   if (!(await isEmpty(db)))
     throw new Error('The database already has users; the demo city loads only into an empty one');
@@ -234,21 +264,32 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   await createDemoRoutingRules(db, admin, bodyIds, codes);
   // Answers the desk can give at first contact (知识库), written from real government replies.
   await loadFixtureArticles(db, admin, bodyIds, { now: options.now, timeZone: options.timeZone, count: 18 });
+  await writeSetting(db, DEMO_STATE, 'cases');
+  const districtNames = [...districts.features]
+    .sort((a, b) => String(a.properties?.adcode).localeCompare(String(b.properties?.adcode)))
+    .map((f) => String(f.properties?.name));
+  return { codes, districtNames, areaCount: areaCount + 1 };
+}
 
-  const messages = demoMessages(
-    [...districts.features]
-      .sort((a, b) => String(a.properties?.adcode).localeCompare(String(b.properties?.adcode)))
-      .map((f) => String(f.properties?.name)),
-  ).slice(0, options.limit);
+/**
+ * The second part: the demo's cases through the loop, the data tracker's entries, the notices and points
+ * their history earned; then the demo city counts as loaded.
+ */
+export async function seedDemoCases(options: SeedOptions, structure: DemoStructure): Promise<SeedReport> {
+  const { db } = options;
+  const { codes } = structure;
+  const messages = demoMessages(structure.districtNames).slice(0, options.limit);
   const byStatus = await loadCases(options, messages, codes);
   await demoPersonalDataUse(options);
   // Deadlines that ran out while the demo's history was written get their notices; closures their points.
   await runSupervisionSweep(db, options.now);
   await awardPoints(db);
-  // The messages of the demo's made-up history count as sent when it happened, not as a backlog.
+  // The messages of the demo's made-up history count as sent when it happened, not as a backlog; those of
+  // people using the server while the demo loaded (after its "today") are left to the sweep.
   await db
     .updateTable('notifications')
     .set((eb) => ({ status: 'sent', sent_at: eb.ref('created_at') }))
+    .where('created_at', '<=', options.now)
     .execute();
   await writeSetting(db, DEMO_STATE, 'loaded');
   const count = async (table: 'handling_bodies' | 'categories' | 'users') =>
@@ -263,7 +304,7 @@ export async function seedDemoCity(options: SeedOptions): Promise<SeedReport> {
   return {
     bodies: await count('handling_bodies'),
     categories: await count('categories'),
-    areas: areaCount + 1,
+    areas: structure.areaCount,
     users: await count('users'),
     cases: messages.length,
     byStatus,

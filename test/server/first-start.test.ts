@@ -1,14 +1,16 @@
 /**
- * The first start of a demo: the server listens first and trains the demo's suggestion models afterwards,
- * in a child process, answering suggestions without a model until they are stored.
+ * The first start of a demo: the server loads the demo's structure, listens, then loads the demo's cases
+ * and trains its suggestion models, in a child process, answering suggestions without a model until they
+ * are stored.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INTERRUPTED_DEMO } from '../../src/cli/commands/seed-demo.ts';
 import { openConfiguredDatabase } from '../../src/cli/runtime.ts';
 import { readConfig } from '../../src/config.ts';
-import { runCli, signInOverHttp, startServer } from './server-process.ts';
+import { type RunningServer, runCli, runCliForResult, signInOverHttp, startServer } from './server-process.ts';
 
 const MODELS_READY = /Suggestion models ready \(category_3, body\)/;
 
@@ -44,14 +46,7 @@ describe('the first start of the demo city', () => {
         });
       expect((await suggest()).status).toBe(200);
 
-      await new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (MODELS_READY.test(server.output())) resolve();
-        };
-        server.process.stdout?.on('data', check);
-        server.process.once('exit', (code) => reject(new Error(`the server exited (${code}):\n${server.output()}`)));
-        check();
-      });
+      await waitForOutput(server, MODELS_READY);
       const ready = (await (await suggest()).json()) as { categories: unknown[]; bodies: unknown[] };
       expect(ready.categories).toHaveLength(3);
       expect(ready.bodies.length).toBeGreaterThan(0);
@@ -62,3 +57,58 @@ describe('the first start of the demo city', () => {
     }
   }, 600_000);
 });
+
+describe('the first start from an empty database', () => {
+  const dataDirs: string[] = [];
+  const emptyDataDir = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'civicgrid-empty-start-'));
+    dataDirs.push(dir);
+    return { DATA_DIR: dir, DATABASE_URL: '', DEMO_DATA: 'true', CIVICGRID_KEY: '', LOG_LEVEL: 'info' };
+  };
+  afterAll(() => {
+    for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should listen before the demo cases are loaded, let the demo users sign in meanwhile, then load them all', async () => {
+    const server = await startServer(emptyDataDir());
+    try {
+      expect(server.output()).not.toMatch(/Demo city loaded/);
+      const headers = await signInOverHttp(server.url, 'dispatcher');
+      await waitForOutput(server, /Demo city loaded: .* 320 cases/);
+      // Every case reached the database, not only the report's count: the dispatcher sees the whole city.
+      let seen = 0;
+      for (let cursor: string | null = ''; cursor !== null; ) {
+        const page = (await (
+          await fetch(`${server.url}/api/v1/cases?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { headers })
+        ).json()) as { items: unknown[]; nextCursor: string | null };
+        seen += page.items.length;
+        cursor = page.nextCursor;
+      }
+      expect(seen).toBe(320);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }, 300_000);
+
+  it('should refuse to run on half a demo city when the first start was stopped while loading the cases', async () => {
+    const env = emptyDataDir();
+    const server = await startServer(env);
+    expect(server.output()).not.toMatch(/Demo city loaded/);
+    expect(await server.stop()).toBe(0);
+
+    const again = await runCliForResult(['serve', '--port', '0'], env);
+    expect(again.code).toBe(1);
+    expect(again.output).toContain(INTERRUPTED_DEMO);
+  }, 300_000);
+});
+
+function waitForOutput(server: RunningServer, pattern: RegExp): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (pattern.test(server.output())) resolve();
+    };
+    server.process.stdout?.on('data', check);
+    server.process.once('exit', (code) => reject(new Error(`the server exited (${code}):\n${server.output()}`)));
+    check();
+  });
+}

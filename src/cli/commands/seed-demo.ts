@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readConfig } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
-import { demoLoadInterrupted, isEmpty, type SeedReport, seedDemoCity } from '../../demo/seed-demo.ts';
+import { demoLoadInterrupted, isEmpty, type SeedOptions, type SeedReport, seedDemoCity } from '../../demo/seed-demo.ts';
 import { AreaLocator } from '../../grid/index.ts';
 import { CITY_TIME_ZONE } from '../../http/app.ts';
 import type { Keyring } from '../../privacy/index.ts';
@@ -9,31 +9,25 @@ import { listModels, type ModelTarget, trainInChildProcess } from '../../text/in
 import { progressReporter } from '../progress.ts';
 import { openConfiguredDatabase, openKeyring } from '../runtime.ts';
 
-/** Loads the demo city with a progress bar; shared by `seed-demo` and the first start of `serve`. */
-export async function loadDemoCity(
+/** The demo's seeding settings: its "today" is now, its time zone the city's. */
+export function demoSeedOptions(
   db: Db,
   areas: AreaLocator,
   keyring: Keyring,
   reopenWindowDays: number,
   limit?: number,
-): Promise<SeedReport> {
+): SeedOptions {
+  return { db, areas, keyring, now: new Date(), reopenWindowDays, timeZone: CITY_TIME_ZONE, limit };
+}
+
+/** Loads the demo city with a progress bar (the `seed-demo` command). */
+export async function loadDemoCity(options: SeedOptions): Promise<SeedReport> {
   const progress = progressReporter('Loading the demo city (长沙) cases');
-  let report: SeedReport;
   try {
-    report = await seedDemoCity({
-      db,
-      areas,
-      keyring,
-      now: new Date(),
-      reopenWindowDays,
-      timeZone: CITY_TIME_ZONE,
-      limit,
-      onProgress: (done, total) => progress.update(done, total),
-    });
+    return await seedDemoCity({ ...options, onProgress: (done, total) => progress.update(done, total) });
   } finally {
     progress.stop();
   }
-  return report;
 }
 
 /** The models the new-case form suggests from: the finest category level and the handling body. */
@@ -97,11 +91,13 @@ export function seedDemoCommand(program: Command) {
           return;
         }
         const report = await loadDemoCity(
-          handle.db,
-          new AreaLocator(handle.db, config.placementSnapMetres),
-          await openKeyring(handle, config),
-          config.reopenWindowDays,
-          options.cases,
+          demoSeedOptions(
+            handle.db,
+            new AreaLocator(handle.db, config.placementSnapMetres),
+            await openKeyring(handle, config),
+            config.reopenWindowDays,
+            options.cases,
+          ),
         );
         console.log(describeSeed(report));
         const models = await trainMissingDemoModels(handle.db, {

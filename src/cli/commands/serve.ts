@@ -3,7 +3,15 @@ import type { Command } from 'commander';
 import { CityCalendar, loadShippedCalendars } from '../../calendar/index.ts';
 import { type Config, readConfig } from '../../config.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../demo/demo-city.ts';
-import { demoCityLoaded, demoLoadInterrupted, isEmpty } from '../../demo/seed-demo.ts';
+import {
+  demoCityLoaded,
+  demoLoadInterrupted,
+  demoUsersReady,
+  isEmpty,
+  type SeedReport,
+  seedDemoCases,
+  seedDemoStructure,
+} from '../../demo/seed-demo.ts';
 import { AreaLocator } from '../../grid/index.ts';
 import { buildApp, CITY_TIME_ZONE } from '../../http/app.ts';
 import { serverLoggerOptions } from '../../http/logging.ts';
@@ -12,7 +20,7 @@ import { mediaStoreFromConfig } from '../../media/index.ts';
 import { logSender, senderByChannel, smsGatewaySender, smtpSender } from '../../notifications/index.ts';
 import { startBackgroundSweeps } from '../background.ts';
 import { describeDatabase, openConfiguredDatabase, openKeyring } from '../runtime.ts';
-import { describeSeed, INTERRUPTED_DEMO, loadDemoCity, trainMissingDemoModels } from './seed-demo.ts';
+import { demoSeedOptions, describeSeed, INTERRUPTED_DEMO, trainMissingDemoModels } from './seed-demo.ts';
 
 const GRID_REFRESH_MS = 10_000;
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -38,8 +46,16 @@ export function serveCommand(program: Command) {
         await handle.close();
         throw new Error(INTERRUPTED_DEMO);
       }
+      // A first start loads the demo city's structure (a few seconds) before listening, and its cases after:
+      // the demo users can sign in at once and watch the cases arrive.
+      let loadDemoCases: ((onProgress: (done: number, total: number) => void) => Promise<SeedReport>) | null = null;
       if (config.demoData && (await isEmpty(handle.db))) {
-        console.log(describeSeed(await loadDemoCity(handle.db, areas, keyring, config.reopenWindowDays)));
+        const options = demoSeedOptions(handle.db, areas, keyring, config.reopenWindowDays);
+        const structure = await seedDemoStructure(options);
+        console.log(
+          'Demo city 长沙: areas, handling bodies, categories and users loaded; its cases follow once listening.',
+        );
+        loadDemoCases = (onProgress) => seedDemoCases({ ...options, onProgress }, structure);
       }
       await areas.reload();
       await loadShippedCalendars(handle.db);
@@ -60,8 +76,9 @@ export function serveCommand(program: Command) {
       }
       const phoneSignIn = !config.production || Boolean(config.smsGatewayUrl);
       for (const warning of startupWarnings(config, phoneSignIn)) console.warn(`CivicGrid: ${warning}`);
-      const demoSignIn = config.demoSignIn && (await demoCityLoaded(handle.db));
+      const demoSignIn = config.demoSignIn && (await demoUsersReady(handle.db));
 
+      let closing = false;
       const logger = serverLoggerOptions(config, Boolean(process.stdout.isTTY));
       // Several instances share one S3 bucket; alone, the files live beside the embedded database.
       const mediaStore = mediaStoreFromConfig({ dataDir: config.dataDir, s3: config.mediaS3 });
@@ -87,20 +104,25 @@ export function serveCommand(program: Command) {
         },
         logger,
       );
-      const stopSweeps = startBackgroundSweeps(
-        {
-          db: handle.db,
-          clock: systemClock,
-          sender,
-          keyring,
-          retentionDays: config.retentionDays,
-          mediaStore,
-          patrolTrackDays: config.patrolTrackDays,
-          auditAnchorFile: config.auditAnchorFile,
-          log: app.log,
-        },
-        config.sweepIntervalSeconds,
-      );
+      // The sweeps begin once the demo's history is written: a sweep amid it would act on half-made cases.
+      let stopSweeps = () => {};
+      const startSweeps = () => {
+        if (closing) return;
+        stopSweeps = startBackgroundSweeps(
+          {
+            db: handle.db,
+            clock: systemClock,
+            sender,
+            keyring,
+            retentionDays: config.retentionDays,
+            mediaStore,
+            patrolTrackDays: config.patrolTrackDays,
+            auditAnchorFile: config.auditAnchorFile,
+            log: app.log,
+          },
+          config.sweepIntervalSeconds,
+        );
+      };
 
       // Boundaries changed by another instance or by the grid commands reach this one within seconds.
       const refresh = setInterval(() => {
@@ -116,7 +138,6 @@ export function serveCommand(program: Command) {
       refresh.unref();
 
       const training = new AbortController();
-      let closing = false;
       const shutdown = async (signal: string) => {
         if (closing) return;
         closing = true;
@@ -141,24 +162,53 @@ export function serveCommand(program: Command) {
       console.log(`\nCivicGrid is ready: console ${address}/  API docs ${address}/docs`);
       if (demoSignIn) console.log(DEMO_HINT);
       console.log('');
+      const demoCases = loadDemoCases
+        ? loadDemoCases(progressLines((line) => app.log.info(line))).then((report) =>
+            app.log.info(describeSeed(report)),
+          )
+        : Promise.resolve();
+      demoCases.then(
+        () => {
+          startSweeps();
+          trainDemoModels();
+        },
+        (error) => {
+          // Stopped while loading, the next start says the demo is incomplete; anything else is told now.
+          if (!closing) app.log.error({ err: error }, INTERRUPTED_DEMO);
+        },
+      );
+
       // Listening comes first: the demo's models are trained in a child process while the server answers
       // (the new-case form suggests without a model until they are stored).
-      if (await demoCityLoaded(handle.db)) {
+      async function trainDemoModels() {
         const started = performance.now();
-        trainMissingDemoModels(handle.db, { signal: training.signal, onStep: (step) => app.log.debug(step) })
-          .then(({ trained, skipped }) => {
-            for (const reason of skipped) app.log.info(`${reason}; no suggestions until \`civicgrid model train\``);
-            if (trained.length)
-              app.log.info(
-                `Suggestion models ready (${trained.join(', ')}), trained in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-              );
-          })
-          .catch((error) => {
-            if (!training.signal.aborted)
-              app.log.warn({ err: error }, 'could not train the demo models: run `civicgrid model train`');
+        try {
+          if (closing || !(await demoCityLoaded(handle.db))) return;
+          const { trained, skipped } = await trainMissingDemoModels(handle.db, {
+            signal: training.signal,
+            onStep: (step) => app.log.debug(step),
           });
+          for (const reason of skipped) app.log.info(`${reason}; no suggestions until \`civicgrid model train\``);
+          if (trained.length)
+            app.log.info(
+              `Suggestion models ready (${trained.join(', ')}), trained in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+            );
+        } catch (error) {
+          if (!closing) app.log.warn({ err: error }, 'could not train the demo models: run `civicgrid model train`');
+        }
       }
     });
+}
+
+/** A log line at each tenth of the demo's cases: the server's log is no place for a progress bar. */
+function progressLines(write: (line: string) => void): (done: number, total: number) => void {
+  let lastTenth = -1;
+  return (done, total) => {
+    const tenth = Math.floor((done / total) * 10);
+    if (tenth === lastTenth) return;
+    lastTenth = tenth;
+    write(`Loading the demo city's cases: ${done}/${total}`);
+  };
 }
 
 const DEMO_HINT =
