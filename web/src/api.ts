@@ -1,4 +1,5 @@
 /** The console's only way to the server: the public HTTP API, with the signed-in user's session. */
+import type { Answer, Item } from './api-shapes.ts';
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -57,11 +58,6 @@ export async function restoreSession(): Promise<Me | null> {
   const session = (await response.json()) as SignedIn;
   csrfToken = session.csrfToken;
   return session.user;
-}
-
-export interface SignedIn {
-  user: Me;
-  csrfToken: string | null;
 }
 
 interface ApiCall {
@@ -131,363 +127,65 @@ export async function download(path: string, fallbackName: string): Promise<void
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export interface Me {
-  userId: string;
-  username: string;
-  displayName: string;
-  role: string;
-  handlingBodyId: string | null;
-  /** Where the user's work reaches: 'city', or their areas (none: no cases; citizens and handlers have none). */
-  jurisdiction?: Reach;
-  clearance?: string;
-}
+type CaseDetailAnswer = Answer<'/cases/{caseNumber}'>;
 
+/** The signed-in user; `jurisdiction` is where their work reaches. */
+export type Me = SignedIn['user'];
+export type SignedIn = Answer<'/auth/session'>;
 /** Where a staff member's work reaches: the whole city (a grant), or their areas. */
-export type Reach = 'city' | string[];
-
+export type Reach = Exclude<Me['jurisdiction'], undefined>;
 /** A staff account as the administrator sees it (GET /users). */
-export interface StaffMember {
-  id: string;
-  username: string;
-  displayName: string;
-  role: string;
-  handlingBodyId: string | null;
-  /** null for handlers: their body's cases are their reach. */
-  reach: Reach | null;
-  clearance: string;
-  disabled: boolean;
-}
-
-export interface Category {
-  code: string;
-  level: number;
-  parentCode: string | null;
-  nameZh: string;
-  nameEn: string;
-  defaultBodyId: string | null;
-  responseLimitHours: number | null;
-  handlingLimitDays: number | null;
-  afterPhotoRequired: boolean;
-  verificationPhotoRequired: boolean;
-}
-
-export interface HandlingBody {
-  id: string;
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  type: string;
-  parentId: string | null;
-}
-
-export interface CaseSummary {
-  caseNumber: string;
-  title: string;
-  status: string;
-  category: { code: string; nameZh: string; nameEn: string };
-  channel: string;
-  priority: string;
-  gridCode: string | null;
-  address: string | null;
-  assignedBody: { id: string; code: string; nameZh: string; nameEn: string } | null;
-  meTooCount: number;
-  /** An extension request waits for a supervisor. */
-  pendingExtension: boolean;
-  /** The nearest running deadline. */
-  deadline: { kind: string; dueAt: string; light: Light } | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type Light = 'green' | 'yellow' | 'red' | 'paused';
-
-export interface Deadline {
-  kind: string;
-  measure: 'working' | 'wall';
-  bodyId: string | null;
-  startedAt: string;
-  dueAt: string;
-  extendedMinutes: number;
-  /** null once stopped. */
-  light: Light | null;
-  outcome: string | null;
-  stoppedAt: string | null;
-}
-
-export interface Survey {
-  satisfaction: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
-  solved: boolean;
-  reopened: boolean;
-  createdAt: string;
-}
-
-export interface CaseEvent {
-  seq: number;
-  action: string;
-  fromStatus: string | null;
-  toStatus: string;
-  actorRole: string;
-  actorName: string | null;
-  note: string | null;
-  bodyId: string | null;
-  reviewDate: string | null;
-  /** dispatch: whether the dispatcher chose another body than the suggestion (null for other actions). */
-  overridden: boolean | null;
-  /** dispatch: the assisting bodies (协办). */
-  assistingBodyIds: string[];
-  /** merge: the case this one was merged into. */
-  parentCaseNumber: string | null;
-  /** request_extension: the days asked for (working days, or 24-hour days on a wall clock). */
-  extensionDays: number | null;
-  createdAt: string;
-}
-
+export type StaffMember = Item<Answer<'/users'>>;
+export type Category = Item<Answer<'/categories'>>;
+export type HandlingBody = Item<Answer<'/handling-bodies'>>;
+export type CaseSummary = Item<Answer<'/cases'>>;
+export type Light = NonNullable<CaseSummary['deadline']>['light'];
+export type Deadline = CaseDetailAnswer['deadlines'][number];
+export type Survey = CaseDetailAnswer['surveys'][number];
+export type CaseEvent = CaseDetailAnswer['events'][number];
 /** Where the routing sends a case, and why: a routing rule, the category's default body, or nothing. */
-export type RoutingSource = 'rule' | 'category_default' | 'none';
-
-export interface CaseDetail extends CaseSummary {
-  description: string;
-  location: { longitude: number; latitude: number } | null;
-  reworkCount: number;
-  urgencyFlags: UrgencyFlag[];
-  textPlacement: { areaCode: string; level: string; confidence: number; evidence: string[] } | null;
-  /** The point lay this many metres outside every area and was placed on the nearest one; null when an area holds it. */
-  placementSnappedMetres: number | null;
-  closedAt: string | null;
-  events: CaseEvent[];
-  allowedActions: string[];
-  suggestion: { bodyId: string | null; assistingBodyIds: string[]; ruleId: string | null; source: RoutingSource };
-  /** The signed-in user may answer the survey of the latest closure now (the server decides). */
-  mayAnswerSurvey: boolean;
-  assistingBodyIds: string[];
-  parentCaseNumber: string | null;
-  mergedCaseNumbers: string[];
-  /** Changes with every action; sent back with an action, a stale one is refused (409 CASE_ERR_STALE). */
-  version: number;
-  /** The priority a citizen asked for; the desk confirms one when it registers the case. */
-  requestedPriority: string | null;
-  deadlines: Deadline[];
-  surveys: Survey[];
-  /** Staff only (null for citizens): the reporter, masked unless the user unmasked it for a purpose. */
-  reporter: Reporter | null;
-}
-
+export type RoutingSource = CaseDetailAnswer['suggestion']['source'];
+export type CaseDetail = CaseDetailAnswer;
+/** A step of the case lifecycle (register, dispatch, handle…). */
+export type CaseAction = CaseDetail['allowedActions'][number];
+/** Staff only (null for citizens): the reporter, masked unless the user unmasked it for a purpose. */
+export type Reporter = Answer<'/cases/{caseNumber}/reporter'>;
 /** A person's identity; on a case, masked (138****5678) unless unmasked. */
-export interface Identity {
-  name: string | null;
-  phone: string | null;
-  idNumber: string | null;
-  address: string | null;
-  email: string | null;
-}
-
-export interface Reporter {
-  identity: Identity;
-  /** Personal data found in the case's text (phone numbers, ID numbers…), masked like the identity. */
-  textItems: Array<{ kind: string; value: string }>;
-  masked: boolean;
-  /** The live unmasking grant: for what, and until when the values show in clear. */
-  grant: { purpose: string; expiresAt: string } | null;
-}
-
-/** A purpose for which staff may see personal data in clear, and the roles that may (GET /privacy/purposes). */
-export interface UnmaskPurpose {
-  purpose: string;
-  zh: string;
-  en: string;
-  roles: string[];
-  /** false for a purpose that is only recorded (a caller look-up): never offered for unmasking. */
-  unmasks: boolean;
-}
-
+export type Identity = PersonalData['identity'];
+/** A purpose for which staff may see personal data in clear, and the roles that may. */
+export type UnmaskPurpose = Item<Answer<'/privacy/purposes'>>;
 /** The answer to a survey: whether it reopened the case (dissatisfied, within the reopen window). */
-export interface SurveyResult {
-  reopened: boolean;
-}
-
-export interface DuplicateCandidate {
-  caseNumber: string;
-  title: string;
-  status: string;
-  categoryCode: string;
-  distanceMetres: number | null;
-  similarity: number;
-  score: number;
-  meTooCount: number;
-  createdAt: string;
-}
-
-export interface Definition {
-  nameZh: string;
-  nameEn: string;
-  definitionZh: string;
-  definitionEn: string;
-}
-
-export interface Lifecycle {
-  statuses: string[];
-  actions: Array<{ action: string; from: string[]; to: string; roles: string[]; requires: string[] }>;
-}
-
-export interface Area {
-  code: string;
-  parentCode: string | null;
-  level: string;
-  nameZh: string;
-  nameEn: string;
-}
-
-export interface Consents {
-  publish: boolean;
-  contact: boolean;
-  statistics: boolean;
-}
-
-export interface PersonalData {
-  identity: Identity;
-  consents: Consents;
-  anonymisedAt: string | null;
-}
-
+export type SurveyResult = Answer<'/cases/{caseNumber}/survey', 'post'>;
+export type DuplicateCandidate = Item<Answer<'/cases/{caseNumber}/duplicates'>>;
+export type Lifecycle = Answer<'/lifecycle'>;
+/** An indicator's name and definition, in both languages (GET /evaluation). */
+export type Definition = Answer<'/evaluation'>['definitions'][string];
+/** A staff member's role. */
+export type Role = StaffMember['role'];
+export type Area = Item<Answer<'/grid/areas'>>;
+export type Consents = PersonalData['consents'];
+export type PersonalData = Answer<'/me/personal-data'>;
 /** One time someone saw a citizen's personal data in clear. */
-export interface DataAccess {
-  accessedAt: string;
-  accessor: { displayName: string; role: string; bodyNameZh: string | null; bodyNameEn: string | null };
-  purpose: string;
-  reason: string | null;
-  fields: string[];
-  caseNumber: string | null;
-}
-
-export interface DataRequest {
-  id: string;
-  kind: 'correction' | 'deletion';
-  reason: string;
-  status: 'submitted' | 'completed' | 'refused';
-  submittedAt: string;
-  dueAt: string;
-  overdue: boolean;
-  decidedAt: string | null;
-  decisionNote: string | null;
-  changes: Partial<Identity> | null;
-}
-
+export type DataAccess = Item<Answer<'/me/data-accesses'>>;
+export type DataRequest = Item<Answer<'/me/data-requests'>>;
 /** A published case, as anyone sees it (GET /public/cases). */
-export interface PublicCase {
-  caseNumber: string;
-  title: string;
-  status: string;
-  category: { code: string; nameZh: string; nameEn: string };
-  gridCode: string | null;
-  location: { longitude: number; latitude: number } | null;
-  createdAt: string;
-  closedAt: string | null;
-}
-
-export interface AuditRecord {
-  seq: number;
-  at: string;
-  actorUserId: string | null;
-  actorRole: string | null;
-  action: string;
-  subjectType: string | null;
-  subjectId: string | null;
-  purpose: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-  requestId: string | null;
-  hash: string;
-  /** Who acted (null: the system, or the operator on the server's command line). */
-  actor: { username: string; displayName: string } | null;
-  /** The case the entry concerns, when it concerns one. */
-  caseNumber: string | null;
-}
-
-export interface AuditVerification {
-  checked: number;
-  ok: boolean;
-  firstBad?: { seq: number; reason: string };
-  head: { seq: number; hash: string } | null;
-}
-
-export interface UrgencyFlag {
-  danger: string;
-  evidence: string;
-  start: number;
-  end: number;
-}
-
+export type PublicCase = Item<Answer<'/public/cases'>>;
+export type AuditRecord = Item<Answer<'/audit'>>;
+export type AuditVerification = Answer<'/audit/verify'>;
+export type UrgencyFlag = CaseDetailAnswer['urgencyFlags'][number];
 /** POST /text/intake-suggestions: what the text of a new report suggests. */
-export interface IntakeSuggestion {
-  id: string;
-  categories: { code: string; nameZh: string; nameEn: string; probability: number }[];
-  categoryModelVersion: number | null;
-  bodies: { bodyId: string; nameZh: string; nameEn: string; probability: number }[];
-  urgency: { priority: 'normal' | 'high' | 'urgent'; flags: UrgencyFlag[] };
-}
-
+export type IntakeSuggestion = Answer<'/text/intake-suggestions', 'post'>;
 /** GET /insight/hot-issues: cases about the same problem at the same place, by heat. */
-export interface HotIssue {
-  rank: number;
-  heat: number;
-  heatParts: { reporters: number; repeats: number; engagement: number; intensity: number; growth: number };
-  title: string;
-  representativeCaseNumber: string;
-  place: { text: string; kind: string; district?: string } | null;
-  districtName: string | null;
-  from: string;
-  to: string;
-  caseNumbers: string[];
-  reporters: number;
-  supports: number;
-  oppositions: number;
-  keywords: string[];
-}
-
+export type HotIssue = Answer<'/insight/hot-issues'>['issues'][number];
 /** GET /insight/replies: a handling body's reply to a case, judged. */
-export interface JudgedReply {
-  caseNumber: string;
-  title: string;
-  reply: string;
-  repliedAt: string;
-  judgement: {
-    score: number;
-    parts: { relevance: number; completeness: number; timeliness: number | null; readability: number };
-    workingDays: number | null;
-    reasons: { zh: string[]; en: string[] };
-  };
-}
-
+export type JudgedReply = Answer<'/insight/replies'>['replies'][number];
 /** GET /cases/desk: a case waiting for the dispatcher, with what the decision needs. */
-export interface DeskCase extends CaseSummary {
-  /** The first characters of the description (descriptionTruncated: there is more on the case page). */
-  description: string;
-  descriptionTruncated: boolean;
-  suggestion: { bodyId: string | null; assistingBodyIds: string[]; source: RoutingSource };
-  allowedActions: string[];
-  version: number;
-}
-
-export interface DeskPage {
-  items: DeskCase[];
-  total: number;
-  counts: { new: number; redispatch: number };
-}
-
+export type DeskCase = Item<DeskPage>;
+export type DeskPage = Answer<'/cases/desk'>;
 /** POST /cases/batch-actions: what happened to each case. */
-export interface BatchResult {
-  caseNumber: string;
-  ok: boolean;
-  status?: string;
-  error?: { code: string; message: string };
-}
-
+export type BatchResult = Answer<'/cases/batch-actions', 'post'>['results'][number];
 /** POST /cases/caller-history: a caller's earlier cases (the number masked). */
-export interface CallerHistory {
-  phone: string;
-  total: number;
-  items: Array<{ caseNumber: string; title: string; status: string; channel: string; createdAt: string }>;
-}
+export type CallerHistory = Answer<'/cases/caller-history', 'post'>;
 
 // -------------------------------------------------------------------------------------------------
 // Patrol app (web/src/patrol): requests its offline queue sends and judges by status itself.
@@ -518,29 +216,9 @@ export async function sendAsIs(
 }
 
 // Photos and documents on cases (media/).
-export type MediaStage = 'report' | 'before' | 'after' | 'verification' | 'citizen';
-
-export type MediaFlag =
-  | { kind: 'far_from_case'; distanceMetres: number }
-  | { kind: 'taken_before_report'; hoursBefore: number }
-  | { kind: 'reused'; caseNumber: string | null; distance: number };
-
-export interface MediaItem {
-  id: string;
-  stage: MediaStage;
-  mediaType: string;
-  byteSize: number;
-  width: number | null;
-  height: number | null;
-  /** Authorised API paths: the session cookie goes with an <img> of the same origin. */
-  url: string;
-  thumbnailUrl: string | null;
-  eventSeq: number | null;
-  publication: 'pending' | 'approved' | 'hidden';
-  createdAt: string;
-  flags: MediaFlag[];
-  evidence: { takenAt: string | null; longitude: number | null; latitude: number | null } | null;
-}
+export type MediaItem = Item<Answer<'/cases/{caseNumber}/media'>>;
+export type MediaStage = MediaItem['stage'];
+export type MediaFlag = MediaItem['flags'][number];
 
 /** Attaches files to a case at a stage (multipart: the stage first, then the files). */
 export function uploadMedia(caseNumber: string, stage: MediaStage, files: readonly Blob[], idempotencyKey?: string) {

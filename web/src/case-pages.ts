@@ -1,10 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type CaseSummary } from './api.ts';
+import type { Answer } from './api-shapes.ts';
 
-interface Page {
-  items: CaseSummary[];
-  nextCursor: string | null;
-}
+type Page = Answer<'/cases'>;
 
 /**
  * A list of cases by the API's filters, a page at a time (`more` loads the next), reloaded when the

@@ -7,6 +7,7 @@ import { loadReferenceData, onReferenceChanged, Reference, type ReferenceData } 
 import { linkTo, navigate, useLocation } from './router.ts';
 import { mayOpen, PUBLIC_ROUTES, ROUTES } from './routes.tsx';
 import './styles.css';
+import type { Answer } from './api-shapes.ts';
 
 function App() {
   const [language, setLanguage] = useState<Language>(
@@ -43,7 +44,7 @@ function App() {
 
   const signOut = async (everywhere: boolean) => {
     try {
-      const ended = await api<{ sessionsEnded: number; tokensRevoked: number } | null>(
+      const ended = await api<Answer<'/auth/sign-out-everywhere', 'post'> | null>(
         everywhere ? '/auth/sign-out-everywhere' : '/auth/sign-out',
         { method: 'POST' },
       );

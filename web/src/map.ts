@@ -6,6 +6,7 @@ import type { GeoJSONSource, LngLatBoundsLike, StyleSpecification } from 'maplib
 import * as maplibregl from 'maplibre-gl';
 // MapLibre's worker, bundled by Vite into a file of its own (precached with the app shell).
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
+import type { Answer } from './api-shapes.ts';
 
 /**
  * MapLibre's worker, handed to MapLibre as a blob of the script the page fetched: the page's fetch goes
@@ -173,10 +174,7 @@ export function pinPicker(map: maplibregl.Map, onMove: (point: PickedPoint) => v
 }
 
 /** The raster tiles a city configured for its maps (MAP_TILE_URL, served at /grid/basemap). */
-export interface BasemapTiles {
-  url: string;
-  attribution: string;
-}
+export type BasemapTiles = NonNullable<Answer<'/grid/basemap'>['tiles']>;
 
 /**
  * Draws the city's tiles under everything else (just above the background) with their credit, and lets

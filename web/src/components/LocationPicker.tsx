@@ -1,19 +1,14 @@
 import type { Map as MapLibreMap, Marker } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type Area, api, errorText, type Reach } from '../api.ts';
+import { api, errorText, type Reach } from '../api.ts';
+import type { Answer } from '../api-shapes.ts';
 import { useI18n } from '../i18n.ts';
 import type { PickedPoint } from '../map.ts';
 import { basemapTiles, type Collection, outlineOf, reachOutlines } from '../map-areas.ts';
 import { addLabelLayers, gridLabel, labelPoints } from '../map-labels.ts';
 import { useReference } from '../reference-data.ts';
 
-interface Located {
-  /** The point in WGS-84, whatever system it was typed in. */
-  longitude: number;
-  latitude: number;
-  code: string | null;
-  path: Area[];
-}
+type Located = Answer<'/grid/locate'>;
 
 /** The unit grids under one area, fetched once per page (a community's, or a district's without communities). */
 const gridsWithin = new Map<string, Promise<Collection>>();

@@ -1,11 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../api.ts';
+import type { Answer } from '../api-shapes.ts';
 import { useI18n } from '../i18n.ts';
 
-interface TeamCoverage {
-  weekStart: string;
-  workers: Array<{ username: string; displayName: string; unitCells: number; visited: number; share: number }>;
-}
+type TeamCoverage = Answer<'/patrols/coverage/team'>;
 
 /** Shares under 10 % are read to two decimals: one cell of a district's 4,571 is 0.02 %. */
 function percent(share: number): string {

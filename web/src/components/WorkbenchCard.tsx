@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type CaseDetail, type CaseSummary, type DuplicateCandidate, errorText } from '../api.ts';
+import { api, type CaseAction, type CaseDetail, type CaseSummary, type DuplicateCandidate, errorText } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { useReference } from '../reference-data.ts';
 import { BodyName, BodyNames } from './BodyName.tsx';
@@ -66,7 +66,7 @@ export function WorkbenchCard({
   const area = areaFor(summary.gridCode);
   const status = detail?.status ?? summary.status;
   const done = !statuses.includes(status);
-  const allowed = (action: string) => !done && (detail?.allowedActions.includes(action) ?? false);
+  const allowed = (action: CaseAction) => !done && (detail?.allowedActions.includes(action) ?? false);
   const source = detail?.suggestion.source ?? null;
   const suggested = detail?.suggestion.bodyId ?? null;
   const lastReturn = detail?.events.filter((e) => e.action === 'return' || e.action === 'reopen').at(-1);

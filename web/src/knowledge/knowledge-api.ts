@@ -1,29 +1,10 @@
+import type { Answer, Item } from '../api-shapes.ts';
 /** The knowledge base's shapes, as the API serves them (src/knowledge/knowledge.schemas.ts). */
-export interface Article {
-  id: string;
-  version: number;
-  title: string;
-  body: string;
-  category: string;
-  ownerBodyId: string;
-  public: boolean;
-  validFrom: string | null;
-  validUntil: string | null;
-  reviewDue: string;
-  sources: string[];
-  updatedAt: string;
-}
+export type Article = Answer<'/knowledge/articles/{id}'>;
 
-export interface ArticleVersion extends Omit<Article, 'id' | 'updatedAt'> {
-  changeNote: string | null;
-  changedByUserId: string;
-  createdAt: string;
-}
+export type ArticleVersion = Item<Answer<'/knowledge/articles/{id}/history'>>;
 
-export interface Proposal {
-  article: Article;
-  score: number;
-}
+export type Proposal = Item<Answer<'/cases/{caseNumber}/knowledge'>>;
 
 /** Who may write articles (src/policy/policy.ts, knowledge.edit). */
 export const EDITOR_ROLES = ['supervisor', 'admin'];

@@ -4,6 +4,7 @@ import { Leaderboard } from '../components/evaluation/Leaderboard.tsx';
 import { PeopleSection } from '../components/evaluation/PeopleSection.tsx';
 import { RankingSection } from '../components/evaluation/RankingSection.tsx';
 import '../components/evaluation/evaluation.css';
+import type { Answer } from '../api-shapes.ts';
 import { useEvaluationText } from '../components/evaluation/messages.ts';
 import { currentCityMonth } from '../components/evaluation/types.ts';
 import { useI18n } from '../i18n.ts';
@@ -13,10 +14,7 @@ const GROUPS = ['body', 'district', 'street', 'community', 'grid'];
 const TABS = ['ranking', 'dispatchers', 'gridWorkers', 'points'] as const;
 type Tab = (typeof TABS)[number];
 
-interface Periods {
-  months: Array<{ month: string; dispatches: number }>;
-  latest: string | null;
-}
+type Periods = Answer<'/evaluation/periods'>;
 
 /**
  * The comprehensive evaluation (综合评价): bodies and areas ranked for a month, the desk's dispatchers,

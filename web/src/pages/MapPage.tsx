@@ -2,6 +2,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import type { ExpressionSpecification, FilterSpecification, Map as MapLibreMap } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Area, api, type CaseSummary, type Me } from '../api.ts';
+import type { Answer } from '../api-shapes.ts';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useI18n } from '../i18n.ts';
 import {
@@ -21,11 +22,7 @@ import { addLabelLayers, gridLabel, LABEL_ZOOMS, type LabelLevel, labelLayer, la
 import { useReference } from '../reference-data.ts';
 import { linkTo } from '../router.ts';
 
-interface AreaDetail extends Area {
-  path: Area[];
-  workers: Array<{ username: string; displayName: string; assignedArea: string }>;
-  responsibleBody: { code: string; nameZh: string; nameEn: string; assignedArea: string } | null;
-}
+type AreaDetail = Answer<'/grid/areas/{code}'>;
 
 interface CaseMap {
   type: 'FeatureCollection';

@@ -1,12 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorText, type Me, type SignedIn, setCsrfToken } from '../api.ts';
+import type { Answer } from '../api-shapes.ts';
 import { type Translator, useI18n } from '../i18n.ts';
 import { linkTo } from '../router.ts';
 
-interface DemoUsers {
-  password: string;
-  users: Array<{ username: string; displayName: string; role: string }>;
-}
+type DemoUsers = Answer<'/demo/users'>;
 
 const ROLE_ORDER = [
   'citizen',
@@ -189,7 +187,7 @@ function PhoneForm({ onSignedIn }: { onSignedIn(session: SignedIn): void }) {
   const sendCode = async () => {
     setBusy(true);
     try {
-      await api<{ expiresInSeconds: number }>('/auth/code', { method: 'POST', body: { phone: phone.trim() } });
+      await api<Answer<'/auth/code', 'post'>>('/auth/code', { method: 'POST', body: { phone: phone.trim() } });
       setSent(true);
       setError(null);
       resend.start(RESEND_SECONDS);

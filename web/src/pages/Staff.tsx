@@ -1,14 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText, type Reach, type StaffMember } from '../api.ts';
+import { api, errorText, type Reach, type Role, type StaffMember } from '../api.ts';
+import type { Answer } from '../api-shapes.ts';
 import { AreaMapPicker } from '../components/AreaMapPicker.tsx';
 import { BodyName } from '../components/BodyName.tsx';
 import { BodySelect } from '../components/BodySelect.tsx';
 import { useI18n } from '../i18n.ts';
 
-const STAFF_ROLES = ['dispatcher', 'handler', 'grid_worker', 'supervisor', 'admin', 'data_steward', 'auditor'];
+const STAFF_ROLES: Role[] = ['dispatcher', 'handler', 'grid_worker', 'supervisor', 'admin', 'data_steward', 'auditor'];
 const CLEARANCES = ['general', 'important', 'core'];
 /** Roles whose work reaches their body's cases, not areas (mirrors the server's AREA_ROLES). */
-const BODY_ROLES = ['handler'];
+const BODY_ROLES: Role[] = ['handler'];
 
 /**
  * The administrator's staff accounts: who sees what (the whole city, some areas, or none, which means no
@@ -146,7 +147,7 @@ export function Staff() {
 /** A new staff account: who, what role, where (areas on the map, or a handler's body) and a first password. */
 function NewAccountForm({ onDone }: { onDone(created: boolean): void }) {
   const { t } = useI18n();
-  const [role, setRole] = useState('dispatcher');
+  const [role, setRole] = useState<Role>('dispatcher');
   const [bodyId, setBodyId] = useState('');
   const [areas, setAreas] = useState<string[]>([]);
   const [cityWide, setCityWide] = useState(false);
@@ -246,7 +247,7 @@ function AccountEditor({ member, onDone }: { member: StaffMember; onDone(message
         },
       });
       if (password) {
-        const ended = await api<{ sessionsEnded: number; tokensRevoked: number }>(
+        const ended = await api<Answer<'/users/{username}/password', 'put'>>(
           `/users/${encodeURIComponent(member.username)}/password`,
           { method: 'PUT', body: { password } },
         );
@@ -365,14 +366,14 @@ function RoleSelect({
   testId,
   id,
 }: {
-  value: string;
-  onChange(role: string): void;
+  value: Role;
+  onChange(role: Role): void;
   testId: string;
   id: string;
 }) {
   const { term } = useI18n();
   return (
-    <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)} data-testid={testId}>
+    <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value as Role)} data-testid={testId}>
       {STAFF_ROLES.map((role) => (
         <option key={role} value={role}>
           {term(role)}

@@ -2,64 +2,17 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, type Me } from '../api.ts';
 import { CaseLink } from '../components/CaseLink.tsx';
 import '../components/evaluation/evaluation.css';
+import type { Answer } from '../api-shapes.ts';
 import { useEvaluationText } from '../components/evaluation/messages.ts';
 import { PatrolCoverage } from '../components/PatrolCoverage.tsx';
 import { useI18n } from '../i18n.ts';
 import { linkTo } from '../router.ts';
 
-interface BoardClock {
-  caseNumber: string;
-  title: string;
-  kind: string;
-  bodyId: string | null;
-  bodyNameZh: string | null;
-  bodyNameEn: string | null;
-  dueAt: string;
-  warnedAt: string | null;
-  overdueAt: string | null;
-}
+type BoardClock = Board['warnings'][number];
 
-interface OverdueClock extends BoardClock {
-  /** Working time on the city calendar, or wall-clock time (urgent cases). */
-  measure: 'working' | 'wall';
-  overdueMinutes: number;
-}
+type OverdueGroup = Board['overdue']['groups'][number];
 
-interface OverdueGroup {
-  bodyId: string | null;
-  bodyCode: string | null;
-  bodyNameZh: string | null;
-  bodyNameEn: string | null;
-  count: number;
-  oldestDueAt: string;
-  clocks: OverdueClock[];
-}
-
-interface Board {
-  overdue: { total: number; groups: OverdueGroup[] };
-  warnings: BoardClock[];
-  extensionRequests: Array<{
-    caseNumber: string;
-    title: string;
-    bodyNameZh: string | null;
-    bodyNameEn: string | null;
-    reason: string;
-    extraMinutes: number;
-    /** Whether extraMinutes are working minutes or wall-clock minutes (urgent cases). */
-    measure: 'working' | 'wall';
-    dueAt: string;
-    requestedAt: string;
-    version: number;
-  }>;
-  returns: Array<{
-    caseNumber: string;
-    title: string;
-    reason: string | null;
-    returnedByBodyNameZh: string | null;
-    returnedByBodyNameEn: string | null;
-    returnedAt: string;
-  }>;
-}
+type Board = Answer<'/supervision/board'>;
 
 /** A name the board gives in both languages (null when there is no body, e.g. a verification clock). */
 function useBodyLabel() {
@@ -85,7 +38,7 @@ export function SupervisionBoard({ me }: { me: Me }) {
       .catch((e) => setError(errorText(e)));
   useEffect(() => {
     void load();
-    api<{ minutesPerWorkingDay: number }>(`/calendar/${new Date().getFullYear()}`)
+    api<Answer<'/calendar/{year}'>>(`/calendar/${new Date().getFullYear()}`)
       .then((c) => setMinutesPerDay(c.minutesPerWorkingDay))
       .catch(() => setMinutesPerDay(null));
   }, []);
@@ -93,7 +46,7 @@ export function SupervisionBoard({ me }: { me: Me }) {
   const runSweep = async () => {
     setBusy(true);
     try {
-      setSweep(await api<{ yellow: number; red: number }>('/supervision/sweep', { method: 'POST' }));
+      setSweep(await api<Answer<'/supervision/sweep', 'post'>>('/supervision/sweep', { method: 'POST' }));
       await load();
     } catch (e) {
       setError(errorText(e));

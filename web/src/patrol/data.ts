@@ -4,6 +4,7 @@
  * only the app shell; no API answer goes through its caches.
  */
 import { ApiError, api, type CaseDetail, type CaseSummary, type Category, type Me } from '../api.ts';
+import type { Answer } from '../api-shapes.ts';
 import { cachedAnswer, saveAnswer } from './store.ts';
 
 export type Features = GeoJSON.FeatureCollection<GeoJSON.Geometry, Record<string, unknown>>;
@@ -17,13 +18,7 @@ export interface Loaded<T> {
 }
 
 /** GET /patrols/coverage: the share of the worker's unit grid cells visited this week. */
-export interface Coverage {
-  weekStart: string;
-  unitCells: number;
-  visited: number;
-  share: number;
-  cells: Array<{ code: string; nameZh: string; nameEn: string; visited: boolean }>;
-}
+export type Coverage = Answer<'/patrols/coverage'>;
 
 /** The statuses of a case that is still open (on the map of the worker's grid). */
 export const OPEN_STATUSES = [

@@ -1,16 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, type StaffMember } from '../../api.ts';
+import type { Answer } from '../../api-shapes.ts';
 import { useI18n } from '../../i18n.ts';
 import { AreaMapPicker } from '../AreaMapPicker.tsx';
 import { BodySelect } from '../BodySelect.tsx';
 
-interface AreaDetail {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  workers: Array<{ username: string; displayName: string; assignedArea: string }>;
-  responsibleBody: { id: string; assignedArea: string } | null;
-}
+type AreaDetail = Answer<'/grid/areas/{code}'>;
 
 /**
  * An area picked on the map, with its grid workers (网格员) and the body responsible for it (a community

@@ -1,13 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../../api.ts';
+import type { Answer } from '../../api-shapes.ts';
 import { useI18n } from '../../i18n.ts';
 
-interface CalendarDay {
-  date: string;
-  kind: 'holiday' | 'workday';
-  nameZh: string;
-  nameEn: string;
-}
+type CalendarDay = Answer<'/calendar/{year}'>['days'][number];
 
 /**
  * A year's public holidays and adjusted working days (调休), on which every deadline is counted: the

@@ -1,17 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../../api.ts';
+import type { Answer } from '../../api-shapes.ts';
 import { useI18n } from '../../i18n.ts';
 
-interface LeaderboardRow {
-  bodyId: string;
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  type: string;
-  points: number;
-  awards: number;
-  rank: number;
-}
+type LeaderboardRow = Answer<'/points/leaderboard'>['rows'][number];
 
 /** The body types outside government that the leaderboard can be narrowed to (评选 of social forces). */
 const SOCIAL_TYPES = ['community_committee', 'enterprise', 'ngo', 'volunteer_team'];

@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Definition, errorText } from '../../api.ts';
+import { api, errorText } from '../../api.ts';
+import type { Answer } from '../../api-shapes.ts';
 import { useI18n } from '../../i18n.ts';
 import { DefinitionList, IndicatorHeader } from '../DefinitionList.tsx';
 import { IndicatorCell } from './IndicatorCell.tsx';
 
-interface PeopleEvaluation {
-  definitions: Record<string, Definition>;
-  rows: Array<{ userId: string; name: string } & Record<string, number | string | null>>;
-}
+type PeopleEvaluation = Answer<'/evaluation/dispatchers'> | Answer<'/evaluation/grid-workers'>;
+type Column<Row> = { id: keyof Row & string; format: 'count' | 'rate' };
 
 /** The columns of each people table: counts and rates, as the API names them. */
 const TABLES = {
@@ -17,7 +16,7 @@ const TABLES = {
       { id: 'dispatches', format: 'count' },
       { id: 'accurateRate', format: 'rate' },
       { id: 'overrides', format: 'count' },
-    ],
+    ] satisfies Column<Answer<'/evaluation/dispatchers'>['rows'][number]>[],
   },
   gridWorkers: {
     path: '/evaluation/grid-workers',
@@ -26,7 +25,7 @@ const TABLES = {
       { id: 'validReportRate', format: 'rate' },
       { id: 'verifications', format: 'count' },
       { id: 'onTimeVerificationRate', format: 'rate' },
-    ],
+    ] satisfies Column<Answer<'/evaluation/grid-workers'>['rows'][number]>[],
   },
 } as const;
 
@@ -65,7 +64,12 @@ export function PeopleSection({ kind, month }: { kind: keyof typeof TABLES; mont
             <tr key={row.userId} data-user={row.userId}>
               <td>{row.name}</td>
               {table.columns.map((c) => (
-                <IndicatorCell key={c.id} id={c.id} value={row[c.id] as number | null} format={c.format} />
+                <IndicatorCell
+                  key={c.id}
+                  id={c.id}
+                  value={(row as Record<string, number | string | null>)[c.id] as number | null}
+                  format={c.format}
+                />
               ))}
             </tr>
           ))}

@@ -1,43 +1,14 @@
-import type { Definition } from '../../api.ts';
+import type { Answer } from '../../api-shapes.ts';
 
 /** The composite's weights, as the API names them (src/evaluation/indicators.ts, COMPOSITE_PARTS). */
 export const WEIGHT_KEYS = ['response', 'onTime', 'solved', 'satisfied', 'rework'] as const;
 export type Weights = Record<(typeof WEIGHT_KEYS)[number], number>;
 
-export interface Period {
-  label: string;
-  from: string;
-  to: string;
-}
+export type Period = Evaluation['period'];
 
-export interface EvaluationRow {
-  key: string;
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  dispatches: number;
-  responseRate: number | null;
-  onTimeRate: number | null;
-  solvedRate: number | null;
-  satisfactionRate: number | null;
-  returnRate: number | null;
-  reworkRate: number | null;
-  overdueCount: number;
-  avgHandlingHours: number | null;
-  dissatisfiedReopens: number;
-  composite: number | null;
-  rank: number | null;
-  unranked: 'no_score' | 'too_few_dispatches' | null;
-}
+export type EvaluationRow = Evaluation['rows'][number];
 
-export interface Evaluation {
-  period: Period;
-  weights: Weights;
-  defaultWeights: Weights;
-  ranking: { minDispatches: number; tieRuleZh: string; tieRuleEn: string };
-  definitions: Record<string, Definition>;
-  rows: EvaluationRow[];
-}
+export type Evaluation = Answer<'/evaluation'>;
 
 /** The ranking's indicator columns, in order, and how each is shown. */
 export const INDICATOR_COLUMNS: Array<{ id: keyof EvaluationRow; format: 'count' | 'rate' | 'hours' | 'score' }> = [

@@ -1,19 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api, errorText } from '../../api.ts';
+import type { Answer } from '../../api-shapes.ts';
 import { useI18n } from '../../i18n.ts';
 import { AreaMapPicker } from '../AreaMapPicker.tsx';
 import { BodyName, BodyNames } from '../BodyName.tsx';
 import { CategoryPicker } from '../CategoryPicker.tsx';
 import { AreaLabel, CategoryLabel } from './AreaLabels.tsx';
-import type { RoutingRule } from './types.ts';
 
-interface TestResult {
-  leadBodyId: string | null;
-  assistingBodyIds: string[];
-  source: 'rule' | 'category_default' | 'none';
-  rule: RoutingRule | null;
-  localTime: string;
-}
+type TestResult = Answer<'/routing-rules/test'>;
 
 /** "Which rule would apply here?": a category, a place and a time, and where such a case would go. */
 export function RuleTester() {

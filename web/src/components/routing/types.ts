@@ -1,10 +1,3 @@
-export interface RoutingRule {
-  id: string;
-  categoryCode: string | null;
-  areaCode: string | null;
-  window: { start: string; end: string } | null;
-  leadBodyId: string;
-  assistingBodyIds: string[];
-  note: string | null;
-  updatedAt: string;
-}
+export type RoutingRule = Item<Answer<'/routing-rules'>>;
+
+import type { Answer, Item } from '../../api-shapes.ts';

@@ -1,12 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorText, type Me, type SignedIn, setCsrfToken } from '../../api.ts';
+import type { Answer } from '../../api-shapes.ts';
 import type { Language } from '../../i18n.ts';
 import { useWords } from '../messages.ts';
 
-interface DemoUsers {
-  password: string;
-  users: Array<{ username: string; role: string }>;
-}
+type DemoUsers = Answer<'/demo/users'>;
 
 /** User name and password (POST /auth/sign-in); the demo's grid worker is offered when demo sign-in is on. */
 export function SignIn({
