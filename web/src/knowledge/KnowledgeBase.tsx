@@ -158,6 +158,15 @@ function ArticleView({ article, mayEdit, onEdit }: { article: Article; mayEdit: 
   const owner = bodyById.get(article.ownerBodyId);
   const [history, setHistory] = useState<ArticleVersion[] | null>(null);
   useEffect(() => setHistory(null), [article.id, article.version]);
+  // Said in words: "… – 长期有效" read as a gap in the data when an answer has no dates.
+  const validity = ({ validFrom, validUntil }: Article) =>
+    validFrom && validUntil
+      ? `${validFrom} – ${validUntil}`
+      : validFrom
+        ? text('validSince', { date: validFrom })
+        : validUntil
+          ? text('validTill', { date: validUntil })
+          : text('always');
 
   return (
     <article class="knowledge-article" data-testid="knowledge-article">
@@ -169,9 +178,7 @@ function ArticleView({ article, mayEdit, onEdit }: { article: Article; mayEdit: 
       <p class="answer">{article.body}</p>
       <dl>
         <dt>{text('validity')}</dt>
-        <dd>
-          {article.validFrom ?? '…'} – {article.validUntil ?? text('always')}
-        </dd>
+        <dd>{validity(article)}</dd>
         <dt>{text('reviewBy')}</dt>
         <dd class={article.reviewDue <= cityToday() ? 'due' : ''}>
           {article.reviewDue}
@@ -179,7 +186,7 @@ function ArticleView({ article, mayEdit, onEdit }: { article: Article; mayEdit: 
         </dd>
         {article.sources.length > 0 && (
           <>
-            <dt>{text('sources')}</dt>
+            <dt>{text('sourcesHeading')}</dt>
             <dd>
               <ul>
                 {article.sources.map((s) => (

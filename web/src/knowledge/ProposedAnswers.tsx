@@ -61,7 +61,7 @@ export function ProposedAnswers({ detail, onAnswered }: { detail: CaseDetail; on
           <ul class="proposal-list">
             {proposals.map(({ article }) => (
               <li key={article.id}>
-                <label>
+                <label class={chosen === article.id ? 'chosen' : ''}>
                   <input
                     type="radio"
                     name="article"
@@ -72,15 +72,18 @@ export function ProposedAnswers({ detail, onAnswered }: { detail: CaseDetail; on
                       setReply(article.body);
                     }}
                   />
-                  <strong>{article.title}</strong> <span class="hint">{article.category}</span>
+                  <span>
+                    <strong>{article.title}</strong>
+                    <small class="hint">{article.category}</small>
+                  </span>
                 </label>
               </li>
             ))}
           </ul>
-          <label>
+          <label class="answer-reply">
             {text('reply')}
             <textarea
-              rows={7}
+              rows={6}
               maxLength={2000}
               required
               value={reply}
