@@ -37,6 +37,8 @@ export interface Config {
   emailFrom: string;
   /** NODE_ENV=production: no development key is generated, cookies are Secure by default. */
   production: boolean;
+  /** Open311: the jurisdiction_id this server answers for, and whom client developers ask for help and keys. */
+  open311: { jurisdictionId: string; contact: string };
   /** CIVICGRID_KEY_FILE: the key file personal data is sealed with (see `civicgrid keys`). */
   keyFile: string | undefined;
   /** CIVICGRID_KEY: base64 of a 32-byte key, when there is no key file. */
@@ -123,6 +125,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     placementSnapMetres: integer(env.PLACEMENT_SNAP_METRES, 'PLACEMENT_SNAP_METRES', PLACEMENT_SNAP_METRES),
     rateLimitPerMinute: positive(env.RATE_LIMIT_PER_MINUTE, 'RATE_LIMIT_PER_MINUTE', 1200),
     trustProxy: integer(env.TRUST_PROXY, 'TRUST_PROXY', 0),
+    open311: {
+      jurisdictionId: env.OPEN311_JURISDICTION_ID || 'civicgrid',
+      contact: env.OPEN311_CONTACT || 'The city’s 12345 service centre (12345 政务服务便民热线)',
+    },
     mediaS3: mediaS3(env),
     mapTiles: mapTiles(env),
     media: {

@@ -32,6 +32,7 @@ export {
   type TransitionAction,
 } from './lifecycle.ts';
 export { unmaskCaseReporter } from './personal-data.ts';
+export { published } from './public-view.ts';
 export { runSupervisionSweep, type SweepResult, supervisionBoard } from './supervision.ts';
 export { answerSurvey, type SurveyAnswer } from './surveys.ts';
 export { type TransitionInput, transitionCase } from './transitions.ts';

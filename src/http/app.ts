@@ -25,6 +25,7 @@ import type { Clock } from '../lib/clock.ts';
 import { ErrorResponse } from '../lib/http-schemas.ts';
 import { type MediaLimits, type MediaStore, mediaRoutes, mediaStoreFromConfig, stepEvidence } from '../media/index.ts';
 import type { MessageSender } from '../notifications/index.ts';
+import { open311Routes, sendOpen311Error } from '../open311/index.ts';
 import { organizationsRoutes } from '../organizations/index.ts';
 import { patrolsRoutes } from '../patrols/index.ts';
 import { type Keyring, privacyRoutes } from '../privacy/index.ts';
@@ -42,7 +43,7 @@ export interface AppDeps {
   db: Db;
   clock: Clock;
   config: Pick<Config, 'demoSignIn' | 'reopenWindowDays' | 'secureCookies'> &
-    Partial<Pick<Config, 'citizenCasesPerDay' | 'auditAnchorFile' | 'evaluationMinDispatches'>> & {
+    Partial<Pick<Config, 'citizenCasesPerDay' | 'auditAnchorFile' | 'evaluationMinDispatches' | 'open311'>> & {
       sessions: SessionTimes;
       /** Citizens may sign in by phone (not in production without an SMS gateway). Default on. */
       phoneSignIn?: boolean;
@@ -91,7 +92,10 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     logger,
     logController: new RequestLogsAtDebug(),
     // Errors Fastify meets before routing (a malformed URL, an over-long parameter) get our shape too.
-    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    frameworkErrors: (error, request, reply) =>
+      request.url.startsWith('/open311/')
+        ? sendOpen311Error(error, request, reply)
+        : handleError(error, request, reply),
     bodyLimit: BODY_LIMIT_BYTES,
     // A request (an upload from a slow phone included) gets this long to arrive whole; one left hanging
     // would otherwise hold its connection and temp file for ever.
@@ -242,6 +246,16 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     },
     { prefix: '/api/v1' },
   );
+  // Other systems' way in (Open311 GeoReport v2): public reads of published cases, in XML or JSON.
+  await app.register(open311Routes, {
+    deps: {
+      db: deps.db,
+      clock: deps.clock,
+      timeZone: CITY_TIME_ZONE,
+      ...(deps.config.open311 ?? readConfig({}).open311),
+    },
+    prefix: '/open311',
+  });
 
   await serveConsole(app);
   return app;

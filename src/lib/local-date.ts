@@ -15,3 +15,13 @@ export function startOfLocalDate(date: string, timeZone: string): Date {
   // Once more from the guess, in case the offset differs there (a clock change near midnight).
   return new Date(utcMidnight.getTime() - offsetMinutes(timeZone, guess) * 60_000);
 }
+
+/** An instant as a W3C date-time in a time zone, with its offset: 2026-11-20T10:00:00+08:00. */
+export function localDateTime(at: Date, timeZone: string): string {
+  const offset = offsetMinutes(timeZone, at);
+  const local = new Date(at.getTime() + offset * 60_000).toISOString().slice(0, 19);
+  const sign = offset < 0 ? '-' : '+';
+  const hours = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');
+  const minutes = String(Math.abs(offset) % 60).padStart(2, '0');
+  return `${local}${sign}${hours}:${minutes}`;
+}

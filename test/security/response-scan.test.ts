@@ -191,6 +191,31 @@ describe('response scanning for personal data', () => {
     );
   }, 300_000);
 
+  it('should find no phone or ID-card number or planted name in clear in any Open311 answer, XML or JSON', async () => {
+    const found: string[] = [];
+    const urls = ['json', 'xml'].flatMap((format) => [
+      `/open311/v2/requests.${format}`,
+      `/open311/v2/requests.${format}?service_code=010204&status=open`,
+      `/open311/v2/requests.${format}?service_request_id=${planted.join(',')}`,
+      ...planted.map((caseNumber) => `/open311/v2/requests/${caseNumber}.${format}`),
+    ]);
+    for (const url of urls) {
+      const response = await app.inject({ url });
+      expect(response.statusCode, url).toBeLessThan(500);
+      for (const value of clearNumbers(response.body)) found.push(`GET ${url}: ${value}`);
+      for (const name of [REPORTER_NAME, TEXT_NAME])
+        if (response.body.includes(name)) found.push(`GET ${url}: ${name}`);
+      const digits = readable(response.body);
+      for (const s of spelled) if (digits.includes(s.whole)) found.push(`GET ${url}: "${s.written}" (seed ${s.seed})`);
+    }
+    expect(found).toEqual([]);
+    // The scan saw the planted cases the public may see: the registered ones of the consenting citizen.
+    const listed = (await app.inject({ url: '/open311/v2/requests.json' })).json() as Array<{
+      service_request_id: string;
+    }>;
+    expect(listed.map((r) => r.service_request_id)).toEqual(expect.arrayContaining(spelled.map((s) => s.caseNumber)));
+  });
+
   it('should show numbers in clear only to the user who unmasked them, for the case unmasked, while the grant lasts', async () => {
     const [unmaskedCase] = planted;
     const response = await app.inject({

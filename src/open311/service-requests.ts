@@ -1,0 +1,152 @@
+import type { ExpressionBuilder } from 'kysely';
+import { published } from '../cases/index.ts';
+import type { Database, Db } from '../db/database.ts';
+import { AppError } from '../lib/app-error.ts';
+import { localDateTime } from '../lib/local-date.ts';
+import { maskPersonalData } from '../privacy/index.ts';
+
+/**
+ * Cases as Open311 service requests: only published cases (the public portal's rule: the reporter
+ * consented, the desk registered it), with nothing personal: no reporter, no address (a home address is
+ * personal data), a point rounded to about 100 m, the title as the description (the reporter's own
+ * description is not moderated for the public yet).
+ */
+export interface ServiceRequest {
+  service_request_id: string;
+  status: 'open' | 'closed';
+  status_notes: string | null;
+  service_name: string;
+  service_code: string;
+  description: string;
+  agency_responsible: string | null;
+  service_notice: string | null;
+  requested_datetime: string;
+  updated_datetime: string;
+  /** When the handling body must have handled it (its running 办结 deadline). */
+  expected_datetime: string | null;
+  address: string | null;
+  address_id: string | null;
+  zipcode: string | null;
+  lat: number | null;
+  long: number | null;
+  media_url: string | null;
+}
+
+export interface RequestQuery {
+  /** Case numbers; when given, the other filters are ignored (as the specification says). */
+  serviceRequestIds?: string[];
+  serviceCode?: string;
+  start?: Date;
+  end?: Date;
+  statuses?: Array<'open' | 'closed'>;
+}
+
+/** The specification's default: the last 90 days, or 1,000 requests, whichever is smaller. */
+export const DEFAULT_WINDOW_DAYS = 90;
+export const MAX_REQUESTS = 1000;
+const CLOSED = ['closed', 'cancelled', 'merged'] as const;
+const ROUND = 1000;
+
+export async function findServiceRequests(
+  db: Db,
+  query: RequestQuery,
+  now: Date,
+  timeZone: string,
+): Promise<ServiceRequest[]> {
+  let select = requestColumns(db);
+  if (query.serviceRequestIds) {
+    select = select.where('cases.case_number', 'in', query.serviceRequestIds);
+  } else {
+    // A window given at one end only runs 90 days from it; none at all, the last 90 days.
+    const window = DEFAULT_WINDOW_DAYS * 86_400_000;
+    const end = query.end ?? (query.start ? new Date(query.start.getTime() + window) : now);
+    const start = query.start ?? new Date(end.getTime() - window);
+    if (start > end) throw badRequest('start_date must not be after end_date');
+    select = select.where('cases.created_at', '>=', start).where('cases.created_at', '<=', end);
+    if (query.serviceCode) select = select.where('categories.code', '=', query.serviceCode);
+    const statuses = new Set(query.statuses ?? []);
+    if (statuses.size === 1) {
+      select = statuses.has('closed')
+        ? select.where('cases.status', 'in', CLOSED)
+        : select.where('cases.status', 'not in', CLOSED);
+    }
+  }
+  const rows = await select
+    .orderBy('cases.created_at', 'desc')
+    .orderBy('cases.id', 'desc')
+    .limit(MAX_REQUESTS)
+    .execute();
+  return rows.map((row) => toServiceRequest(row, timeZone));
+}
+
+export async function getServiceRequest(db: Db, caseNumber: string, timeZone: string): Promise<ServiceRequest> {
+  const row = await requestColumns(db).where('cases.case_number', '=', caseNumber).executeTakeFirst();
+  if (!row) throw requestNotFound(caseNumber);
+  return toServiceRequest(row, timeZone);
+}
+
+function requestColumns(db: Db) {
+  return db
+    .selectFrom('cases')
+    .innerJoin('categories', 'categories.id', 'cases.category_id')
+    .leftJoin('handling_bodies', 'handling_bodies.id', 'cases.assigned_body_id')
+    .select((eb) => [
+      'cases.case_number',
+      'cases.title',
+      'cases.status',
+      'cases.longitude',
+      'cases.latitude',
+      'cases.created_at',
+      'cases.updated_at',
+      'categories.code',
+      'categories.name_zh',
+      'handling_bodies.name_zh as body_name',
+      runningHandlingDeadline(eb).as('expected_at'),
+    ])
+    .where(published);
+}
+
+function runningHandlingDeadline(eb: ExpressionBuilder<Database, 'cases'>) {
+  return eb
+    .selectFrom('case_clocks')
+    .select('case_clocks.due_at')
+    .whereRef('case_clocks.case_id', '=', 'cases.id')
+    .where('case_clocks.kind', '=', 'handling')
+    .where('case_clocks.stopped_at', 'is', null)
+    .orderBy('case_clocks.started_at', 'desc')
+    .limit(1);
+}
+
+type RequestRow = Awaited<ReturnType<ReturnType<typeof requestColumns>['executeTakeFirstOrThrow']>>;
+
+function toServiceRequest(row: RequestRow, timeZone: string): ServiceRequest {
+  const closed = (CLOSED as readonly string[]).includes(row.status);
+  return {
+    service_request_id: row.case_number,
+    status: closed ? 'closed' : 'open',
+    status_notes: null,
+    service_name: row.name_zh,
+    service_code: row.code,
+    // Masked again with today's detector, as the public portal does.
+    description: maskPersonalData(row.title).masked,
+    agency_responsible: row.body_name,
+    service_notice: null,
+    requested_datetime: localDateTime(row.created_at, timeZone),
+    updated_datetime: localDateTime(row.updated_at, timeZone),
+    expected_datetime: row.expected_at && !closed ? localDateTime(new Date(row.expected_at), timeZone) : null,
+    address: null,
+    address_id: null,
+    zipcode: null,
+    lat: row.latitude === null ? null : Math.round(row.latitude * ROUND) / ROUND,
+    long: row.longitude === null ? null : Math.round(row.longitude * ROUND) / ROUND,
+    media_url: null,
+  };
+}
+
+function requestNotFound(caseNumber: string): AppError {
+  return new AppError('OPEN311_ERR_REQUEST_NOT_FOUND', 404, `service_request_id ${caseNumber} was not found`);
+}
+
+export function badRequest(message: string): AppError {
+  return new AppError('OPEN311_ERR_BAD_REQUEST', 400, message);
+}
