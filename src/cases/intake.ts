@@ -25,6 +25,8 @@ export interface NewCase {
   intakeSuggestionId?: string;
   /** The caller's identity, taken by a hotline dispatcher; stored as personal data, apart from the case. */
   reporter?: Pick<Identity, 'name' | 'phone' | 'idNumber' | 'address' | 'email'>;
+  /** The reporter's consent to publication, when the channel asked for it (a public app's reports are public). */
+  reporterConsents?: { publish?: boolean };
 }
 
 // Below this the text's placement is kept and shown, but the case is not put on that area: on 200
@@ -75,7 +77,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
       actor.role === 'citizen'
         ? actor.personId
         : input.reporter && Object.values(input.reporter).some((v) => v?.trim())
-          ? await recordPerson(trx, deps.keyring, input.reporter)
+          ? await recordPerson(trx, deps.keyring, input.reporter, input.reporterConsents)
           : null;
     const caseNumber = await nextCaseNumber(trx, yearIn(deps.policy.timeZone, now));
     const created = await trx

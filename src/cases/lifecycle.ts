@@ -229,7 +229,7 @@ export const CLOSING_ACTIONS: readonly CaseAction[] = ['close', 'answer'];
 /** Which channels each role may report through. */
 export const REPORT_CHANNELS: Partial<Record<Role, readonly string[]>> = {
   citizen: ['web'],
-  dispatcher: ['hotline', 'import', 'web'],
+  dispatcher: ['hotline', 'import', 'web', 'open311'],
   grid_worker: ['grid_patrol'],
 };
 

@@ -1,12 +1,12 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database, Db } from '../db/database.ts';
-import { maskPersonalData } from '../privacy/index.ts';
+import { maskForPublic } from '../privacy/index.ts';
 import { caseNotFound } from './cases.errors.ts';
 
 /**
  * Which cases the public sees (the FixMyStreet-style public map and list): those whose reporter consented
  * to publication (withdrawing it hides them from then on), and those no person reported (grid patrol,
- * sensors). A hotline case without a reporter on record is not published: nobody consented. A case is
+ * sensors, or an Open311 application that gave no contact: its reports are public there already). A hotline case without a reporter on record is not published: nobody consented. A case is
  * shown only once the desk has read and registered it (立案), its moderation: a new report is not
  * public, and cancelled and merged cases never are.
  */
@@ -21,7 +21,10 @@ export function published(eb: ExpressionBuilder<Database, 'cases'>) {
           .whereRef('persons.id', '=', 'cases.reporter_person_id')
           .where('persons.publish_consent', '=', true),
       ),
-      eb.and([eb('cases.reporter_person_id', 'is', null), eb('cases.channel', 'in', ['grid_patrol', 'sensor'])]),
+      eb.and([
+        eb('cases.reporter_person_id', 'is', null),
+        eb('cases.channel', 'in', ['grid_patrol', 'sensor', 'open311']),
+      ]),
     ]),
   ]);
 }
@@ -66,7 +69,7 @@ function toPublic(row: Awaited<ReturnType<ReturnType<typeof publicColumns>['exec
     caseNumber: row.case_number,
     // Masked at intake; masked again with today's detector before it leaves for the public, so what the
     // detector learnt since also covers older cases.
-    title: maskPersonalData(row.title).masked,
+    title: maskForPublic(row.title),
     status: row.status,
     category: { code: row.code, nameZh: row.name_zh, nameEn: row.name_en },
     gridCode: row.grid_code,

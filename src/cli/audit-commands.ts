@@ -19,6 +19,7 @@ const CHANGING = new Set([
   'user reach',
   'audit seal-legacy',
   'model train',
+  'open311 add-client',
 ]);
 
 /** The command's full name ("grid import"), from the innermost command up. */

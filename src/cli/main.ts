@@ -7,6 +7,7 @@ import { hotIssuesCommand } from './commands/hot-issues.ts';
 import { keysCommand } from './commands/keys.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { modelCommand } from './commands/model.ts';
+import { open311Command } from './commands/open311.ts';
 import { seedDemoCommand } from './commands/seed-demo.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sweepCommand } from './commands/sweep.ts';
@@ -30,6 +31,7 @@ for (const register of [
   auditCommand,
   keysCommand,
   modelCommand,
+  open311Command,
   hotIssuesCommand,
 ]) {
   register(program);

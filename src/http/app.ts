@@ -252,6 +252,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       db: deps.db,
       clock: deps.clock,
       timeZone: CITY_TIME_ZONE,
+      cases: caseDeps,
       ...(deps.config.open311 ?? readConfig({}).open311),
     },
     prefix: '/open311',

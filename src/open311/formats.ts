@@ -12,7 +12,7 @@ const builder = new XMLBuilder({ ignoreAttributes: true, format: false, suppress
  * text.
  */
 export function toXml(root: string, content: unknown): string {
-  return `<?xml version="1.0" encoding="utf-8"?>${builder.build({ [root]: withoutNulls(content) })}`;
+  return `<?xml version="1.0" encoding="UTF-8"?>${builder.build({ [root]: withoutNulls(content) })}`;
 }
 
 /** A list of objects under its root, each item named `item`: `<services><service>…` */

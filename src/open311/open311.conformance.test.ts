@@ -12,11 +12,19 @@
  *   filters then ignored), service_code, start_date, end_date, status (a comma list); the default window
  *   (the last 90 days, at most 1,000); W3C date-times with their zone.
  * - GET Service Request (`requests/{service_request_id}`): a list of one.
- * - Errors: a list of `{code, description}` with 400 (a malformed parameter), 404 (an unknown
- *   jurisdiction_id, service_code or service_request_id, an unknown call), in the format asked for.
+ * - POST Service Request (`requests`, form-encoded): api_key, jurisdiction_id, service_code, lat/long or
+ *   address_string, description (up to 4,000 characters), media_url (kept as a link, never fetched),
+ *   first_name, last_name, email, phone (sealed as the reporter, never answered); the answer's
+ *   service_request_id, service_notice, account_id; 403 for a missing, unknown or unscoped api_key, 400 for
+ *   a missing location or an unknown service_code.
+ * - GET request_id from a token (`tokens/{token}`): service_request_id and token.
+ * - The mySociety extension GET Service Request Updates (`servicerequestupdates`): update_id,
+ *   service_request_id, status (FixMyStreet's extended statuses), updated_datetime, description,
+ *   media_url; start_date and end_date. A round trip: a request filed, updated by the loop's steps, the
+ *   updates read back through a date window.
  *
- * Not yet offered (and so not covered): POST Service Request, GET request_id from a token, and the
- * mySociety extensions (servicerequestupdates, extensions=true).
+ * Not yet offered (and so not covered): attributes on services, POST Service Request Update, and
+ * `extensions=true` on requests.
  */
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -25,6 +33,8 @@ import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
 import { buildTestApp, DEMO_NOW, loadSmallDemoCity } from '../../test/demo-city.ts';
+import { issueApiToken } from '../auth/index.ts';
+import { actorForUsername, createUser } from '../organizations/index.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats.default(ajv);
@@ -152,6 +162,38 @@ const REQUESTS = {
   },
 };
 
+const UPDATE_FIELDS = ['update_id', 'service_request_id', 'status', 'updated_datetime', 'description', 'media_url'];
+const UPDATES = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['update_id', 'service_request_id', 'status', 'updated_datetime', 'description'],
+    additionalProperties: false,
+    properties: {
+      update_id: { type: 'string', minLength: 1 },
+      service_request_id: { type: 'string', minLength: 1 },
+      status: {
+        enum: [
+          'open',
+          'closed',
+          'fixed',
+          'in_progress',
+          'action_scheduled',
+          'investigating',
+          'duplicate',
+          'not_councils_responsibility',
+          'unable_to_fix',
+          'internal_referral',
+          'no_further_action',
+        ],
+      },
+      updated_datetime: DATE_TIME,
+      description: { type: 'string' },
+      media_url: nullable('string'),
+    },
+  },
+};
+
 const ERRORS = {
   type: 'array',
   minItems: 1,
@@ -176,7 +218,7 @@ const xml = new XMLParser({
 });
 
 function parseXml(body: string): Record<string, unknown> {
-  expect(body.startsWith('<?xml version="1.0" encoding="utf-8"?>')).toBe(true);
+  expect(body.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
   const parsed = xml.parse(body) as Record<string, unknown>;
   delete parsed['?xml'];
   return parsed;
@@ -392,6 +434,153 @@ forEachDatabase('Open311 GeoReport v2', (database) => {
       const response = await get('/open311/v2/services.yaml');
       expect(response.statusCode).toBe(400);
       expectValid(ERRORS, response.json());
+    });
+  });
+
+  describe('filing requests (POST requests) and following them (tokens, servicerequestupdates)', () => {
+    let apiKey: string;
+    const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+    const post = (format: string, fields: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: `/open311/v2/requests.${format}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form(fields),
+      });
+    const pothole = () => ({
+      api_key: apiKey,
+      jurisdiction_id: 'civicgrid',
+      service_code: '010204',
+      lat: '28.1986',
+      long: '112.9851',
+      description: '五一大道与黄兴路口有一个大坑\n晚上骑车很危险',
+      media_url: 'https://fixmystreet.example/photo/123.jpeg',
+      first_name: '芳',
+      last_name: '李',
+      email: 'li.fang@example.com',
+      phone: '13987654321',
+    });
+
+    beforeAll(async () => {
+      const admin = (await actorForUsername(database().db, 'admin'))!;
+      const client = await createUser(database().db, admin, {
+        username: 'fixmystreet-test',
+        displayName: 'FixMyStreet (Open311)',
+        role: 'dispatcher',
+        reach: 'city',
+      });
+      ({ token: apiKey } = await issueApiToken(database().db, client.id, {
+        label: 'Open311 api_key',
+        scopes: ['open311'],
+        expiresAt: null,
+      }));
+    });
+
+    it('should file a request from a form, in JSON and in XML, keeping the contact sealed', async () => {
+      const json = await post('json', pothole());
+      expect(json.statusCode, json.body).toBe(201);
+      const [filed] = json.json() as Array<{ service_request_id: string; service_notice: null; account_id: null }>;
+      expect(filed).toEqual({
+        service_request_id: expect.stringMatching(/^\d{4}-\d{6}$/),
+        service_notice: null,
+        account_id: null,
+      });
+      const detail = await app.inject({
+        url: `/api/v1/cases/${filed!.service_request_id}`,
+        headers: await as('dispatcher'),
+      });
+      expect(detail.json()).toMatchObject({ channel: 'open311', title: '五一大道与黄兴路口有一个大坑' });
+      expect(detail.json().description).toContain('https://fixmystreet.example/photo/123.jpeg');
+      expect(detail.body).not.toContain('13987654321');
+      expect(detail.body).not.toContain('li.fang@example.com');
+
+      const xmlAnswer = await post('xml', pothole());
+      expect(xmlAnswer.statusCode).toBe(201);
+      const { service_requests } = parseXml(xmlAnswer.body) as { service_requests: { request: unknown[] } };
+      expectItems(
+        service_requests.request,
+        ['service_request_id', 'service_notice', 'account_id'],
+        ['service_request_id'],
+      );
+    });
+
+    it.each([
+      ['no api_key', { api_key: '' }, 403],
+      ['an unknown api_key', { api_key: 'cg_not-a-key' }, 403],
+      ['neither lat/long nor address_string', { lat: '', long: '' }, 400],
+      ['a service_code that is not a leaf', { service_code: '0102' }, 400],
+      ['a description over 4,000 characters', { description: '坑'.repeat(4001) }, 400],
+    ])('should refuse a request with %s (%i), in the specification’s error list', async (_what, change, status) => {
+      const fields = Object.fromEntries(
+        Object.entries({ ...pothole(), ...change }).filter(([, value]) => value !== ''),
+      ) as Record<string, string>;
+      for (const format of ['json', 'xml']) {
+        const response = await post(format, fields);
+        expect(response.statusCode, response.body).toBe(status);
+        if (format === 'json') expectValid(ERRORS, response.json());
+        else expect(response.body).toContain(`<errors><error><code>${status}</code>`);
+      }
+    });
+
+    it('should refuse a key whose token may not file through Open311 (403)', async () => {
+      const dispatcher = (await actorForUsername(database().db, 'dispatcher'))!;
+      const { token } = await issueApiToken(database().db, dispatcher.userId, {
+        label: 'read only',
+        scopes: ['cases:read'],
+        expiresAt: null,
+      });
+      const response = await post('json', { ...pothole(), api_key: token });
+      expect(response.statusCode).toBe(403);
+      expectValid(ERRORS, response.json());
+    });
+
+    it('should give the request for its token, and its updates from the loop through a date window', async () => {
+      const filedAt = new Date(DEMO_NOW.getTime() - 1000);
+      const [filed] = (await post('json', pothole())).json() as Array<{ service_request_id: string }>;
+      const caseNumber = filed!.service_request_id;
+      const act = async (username: string, payload: Record<string, unknown>) => {
+        const response = await app.inject({
+          method: 'POST',
+          url: `/api/v1/cases/${caseNumber}/actions`,
+          headers: await as(username),
+          payload,
+        });
+        expect(response.statusCode, response.body).toBe(200);
+        return response.json() as { assignedBody: { code: string } | null };
+      };
+      await act('dispatcher', { action: 'register' });
+      const dispatched = await act('dispatcher', { action: 'dispatch' });
+      const handler = `handler.${dispatched.assignedBody!.code}`;
+      await act(handler, { action: 'accept' });
+      await act(handler, { action: 'handle', note: '已修补路面，联系电话 13811112222' });
+
+      const token = (await get(`/open311/v2/tokens/${caseNumber}.json`)).json();
+      expect(token).toEqual([{ service_request_id: caseNumber, token: caseNumber }]);
+
+      const window = `start_date=${encodeURIComponent(filedAt.toISOString())}&end_date=${encodeURIComponent(new Date(DEMO_NOW.getTime() + 1000).toISOString())}`;
+      const response = await get(`/open311/v2/servicerequestupdates.json?${window}`);
+      expect(response.statusCode).toBe(200);
+      const updates = (response.json() as Array<Record<string, unknown>>).filter(
+        (u) => u.service_request_id === caseNumber,
+      );
+      expectValid(UPDATES, updates);
+      expect(updates.map((u) => u.status)).toEqual(['open', 'action_scheduled', 'in_progress', 'fixed']);
+      expect(updates.at(-1)!.description).toBe('承办单位已处置：已修补路面，联系电话 138****2222');
+      const { service_request_updates } = parseXml(
+        (await get(`/open311/v2/servicerequestupdates.xml?${window}`)).body,
+      ) as { service_request_updates: { request_update: unknown[] } };
+      expectItems(service_request_updates.request_update, UPDATE_FIELDS, ['update_id', 'service_request_id', 'status']);
+      // Outside the window, none.
+      const before = `end_date=${encodeURIComponent(new Date(filedAt.getTime() - 60_000).toISOString())}`;
+      const earlier = (await get(`/open311/v2/servicerequestupdates.json?${before}`)).json() as Array<{
+        service_request_id: string;
+      }>;
+      expect(earlier.map((u) => u.service_request_id)).not.toContain(caseNumber);
+      // And the request itself now reads as the public sees it, without its reporter.
+      const request = await get(`/open311/v2/requests/${caseNumber}.json`);
+      expect(request.statusCode).toBe(200);
+      for (const secret of ['13987654321', 'li.fang@example.com', '李', '芳'])
+        expect(request.body).not.toContain(secret);
     });
   });
 });

@@ -1,11 +1,18 @@
+import formBody from '@fastify/formbody';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { actorForToken } from '../auth/index.ts';
+import type { CaseDeps } from '../cases/index.ts';
 import type { Db } from '../db/database.ts';
+import { auditChanges } from '../http/auth.ts';
 import { isDatabaseUnavailable } from '../http/error-handler.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Clock } from '../lib/clock.ts';
+import { authorize } from '../policy/index.ts';
+import { fileServiceRequest, invalidApiKey } from './file-request.ts';
 import { CONTENT_TYPES, FORMATS, type Format, listXml, toXml } from './formats.ts';
+import { findRequestUpdates } from './request-updates.ts';
 import { badRequest, findServiceRequests, getServiceRequest } from './service-requests.ts';
 import { listServices, serviceDefinition } from './services.ts';
 
@@ -17,6 +24,8 @@ export interface Open311Deps {
   jurisdictionId: string;
   /** Whom client developers ask for help and API keys (the discovery document's contact). */
   contact: string;
+  /** What filing a case needs (POST requests), and the keys its audit entry is sealed with. */
+  cases: CaseDeps;
 }
 
 /** The day this endpoint's calls last changed (the discovery document's changeset). */
@@ -36,6 +45,9 @@ const CaseNumber = Type.String({ pattern: '^\\d{4}-\\d{6,}$', maxLength: 20 });
  */
 export const open311Routes: FastifyPluginAsyncTypebox<{ deps: Open311Deps }> = async (app, { deps }) => {
   app.setErrorHandler((error, request, reply) => sendError(error as Error, request, reply));
+  // The specification's POST is a form; a filed case is audited with the request, as the API's changes are.
+  await app.register(formBody, { bodyLimit: 64 * 1024 });
+  auditChanges(app, { db: deps.db, clock: deps.clock, keys: deps.cases.keyring });
   app.setNotFoundHandler((request, reply) =>
     sendError(new AppError('OPEN311_ERR_NOT_FOUND', 404, 'No such Open311 call'), request, reply),
   );
@@ -164,6 +176,55 @@ export const open311Routes: FastifyPluginAsyncTypebox<{ deps: Open311Deps }> = a
     },
   );
 
+  app.post(
+    '/v2/requests.:format',
+    {
+      config: { action: 'open311.report' },
+      schema: {
+        tags: ['open311'],
+        summary: 'Open311 POST Service Request: file a case from a partner application (api_key required)',
+        security: [],
+        params: Type.Object({ format: FormatParam }),
+        body: Type.Object(
+          {
+            api_key: Type.Optional(Type.String({ maxLength: 200 })),
+            jurisdiction_id: Jurisdiction,
+            service_code: Type.String({ pattern: '^\\d{2,12}$' }),
+            lat: Type.Optional(Type.String({ pattern: '^-?\\d{1,2}(\\.\\d+)?$', maxLength: 30 })),
+            long: Type.Optional(Type.String({ pattern: '^-?\\d{1,3}(\\.\\d+)?$', maxLength: 30 })),
+            address_string: Type.Optional(Type.String({ maxLength: 500 })),
+            address_id: Type.Optional(Type.String({ maxLength: 100 })),
+            email: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
+            device_id: Type.Optional(Type.String({ maxLength: 200 })),
+            account_id: Type.Optional(Type.String({ maxLength: 200 })),
+            first_name: Type.Optional(Type.String({ maxLength: 100 })),
+            last_name: Type.Optional(Type.String({ maxLength: 100 })),
+            phone: Type.Optional(Type.String({ maxLength: 40 })),
+            description: Type.Optional(Type.String({ maxLength: 4000 })),
+            media_url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2000 })),
+          },
+          // attribute[code] fields: no service asks for attributes, so any sent are read as text and ignored.
+          { additionalProperties: Type.String({ maxLength: 4000 }) },
+        ),
+      },
+      // The key comes in the form, so it is checked once the body is read.
+      preHandler: async (request) => {
+        const key = request.body.api_key;
+        const actor = key ? await actorForToken(deps.db, key, deps.clock.now()) : undefined;
+        if (!actor) throw invalidApiKey();
+        request.actor = actor;
+        authorize(actor, 'open311.report');
+      },
+    },
+    async (request, reply) => {
+      checkJurisdiction(request.body.jurisdiction_id);
+      const caseNumber = await fileServiceRequest(deps.cases, request.actor, request.body);
+      const filed = [{ service_request_id: caseNumber, service_notice: null, account_id: null }];
+      reply.status(201);
+      return send(reply, request.params.format, filed, () => listXml('service_requests', 'request', filed));
+    },
+  );
+
   app.get(
     '/v2/requests/:service_request_id.:format',
     {
@@ -179,6 +240,57 @@ export const open311Routes: FastifyPluginAsyncTypebox<{ deps: Open311Deps }> = a
       checkJurisdiction(request.query.jurisdiction_id);
       const found = [await getServiceRequest(deps.db, request.params.service_request_id, deps.timeZone)];
       return send(reply, request.params.format, found, () => listXml('service_requests', 'request', found));
+    },
+  );
+
+  app.get(
+    '/v2/servicerequestupdates.:format',
+    {
+      schema: {
+        tags: ['open311'],
+        summary: "Open311 (mySociety extension): the public steps of published cases, FixMyStreet's statuses",
+        security: [],
+        params: Type.Object({ format: FormatParam }),
+        querystring: Type.Object({
+          jurisdiction_id: Jurisdiction,
+          start_date: Type.Optional(W3cDateTime),
+          end_date: Type.Optional(W3cDateTime),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { query } = request;
+      checkJurisdiction(query.jurisdiction_id);
+      const updates = await findRequestUpdates(
+        deps.db,
+        { start: dateOf(query.start_date, 'start_date'), end: dateOf(query.end_date, 'end_date') },
+        deps.clock.now(),
+        deps.timeZone,
+      );
+      return send(reply, request.params.format, updates, () =>
+        listXml('service_request_updates', 'request_update', updates),
+      );
+    },
+  );
+
+  app.get(
+    '/v2/tokens/:token.:format',
+    {
+      schema: {
+        tags: ['open311'],
+        summary: 'Open311 GET request_id from a token: requests are filed at once, so a token is its request id',
+        security: [],
+        params: Type.Object({ token: CaseNumber, format: FormatParam }),
+        querystring: Type.Object({ jurisdiction_id: Jurisdiction }),
+      },
+    },
+    async (request, reply) => {
+      checkJurisdiction(request.query.jurisdiction_id);
+      // A realtime server answers POST with the service_request_id itself; a client that kept it as a
+      // token gets it back for any request the public may see.
+      const found = await getServiceRequest(deps.db, request.params.token, deps.timeZone);
+      const tokens = [{ service_request_id: found.service_request_id, token: request.params.token }];
+      return send(reply, request.params.format, tokens, () => listXml('service_requests', 'request', tokens));
     },
   );
 };

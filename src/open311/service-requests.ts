@@ -3,7 +3,7 @@ import { published } from '../cases/index.ts';
 import type { Database, Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import { localDateTime } from '../lib/local-date.ts';
-import { maskPersonalData } from '../privacy/index.ts';
+import { maskForPublic } from '../privacy/index.ts';
 
 /**
  * Cases as Open311 service requests: only published cases (the public portal's rule: the reporter
@@ -128,7 +128,7 @@ function toServiceRequest(row: RequestRow, timeZone: string): ServiceRequest {
     service_name: row.name_zh,
     service_code: row.code,
     // Masked again with today's detector, as the public portal does.
-    description: maskPersonalData(row.title).masked,
+    description: maskForPublic(row.title),
     agency_responsible: row.body_name,
     service_notice: null,
     requested_datetime: localDateTime(row.created_at, timeZone),

@@ -21,6 +21,7 @@ export const SCOPES = [
   'configuration',
   'audit:read',
   'account',
+  'open311',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -153,6 +154,8 @@ export const POLICIES = {
     what: 'see the data classification',
   },
   'audit.read': { roles: ['auditor'], scope: 'audit:read', what: 'read the audit trail' },
+  // A partner application's account (civicgrid open311 add-client): its key files cases through Open311 only.
+  'open311.report': { roles: ['dispatcher'], scope: 'open311', what: 'file cases through Open311' },
 } as const satisfies Record<string, Policy>;
 
 export type Action = keyof typeof POLICIES;

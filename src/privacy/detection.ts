@@ -159,6 +159,24 @@ export function findPersonalData(text: string): Found[] {
   return findings(text).map(asFound);
 }
 
+/** Texts masked again for the public, by text: the same titles go out on every page of a public list. */
+const publicMasks = new Map<string, string>();
+const PUBLIC_MASKS_KEPT = 20_000;
+
+/**
+ * A stored (already masked) text masked again with today's detector before it goes to the public, so what
+ * the detector learnt since covers older cases too. Remembered per text (the detector is the same for the
+ * life of the process), the oldest forgotten first.
+ */
+export function maskForPublic(text: string): string {
+  const known = publicMasks.get(text);
+  if (known !== undefined) return known;
+  const { masked } = maskPersonalData(text);
+  if (publicMasks.size >= PUBLIC_MASKS_KEPT) publicMasks.delete(publicMasks.keys().next().value as string);
+  publicMasks.set(text, masked);
+  return masked;
+}
+
 /** The text with each piece of personal data replaced by its display mask, and what was found. */
 export function maskPersonalData(text: string): { masked: string; found: Found[] } {
   const first = maskOnce(text);

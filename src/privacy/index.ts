@@ -24,7 +24,7 @@ export {
   setConsents,
   submitDataRequest,
 } from './data-rights.ts';
-export { type Found, findPersonalData, maskPersonalData } from './detection.ts';
+export { type Found, findPersonalData, maskForPublic, maskPersonalData } from './detection.ts';
 export { Keyring, type LoadKeyringOptions, loadKeyring, retireKeys, rotateKeyFile } from './keyring.ts';
 export { maskPhone } from './masking.ts';
 export {

@@ -31,7 +31,7 @@ async function readPassword(): Promise<string> {
 }
 
 /** The operator acts as the first administrator; the very first administrator is created from nothing. */
-async function operatorActor(db: Parameters<typeof actorForUsername>[0]): Promise<Actor | 'bootstrap'> {
+export async function operatorActor(db: Parameters<typeof actorForUsername>[0]): Promise<Actor | 'bootstrap'> {
   const admin = await db.selectFrom('users').select('username').where('role', '=', 'admin').executeTakeFirst();
   return admin ? ((await actorForUsername(db, admin.username)) ?? 'bootstrap') : 'bootstrap';
 }
