@@ -92,6 +92,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the first-contact answer from the knowl
     await answered.waitFor();
     expect(await answered.locator('.note').textContent()).toBe(reply.trim());
     expect(await page.getByTestId('proposed-answers').count()).toBe(0);
+    expect(await page.getByTestId('answered-notice').textContent()).toBe('已直接答复并办结');
     await page.screenshot({ path: `${OUTPUT_DIR}/knowledge-answered.png`, fullPage: true });
 
     const detail = await session.request<CaseDetail>(`/cases/${caseNumber}`);

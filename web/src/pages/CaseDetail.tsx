@@ -10,6 +10,7 @@ import { StatusBadge } from '../components/StatusBadge.tsx';
 import { SurveyForm, SurveyList, type SurveyOutcome } from '../components/Survey.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 import { useI18n } from '../i18n.ts';
+import { useKnowledgeText } from '../knowledge/knowledge-text.ts';
 import { ProposedAnswers } from '../knowledge/ProposedAnswers.tsx';
 import { useReference } from '../reference-data.ts';
 import { linkTo } from '../router.ts';
@@ -20,6 +21,8 @@ export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
   const [detail, setDetail] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [surveyAnswer, setSurveyAnswer] = useState<SurveyOutcome | null>(null);
+  const [answered, setAnswered] = useState(false);
+  const knowledgeText = useKnowledgeText();
   const media = useCaseMedia(caseNumber, detail?.version ?? 0);
 
   const load = () =>
@@ -31,6 +34,7 @@ export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
     setDetail(null);
     setError(null);
     setSurveyAnswer(null);
+    setAnswered(false);
     void load();
   }, [caseNumber]);
 
@@ -146,7 +150,18 @@ export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
           <ActionPanel detail={detail} onDone={setDetail} />
           {/* 直接答复: while the desk may still answer the case at first contact, from the knowledge base. */}
           {detail.allowedActions.includes('answer') && (
-            <ProposedAnswers detail={detail} onAnswered={() => void load()} />
+            <ProposedAnswers
+              detail={detail}
+              onAnswered={() => {
+                setAnswered(true);
+                void load();
+              }}
+            />
+          )}
+          {answered && (
+            <p class="notice" role="status" data-testid="answered-notice">
+              {knowledgeText('answered')}
+            </p>
           )}
           {/* Staff only: the server sends no reporter to citizens (their own data is under "My data"). */}
           {detail.reporter && (
