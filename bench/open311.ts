@@ -15,7 +15,8 @@
  * latency p50 and p95 and requests per second. The baseline, in the same run on the same server, is
  * `GET /healthz` (HTTP and framework cost, no database work). Target: p95 ≤ 200 ms for the 1,000-request
  * GET. Prints a table and writes bench/results/open311.json.
- *   npm run bench:open311            (BENCH_CASES=100000 BENCH_SECONDS=5 for a quick look)
+ *   npm run bench:open311            (BENCH_CASES=100000 BENCH_SECONDS=5 for a quick look; BENCH_KEEP=1
+ *                                    keeps the database for EXPLAIN)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +31,7 @@ const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const CHUNK = 50_000;
+const KEEP = process.env.BENCH_KEEP === '1';
 
 interface Measurement {
   scenario: string;
@@ -196,7 +198,8 @@ async function main() {
       `${JSON.stringify({ cases: CASES, seconds: SECONDS, connections: CONNECTIONS, cpus: os.cpus().length, results }, null, 2)}\n`,
     );
   } finally {
-    await database.drop();
+    if (KEEP) console.log(`kept: ${database.url}`);
+    else await database.drop();
     fs.rmSync(env.DATA_DIR, { recursive: true, force: true });
   }
 }

@@ -25,6 +25,7 @@ const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Po
 const config = readConfig({});
 const app = await buildApp({
   db,
+  listen: () => () => {},
   clock: systemClock,
   config,
   areas: new AreaLocator(db, config.placementSnapMetres),

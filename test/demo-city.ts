@@ -66,6 +66,7 @@ export async function testAppDeps(
   await calendar.reload();
   return {
     db: handle.db,
+    listen: handle.listen,
     clock: options.clock ?? fixedClock(DEMO_NOW),
     config: TEST_APP_CONFIG,
     areas,

@@ -31,6 +31,7 @@ export {
   TRANSITION_ACTIONS,
   type TransitionAction,
 } from './lifecycle.ts';
+export { CaseChangeFeed, caseChangesRoutes } from './live.ts';
 export { unmaskCaseReporter } from './personal-data.ts';
 export { published } from './public-view.ts';
 export { runSupervisionSweep, type SweepResult, supervisionBoard } from './supervision.ts';

@@ -20,7 +20,8 @@ import type { TextTables } from '../text/text.tables.ts';
 import { withCommitHooks } from './commit-hooks.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
-import { PGliteThread } from './pglite-thread.ts';
+import { type Listen, PGliteThread } from './pglite-thread.ts';
+import { PostgresListener } from './postgres-listener.ts';
 import type { SettingsTables } from './settings.ts';
 
 /** The whole schema, composed from the tables each domain owns. */
@@ -51,6 +52,8 @@ export type DatabaseTarget =
 export interface DatabaseHandle {
   db: Db;
   kind: DatabaseTarget['kind'];
+  /** Hears a channel's notifications (NOTIFY), from every instance on the database. */
+  listen: Listen;
   close(): Promise<void>;
 }
 
@@ -86,7 +89,16 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       client.on('error', (error) => console.warn(`database connection lost while in use: ${error.message}`));
     });
     const db = new Kysely<Database>({ dialect: withCommitHooks(new PostgresDialect({ pool })) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const listener = new PostgresListener(target.url);
+    return {
+      db,
+      kind: 'postgres',
+      listen: listener.listen,
+      close: async () => {
+        await listener.close();
+        await db.destroy();
+      },
+    };
   }
   let unlock = () => {};
   if (target.dataDir) {
@@ -108,6 +120,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   return {
     db,
     kind: 'pglite',
+    listen: pglite.listen,
     close: async () => {
       await db.destroy();
       await pglite.close();

@@ -6,10 +6,14 @@ export interface EmbeddedDatabase {
   close(): Promise<void>;
 }
 
+/** Hears a channel's notifications (NOTIFY); the function returned stops hearing them. */
+export type Listen = (channel: string, onPayload: (payload: string) => void) => () => void;
+
 /** What the worker sends back: a query's result, a query's error, or news of the database itself. */
 type Reply =
   | { id: number; rows: unknown[]; affectedRows?: number }
   | { id: number; error: Record<string, unknown> }
+  | { notification: { channel: string; payload: string } }
   | { ready: true }
   | { fatal: Record<string, unknown> }
   | { closed: true };
@@ -28,6 +32,7 @@ export class PGliteThread implements EmbeddedDatabase {
   #stopped: Error | null = null;
   #closing: Promise<void> | null = null;
   #closed: () => void = () => {};
+  readonly #listeners = new Map<string, Set<(payload: string) => void>>();
 
   private constructor(worker: Worker) {
     this.#worker = worker;
@@ -85,6 +90,18 @@ export class PGliteThread implements EmbeddedDatabase {
     });
   }
 
+  /** Hears a channel's notifications; the thread listens once per channel, for as long as it runs. */
+  listen: Listen = (channel, onPayload) => {
+    let heard = this.#listeners.get(channel);
+    if (!heard) {
+      heard = new Set();
+      this.#listeners.set(channel, heard);
+      if (!this.#stopped) this.#worker.postMessage({ listen: channel });
+    }
+    heard.add(onPayload);
+    return () => heard.delete(onPayload);
+  };
+
   /** Closes the database and ends the thread; every caller waits for the same close, which always ends. */
   close(): Promise<void> {
     this.#closing ??= new Promise<void>((resolve) => {
@@ -98,6 +115,11 @@ export class PGliteThread implements EmbeddedDatabase {
   #receive(reply: Reply) {
     if ('closed' in reply) {
       this.#stop(new Error('the embedded database is closed'));
+      return;
+    }
+    if ('notification' in reply) {
+      for (const onPayload of this.#listeners.get(reply.notification.channel) ?? [])
+        onPayload(reply.notification.payload);
       return;
     }
     if (!('id' in reply)) return;

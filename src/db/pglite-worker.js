@@ -46,6 +46,13 @@ try {
 port.postMessage({ ready: true });
 
 port.on('message', async (message) => {
+  if (message.listen) {
+    // Notifications (NOTIFY, delivered as their transaction commits) go to the server's thread as they come.
+    await pglite.listen(message.listen, (payload) =>
+      port.postMessage({ notification: { channel: message.listen, payload } }),
+    );
+    return;
+  }
   if (message.close) {
     // Closed or not, the server is told, so its shutdown never waits for an answer that does not come.
     await pglite.close().catch(() => {});

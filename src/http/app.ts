@@ -12,9 +12,10 @@ import { Type } from 'typebox';
 import { auditRoutes } from '../audit/index.ts';
 import { authRoutes, type SessionTimes } from '../auth/index.ts';
 import { type CityCalendar, calendarRoutes } from '../calendar/index.ts';
-import { type CaseDeps, casesRoutes } from '../cases/index.ts';
+import { CaseChangeFeed, type CaseDeps, caseChangesRoutes, casesRoutes } from '../cases/index.ts';
 import { type Config, readConfig } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import type { Listen } from '../db/pglite-thread.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from '../demo/demo-city.ts';
 import { evaluationRoutes, firstContactRoutes } from '../evaluation/index.ts';
 import { type AreaLocator, gridRoutes } from '../grid/index.ts';
@@ -41,6 +42,8 @@ import { serveConsole } from './web.ts';
 
 export interface AppDeps {
   db: Db;
+  /** Hears the database's notifications (the steps of cases, for live consoles). */
+  listen: Listen;
   clock: Clock;
   config: Pick<Config, 'demoSignIn' | 'reopenWindowDays' | 'secureCookies'> &
     Partial<Pick<Config, 'citizenCasesPerDay' | 'auditAnchorFile' | 'evaluationMinDispatches' | 'open311'>> & {
@@ -198,6 +201,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       });
       await api.register(gridRoutes, { db: deps.db, areas: deps.areas, basemap: deps.config.mapTiles });
       await api.register(casesRoutes, { deps: caseDeps });
+      await api.register(caseChangesRoutes, { db: deps.db, feed: new CaseChangeFeed(deps.listen) });
       await api.register(knowledgeRoutes, { deps: caseDeps });
       await api.register(mediaRoutes, {
         deps: { ...media, db: deps.db, clock: deps.clock, keyring: deps.keyring, policy: caseDeps.policy },

@@ -1,8 +1,18 @@
 /** One formatter per time zone: making one costs about 0.1 ms, far more than using it. */
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * Offsets already read, per time zone and quarter hour (zones change offset only on a quarter hour):
+ * a public list writes three date-times for each of its 1,000 rows.
+ */
+const knownOffsets = new Map<string, number>();
+const QUARTER_HOUR_MS = 15 * 60_000;
+const OFFSETS_KEPT = 10_000;
 
 /** The UTC offset of a time zone at an instant, in minutes (+480 for Asia/Shanghai). */
 function offsetMinutes(timeZone: string, at: Date): number {
+  const key = `${timeZone}|${Math.floor(at.getTime() / QUARTER_HOUR_MS)}`;
+  const known = knownOffsets.get(key);
+  if (known !== undefined) return known;
   let format = offsetFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'longOffset' });
@@ -10,8 +20,10 @@ function offsetMinutes(timeZone: string, at: Date): number {
   }
   const name = format.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value;
   const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? '');
-  if (!match) return 0;
-  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+  const offset = match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
+  if (knownOffsets.size >= OFFSETS_KEPT) knownOffsets.clear();
+  knownOffsets.set(key, offset);
+  return offset;
 }
 
 /** The instant a local date begins in a time zone. */

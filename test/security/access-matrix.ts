@@ -101,6 +101,8 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
 
   // Cases
   'GET /api/v1/cases': { allow: EVERYONE },
+  // A live stream: seconds=0 ends it at once, after its first event.
+  'GET /api/v1/cases/changes': { allow: EVERYONE, sample: { query: 'seconds=0' } },
   'GET /api/v1/cases/counts': { allow: EVERYONE },
   'GET /api/v1/cases/map': { allow: EVERYONE },
   'GET /api/v1/cases/queue': { allow: STAFF },

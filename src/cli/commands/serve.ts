@@ -93,6 +93,7 @@ export function serveCommand(program: Command) {
       const app = await buildApp(
         {
           db: handle.db,
+          listen: handle.listen,
           clock: systemClock,
           config: { ...config, demoSignIn, phoneSignIn },
           areas,

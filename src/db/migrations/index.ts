@@ -12,6 +12,7 @@ import * as applicationRole from './2026-12-02T1000-application-role.ts';
 import * as fieldEvidence from './2026-12-03T0900-field-evidence.ts';
 import * as placementSnapping from './2026-12-03T1000-placement-snapping.ts';
 import * as knowledgeBase from './2026-12-03T1500-knowledge-base.ts';
+import * as caseChanges from './2026-12-04T1200-case-changes.ts';
 
 /**
  * The one ordered migration set, listed statically (no directory scanning, so it also works bundled).
@@ -31,4 +32,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03T0900-field-evidence': fieldEvidence,
   '2026-12-03T1000-placement-snapping': placementSnapping,
   '2026-12-03T1500-knowledge-base': knowledgeBase,
+  '2026-12-04T1200-case-changes': caseChanges,
 };

@@ -4,6 +4,7 @@ import { CaseLink } from '../components/CaseLink.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { TrafficLight } from '../components/TrafficLight.tsx';
 import { useI18n } from '../i18n.ts';
+import { useCaseChanges } from '../live.ts';
 import { useReference } from '../reference-data.ts';
 
 /** The actions of the queue for the lead body, by status (the lifecycle's rules for the handler role), and what each needs. */
@@ -43,6 +44,8 @@ export function HandlerQueue({ me }: { me: Me }) {
   useEffect(() => {
     void load();
   }, []);
+  // The body's cases moving on, whoever moved them (a new dispatch, a verification), refresh it at once.
+  useCaseChanges(() => void load());
 
   const act = async (row: CaseSummary, action: string, form?: HTMLFormElement) => {
     const { caseNumber } = row;

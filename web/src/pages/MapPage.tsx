@@ -5,6 +5,7 @@ import { type Area, api, type CaseSummary, type Me } from '../api.ts';
 import type { Answer } from '../api-shapes.ts';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useI18n } from '../i18n.ts';
+import { useCaseChanges } from '../live.ts';
 import {
   addAreaLayers,
   addBasemap,
@@ -154,6 +155,12 @@ export function MapPage({ initialArea, me }: { initialArea?: string | null; me: 
       api<CaseMap>('/cases/map'),
     ]);
     setNamedAreas(named.features);
+    showCases(instance, mapped);
+    setReady(true);
+  };
+
+  /** The cases' points, grouped for their colours. */
+  const showCases = (instance: MapLibreMap, mapped: CaseMap) => {
     for (const feature of mapped.features) {
       (feature.properties as Record<string, unknown>).group = caseGroup(
         feature.properties.status,
@@ -162,8 +169,14 @@ export function MapPage({ initialArea, me }: { initialArea?: string | null; me: 
     }
     setData(instance, 'cases', mapped);
     setLocated(mapped.features);
-    setReady(true);
   };
+
+  // A case reported or moved on anywhere redraws the points (live); the view stays where it is.
+  useCaseChanges(() => {
+    const instance = map.current;
+    if (!instance) return;
+    void api<CaseMap>('/cases/map').then((mapped) => showCases(instance, mapped));
+  }, ready);
 
   useEffect(() => {
     const instance = map.current;

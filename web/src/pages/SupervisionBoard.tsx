@@ -6,6 +6,7 @@ import type { Answer } from '../api-shapes.ts';
 import { useEvaluationText } from '../components/evaluation/messages.ts';
 import { PatrolCoverage } from '../components/PatrolCoverage.tsx';
 import { useI18n } from '../i18n.ts';
+import { useCaseChanges } from '../live.ts';
 import { linkTo } from '../router.ts';
 
 type BoardClock = Board['warnings'][number];
@@ -36,6 +37,8 @@ export function SupervisionBoard({ me }: { me: Me }) {
     api<Board>('/supervision/board')
       .then(setBoard)
       .catch((e) => setError(errorText(e)));
+  // Deadlines met, missed or extended anywhere change the board: it refreshes at once (live).
+  useCaseChanges(() => void load());
   useEffect(() => {
     void load();
     api<Answer<'/calendar/{year}'>>(`/calendar/${new Date().getFullYear()}`)

@@ -6,6 +6,7 @@ import { CaseLink } from '../components/CaseLink.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { WorkbenchCard } from '../components/WorkbenchCard.tsx';
 import { useI18n } from '../i18n.ts';
+import { useCaseChanges } from '../live.ts';
 import { useReference } from '../reference-data.ts';
 import { linkTo, navigate } from '../router.ts';
 import { type DeskTextKey, useDeskText } from './desk-text.ts';
@@ -15,7 +16,6 @@ const VIEWS = { new: ['reported', 'registered'], redispatch: ['returned', 'reope
 type View = keyof typeof VIEWS;
 
 /** How often the desk looks for new cases by itself (and whenever the window comes back into focus). */
-const REFRESH_MS = 15_000;
 const PAGE_SIZE = 100;
 
 const AGES: Record<string, { label: DeskTextKey; query: Record<string, string> }> = {
@@ -130,14 +130,12 @@ export function Workbench({ query }: { query: URLSearchParams }) {
     const timer = setTimeout(() => void load(), filters.q ? 300 : 0);
     return () => clearTimeout(timer);
   }, [queryString]);
+  // Cases arriving or moving on, whoever moved them, refresh the desk at once (live); so does coming back.
+  useCaseChanges(() => void load());
   useEffect(() => {
-    const timer = setInterval(() => void load(), REFRESH_MS);
     const onFocus = () => void load();
     window.addEventListener('focus', onFocus);
-    return () => {
-      clearInterval(timer);
-      window.removeEventListener('focus', onFocus);
-    };
+    return () => window.removeEventListener('focus', onFocus);
   }, [queryString]);
 
   const index = rows.findIndex((c) => c.caseNumber === current);
