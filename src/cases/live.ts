@@ -107,7 +107,8 @@ export const caseChangesRoutes: FastifyPluginAsyncTypebox<{ db: Db; feed: CaseCh
         if (!raw.writableEnded) raw.end();
       };
       const timer = setTimeout(end, (request.query.seconds ?? STREAM_SECONDS) * 1000);
-      request.raw.on('close', end);
+      // The response closes when the viewer goes away (or the connection drops): stop listening for them.
+      raw.on('close', end);
     },
   );
 };
