@@ -99,6 +99,15 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the first-contact answer from the knowl
     expect(detail.status).toBe('closed');
     expect(detail.events.map((e) => e.action)).toEqual(['report', 'answer']);
     expect(await firstContact()).toBe(answeredBefore + 1);
+
+    // The evaluation page shows the month's first-contact figure, this answer counted.
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()).slice(0, 7);
+    await page.goto(`${session.base()}/evaluation?month=${month}`);
+    const figure = page.getByTestId('first-contact');
+    await figure.waitFor();
+    expect(Number(await figure.getAttribute('data-answered'))).toBeGreaterThanOrEqual(1);
+    expect(await figure.textContent()).toContain('一次办结率');
+    await page.screenshot({ path: `${OUTPUT_DIR}/evaluation-first-contact.png` });
   }, 60_000);
 
   it('should show the proposals on a phone, and the knowledge base without scrolling sideways', async () => {

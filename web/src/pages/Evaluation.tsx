@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Me } from '../api.ts';
+import { FirstContact } from '../components/evaluation/FirstContact.tsx';
 import { Leaderboard } from '../components/evaluation/Leaderboard.tsx';
 import { PeopleSection } from '../components/evaluation/PeopleSection.tsx';
 import { RankingSection } from '../components/evaluation/RankingSection.tsx';
@@ -103,6 +104,7 @@ export function Evaluation({ me, query }: { me: Me; query: URLSearchParams }) {
           </a>
         </p>
       )}
+      {!ownRowOnly && tab === 'ranking' && <FirstContact month={month} />}
       {ownRowOnly && tab === 'ranking' && <p class="hint">{t('ownBodyOnly')}</p>}
       {tab === 'ranking' && (
         <RankingSection

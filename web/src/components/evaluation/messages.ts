@@ -26,6 +26,15 @@ const MESSAGES = {
     zh: '名次是本单位在全部承办单位中的名次，与督办人员看到的排名一致。',
     en: 'The rank is your body’s rank among all handling bodies, as supervisors see it.',
   },
+  firstContact: {
+    zh: '一次办结率（知识库直接答复）',
+    en: 'First-contact resolution (answered from the knowledge base)',
+  },
+  firstContactCounts: {
+    zh: '直接答复 {answered} 件，派遣 {dispatched} 件，答复后重新办理 {reopened} 件',
+    en: '{answered} answered, {dispatched} dispatched, {reopened} reopened after the answer',
+  },
+  firstContactSatisfied: { zh: '满意率', en: 'satisfied' },
   noDataThisMonth: {
     zh: '{month} 没有派遣。最近有数据的月份：',
     en: 'No dispatches in {month}. Latest month with data:',
