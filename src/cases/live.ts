@@ -87,6 +87,8 @@ export const caseChangesRoutes: FastifyPluginAsyncTypebox<{ db: Db; feed: CaseCh
       let queue = Promise.resolve();
       const unsubscribe = feed.subscribe((change) => {
         queue = queue.then(async () => {
+          // Steps queued before the viewer left are not looked up for nobody.
+          if (raw.writableEnded) return;
           const visible = await db
             .selectFrom('cases')
             .select('case_number')
@@ -107,8 +109,10 @@ export const caseChangesRoutes: FastifyPluginAsyncTypebox<{ db: Db; feed: CaseCh
         if (!raw.writableEnded) raw.end();
       };
       const timer = setTimeout(end, (request.query.seconds ?? STREAM_SECONDS) * 1000);
-      // The response closes when the viewer goes away (or the connection drops): stop listening for them.
+      // The response closes when the viewer goes away (or the connection drops): stop listening for them,
+      // also when they went away before the stream began.
       raw.on('close', end);
+      if (raw.destroyed) end();
     },
   );
 };

@@ -9,6 +9,9 @@ export interface EmbeddedDatabase {
 /** Hears a channel's notifications (NOTIFY); the function returned stops hearing them. */
 export type Listen = (channel: string, onPayload: (payload: string) => void) => () => void;
 
+/** The channels the database announces on (see the migrations' triggers). */
+export const NOTIFY_CHANNELS: readonly string[] = ['case_changes'];
+
 /** What the worker sends back: a query's result, a query's error, or news of the database itself. */
 type Reply =
   | { id: number; rows: unknown[]; affectedRows?: number }
@@ -44,7 +47,9 @@ export class PGliteThread implements EmbeddedDatabase {
    * should end and be started again rather than answer 503 for ever.
    */
   static start(dataDir: string | undefined, onLost: (error: Error) => void): Promise<PGliteThread> {
-    const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: { dataDir } });
+    const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), {
+      workerData: { dataDir, channels: NOTIFY_CHANNELS },
+    });
     const thread = new PGliteThread(worker);
     let ready = false;
     return new Promise((resolve, reject) => {
@@ -90,13 +95,13 @@ export class PGliteThread implements EmbeddedDatabase {
     });
   }
 
-  /** Hears a channel's notifications; the thread listens once per channel, for as long as it runs. */
+  /** Hears one of NOTIFY_CHANNELS, which the thread listens to from the start. */
   listen: Listen = (channel, onPayload) => {
+    if (!NOTIFY_CHANNELS.includes(channel)) throw new Error(`The embedded database does not listen to "${channel}"`);
     let heard = this.#listeners.get(channel);
     if (!heard) {
       heard = new Set();
       this.#listeners.set(channel, heard);
-      if (!this.#stopped) this.#worker.postMessage({ listen: channel });
     }
     heard.add(onPayload);
     return () => heard.delete(onPayload);

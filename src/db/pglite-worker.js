@@ -39,6 +39,11 @@ const port = parentPort;
 let pglite;
 try {
   pglite = await PGlite.create({ dataDir: workerData.dataDir, extensions: { pg_trgm }, parsers });
+  // The channels are listened to here, before any query: PGlite has one session, and a LISTEN sent while
+  // a request's transaction is open would join it (and be undone with it, or fail with it).
+  for (const channel of workerData.channels ?? []) {
+    await pglite.listen(channel, (payload) => port.postMessage({ notification: { channel, payload } }));
+  }
 } catch (error) {
   port.postMessage({ fatal: fieldsOf(error) });
   process.exit(1);
@@ -46,13 +51,6 @@ try {
 port.postMessage({ ready: true });
 
 port.on('message', async (message) => {
-  if (message.listen) {
-    // Notifications (NOTIFY, delivered as their transaction commits) go to the server's thread as they come.
-    await pglite.listen(message.listen, (payload) =>
-      port.postMessage({ notification: { channel: message.listen, payload } }),
-    );
-    return;
-  }
   if (message.close) {
     // Closed or not, the server is told, so its shutdown never waits for an answer that does not come.
     await pglite.close().catch(() => {});

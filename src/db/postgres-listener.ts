@@ -4,6 +4,12 @@ import type { Listen } from './pglite-thread.ts';
 const CHANNEL_NAME = /^[a-z_]{1,63}$/;
 /** After a lost connection, the listener tries again after this long, and then every so often. */
 const RECONNECT_MS = 2_000;
+/**
+ * A listening connection carries nothing unless something happens, so a path that died without a reset (a
+ * failed-over primary powered off, a NAT that forgot it) would go unnoticed: it is asked something this
+ * often, and given up when it does not answer in time.
+ */
+const CHECK_MS = 30_000;
 
 /**
  * Notifications from a PostgreSQL server: LISTEN needs a connection of its own, held open (a pooled one is
@@ -17,6 +23,7 @@ export class PostgresListener {
   #client: pg.Client | null = null;
   #connecting: Promise<void> | null = null;
   #retry: NodeJS.Timeout | null = null;
+  #check: NodeJS.Timeout | null = null;
   #closed = false;
 
   constructor(url: string) {
@@ -39,6 +46,7 @@ export class PostgresListener {
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#retry) clearTimeout(this.#retry);
+    if (this.#check) clearInterval(this.#check);
     const client = this.#client;
     this.#client = null;
     await client?.end().catch(() => {});
@@ -47,21 +55,37 @@ export class PostgresListener {
   #connect(): Promise<void> {
     if (this.#client || this.#closed) return Promise.resolve();
     this.#connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.#url, connectionTimeoutMillis: 5_000 });
+      const client = new pg.Client({
+        connectionString: this.#url,
+        connectionTimeoutMillis: 5_000,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+        query_timeout: 10_000,
+      });
       client.on('notification', (message) => {
         for (const onPayload of this.#listeners.get(message.channel) ?? []) onPayload(message.payload ?? '');
       });
+      // Only the connection in use may call for a new one: a late event of an old one must not end its successor.
       client.on('error', (error) => {
         console.warn(`database notifications: connection lost (${error.message}); listening again shortly`);
-        this.#lost();
+        if (this.#client === client) this.#lost();
       });
-      client.on('end', () => this.#lost());
+      client.on('end', () => {
+        if (this.#client === client) this.#lost();
+      });
       try {
         await client.connect();
         for (const channel of this.#listeners.keys()) await client.query(`listen ${channel}`);
         if (this.#closed) await client.end();
-        else this.#client = client;
+        else {
+          this.#client = client;
+          this.#check ??= setInterval(() => {
+            void this.#client?.query('select 1').catch(() => this.#lost());
+          }, CHECK_MS);
+          this.#check.unref();
+        }
       } catch {
+        client.removeAllListeners('end');
         await client.end().catch(() => {});
         this.#lost();
       }
@@ -72,8 +96,17 @@ export class PostgresListener {
   }
 
   #lost() {
-    this.#client?.removeAllListeners('end');
+    const client = this.#client;
     this.#client = null;
+    if (client) {
+      // The old connection is ended, not only forgotten: still open, it would deliver every event a second
+      // time beside the new one. Its errors from now on are expected, and must not end the process.
+      client.removeAllListeners('notification');
+      client.removeAllListeners('end');
+      client.removeAllListeners('error');
+      client.on('error', () => {});
+      void client.end().catch(() => {});
+    }
     if (this.#closed || this.#retry) return;
     this.#retry = setTimeout(() => {
       this.#retry = null;

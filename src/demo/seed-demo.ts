@@ -20,6 +20,7 @@ import { readSetting, writeSetting } from '../db/settings.ts';
 import { awardPoints } from '../evaluation/index.ts';
 import { type AreaLocator, generateGrid, importAreas } from '../grid/index.ts';
 import { loadFixtureArticles } from '../knowledge/index.ts';
+import { AppError } from '../lib/app-error.ts';
 import type { Clock } from '../lib/clock.ts';
 import {
   type Actor,
@@ -69,6 +70,11 @@ export interface SeedOptions {
   onProgress?: (done: number, total: number) => void;
   /** Load only the first N messages (tests use a few). */
   limit?: number;
+  /**
+   * People may act on the demo's cases while they load (the server is already answering): a case taken
+   * up before its history is written keeps their steps, not the demo's.
+   */
+  othersMayAct?: boolean;
 }
 
 export interface SeedReport {
@@ -526,59 +532,72 @@ async function loadCases(options: SeedOptions, messages: DemoMessage[], codes: M
         : { name: CALLER_NAMES[i % CALLER_NAMES.length], phone: `1990000${String(i).padStart(4, '0')}` },
     });
 
-    for (const [k, action] of steps.entries()) {
-      const scheduled = created + (k + 1) * stepLength * (0.6 + 0.4 * spread(i, k + 3));
-      // Bodies mostly answer a dispatch within the hour or two a 12345 centre allows; some are late.
-      const answerDelay =
-        (spread(i, k + 29) < 0.85 ? 15 + 90 * spread(i, k + 31) : 180 + 900 * spread(i, k + 31)) * 60_000;
-      at = new Date(
-        action === 'accept' || action === 'return' ? Math.min(scheduled, at.getTime() + answerDelay) : scheduled,
-      );
-      const assigned = await db
-        .selectFrom('cases')
-        .select('assigned_body_id')
-        .where('case_number', '=', caseNumber)
-        .executeTakeFirstOrThrow();
-      const by =
-        action === 'accept' || action === 'return' || action === 'handle'
-          ? await handlerOf(assigned.assigned_body_id)
-          : action === 'verify_pass' || action === 'verify_fail'
-            ? await gridWorkerFor(message.district)
-            : action === 'reopen'
-              ? await actor(citizen ?? 'citizen')
-              : await actor('dispatcher');
-      await transitionCase(deps, by, caseNumber, {
-        action,
-        note: action === 'handle' ? demoReply(message.title, i) : NOTES[action],
-        reviewDate:
-          action === 'suspend' ? new Date(options.now.getTime() + 14 * DAY).toISOString().slice(0, 10) : undefined,
-      });
-    }
-    let final = status === 'rework' ? 'closed' : status;
-    // The reporter is called back after closure (回访); a few are dissatisfied, which reopens the case.
-    if (final === 'closed' && !citizen) {
-      at = new Date(at.getTime() + 2 * HOUR);
-      const roll = spread(i, 17);
-      const satisfaction: Satisfaction =
-        roll < 0.72 ? 'satisfied' : roll < 0.9 ? 'basically_satisfied' : 'dissatisfied';
-      const { reopened } = await answerSurvey(deps, await actor('dispatcher'), caseNumber, {
-        satisfaction,
-        solved: satisfaction !== 'dissatisfied' && spread(i, 19) < 0.92,
-      });
-      if (reopened) final = 'reopened';
-    }
-    // A few bodies ask for more time on cases still in progress.
-    if (final === 'in_progress' && spread(i, 23) < 0.3) {
-      const assigned = await db
-        .selectFrom('cases')
-        .select('assigned_body_id')
-        .where('case_number', '=', caseNumber)
-        .executeTakeFirstOrThrow();
-      await transitionCase(deps, await handlerOf(assigned.assigned_body_id), caseNumber, {
-        action: 'request_extension',
-        note: '需协调多个部门，申请延期',
-        extensionDays: 3,
-      });
+    // The case's history after its report, step by step; returns where it ends.
+    const writeHistory = async (): Promise<string> => {
+      for (const [k, action] of steps.entries()) {
+        const scheduled = created + (k + 1) * stepLength * (0.6 + 0.4 * spread(i, k + 3));
+        // Bodies mostly answer a dispatch within the hour or two a 12345 centre allows; some are late.
+        const answerDelay =
+          (spread(i, k + 29) < 0.85 ? 15 + 90 * spread(i, k + 31) : 180 + 900 * spread(i, k + 31)) * 60_000;
+        at = new Date(
+          action === 'accept' || action === 'return' ? Math.min(scheduled, at.getTime() + answerDelay) : scheduled,
+        );
+        const assigned = await db
+          .selectFrom('cases')
+          .select('assigned_body_id')
+          .where('case_number', '=', caseNumber)
+          .executeTakeFirstOrThrow();
+        const by =
+          action === 'accept' || action === 'return' || action === 'handle'
+            ? await handlerOf(assigned.assigned_body_id)
+            : action === 'verify_pass' || action === 'verify_fail'
+              ? await gridWorkerFor(message.district)
+              : action === 'reopen'
+                ? await actor(citizen ?? 'citizen')
+                : await actor('dispatcher');
+        await transitionCase(deps, by, caseNumber, {
+          action,
+          note: action === 'handle' ? demoReply(message.title, i) : NOTES[action],
+          reviewDate:
+            action === 'suspend' ? new Date(options.now.getTime() + 14 * DAY).toISOString().slice(0, 10) : undefined,
+        });
+      }
+      let final = status === 'rework' ? 'closed' : status;
+      // The reporter is called back after closure (回访); a few are dissatisfied, which reopens the case.
+      if (final === 'closed' && !citizen) {
+        at = new Date(at.getTime() + 2 * HOUR);
+        const roll = spread(i, 17);
+        const satisfaction: Satisfaction =
+          roll < 0.72 ? 'satisfied' : roll < 0.9 ? 'basically_satisfied' : 'dissatisfied';
+        const { reopened } = await answerSurvey(deps, await actor('dispatcher'), caseNumber, {
+          satisfaction,
+          solved: satisfaction !== 'dissatisfied' && spread(i, 19) < 0.92,
+        });
+        if (reopened) final = 'reopened';
+      }
+      // A few bodies ask for more time on cases still in progress.
+      if (final === 'in_progress' && spread(i, 23) < 0.3) {
+        const assigned = await db
+          .selectFrom('cases')
+          .select('assigned_body_id')
+          .where('case_number', '=', caseNumber)
+          .executeTakeFirstOrThrow();
+        await transitionCase(deps, await handlerOf(assigned.assigned_body_id), caseNumber, {
+          action: 'request_extension',
+          note: '需协调多个部门，申请延期',
+          extensionDays: 3,
+        });
+      }
+      return final;
+    };
+    let final: string;
+    try {
+      final = await writeHistory();
+    } catch (error) {
+      // Serving already, someone took up this case before its history was written (registered or
+      // dispatched it from the desk): their step stands, and the demo's remaining ones are left out.
+      if (!options.othersMayAct || !(error instanceof AppError)) throw error;
+      final = 'taken up meanwhile';
     }
     byStatus[final] = (byStatus[final] ?? 0) + 1;
     options.onProgress?.(i + 1, messages.length);

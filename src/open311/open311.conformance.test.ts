@@ -504,6 +504,30 @@ forEachDatabase('Open311 GeoReport v2', (database) => {
       );
     });
 
+    it('should take empty fields as fields not sent, as FixMyStreet sends them', async () => {
+      const response = await post('json', { ...pothole(), email: '', media_url: '', first_name: '', last_name: '' });
+      expect(response.statusCode, response.body).toBe(201);
+    });
+
+    it('should keep the XML readable when a published title holds a control character', async () => {
+      const [filed] = (await post('json', { ...pothole(), description: '坑\u0001洞\u001f很深' })).json() as Array<{
+        service_request_id: string;
+      }>;
+      const registered = await app.inject({
+        method: 'POST',
+        url: `/api/v1/cases/${filed!.service_request_id}/actions`,
+        headers: await as('dispatcher'),
+        payload: { action: 'register' },
+      });
+      expect(registered.statusCode, registered.body).toBe(200);
+      const answer = await get(`/open311/v2/requests/${filed!.service_request_id}.xml`);
+      const { service_requests } = parseXml(answer.body) as {
+        service_requests: { request: Array<{ description: string }> };
+      };
+      expect(service_requests.request[0]!.description).toBe('坑\uFFFD洞\uFFFD很深');
+      expect(['\u0001', '\u001f'].some((control) => answer.body.includes(control))).toBe(false);
+    });
+
     it.each([
       ['no api_key', { api_key: '' }, 403],
       ['an unknown api_key', { api_key: 'cg_not-a-key' }, 403],

@@ -207,6 +207,14 @@ export const open311Routes: FastifyPluginAsyncTypebox<{ deps: Open311Deps }> = a
           { additionalProperties: Type.String({ maxLength: 4000 }) },
         ),
       },
+      // Clients send fields they have no value for empty (FixMyStreet: `email=` for a resident known only by
+      // phone): an empty field is one not sent, not an invalid one.
+      preValidation: async (request) => {
+        const form = request.body as Record<string, unknown> | null;
+        if (form && typeof form === 'object') {
+          for (const [field, value] of Object.entries(form)) if (value === '') delete form[field];
+        }
+      },
       // The key comes in the form, so it is checked once the body is read.
       preHandler: async (request) => {
         const key = request.body.api_key;

@@ -162,13 +162,16 @@ export function findPersonalData(text: string): Found[] {
 /** Texts masked again for the public, by text: the same titles go out on every page of a public list. */
 const publicMasks = new Map<string, string>();
 const PUBLIC_MASKS_KEPT = 20_000;
+/** Only short texts (titles) are remembered: 20,000 of them stay within a few megabytes. */
+const PUBLIC_MASK_KEPT_CHARACTERS = 200;
 
 /**
  * A stored (already masked) text masked again with today's detector before it goes to the public, so what
- * the detector learnt since covers older cases too. Remembered per text (the detector is the same for the
- * life of the process), the oldest forgotten first.
+ * the detector learnt since covers older cases too. Short texts are remembered (the detector is the same
+ * for the life of the process), the first remembered forgotten first.
  */
 export function maskForPublic(text: string): string {
+  if (text.length > PUBLIC_MASK_KEPT_CHARACTERS) return maskPersonalData(text).masked;
   const known = publicMasks.get(text);
   if (known !== undefined) return known;
   const { masked } = maskPersonalData(text);

@@ -55,7 +55,7 @@ export function serveCommand(program: Command) {
         console.log(
           'Demo city 长沙: areas, handling bodies, categories and users loaded; its cases follow once listening.',
         );
-        loadDemoCases = (onProgress) => seedDemoCases({ ...options, onProgress }, structure);
+        loadDemoCases = (onProgress) => seedDemoCases({ ...options, onProgress, othersMayAct: true }, structure);
       }
       await areas.reload();
       await loadShippedCalendars(handle.db);
@@ -168,14 +168,16 @@ export function serveCommand(program: Command) {
             app.log.info(describeSeed(report)),
           )
         : Promise.resolve();
+      // The sweeps start whatever became of the demo: a server must not run without them.
       demoCases.then(
         () => {
           startSweeps();
-          trainDemoModels();
+          void trainDemoModels();
         },
         (error) => {
           // Stopped while loading, the next start says the demo is incomplete; anything else is told now.
           if (!closing) app.log.error({ err: error }, INTERRUPTED_DEMO);
+          startSweeps();
         },
       );
 

@@ -19,9 +19,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create trigger case_events_announce after insert on case_events
     for each row execute function announce_case_change()`.execute(db);
+  // Open311's servicerequestupdates reads the steps of a time window, oldest first.
+  await sql`create index case_events_created_idx on case_events (created_at)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index if exists case_events_created_idx`.execute(db);
   await sql`drop trigger if exists case_events_announce on case_events`.execute(db);
   await sql`drop function if exists announce_case_change()`.execute(db);
 }
