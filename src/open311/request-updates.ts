@@ -3,7 +3,7 @@ import { published } from '../cases/index.ts';
 import type { Db } from '../db/database.ts';
 import { localDateTime } from '../lib/local-date.ts';
 import { maskForPublic } from '../privacy/index.ts';
-import { badRequest, DEFAULT_WINDOW_DAYS, MAX_REQUESTS } from './service-requests.ts';
+import { MAX_REQUESTS, windowOf } from './service-requests.ts';
 
 /**
  * The mySociety extension `servicerequestupdates`: the public steps of published cases, as FixMyStreet
@@ -42,10 +42,7 @@ export async function findRequestUpdates(
   now: Date,
   timeZone: string,
 ): Promise<RequestUpdate[]> {
-  const span = DEFAULT_WINDOW_DAYS * 86_400_000;
-  const end = window.end ?? (window.start ? new Date(window.start.getTime() + span) : now);
-  const start = window.start ?? new Date(end.getTime() - span);
-  if (start > end) throw badRequest('start_date must not be after end_date');
+  const { start, end } = windowOf(window, now);
   const rows = await db
     .selectFrom('case_events')
     .innerJoin('cases', 'cases.id', 'case_events.case_id')

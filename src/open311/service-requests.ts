@@ -42,10 +42,21 @@ export interface RequestQuery {
 }
 
 /** The specification's default: the last 90 days, or 1,000 requests, whichever is smaller. */
-export const DEFAULT_WINDOW_DAYS = 90;
+const DEFAULT_WINDOW_MS = 90 * 86_400_000;
 export const MAX_REQUESTS = 1000;
 const CLOSED = ['closed', 'cancelled', 'merged'] as const;
 const ROUND = 1000;
+
+/**
+ * The time window a call asks about (start_date, end_date): given at one end only, 90 days from it; at
+ * neither, the last 90 days. A start after the end is the client's mistake (400).
+ */
+export function windowOf(asked: { start?: Date; end?: Date }, now: Date): { start: Date; end: Date } {
+  const end = asked.end ?? (asked.start ? new Date(asked.start.getTime() + DEFAULT_WINDOW_MS) : now);
+  const start = asked.start ?? new Date(end.getTime() - DEFAULT_WINDOW_MS);
+  if (start > end) throw badRequest('start_date must not be after end_date');
+  return { start, end };
+}
 
 export async function findServiceRequests(
   db: Db,
@@ -57,11 +68,7 @@ export async function findServiceRequests(
   if (query.serviceRequestIds) {
     select = select.where('cases.case_number', 'in', query.serviceRequestIds);
   } else {
-    // A window given at one end only runs 90 days from it; none at all, the last 90 days.
-    const window = DEFAULT_WINDOW_DAYS * 86_400_000;
-    const end = query.end ?? (query.start ? new Date(query.start.getTime() + window) : now);
-    const start = query.start ?? new Date(end.getTime() - window);
-    if (start > end) throw badRequest('start_date must not be after end_date');
+    const { start, end } = windowOf(query, now);
     select = select.where('cases.created_at', '>=', start).where('cases.created_at', '<=', end);
     if (query.serviceCode) select = select.where('categories.code', '=', query.serviceCode);
     const statuses = new Set(query.statuses ?? []);

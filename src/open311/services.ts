@@ -19,6 +19,9 @@ export interface Service {
   group: string;
 }
 
+/** The category aliased `leaf` has no category under it: only those take cases. */
+const IS_LEAF = sql<boolean>`not exists (select 1 from categories as child where child.parent_id = leaf.id)`;
+
 export async function listServices(db: Db): Promise<Service[]> {
   const rows = await db
     .selectFrom('categories as leaf')
@@ -32,13 +35,7 @@ export async function listServices(db: Db): Promise<Service[]> {
       'parent.level as parent_level',
       'top.name_zh as top_zh',
     ])
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('categories as child').select(sql.lit(1).as('one')).whereRef('child.parent_id', '=', 'leaf.id'),
-        ),
-      ),
-    )
+    .where(IS_LEAF)
     .orderBy('leaf.code')
     .execute();
   return rows.map((row) => ({
@@ -54,8 +51,14 @@ export async function listServices(db: Db): Promise<Service[]> {
 
 /** A service's definition: its attributes, none so far (a service whose `metadata` is false has none). */
 export async function serviceDefinition(db: Db, serviceCode: string) {
-  const services = await listServices(db);
-  if (!services.some((service) => service.service_code === serviceCode)) throw serviceNotFound(serviceCode);
+  const leaf = await db
+    .selectFrom('categories as leaf')
+    .select('leaf.id')
+    .where('leaf.code', '=', serviceCode)
+    .where('leaf.parent_id', 'is not', null)
+    .where(IS_LEAF)
+    .executeTakeFirst();
+  if (!leaf) throw serviceNotFound(serviceCode);
   return { service_code: serviceCode, attributes: [] as never[] };
 }
 
