@@ -31,7 +31,9 @@ export function SupervisionBoard({ me }: { me: Me }) {
   const [error, setError] = useState<string | null>(null);
   const [sweep, setSweep] = useState<{ yellow: number; red: number } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [minutesPerDay, setMinutesPerDay] = useState<number | null>(null);
+  // undefined until the calendar answers: the board waits for it, so no time is shown in hours first and
+  // in working days a moment later (null: no calendar, times in hours).
+  const [minutesPerDay, setMinutesPerDay] = useState<number | null | undefined>(undefined);
 
   const load = () =>
     api<Board>('/supervision/board')
@@ -77,8 +79,8 @@ export function SupervisionBoard({ me }: { me: Me }) {
         )}
       </div>
       {error && <p class="error">{error}</p>}
-      {!board && !error && <p>{t('loading')}</p>}
-      {board && (
+      {(!board || minutesPerDay === undefined) && !error && <p>{t('loading')}</p>}
+      {board && minutesPerDay !== undefined && (
         <>
           <h2>
             {t('extensionRequests')} ({board.extensionRequests.length})
