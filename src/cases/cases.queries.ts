@@ -1,7 +1,12 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database, Db } from '../db/database.ts';
 import { escapeLike, likePrefix } from '../lib/like.ts';
-import type { Actor } from '../organizations/index.ts';
+import {
+  type Actor,
+  type AttributeDatatype,
+  type CategoryAttribute,
+  listCategoryAttributes,
+} from '../organizations/index.ts';
 import type { CaseRef } from '../privacy/index.ts';
 import type { TextPlacement, UrgencyFlag } from '../text/index.ts';
 import type { CaseDeps } from './case-deps.ts';
@@ -128,6 +133,48 @@ export interface CaseDetail extends CaseSummary {
     stoppedAt: Date | null;
   }>;
   surveys: Array<{ satisfaction: Satisfaction; solved: boolean; reopened: boolean; createdAt: Date }>;
+  /** The answers to what the category asks (its attributes), in the category's order, with their words. */
+  attributes: CaseAttributeView[];
+}
+
+export interface CaseAttributeView {
+  code: string;
+  /** The question's words; the code itself when the category no longer asks it. */
+  descriptionZh: string;
+  descriptionEn: string;
+  datatype: AttributeDatatype | null;
+  /** The answer: one value, or the keys chosen of a multivaluelist. */
+  values: string[];
+  /** What the values mean: a list's words for its keys, the values themselves otherwise. */
+  valueNames: string[];
+}
+
+/** A case's answers, read with their category's questions (answers to a question no longer asked come last). */
+export function attributeViews(
+  answers: Record<string, string | string[]> | null,
+  questions: readonly CategoryAttribute[],
+): CaseAttributeView[] {
+  if (!answers) return [];
+  const asked = questions.filter((q) => answers[q.code] !== undefined);
+  const unasked = Object.keys(answers).filter((code) => !questions.some((q) => q.code === code));
+  return [
+    ...asked.map((q) => {
+      const values = [answers[q.code]!].flat();
+      const names = new Map(q.values.map((v) => [v.key, v.name]));
+      return {
+        code: q.code,
+        descriptionZh: q.descriptionZh,
+        descriptionEn: q.descriptionEn,
+        datatype: q.datatype,
+        values,
+        valueNames: values.map((value) => names.get(value) ?? value),
+      };
+    }),
+    ...unasked.map((code) => {
+      const values = [answers[code]!].flat();
+      return { code, descriptionZh: code, descriptionEn: code, datatype: null, values, valueNames: values };
+    }),
+  ];
 }
 
 const SUMMARY_COLUMNS = [
@@ -325,6 +372,8 @@ export async function getCaseDetail(
       'cases.routing_rule_id',
       'cases.suggested_assisting_body_ids',
       'cases.assisting_body_ids',
+      'cases.category_id',
+      'cases.attributes',
       (eb) =>
         eb
           .selectFrom('cases as parent')
@@ -336,7 +385,7 @@ export async function getCaseDetail(
     .executeTakeFirst();
   if (!row) throw caseNotFound(caseNumber);
   const now = deps.clock.now();
-  const [clocks, surveys, merged] = await Promise.all([
+  const [clocks, surveys, merged, questions] = await Promise.all([
     deps.db.selectFrom('case_clocks').selectAll().where('case_id', '=', row.id).orderBy('started_at').execute(),
     deps.db
       .selectFrom('case_surveys')
@@ -350,6 +399,7 @@ export async function getCaseDetail(
       .where('parent_case_id', '=', row.id)
       .orderBy('case_number')
       .execute(),
+    row.attributes ? listCategoryAttributes(deps.db, row.category_id) : Promise.resolve([]),
   ]);
 
   const events = await deps.db
@@ -431,6 +481,7 @@ export async function getCaseDetail(
       reopened: v.reopened,
       createdAt: v.created_at,
     })),
+    attributes: attributeViews(row.attributes, questions),
     reporterRef: options.withReporter
       ? reporterRefOf({ ...row, id: row.id, case_number: row.case_number } as Parameters<typeof reporterRefOf>[0])
       : null,

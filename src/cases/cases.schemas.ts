@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { COORDINATE_SYSTEMS } from '../grid/index.ts';
 import { DateTime, DateTimeInput, Uuid } from '../lib/http-schemas.ts';
+import { ATTRIBUTE_DATATYPES } from '../organizations/index.ts';
 import { PURPOSES_TO_UNMASK } from '../policy/index.ts';
 import { DANGERS } from '../text/index.ts';
 import { CHANNELS, CLOCK_KINDS, PRIORITIES, SATISFACTION_LEVELS } from './cases.tables.ts';
@@ -261,6 +262,19 @@ export const CaseDetailResponse = Type.Object({
       reopened: Type.Boolean(),
       createdAt: DateTime,
     }),
+  ),
+  attributes: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      descriptionZh: Type.String(),
+      descriptionEn: Type.String(),
+      datatype: Type.Union([Type.Enum(ATTRIBUTE_DATATYPES), Type.Null()], {
+        description: 'Null when the category no longer asks it',
+      }),
+      values: Type.Array(Type.String(), { description: 'The answer: one value, or the keys of a multivaluelist' }),
+      valueNames: Type.Array(Type.String(), { description: "A list's words for its keys; the values otherwise" }),
+    }),
+    { description: "The answers to what the case's category asks (its attributes), in the category's order" },
   ),
   events: Type.Array(
     Type.Object({

@@ -69,6 +69,11 @@ export interface CaseTable {
   pending_extension: Generated<boolean>;
   /** Set while the case is suspended: its deadlines stand still. */
   paused_at: Generated<Date | null>;
+  /**
+   * The answers to what its category asks (organizations' category attributes), by attribute code. A jsonb
+   * column, not a table: a case has a handful, they are read only with the case and never searched by.
+   */
+  attributes: JSONColumnType<Record<string, string | string[]> | null, string | null, string | null>;
 }
 
 export interface CaseEventDetails {
@@ -92,6 +97,15 @@ export interface CaseEventDetails {
   /** answer: the knowledge-base article and the version the reply was given from. */
   articleId?: string;
   articleVersion?: number;
+  /** note from a partner application: its own id for the note (answered again, never recorded twice). */
+  clientUpdateId?: string;
+  /** note from a partner application: the status its user gave (recorded, never acted on) and when. */
+  clientStatus?: string;
+  clientUpdatedAt?: string;
+  /** note: the sealed personal-data record of the person who wrote it, when the client named them. */
+  authorPersonId?: string;
+  /** note: a photo's address as the client gave it (a link, never fetched). */
+  mediaUrl?: string;
 }
 
 /** Append-only history of a case: every transition, who made it, when, and why. */

@@ -32,6 +32,7 @@ export {
   type TransitionAction,
 } from './lifecycle.ts';
 export { CaseChangeFeed, caseChangesRoutes } from './live.ts';
+export { clientNoteIdTaken, type NoteInput, type RecordedNote, recordNote } from './notes.ts';
 export { unmaskCaseReporter } from './personal-data.ts';
 export { published } from './public-view.ts';
 export { runSupervisionSweep, type SweepResult, supervisionBoard } from './supervision.ts';

@@ -27,6 +27,8 @@ export interface NewCase {
   reporter?: Pick<Identity, 'name' | 'phone' | 'idNumber' | 'address' | 'email'>;
   /** The reporter's consent to publication, when the channel asked for it (a public app's reports are public). */
   reporterConsents?: { publish?: boolean };
+  /** Answers to what the category asks, by attribute code, as the channel checked them (checkAttributeAnswers). */
+  attributes?: Record<string, string | string[]>;
 }
 
 // Below this the text's placement is kept and shown, but the case is not put on that area: on 200
@@ -99,6 +101,7 @@ export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): 
         requested_priority: actor.role === 'citizen' ? (input.priority ?? null) : null,
         urgency_flags: urgency.flags.length ? JSON.stringify(urgency.flags) : null,
         text_placement: textPlacement ? JSON.stringify(textPlacement) : null,
+        attributes: input.attributes && Object.keys(input.attributes).length ? JSON.stringify(input.attributes) : null,
         status: 'reported',
         assigned_body_id: null,
         reporter_person_id: reporterPersonId,

@@ -10,6 +10,7 @@ import {
   RULES,
   refusal,
   replay,
+  TRANSITION_ACTIONS,
 } from './lifecycle.ts';
 
 const policy = { reopenWindowDays: 15 };
@@ -131,6 +132,21 @@ describe('the closed loop', () => {
     expect(refusal('close', facts({ status: 'reported' }), reporter, now, policy)).toEqual({
       kind: 'illegal_transition',
     });
+  });
+
+  it('should replay a note in any status without moving the case, and offer it to no one as a step', () => {
+    const state = replay([
+      { action: 'report', actorRole: 'dispatcher' },
+      { action: 'note', actorRole: 'dispatcher' },
+      { action: 'register', actorRole: 'dispatcher' },
+      { action: 'note', actorRole: 'dispatcher' },
+    ]);
+    expect(state.status).toBe('registered');
+    expect(applyEvent({ status: 'merged', resumeTo: null }, { action: 'note', actorRole: 'dispatcher' }).status).toBe(
+      'merged',
+    );
+    expect(TRANSITION_ACTIONS).not.toContain('note');
+    expect(allowedActions(facts({ status: 'registered' }), dispatcher, now, policy)).not.toContain('note');
   });
 
   it('should require a note wherever a reason is owed', () => {

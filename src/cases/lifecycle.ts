@@ -11,6 +11,7 @@
  *   reported/registered ─merge→ merged (a duplicate: its reporter follows the parent case as a "me too")
  *   reported/registered ─answer→ closed (直接答复: the desk answers from the knowledge base at first contact)
  *   dispatched/in_progress ─request_extension→ (same; one pending request) ─approve_/refuse_extension→ (same)
+ *   any status ─note→ (same): a public note recorded on the case (a partner application's update)
  *
  * Pure: no I/O. The transition service, the replay check, the API's "allowed actions" and the console's
  * buttons all read these rules, so they cannot disagree.
@@ -54,11 +55,15 @@ export const CASE_ACTIONS = [
   'request_extension',
   'approve_extension',
   'refuse_extension',
+  'note',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
-/** The actions taken on an existing case (everything but the report that creates it). */
-export type TransitionAction = Exclude<CaseAction, 'report'>;
-export const TRANSITION_ACTIONS = CASE_ACTIONS.filter((a): a is TransitionAction => a !== 'report');
+/**
+ * The actions taken on an existing case: everything but the report that creates it, and the note, which
+ * is recorded (cases/notes.ts) but moves nothing, so it is no step of the loop anyone is offered.
+ */
+export type TransitionAction = Exclude<CaseAction, 'report' | 'note'>;
+export const TRANSITION_ACTIONS = CASE_ACTIONS.filter((a): a is TransitionAction => a !== 'report' && a !== 'note');
 
 /**
  * Who, beyond the role, may take an action: anyone of the role; the assigned body's staff; or the
@@ -221,6 +226,9 @@ export const RULES: Record<CaseAction, Rule> = {
     requires: { note: true },
     extension: 'pending',
   },
+  // A public note (a partner application's update, Open311): on a case in any status, changing none. The
+  // desk's roles, as a partner application's account is a desk account (civicgrid open311 add-client).
+  note: { from: CASE_STATUSES, to: 'same', roles: DESK, relation: 'any', requires: { note: true } },
 };
 
 /** The steps that close a case, after which the reporter is asked for the survey. */

@@ -28,6 +28,7 @@ import {
   createHandlingBody,
   createUser,
   importTaxonomy,
+  setCategoryAttributes,
   setEvidenceRules,
   type TaxonomyLeafRow,
 } from '../organizations/index.ts';
@@ -165,6 +166,69 @@ export interface DemoStructure {
 }
 
 /**
+ * The demo's category attributes: how large a broken public facility is (a road's pothole among them), and
+ * when a noise is heard (required: day and night noise fall under different rules) and where it comes from.
+ */
+const DEMO_ATTRIBUTES: ReadonlyArray<[string, Parameters<typeof setCategoryAttributes>[3]]> = [
+  [
+    '城乡建设/城市建设和市政管理/城市公共设施',
+    [
+      {
+        code: 'damage_size',
+        datatype: 'singlevaluelist',
+        required: false,
+        descriptionZh: '损坏范围有多大',
+        descriptionEn: 'How large the damage is',
+        values: [
+          { key: 'small', name: '小于 0.5 米（约一个井盖大小）' },
+          { key: 'medium', name: '0.5 至 2 米' },
+          { key: 'large', name: '大于 2 米，或已影响通行' },
+        ],
+      },
+    ],
+  ],
+  [
+    '环境保护/环境污染/噪音污染',
+    [
+      {
+        code: 'time_of_day',
+        datatype: 'singlevaluelist',
+        required: true,
+        descriptionZh: '噪音出现在什么时段',
+        descriptionEn: 'When the noise is heard',
+        values: [
+          { key: 'day', name: '白天（6:00–22:00）' },
+          { key: 'night', name: '夜间（22:00–次日 6:00）' },
+          { key: 'all_day', name: '全天' },
+        ],
+      },
+      {
+        code: 'noise_source',
+        datatype: 'multivaluelist',
+        required: false,
+        descriptionZh: '噪音来自哪里',
+        descriptionEn: 'Where the noise comes from',
+        values: [
+          { key: 'construction', name: '建筑施工' },
+          { key: 'traffic', name: '交通运输' },
+          { key: 'business', name: '商业经营' },
+          { key: 'neighbourhood', name: '社会生活（邻里、广场舞等）' },
+          { key: 'industry', name: '工业生产' },
+        ],
+      },
+      {
+        code: 'decibels',
+        datatype: 'number',
+        required: false,
+        descriptionZh: '测得的分贝数（如有）',
+        descriptionEn: 'Decibels measured, if any',
+        values: [],
+      },
+    ],
+  ],
+];
+
+/**
  * The first part of the demo city, everything but its cases: areas, grid, bodies, categories, users,
  * calendar, routing rules and articles. A few seconds; `serve` listens after it and loads the cases while
  * it answers, so the demo users can sign in at once.
@@ -245,6 +309,11 @@ export async function seedDemoStructure(options: SeedOptions): Promise<DemoStruc
     afterPhotoRequired: true,
     verificationPhotoRequired: true,
   });
+
+  // What two categories ask beyond text and place (Open311 partner applications ask their users the same).
+  for (const [categoryPath, attributes] of DEMO_ATTRIBUTES) {
+    await setCategoryAttributes(db, admin, codes.get(categoryPath)!, attributes);
+  }
 
   for (const user of DEMO_USERS.slice(1)) {
     const personId =

@@ -1,9 +1,13 @@
 import { type CaseDeps, reportCase } from '../cases/index.ts';
 import { AppError } from '../lib/app-error.ts';
-import type { Actor } from '../organizations/index.ts';
+import { type Actor, type AttributeProblem, checkAttributeAnswers } from '../organizations/index.ts';
 import { badRequest } from './service-requests.ts';
+import { serviceAttributes } from './services.ts';
 
-/** POST requests: the form fields of the specification this server reads (attributes are ignored: none asked). */
+/**
+ * POST requests: the form fields of the specification this server reads, and the answers to the service's
+ * attributes as `attribute[code]` (a multivaluelist's as `attribute[code][]`, repeated).
+ */
 export interface RequestForm {
   service_code: string;
   lat?: string;
@@ -15,6 +19,21 @@ export interface RequestForm {
   phone?: string;
   first_name?: string;
   last_name?: string;
+  [field: string]: string | string[] | undefined;
+}
+
+/** `attribute[code]` or `attribute[code][]`: the code. */
+const ATTRIBUTE_FIELD = /^attribute\[([^\]]{1,100})\](\[\])?$/;
+
+/** The answers a form gives, by attribute code (a field sent twice, or with `[]`, is a list). */
+export function attributeAnswers(form: Record<string, string | string[] | undefined>): Record<string, string[]> {
+  const answers: Record<string, string[]> = {};
+  for (const [field, value] of Object.entries(form)) {
+    const code = ATTRIBUTE_FIELD.exec(field)?.[1];
+    if (code === undefined || value === undefined) continue;
+    answers[code] = [...(answers[code] ?? []), ...[value].flat()];
+  }
+  return answers;
 }
 
 /** A title is the description's first line, this long at most (Open311 requests have no title). */
@@ -31,6 +50,13 @@ export async function fileServiceRequest(deps: CaseDeps, client: Actor, form: Re
   if (hasPoint && (form.lat === undefined || form.long === undefined)) throw badRequest('lat and long go together');
   const address = form.address_string?.trim();
   if (!hasPoint && !address) throw badRequest('lat and long, or address_string, are required');
+  // What the service asks is checked here, at the boundary that offers the questions: a desk taking a call
+  // asks them in its own words, and the cases the desk files are not refused for a missing answer.
+  const { answers, problems } = checkAttributeAnswers(
+    await serviceAttributes(deps.db, form.service_code),
+    attributeAnswers(form),
+  );
+  if (problems.length) throw attributeProblems(problems);
   const text = form.description?.trim() ?? '';
   const firstLine = text.split(/\r?\n/, 1)[0]?.trim() ?? '';
   const title = firstLine
@@ -55,9 +81,17 @@ export async function fileServiceRequest(deps: CaseDeps, client: Actor, form: Re
       address: null,
     },
     reporterConsents: { publish: true },
+    attributes: answers,
   });
 }
 
 export function invalidApiKey(): AppError {
   return new AppError('OPEN311_ERR_API_KEY', 403, 'api_key is missing, unknown, revoked or expired');
+}
+
+/** Every attribute refused, one error each in the specification's list (the first also as the message). */
+export function attributeProblems(problems: readonly AttributeProblem[]): AppError {
+  return new AppError('OPEN311_ERR_ATTRIBUTES', 400, problems[0]!.description, {
+    descriptions: problems.map((problem) => problem.description),
+  });
 }

@@ -6,25 +6,40 @@
  * - Discovery (`/open311/discovery.{json,xml}`): changeset, contact, key_service; endpoints with
  *   specification, url, changeset, type and formats; the changeset lies in the past; XML among the formats.
  * - GET Service List (`services`): service_code, service_name, description, metadata, type, keywords,
- *   group; at least one service; every service has a service_code; jurisdiction_id.
- * - GET Service Definition (`services/{service_code}`): service_code and attributes.
+ *   group; at least one service; every service has a service_code; metadata true exactly for the services
+ *   whose definition has attributes; jurisdiction_id.
+ * - GET Service Definition (`services/{service_code}`): service_code and attributes, each with variable,
+ *   code, datatype (string, number, datetime, text, singlevaluelist, multivaluelist), required,
+ *   datatype_description, order, description, and values (key, name) for the lists; in XML
+ *   `<attributes><attribute>…<values><value><key/><name/>`.
  * - GET Service Requests (`requests`): the fields of a request; service_request_id (a comma list; the other
  *   filters then ignored), service_code, start_date, end_date, status (a comma list); the default window
- *   (the last 90 days, at most 1,000); W3C date-times with their zone.
- * - GET Service Request (`requests/{service_request_id}`): a list of one.
+ *   (the last 90 days, at most 1,000); W3C date-times with their zone; `extensions=true` (FixMyStreet's
+ *   convention) adds extended_attributes: the case's status in the loop and its attributes, nothing personal.
+ * - GET Service Request (`requests/{service_request_id}`): a list of one; `extensions=true` as above.
  * - POST Service Request (`requests`, form-encoded): api_key, jurisdiction_id, service_code, lat/long or
  *   address_string, description (up to 4,000 characters), media_url (kept as a link, never fetched),
- *   first_name, last_name, email, phone (sealed as the reporter, never answered); the answer's
- *   service_request_id, service_notice, account_id; 403 for a missing, unknown or unscoped api_key, 400 for
- *   a missing location or an unknown service_code.
+ *   first_name, last_name, email, phone (sealed as the reporter, never answered), `attribute[code]` (and
+ *   `attribute[code][]`, repeated, for a multivaluelist; attributes the service does not ask are ignored);
+ *   the answer's service_request_id, service_notice, account_id; 403 for a missing, unknown or unscoped
+ *   api_key, 400 for a missing location or an unknown service_code, 400 with one error per attribute for a
+ *   required attribute missing, a value not among a list's values, or a value not of the datatype.
  * - GET request_id from a token (`tokens/{token}`): service_request_id and token.
  * - The mySociety extension GET Service Request Updates (`servicerequestupdates`): update_id,
  *   service_request_id, status (FixMyStreet's extended statuses), updated_datetime, description,
  *   media_url; start_date and end_date. A round trip: a request filed, updated by the loop's steps, the
  *   updates read back through a date window.
+ * - The mySociety extension POST Service Request Update (`servicerequestupdates`, form-encoded): api_key,
+ *   jurisdiction_id, service_request_id, update_id (the client's; the same again answers the same and
+ *   records nothing, on another request 409), status (OPEN, CLOSED, or an extended status, in either case;
+ *   recorded as words of the note, never a step of the loop), updated_datetime, description (up to 4,000
+ *   characters), media_url (kept as a link, never fetched or answered), first_name, last_name, email (sealed,
+ *   never answered); the answer's update_id (the id servicerequestupdates lists it under); 403 for a missing,
+ *   unknown or unscoped api_key, 404 for an unknown request or one the client may not add to (neither
+ *   published nor its own), 400 for a missing or malformed field. The acceptance round trip: a request
+ *   filed, three updates posted, read back through a date window.
  *
- * Not yet offered (and so not covered): attributes on services, POST Service Request Update, and
- * `extensions=true` on requests.
+ * Every call the specification and the mySociety extension define is covered.
  */
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -91,6 +106,16 @@ const SERVICES = {
   },
 };
 
+const ATTRIBUTE_FIELDS = [
+  'variable',
+  'code',
+  'datatype',
+  'required',
+  'datatype_description',
+  'order',
+  'description',
+  'values',
+];
 const SERVICE_DEFINITION = {
   type: 'object',
   required: ['service_code', 'attributes'],
@@ -101,15 +126,30 @@ const SERVICE_DEFINITION = {
       items: {
         type: 'object',
         required: ['variable', 'code', 'datatype', 'required', 'order', 'description'],
+        additionalProperties: false,
         properties: {
           variable: { type: 'boolean' },
-          code: { type: 'string' },
+          code: { type: 'string', minLength: 1 },
           datatype: { enum: ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] },
           required: { type: 'boolean' },
           datatype_description: nullable('string'),
           order: { type: 'integer' },
-          description: { type: 'string' },
+          description: { type: 'string', minLength: 1 },
+          values: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'name'],
+              additionalProperties: false,
+              properties: { key: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 } },
+            },
+          },
         },
+        // A list offers its values; the other datatypes none.
+        if: { properties: { datatype: { enum: ['singlevaluelist', 'multivaluelist'] } } },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a promise.
+        then: { required: ['values'], properties: { values: { minItems: 1 } } },
+        else: { properties: { values: { maxItems: 0 } } },
       },
     },
   },
@@ -159,6 +199,43 @@ const REQUESTS = {
       long: nullable('number'),
       media_url: nullable('string'),
     },
+  },
+};
+
+/** A request with FixMyStreet's extended_attributes (extensions=true): the loop's status, the attributes. */
+const EXTENDED_REQUESTS = {
+  ...REQUESTS,
+  items: {
+    ...REQUESTS.items,
+    required: [...REQUESTS.items.required, 'extended_attributes'],
+    properties: {
+      ...REQUESTS.items.properties,
+      extended_attributes: {
+        type: 'object',
+        required: ['status', 'attributes'],
+        additionalProperties: false,
+        properties: {
+          status: { type: 'string', minLength: 1 },
+          attributes: {
+            type: 'object',
+            additionalProperties: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+          },
+        },
+      },
+    },
+  },
+};
+
+/** The answer of POST servicerequestupdates: a list of one, its update_id. */
+const POSTED_UPDATE = {
+  type: 'array',
+  minItems: 1,
+  maxItems: 1,
+  items: {
+    type: 'object',
+    required: ['update_id'],
+    additionalProperties: false,
+    properties: { update_id: { type: 'string', minLength: 1 } },
   },
 };
 
@@ -214,7 +291,9 @@ function expectValid(schema: object, value: unknown) {
 const xml = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
-  isArray: (name) => ['service', 'request', 'error', 'endpoint', 'format'].includes(name),
+  isArray: (name, jpath) =>
+    ['service', 'request', 'error', 'endpoint', 'format', 'attribute', 'value', 'request_update'].includes(name) &&
+    !String(jpath).includes('extended_attributes'),
 });
 
 function parseXml(body: string): Record<string, unknown> {
@@ -232,6 +311,9 @@ function expectItems(items: unknown, fields: string[], required: string[]) {
     for (const name of required) expect(item).toHaveProperty(name);
   }
 }
+
+/** The demo's noise category (环境保护/环境污染/噪音污染): it asks when (required), where from, how loud. */
+const NOISE = '040203';
 
 forEachDatabase('Open311 GeoReport v2', (database) => {
   let app: FastifyInstance;
@@ -323,6 +405,61 @@ forEachDatabase('Open311 GeoReport v2', (database) => {
       expect(xmlAnswer.statusCode).toBe(404);
       const { errors } = parseXml(xmlAnswer.body) as { errors: { error: unknown[] } };
       expectItems(errors.error, ['code', 'description'], ['code', 'description']);
+    });
+
+    it('should mark exactly the services that ask attributes with metadata true', async () => {
+      const services = (await get('/open311/v2/services.json')).json() as Array<{
+        service_code: string;
+        metadata: boolean;
+      }>;
+      const asking = services.filter((service) => service.metadata).map((service) => service.service_code);
+      expect(asking.sort()).toEqual(['010204', NOISE]);
+      for (const code of [NOISE, '010204', '010201']) {
+        const { attributes } = (await get(`/open311/v2/services/${code}.json`)).json() as { attributes: unknown[] };
+        expect(attributes.length > 0).toBe(asking.includes(code));
+      }
+      const { services: inXml } = parseXml((await get('/open311/v2/services.xml')).body) as {
+        services: { service: Array<{ service_code: string; metadata: string }> };
+      };
+      expect(inXml.service.find((service) => service.service_code === NOISE)!.metadata).toBe('true');
+      expect(inXml.service.find((service) => service.service_code === '010201')!.metadata).toBe('false');
+    });
+
+    it("should give a service's attributes in order, lists with their values, in JSON and XML", async () => {
+      const json = await get(`/open311/v2/services/${NOISE}.json`);
+      expect(json.statusCode).toBe(200);
+      const definition = json.json() as {
+        attributes: Array<{ code: string; datatype: string; required: boolean; order: number; values?: unknown[] }>;
+      };
+      expectValid(SERVICE_DEFINITION, definition);
+      expect(definition.attributes.map((a) => [a.code, a.datatype, a.required])).toEqual([
+        ['time_of_day', 'singlevaluelist', true],
+        ['noise_source', 'multivaluelist', false],
+        ['decibels', 'number', false],
+      ]);
+      const orders = definition.attributes.map((a) => a.order);
+      expect([...orders].sort((a, b) => a - b)).toEqual(orders);
+      expect(definition.attributes[0]!.values).toContainEqual({ key: 'night', name: '夜间（22:00–次日 6:00）' });
+
+      const { service_definition } = parseXml((await get(`/open311/v2/services/${NOISE}.xml`)).body) as {
+        service_definition: {
+          service_code: string;
+          attributes: { attribute: Array<Record<string, unknown> & { values?: { value: unknown[] } }> };
+        };
+      };
+      expect(service_definition.service_code).toBe(NOISE);
+      expectItems(service_definition.attributes.attribute, ATTRIBUTE_FIELDS, [
+        'variable',
+        'code',
+        'datatype',
+        'required',
+        'order',
+        'description',
+      ]);
+      const [timeOfDay] = service_definition.attributes.attribute;
+      expect(timeOfDay).toMatchObject({ code: 'time_of_day', required: 'true', variable: 'true' });
+      expectItems(timeOfDay!.values!.value, ['key', 'name'], ['key', 'name']);
+      expect(timeOfDay!.values!.value).toHaveLength(3);
     });
 
     it("should give a service's definition, and 404 for an unknown service_code", async () => {
@@ -605,6 +742,363 @@ forEachDatabase('Open311 GeoReport v2', (database) => {
       expect(request.statusCode).toBe(200);
       for (const secret of ['13987654321', 'li.fang@example.com', '李', '芳'])
         expect(request.body).not.toContain(secret);
+    });
+
+    describe('attributes (POST requests), extensions=true', () => {
+      const noise = () => ({
+        api_key: apiKey,
+        service_code: NOISE,
+        lat: '28.1986',
+        long: '112.9851',
+        description: '楼下酒吧每晚放音乐到凌晨两点',
+        first_name: '芳',
+        last_name: '李',
+        email: 'li.fang@example.com',
+      });
+      const postPairs = (format: string, pairs: string[][]) =>
+        app.inject({
+          method: 'POST',
+          url: `/open311/v2/requests.${format}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams(pairs).toString(),
+        });
+
+      it.each([
+        ['a required attribute missing', {}, ['time_of_day']],
+        ['a value not among the list’s values', { 'attribute[time_of_day]': 'dusk' }, ['time_of_day']],
+        [
+          'a value not of the datatype, and a second problem at once',
+          { 'attribute[time_of_day]': 'sometimes', 'attribute[decibels]': 'loud' },
+          ['time_of_day', 'decibels'],
+        ],
+        ['two values for a singlevaluelist', { 'attribute[time_of_day][]': 'day,night' }, ['time_of_day']],
+      ])('should refuse %s (400), one error per attribute, in JSON and XML', async (_what, answers, codes) => {
+        const pairs = Object.entries({ ...noise(), ...answers }).flatMap(([field, value]) =>
+          field.endsWith('[]') ? value.split(',').map((one) => [field, one]) : [[field, value]],
+        );
+        const json = await postPairs('json', pairs);
+        expect(json.statusCode, json.body).toBe(400);
+        expectValid(ERRORS, json.json());
+        const errors = json.json() as Array<{ code: number; description: string }>;
+        expect(errors).toHaveLength(codes.length);
+        for (const [i, code] of codes.entries()) {
+          expect(errors[i]!.code).toBe(400);
+          expect(errors[i]!.description).toContain(`attribute[${code}]`);
+        }
+        const xmlAnswer = await postPairs('xml', pairs);
+        expect(xmlAnswer.statusCode).toBe(400);
+        const { errors: inXml } = parseXml(xmlAnswer.body) as { errors: { error: Array<{ code: string }> } };
+        expectItems(inXml.error, ['code', 'description'], ['code', 'description']);
+        expect(inXml.error).toHaveLength(codes.length);
+      });
+
+      it('should file a request with its answers, keep them on the case, and show them to staff', async () => {
+        const response = await postPairs('json', [
+          ...Object.entries(noise()),
+          ['attribute[time_of_day]', 'night'],
+          ['attribute[noise_source][]', 'business'],
+          ['attribute[noise_source][]', 'neighbourhood'],
+          ['attribute[decibels]', '72.5'],
+          // Asked by another city's service, not this one: ignored.
+          ['attribute[colour]', 'red'],
+        ]);
+        expect(response.statusCode, response.body).toBe(201);
+        const [filed] = response.json() as Array<{ service_request_id: string }>;
+        const detail = await app.inject({
+          url: `/api/v1/cases/${filed!.service_request_id}`,
+          headers: await as('dispatcher'),
+        });
+        expect(detail.statusCode).toBe(200);
+        const { attributes } = detail.json() as { attributes: Array<Record<string, unknown>> };
+        expect(attributes).toEqual([
+          {
+            code: 'time_of_day',
+            descriptionZh: '噪音出现在什么时段',
+            descriptionEn: 'When the noise is heard',
+            datatype: 'singlevaluelist',
+            values: ['night'],
+            valueNames: ['夜间（22:00–次日 6:00）'],
+          },
+          expect.objectContaining({
+            code: 'noise_source',
+            values: ['business', 'neighbourhood'],
+            valueNames: ['商业经营', '社会生活（邻里、广场舞等）'],
+          }),
+          expect.objectContaining({ code: 'decibels', datatype: 'number', values: ['72.5'] }),
+        ]);
+        // A service that asks nothing required takes a request without answers, and one with an optional one.
+        const pothole = await post('json', { ...noise(), service_code: '010204', 'attribute[damage_size]': 'large' });
+        expect(pothole.statusCode, pothole.body).toBe(201);
+      });
+
+      it('should add extended_attributes with extensions=true: the loop status and the answers, nothing personal', async () => {
+        const [filed] = (
+          await postPairs('json', [
+            ...Object.entries({ ...noise(), phone: '13987654321' }),
+            ['attribute[time_of_day]', 'night'],
+            ['attribute[noise_source][]', 'business'],
+          ])
+        ).json() as Array<{ service_request_id: string }>;
+        const caseNumber = filed!.service_request_id;
+        const registered = await app.inject({
+          method: 'POST',
+          url: `/api/v1/cases/${caseNumber}/actions`,
+          headers: await as('dispatcher'),
+          payload: { action: 'register' },
+        });
+        expect(registered.statusCode, registered.body).toBe(200);
+
+        const plain = (await get(`/open311/v2/requests/${caseNumber}.json`)).json() as Array<Record<string, unknown>>;
+        expect(plain[0]).not.toHaveProperty('extended_attributes');
+        const one = await get(`/open311/v2/requests/${caseNumber}.json?extensions=true`);
+        expect(one.statusCode).toBe(200);
+        expectValid(EXTENDED_REQUESTS, one.json());
+        expect(one.json()[0].extended_attributes).toEqual({
+          status: 'registered',
+          attributes: { time_of_day: 'night', noise_source: ['business'] },
+        });
+        const list = await get(`/open311/v2/requests.json?service_code=${NOISE}&extensions=true`);
+        expectValid(EXTENDED_REQUESTS, list.json());
+        expect(list.body).toContain(caseNumber);
+        for (const secret of ['13987654321', 'li.fang@example.com', '李', '芳']) {
+          expect(one.body).not.toContain(secret);
+          expect(list.body).not.toContain(secret);
+        }
+
+        const { service_requests } = parseXml(
+          (await get(`/open311/v2/requests/${caseNumber}.xml?extensions=true`)).body,
+        ) as { service_requests: { request: Array<Record<string, unknown>> } };
+        expectItems(
+          service_requests.request,
+          [...REQUEST_FIELDS, 'extended_attributes'],
+          ['service_request_id', 'extended_attributes'],
+        );
+        expect(service_requests.request[0]!.extended_attributes).toEqual({
+          status: 'registered',
+          attributes: { time_of_day: 'night', noise_source: 'business' },
+        });
+        const refused = await get(`/open311/v2/requests/${caseNumber}.json?extensions=yes`);
+        expect(refused.statusCode).toBe(400);
+        expectValid(ERRORS, refused.json());
+      });
+    });
+
+    describe('POST servicerequestupdates (mySociety extension)', () => {
+      const postUpdate = (format: string, fields: Record<string, string>) =>
+        app.inject({
+          method: 'POST',
+          url: `/open311/v2/servicerequestupdates.${format}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: form(fields),
+        });
+      let caseNumber: string;
+      let updateCount = 0;
+      const update = (fields: Record<string, string> = {}) => ({
+        api_key: apiKey,
+        jurisdiction_id: 'civicgrid',
+        service_request_id: caseNumber,
+        update_id: `fms-${++updateCount}`,
+        status: 'OPEN',
+        updated_datetime: '2026-11-20T09:30:00+08:00',
+        description: '还没修好，今天又有人摔倒',
+        first_name: '芳',
+        last_name: '李',
+        email: 'li.fang@example.com',
+        ...fields,
+      });
+      const detailOf = async (number: string) =>
+        (await app.inject({ url: `/api/v1/cases/${number}`, headers: await as('dispatcher') })).json() as {
+          status: string;
+          version: number;
+          events: Array<{ action: string; note: string | null; actorName: string | null }>;
+        };
+
+      beforeAll(async () => {
+        const [filed] = (await post('json', pothole())).json() as Array<{ service_request_id: string }>;
+        caseNumber = filed!.service_request_id;
+      });
+
+      it('should record an update on its own request as a note, answered with its update_id, in JSON and XML', async () => {
+        const before = await detailOf(caseNumber);
+        const json = await postUpdate('json', update({ media_url: 'https://fixmystreet.example/photo/456.jpeg' }));
+        expect(json.statusCode, json.body).toBe(201);
+        expectValid(POSTED_UPDATE, json.json());
+        expect(json.json()[0].update_id).toBe(`${caseNumber}-${before.version + 1}`);
+        const after = await detailOf(caseNumber);
+        expect(after.status).toBe(before.status);
+        const note = after.events.at(-1)!;
+        expect(note).toMatchObject({ action: 'note', actorName: 'FixMyStreet (Open311)' });
+        expect(note.note).toContain('还没修好，今天又有人摔倒');
+        expect(note.note).toContain('https://fixmystreet.example/photo/456.jpeg');
+        // The writer's name and email are sealed: neither the answer nor the case's history holds them.
+        for (const secret of ['li.fang@example.com', '李', '芳']) {
+          expect(json.body).not.toContain(secret);
+          expect(JSON.stringify(after.events)).not.toContain(secret);
+        }
+
+        const xmlAnswer = await postUpdate('xml', update());
+        expect(xmlAnswer.statusCode).toBe(201);
+        const { service_request_updates } = parseXml(xmlAnswer.body) as {
+          service_request_updates: { request_update: unknown[] };
+        };
+        expectItems(service_request_updates.request_update, ['update_id'], ['update_id']);
+      });
+
+      it('should answer the same update_id again with the same update_id, recording nothing', async () => {
+        const fields = update();
+        const first = await postUpdate('json', fields);
+        expect(first.statusCode, first.body).toBe(201);
+        const version = (await detailOf(caseNumber)).version;
+        const again = await postUpdate('json', fields);
+        expect(again.statusCode).toBe(first.statusCode);
+        expect(again.json()).toEqual(first.json());
+        const xmlAgain = await postUpdate('xml', fields);
+        expect(xmlAgain.body).toContain(`<update_id>${first.json()[0].update_id}</update_id>`);
+        expect((await detailOf(caseNumber)).version).toBe(version);
+      });
+
+      it('should record CLOSED as words of the note, never as a step: the case stays open', async () => {
+        const before = await detailOf(caseNumber);
+        const response = await postUpdate('json', update({ status: 'CLOSED', description: '已经修好了，谢谢' }));
+        expect(response.statusCode, response.body).toBe(201);
+        const after = await detailOf(caseNumber);
+        expect(after.status).toBe(before.status);
+        expect(after.events.at(-1)!.note).toContain('（应用中的状态：已解决）');
+        const fixed = await postUpdate('json', update({ status: 'fixed', description: '' }));
+        expect(fixed.statusCode, fixed.body).toBe(201);
+        expect((await detailOf(caseNumber)).events.at(-1)!.note).toBe('（应用中的状态：已修复）');
+      });
+
+      it('should commit each recorded update with its audit entry', async () => {
+        const [posted] = (await postUpdate('json', update())).json() as Array<{ update_id: string }>;
+        const entries = await database()
+          .db.selectFrom('audit_log')
+          .select(['action', 'details'])
+          .where('action', '=', 'open311.update')
+          .orderBy('seq', 'desc')
+          .limit(1)
+          .execute();
+        expect(entries[0]!.details).toMatchObject({ committed: true });
+        expect(JSON.stringify(entries[0]!.details)).not.toContain('li.fang@example.com');
+        expect(posted!.update_id).toMatch(new RegExp(`^${caseNumber}-\\d+$`));
+      });
+
+      it.each([
+        ['no api_key', { api_key: '' }, 403],
+        ['an unknown api_key', { api_key: 'cg_not-a-key' }, 403],
+        ['an unknown service_request_id', { service_request_id: '2026-999999' }, 404],
+        ['a malformed service_request_id', { service_request_id: 'abc' }, 400],
+        ['no service_request_id', { service_request_id: '' }, 400],
+        ['no update_id', { update_id: '' }, 400],
+        ['a status FixMyStreet does not have', { status: 'RESOLVED' }, 400],
+        ['no status', { status: '' }, 400],
+        ['an updated_datetime that is not a W3C date-time', { updated_datetime: 'yesterday' }, 400],
+        ['no updated_datetime', { updated_datetime: '' }, 400],
+        ['a description over 4,000 characters', { description: '坑'.repeat(4001) }, 400],
+        ['a media_url that is no web address', { media_url: 'file:///etc/passwd' }, 400],
+        ['an email that is none', { email: 'not-an-email' }, 400],
+        ['another jurisdiction_id', { jurisdiction_id: 'elsewhere.gov' }, 404],
+      ])('should refuse an update with %s (%i), in the specification’s error list', async (_what, change, status) => {
+        const fields = Object.fromEntries(
+          Object.entries({ ...update(), ...change }).filter(([, value]) => value !== ''),
+        ) as Record<string, string>;
+        const version = (await detailOf(caseNumber)).version;
+        for (const format of ['json', 'xml']) {
+          const response = await postUpdate(format, fields);
+          expect(response.statusCode, response.body).toBe(status);
+          if (format === 'json') expectValid(ERRORS, response.json());
+          else expect(response.body).toContain(`<errors><error><code>${status}</code>`);
+        }
+        expect((await detailOf(caseNumber)).version).toBe(version);
+      });
+
+      it('should refuse an update to a request neither published nor its own (404, as an unknown one)', async () => {
+        const response = await postUpdate('json', update({ service_request_id: unpublishedCase }));
+        expect(response.statusCode).toBe(404);
+        expectValid(ERRORS, response.json());
+        const unknown = await postUpdate('json', update({ service_request_id: '2026-999999' }));
+        expect(response.json()[0].description.replace(unpublishedCase, '')).toBe(
+          unknown.json()[0].description.replace('2026-999999', ''),
+        );
+        // A published case, though another's, takes the client's updates (its users see it on the map).
+        const published = await postUpdate('json', update({ service_request_id: publishedCase }));
+        expect(published.statusCode, published.body).toBe(201);
+      });
+
+      it('should refuse an update_id already given to another request (409)', async () => {
+        const fields = update();
+        expect((await postUpdate('json', fields)).statusCode).toBe(201);
+        const elsewhere = await postUpdate('json', { ...fields, service_request_id: publishedCase });
+        expect(elsewhere.statusCode).toBe(409);
+        expectValid(ERRORS, elsewhere.json());
+      });
+
+      it('should refuse a key whose token may not add updates through Open311 (403)', async () => {
+        const dispatcher = (await actorForUsername(database().db, 'dispatcher'))!;
+        const { token } = await issueApiToken(database().db, dispatcher.userId, {
+          label: 'read and write, not Open311',
+          scopes: ['cases:read', 'cases:write'],
+          expiresAt: null,
+        });
+        const response = await postUpdate('json', update({ api_key: token }));
+        expect(response.statusCode).toBe(403);
+        expectValid(ERRORS, response.json());
+      });
+
+      it('should round-trip: a request filed, three updates posted, read back through a date window', async () => {
+        const from = new Date(DEMO_NOW.getTime() - 1000);
+        const [filed] = (await post('json', pothole())).json() as Array<{ service_request_id: string }>;
+        const number = filed!.service_request_id;
+        // Published once the desk registers it: then the public (and servicerequestupdates) sees it.
+        const registered = await app.inject({
+          method: 'POST',
+          url: `/api/v1/cases/${number}/actions`,
+          headers: await as('dispatcher'),
+          payload: { action: 'register' },
+        });
+        expect(registered.statusCode, registered.body).toBe(200);
+        const texts = ['第一次补充：坑边有积水', '第二次补充：电话 13811112222 可联系', '第三次补充：晚上没有路灯'];
+        const posted: string[] = [];
+        for (const [i, description] of texts.entries()) {
+          const response = await postUpdate('json', {
+            ...update({ service_request_id: number, description }),
+            update_id: `round-trip-${i}`,
+            status: i === 2 ? 'CLOSED' : 'OPEN',
+          });
+          expect(response.statusCode, response.body).toBe(201);
+          posted.push(response.json()[0].update_id);
+        }
+        const window = `start_date=${encodeURIComponent(from.toISOString())}&end_date=${encodeURIComponent(new Date(DEMO_NOW.getTime() + 1000).toISOString())}`;
+        const response = await get(`/open311/v2/servicerequestupdates.json?${window}`);
+        expect(response.statusCode).toBe(200);
+        const updates = (response.json() as Array<Record<string, string | null>>).filter(
+          (u) => u.service_request_id === number,
+        );
+        expectValid(UPDATES, updates);
+        const notes = updates.filter((u) => posted.includes(u.update_id!));
+        expect(notes.map((u) => u.update_id)).toEqual(posted);
+        // Each reads with the case's own status (registered: open), whatever the client said.
+        expect(notes.map((u) => u.status)).toEqual(['open', 'open', 'open']);
+        expect(notes.map((u) => u.description)).toEqual([
+          '第一次补充：坑边有积水\n（应用中的状态：未解决）',
+          '第二次补充：电话 138****2222 可联系\n（应用中的状态：未解决）',
+          '第三次补充：晚上没有路灯\n（应用中的状态：已解决）',
+        ]);
+        expect(notes.every((u) => u.media_url === null)).toBe(true);
+        expect(response.body).not.toContain('13811112222');
+        for (const secret of ['li.fang@example.com', '李', '芳']) expect(response.body).not.toContain(secret);
+        const { service_request_updates } = parseXml(
+          (await get(`/open311/v2/servicerequestupdates.xml?${window}`)).body,
+        ) as { service_request_updates: { request_update: Array<{ update_id: string }> } };
+        expectItems(service_request_updates.request_update, UPDATE_FIELDS, ['update_id', 'service_request_id']);
+        expect(service_request_updates.request_update.map((u) => u.update_id)).toEqual(expect.arrayContaining(posted));
+        // Before the window, none of them.
+        const before = `end_date=${encodeURIComponent(new Date(from.getTime() - 60_000).toISOString())}`;
+        const earlier = await get(`/open311/v2/servicerequestupdates.json?${before}`);
+        for (const id of posted) expect(earlier.body).not.toContain(id);
+        // The request itself still reads as open: the client's CLOSED closed nothing.
+        expect((await get(`/open311/v2/requests/${number}.json`)).json()[0].status).toBe('open');
+      });
     });
   });
 });

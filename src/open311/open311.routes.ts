@@ -12,9 +12,9 @@ import type { Clock } from '../lib/clock.ts';
 import { authorize } from '../policy/index.ts';
 import { fileServiceRequest, invalidApiKey } from './file-request.ts';
 import { CONTENT_TYPES, FORMATS, type Format, listXml, toXml } from './formats.ts';
-import { findRequestUpdates } from './request-updates.ts';
+import { CLIENT_STATUSES, findRequestUpdates, postRequestUpdate } from './request-updates.ts';
 import { badRequest, findServiceRequests, getServiceRequest } from './service-requests.ts';
-import { listServices, serviceDefinition } from './services.ts';
+import { listServices, serviceDefinition, serviceDefinitionXml } from './services.ts';
 
 export interface Open311Deps {
   db: Db;
@@ -29,7 +29,7 @@ export interface Open311Deps {
 }
 
 /** The day this endpoint's calls last changed (the discovery document's changeset). */
-const CHANGESET = '2026-12-04T00:00:00+08:00';
+const CHANGESET = '2026-12-05T00:00:00+08:00';
 const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 
 const FormatParam = Type.Union(FORMATS.map((format) => Type.Literal(format)));
@@ -37,6 +37,12 @@ const Jurisdiction = Type.Optional(Type.String({ maxLength: 100 }));
 /** A W3C date-time with its zone, as the specification writes them (2010-01-01T00:00:00Z, …+08:00). */
 const W3cDateTime = Type.String({ format: 'date-time', maxLength: 40 });
 const CaseNumber = Type.String({ pattern: '^\\d{4}-\\d{6,}$', maxLength: 20 });
+/** FixMyStreet's `extensions=true`: each request with its extended_attributes. */
+const Extensions = Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')]));
+/** A client's update status as FixMyStreet sends it (OPEN, CLOSED), or an extended one, in either case. */
+const ClientStatusParam = Type.String({
+  pattern: `^(${CLIENT_STATUSES.flatMap((status) => [status, status.toUpperCase()]).join('|')})$`,
+});
 
 /**
  * Open311 GeoReport v2 (the boundary where other systems, FixMyStreet and its adapters among them, read
@@ -56,6 +62,15 @@ export const open311Routes: FastifyPluginAsyncTypebox<{ deps: Open311Deps }> = a
     if (jurisdictionId !== undefined && jurisdictionId !== deps.jurisdictionId) {
       throw new AppError('OPEN311_ERR_JURISDICTION', 404, `jurisdiction_id ${jurisdictionId} was not found`);
     }
+  };
+
+  /** The partner application a POST comes from, by the api_key in its form (so checked once the body is read). */
+  const clientOf = (action: 'open311.report' | 'open311.update') => async (request: FastifyRequest) => {
+    const key = (request.body as { api_key?: string }).api_key;
+    const actor = key ? await actorForToken(deps.db, key, deps.clock.now()) : undefined;
+    if (!actor) throw invalidApiKey();
+    request.actor = actor;
+    authorize(actor, action);
   };
 
   app.get(
@@ -132,7 +147,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<{ deps: Open311Deps }> = a
       checkJurisdiction(request.query.jurisdiction_id);
       const definition = await serviceDefinition(deps.db, request.params.service_code);
       return send(reply, request.params.format, definition, () =>
-        toXml('service_definition', { service_code: definition.service_code, attributes: { attribute: [] } }),
+        toXml('service_definition', serviceDefinitionXml(definition)),
       );
     },
   );
@@ -154,6 +169,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<{ deps: Open311Deps }> = a
           start_date: Type.Optional(W3cDateTime),
           end_date: Type.Optional(W3cDateTime),
           status: Type.Optional(Type.String({ pattern: '^(open|closed)(,(open|closed))*$' })),
+          extensions: Extensions,
         }),
       },
     },
@@ -168,6 +184,7 @@ export const open311Routes: FastifyPluginAsyncTypebox<{ deps: Open311Deps }> = a
           start: dateOf(query.start_date, 'start_date'),
           end: dateOf(query.end_date, 'end_date'),
           statuses: query.status?.split(',') as Array<'open' | 'closed'> | undefined,
+          extensions: query.extensions === 'true',
         },
         deps.clock.now(),
         deps.timeZone,
@@ -203,26 +220,18 @@ export const open311Routes: FastifyPluginAsyncTypebox<{ deps: Open311Deps }> = a
             description: Type.Optional(Type.String({ maxLength: 4000 })),
             media_url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2000 })),
           },
-          // attribute[code] fields: no service asks for attributes, so any sent are read as text and ignored.
-          { additionalProperties: Type.String({ maxLength: 4000 }) },
+          // attribute[code] fields (and attribute[code][], repeated, for a multivaluelist): the answers to the
+          // service's attributes, checked against its definition; fields the server does not read are ignored.
+          {
+            additionalProperties: Type.Union([
+              Type.String({ maxLength: 4000 }),
+              Type.Array(Type.String({ maxLength: 4000 }), { maxItems: 50 }),
+            ]),
+          },
         ),
       },
-      // Clients send fields they have no value for empty (FixMyStreet: `email=` for a resident known only by
-      // phone): an empty field is one not sent, not an invalid one.
-      preValidation: async (request) => {
-        const form = request.body as Record<string, unknown> | null;
-        if (form && typeof form === 'object') {
-          for (const [field, value] of Object.entries(form)) if (value === '') delete form[field];
-        }
-      },
-      // The key comes in the form, so it is checked once the body is read.
-      preHandler: async (request) => {
-        const key = request.body.api_key;
-        const actor = key ? await actorForToken(deps.db, key, deps.clock.now()) : undefined;
-        if (!actor) throw invalidApiKey();
-        request.actor = actor;
-        authorize(actor, 'open311.report');
-      },
+      preValidation: withoutEmptyFields,
+      preHandler: clientOf('open311.report'),
     },
     async (request, reply) => {
       checkJurisdiction(request.body.jurisdiction_id);
@@ -241,12 +250,14 @@ export const open311Routes: FastifyPluginAsyncTypebox<{ deps: Open311Deps }> = a
         summary: 'One Open311 service request (a published case)',
         security: [],
         params: Type.Object({ service_request_id: CaseNumber, format: FormatParam }),
-        querystring: Type.Object({ jurisdiction_id: Jurisdiction }),
+        querystring: Type.Object({ jurisdiction_id: Jurisdiction, extensions: Extensions }),
       },
     },
     async (request, reply) => {
       checkJurisdiction(request.query.jurisdiction_id);
-      const found = [await getServiceRequest(deps.db, request.params.service_request_id, deps.timeZone)];
+      const { service_request_id: caseNumber } = request.params;
+      const extensions = request.query.extensions === 'true';
+      const found = [await getServiceRequest(deps.db, caseNumber, deps.timeZone, extensions)];
       return send(reply, request.params.format, found, () => listXml('service_requests', 'request', found));
     },
   );
@@ -281,6 +292,46 @@ export const open311Routes: FastifyPluginAsyncTypebox<{ deps: Open311Deps }> = a
     },
   );
 
+  app.post(
+    '/v2/servicerequestupdates.:format',
+    {
+      config: { action: 'open311.update' },
+      schema: {
+        tags: ['open311'],
+        summary:
+          "Open311 (mySociety extension) POST Service Request Update: a partner application's update, recorded as a public note on the case (api_key required)",
+        security: [],
+        params: Type.Object({ format: FormatParam }),
+        body: Type.Object({
+          api_key: Type.Optional(Type.String({ maxLength: 200 })),
+          jurisdiction_id: Jurisdiction,
+          service_request_id: CaseNumber,
+          update_id: Type.String({ minLength: 1, maxLength: 100 }),
+          status: ClientStatusParam,
+          updated_datetime: W3cDateTime,
+          description: Type.Optional(Type.String({ maxLength: 4000 })),
+          media_url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2000 })),
+          first_name: Type.Optional(Type.String({ maxLength: 100 })),
+          last_name: Type.Optional(Type.String({ maxLength: 100 })),
+          email: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
+          // FixMyStreet also sends fields this server does not read (service_request_id_ext, update_id_ext,
+          // public_anonymity_required, account_id, title): taken and ignored.
+        }),
+      },
+      preValidation: withoutEmptyFields,
+      preHandler: clientOf('open311.update'),
+    },
+    async (request, reply) => {
+      checkJurisdiction(request.body.jurisdiction_id);
+      dateOf(request.body.updated_datetime, 'updated_datetime');
+      const answer = [await postRequestUpdate(deps.cases, request.actor, request.body)];
+      reply.status(201);
+      return send(reply, request.params.format, answer, () =>
+        listXml('service_request_updates', 'request_update', answer),
+      );
+    },
+  );
+
   app.get(
     '/v2/tokens/:token.:format',
     {
@@ -302,6 +353,17 @@ export const open311Routes: FastifyPluginAsyncTypebox<{ deps: Open311Deps }> = a
     },
   );
 };
+
+/**
+ * Clients send fields they have no value for empty (FixMyStreet: `email=` for a resident known only by
+ * phone): an empty field is one not sent, not an invalid one.
+ */
+async function withoutEmptyFields(request: FastifyRequest) {
+  const form = request.body as Record<string, unknown> | null;
+  if (form && typeof form === 'object') {
+    for (const [field, value] of Object.entries(form)) if (value === '') delete form[field];
+  }
+}
 
 function dateOf(value: string | undefined, name: string): Date | undefined {
   if (value === undefined) return undefined;
@@ -325,7 +387,10 @@ export function sendError(error: FastifyError | Error, request: FastifyRequest, 
   const { status, description } = describeError(error, request);
   const params = request.params as { format?: string } | undefined;
   const format: Format = params?.format === 'xml' || /\.xml(\?|$)/.test(request.url) ? 'xml' : 'json';
-  const errors = [{ code: status, description }];
+  // An error with several parts (each attribute refused) lists them all, as the specification's list allows.
+  const several = error instanceof AppError ? error.details?.descriptions : undefined;
+  const descriptions = Array.isArray(several) && several.length ? (several as string[]) : [description];
+  const errors = descriptions.map((text) => ({ code: status, description: text }));
   reply.status(status);
   return send(reply, format, errors, () => listXml('errors', 'error', errors));
 }

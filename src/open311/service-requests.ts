@@ -30,6 +30,17 @@ export interface ServiceRequest {
   lat: number | null;
   long: number | null;
   media_url: string | null;
+  /** Asked for with `extensions=true` (FixMyStreet's convention): what the specification's fields do not carry. */
+  extended_attributes?: ExtendedAttributes;
+}
+
+/**
+ * The extension's fields: the case's own status in the loop (finer than open/closed) and the answers to what
+ * its service asks, nothing personal (an answer written as text is masked for the public, as the title).
+ */
+export interface ExtendedAttributes {
+  status: string;
+  attributes: Record<string, string | string[]>;
 }
 
 export interface RequestQuery {
@@ -39,6 +50,8 @@ export interface RequestQuery {
   start?: Date;
   end?: Date;
   statuses?: Array<'open' | 'closed'>;
+  /** extensions=true: each request with its extended_attributes. */
+  extensions?: boolean;
 }
 
 /** The specification's default: the last 90 days, or 1,000 requests, whichever is smaller. */
@@ -83,13 +96,18 @@ export async function findServiceRequests(
     .orderBy('cases.id', 'desc')
     .limit(MAX_REQUESTS)
     .execute();
-  return rows.map((row) => toServiceRequest(row, timeZone));
+  return rows.map((row) => toServiceRequest(row, timeZone, query.extensions));
 }
 
-export async function getServiceRequest(db: Db, caseNumber: string, timeZone: string): Promise<ServiceRequest> {
+export async function getServiceRequest(
+  db: Db,
+  caseNumber: string,
+  timeZone: string,
+  extensions = false,
+): Promise<ServiceRequest> {
   const row = await requestColumns(db).where('cases.case_number', '=', caseNumber).executeTakeFirst();
   if (!row) throw requestNotFound(caseNumber);
-  return toServiceRequest(row, timeZone);
+  return toServiceRequest(row, timeZone, extensions);
 }
 
 function requestColumns(db: Db) {
@@ -105,6 +123,7 @@ function requestColumns(db: Db) {
       'cases.latitude',
       'cases.created_at',
       'cases.updated_at',
+      'cases.attributes',
       'categories.code',
       'categories.name_zh',
       'handling_bodies.name_zh as body_name',
@@ -126,9 +145,9 @@ function runningHandlingDeadline(eb: ExpressionBuilder<Database, 'cases'>) {
 
 type RequestRow = Awaited<ReturnType<ReturnType<typeof requestColumns>['executeTakeFirstOrThrow']>>;
 
-function toServiceRequest(row: RequestRow, timeZone: string): ServiceRequest {
+function toServiceRequest(row: RequestRow, timeZone: string, extensions = false): ServiceRequest {
   const closed = (CLOSED as readonly string[]).includes(row.status);
-  return {
+  const request: ServiceRequest = {
     service_request_id: row.case_number,
     status: closed ? 'closed' : 'open',
     status_notes: null,
@@ -148,6 +167,19 @@ function toServiceRequest(row: RequestRow, timeZone: string): ServiceRequest {
     long: row.longitude === null ? null : Math.round(row.longitude * ROUND) / ROUND,
     media_url: null,
   };
+  if (extensions) {
+    const mask = (value: string) => maskForPublic(value);
+    request.extended_attributes = {
+      status: row.status,
+      attributes: Object.fromEntries(
+        Object.entries(row.attributes ?? {}).map(([code, value]) => [
+          code,
+          Array.isArray(value) ? value.map(mask) : mask(value),
+        ]),
+      ),
+    };
+  }
+  return request;
 }
 
 function requestNotFound(caseNumber: string): AppError {

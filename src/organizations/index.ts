@@ -20,6 +20,15 @@ export {
   setEvidenceRules,
 } from './categories.ts';
 export {
+  type AttributeAnswers,
+  type AttributeProblem,
+  type CategoryAttribute,
+  categoriesWithAttributes,
+  checkAttributeAnswers,
+  listCategoryAttributes,
+  setCategoryAttributes,
+} from './category-attributes.ts';
+export {
   createHandlingBody,
   type HandlingBody,
   listHandlingBodies,
@@ -30,6 +39,9 @@ export { type AreaWorker, areaWorkers, assignAreaWorkers } from './jurisdictions
 export { organizationsRoutes } from './organizations.routes.ts';
 export { NewStaffMemberBody } from './organizations.schemas.ts';
 export {
+  ATTRIBUTE_DATATYPES,
+  type AttributeDatatype,
+  type AttributeValue,
   CLEARANCES,
   type Clearance,
   DEFAULT_CLEARANCE,

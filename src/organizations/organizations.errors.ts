@@ -36,3 +36,8 @@ export const bodyCycle = defineError('BODY_ERR_CYCLE', 400, (id: string) => ({
   message: 'A body cannot be placed under itself or under a body below it',
   details: { bodyId: id },
 }));
+
+export const badAttribute = defineError('CATEGORY_ERR_ATTRIBUTE', 400, (code: string, problem: string) => ({
+  message: `Attribute "${code}" ${problem}`,
+  details: { attribute: code },
+}));

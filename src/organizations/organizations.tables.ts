@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, JSONColumnType } from 'kysely';
 
 export const HANDLING_BODY_TYPES = [
   'government_department',
@@ -71,6 +71,38 @@ export interface CategoryTable {
   verification_photo_required: Generated<boolean>;
 }
 
+/** What a category asks of a report beyond its text and place: Open311's datatypes. */
+export const ATTRIBUTE_DATATYPES = [
+  'string',
+  'number',
+  'datetime',
+  'text',
+  'singlevaluelist',
+  'multivaluelist',
+] as const;
+export type AttributeDatatype = (typeof ATTRIBUTE_DATATYPES)[number];
+
+/** One answer of a list attribute: the key a client sends, the words shown for it. */
+export interface AttributeValue {
+  key: string;
+  name: string;
+}
+
+/** A question a (leaf) category asks when a case is filed under it (a pothole's size, when a noise is heard). */
+export interface CategoryAttributeTable {
+  id: Generated<string>;
+  category_id: string;
+  /** Lower-case letters, digits and underscores; unique per category. */
+  code: string;
+  datatype: AttributeDatatype;
+  required: Generated<boolean>;
+  description_zh: string;
+  description_en: string;
+  sort_order: Generated<number>;
+  /** The answers of a singlevaluelist or multivaluelist; empty for the other datatypes. */
+  values: JSONColumnType<AttributeValue[], string, string>;
+}
+
 export interface UserTable {
   id: Generated<string>;
   username: string;
@@ -116,6 +148,7 @@ export interface UserJurisdictionTable {
 export interface OrganizationsTables {
   handling_bodies: HandlingBodyTable;
   categories: CategoryTable;
+  category_attributes: CategoryAttributeTable;
   users: UserTable;
   api_tokens: ApiTokenTable;
   user_jurisdictions: UserJurisdictionTable;

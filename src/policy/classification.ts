@@ -146,8 +146,9 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
       'paused_at',
       'urgency_flags',
     ]),
-    // Personal data in the text is masked at intake; the text still tells of someone's circumstances.
-    ...all(I, ['title', 'description', 'text_placement']),
+    // Personal data in the text is masked at intake; the text still tells of someone's circumstances (as may
+    // the answers to a category's questions, a text answer among them).
+    ...all(I, ['title', 'description', 'text_placement', 'attributes']),
     ...all(IP, ['longitude', 'latitude', 'address', 'reporter_person_id', 'reported_by_user_id']),
   },
   // The text of a suggestion request is not kept: only what was suggested and chosen.
@@ -184,6 +185,18 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
     'response_limit_hours',
     'handling_limit_days',
     'verification_limit_hours',
+  ]),
+  // What a category asks of a report: the taxonomy's questions, no one's answers.
+  category_attributes: all(G, [
+    'id',
+    'category_id',
+    'code',
+    'datatype',
+    'required',
+    'description_zh',
+    'description_en',
+    'sort_order',
+    'values',
   ]),
   consent_changes: all(GP, ['id', 'person_id', 'consent', 'granted', 'changed_at', 'changed_by_user_id']),
   data_rights_requests: {

@@ -156,6 +156,8 @@ export const POLICIES = {
   'audit.read': { roles: ['auditor'], scope: 'audit:read', what: 'read the audit trail' },
   // A partner application's account (civicgrid open311 add-client): its key files cases through Open311 only.
   'open311.report': { roles: ['dispatcher'], scope: 'open311', what: 'file cases through Open311' },
+  // The same account's key adds its users' updates to cases as notes (POST servicerequestupdates).
+  'open311.update': { roles: ['dispatcher'], scope: 'open311', what: 'add notes to cases through Open311' },
 } as const satisfies Record<string, Policy>;
 
 export type Action = keyof typeof POLICIES;

@@ -198,6 +198,10 @@ describe('response scanning for personal data', () => {
       `/open311/v2/requests.${format}?service_code=010204&status=open`,
       `/open311/v2/requests.${format}?service_request_id=${planted.join(',')}`,
       ...planted.map((caseNumber) => `/open311/v2/requests/${caseNumber}.${format}`),
+      // extensions=true adds each case's status and attributes; servicerequestupdates the public steps and notes.
+      `/open311/v2/requests.${format}?extensions=true`,
+      ...planted.map((caseNumber) => `/open311/v2/requests/${caseNumber}.${format}?extensions=true`),
+      `/open311/v2/servicerequestupdates.${format}`,
     ]);
     for (const url of urls) {
       const response = await app.inject({ url });
