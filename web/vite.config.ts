@@ -4,8 +4,9 @@ import { patrolPwa } from './src/patrol/pwa-build.ts';
 
 const root = path.dirname(new URL(import.meta.url).pathname);
 
-// Two front ends, one build: the staff console (index.html, served at /) and the grid workers' patrol app
-// (patrol.html, served at /patrol/, an offline-capable PWA with its own service worker). Both are static
+// Three front ends, one build: the staff console (index.html, served at /), the grid workers' patrol app
+// (patrol.html, served at /patrol/, an offline-capable PWA with its own service worker) and the residents'
+// public portal (portal.html, served at /portal/). Both are static
 // builds served by the CivicGrid server; in development, `npm run dev:web` proxies the API to a server
 // started with `npm start`.
 export default defineConfig({
@@ -16,7 +17,11 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
-      input: { index: path.join(root, 'index.html'), patrol: path.join(root, 'patrol.html') },
+      input: {
+        index: path.join(root, 'index.html'),
+        patrol: path.join(root, 'patrol.html'),
+        portal: path.join(root, 'portal.html'),
+      },
     },
   },
   plugins: [patrolPwa('patrol.html')],

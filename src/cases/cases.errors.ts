@@ -105,3 +105,7 @@ export const badPhoneNumber = defineError('CASE_ERR_BAD_PHONE', 400, () => ({
   message:
     'Give the phone number the caller is calling from: 7 to 12 digits (a mobile or a landline with its area code)',
 }));
+
+export const supportClosed = defineError('CASE_ERR_SUPPORT_CLOSED', 409, (caseNumber: string) => ({
+  message: `Case ${caseNumber} is closed: report the problem again if it has come back`,
+}));

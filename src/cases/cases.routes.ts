@@ -20,8 +20,6 @@ import {
   DuplicatesResponse,
   LifecycleResponse,
   NewCaseBody,
-  PublicCaseListQuery,
-  PublicCaseResponse,
   ReporterResponse,
   SupervisionBoardResponse,
   SurveyBody,
@@ -44,7 +42,6 @@ import { duplicateCandidates } from './duplicates.ts';
 import { reportCase } from './intake.ts';
 import { CASE_STATUSES, RULES, TRANSITION_ACTIONS } from './lifecycle.ts';
 import { caseReporter, reporterFromRef, unmaskCaseReporter } from './personal-data.ts';
-import { getPublicCase, listPublicCases } from './public-view.ts';
 import { runSupervisionSweep, supervisionBoard } from './supervision.ts';
 import { answerSurvey } from './surveys.ts';
 import { transitionCase } from './transitions.ts';
@@ -366,36 +363,6 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
     },
     async (request) =>
       unmaskCaseReporter(deps, request.actor, request.params.caseNumber, request.body, originOf(request)),
-  );
-
-  app.get(
-    '/public/cases',
-    {
-      config: { public: true },
-      schema: {
-        tags: ['public'],
-        summary: 'Published cases, newest first (reporters who withdrew consent are not shown)',
-        security: [],
-        querystring: PublicCaseListQuery,
-        response: { 200: Type.Array(PublicCaseResponse), ...errorResponses(400) },
-      },
-    },
-    async (request) => listPublicCases(deps.db, request.query),
-  );
-
-  app.get(
-    '/public/cases/:caseNumber',
-    {
-      config: { public: true },
-      schema: {
-        tags: ['public'],
-        summary: 'One published case',
-        security: [],
-        params: CaseNumberParams,
-        response: { 200: PublicCaseResponse, ...errorResponses(400, 404) },
-      },
-    },
-    async (request) => getPublicCase(deps.db, request.params.caseNumber),
   );
 
   app.get(

@@ -447,21 +447,3 @@ export const UnmaskBody = Type.Object(
 );
 
 /** What the public sees of a case: no reporter, no description, the place rounded to about 100 m. */
-export const PublicCaseResponse = Type.Object({
-  caseNumber: Type.String(),
-  title: Type.String(),
-  status: Type.String(),
-  category: Type.Object({ code: Type.String(), nameZh: Type.String(), nameEn: Type.String() }),
-  gridCode: Type.Union([Type.String(), Type.Null()]),
-  location: Type.Union([Type.Object({ longitude: Type.Number(), latitude: Type.Number() }), Type.Null()]),
-  createdAt: DateTime,
-  closedAt: Type.Union([DateTime, Type.Null()]),
-});
-
-export const PublicCaseListQuery = Type.Object(
-  {
-    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-    before: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{1,10}$' })),
-  },
-  { additionalProperties: false },
-);

@@ -62,6 +62,9 @@ export interface CaseTable {
   parent_case_id: Generated<string | null>;
   /** How many duplicates were merged into this case ("me too"); raises its priority. */
   me_too_count: Generated<number>;
+  /** Set: the title and description are hidden from the public, and this is the reason they read. */
+  public_text_hidden_reason: Generated<string | null>;
+  public_text_moderated_at: Generated<Date | null>;
   /** Dangers read out of the text at intake (text/urgency.ts), with the words that show them. */
   urgency_flags: JSONColumnType<UrgencyFlag[] | null, string | null, string | null>;
   /** Where the text placed a case reported without a point (text/places.ts), and how sure that is. */
@@ -234,6 +237,13 @@ export interface CaseSurveyTable {
   created_at: Date;
 }
 
+/** A resident's "me too" on a published case, from the public portal: one per person and case. */
+export interface CaseSupportTable {
+  case_id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+}
+
 export interface CasesTables {
   cases: CaseTable;
   case_events: CaseEventTable;
@@ -243,4 +253,5 @@ export interface CasesTables {
   supervision_notices: SupervisionNoticeTable;
   extension_requests: ExtensionRequestTable;
   case_surveys: CaseSurveyTable;
+  case_supports: CaseSupportTable;
 }

@@ -34,8 +34,22 @@ export {
 export { CaseChangeFeed, caseChangesRoutes } from './live.ts';
 export { clientNoteIdTaken, type NoteInput, type RecordedNote, recordNote } from './notes.ts';
 export { unmaskCaseReporter } from './personal-data.ts';
-export { published } from './public-view.ts';
+export { moderateCaseText, publicDisplay } from './public-moderation.ts';
+export {
+  getPublicCase,
+  listPublicCases,
+  nearbyPublicCases,
+  PUBLIC_STEP_ACTIONS,
+  PUBLIC_STEP_WORDS,
+  type PublicCase,
+  type PublicCaseDetail,
+  type PublicCaseFilter,
+  publicText,
+  published,
+  recentPublicSteps,
+} from './public-view.ts';
 export { runSupervisionSweep, type SweepResult, supervisionBoard } from './supervision.ts';
+export { supportCase } from './supports.ts';
 export { answerSurvey, type SurveyAnswer } from './surveys.ts';
 export { type TransitionInput, transitionCase } from './transitions.ts';
 export { visibleTo } from './visibility.ts';

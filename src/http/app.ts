@@ -29,6 +29,7 @@ import type { MessageSender } from '../notifications/index.ts';
 import { open311Routes, sendOpen311Error } from '../open311/index.ts';
 import { organizationsRoutes } from '../organizations/index.ts';
 import { patrolsRoutes } from '../patrols/index.ts';
+import { portalRoutes } from '../portal/index.ts';
 import { type Keyring, privacyRoutes } from '../privacy/index.ts';
 import { routingRoutes } from '../routing/index.ts';
 import { textRoutes } from '../text/index.ts';
@@ -201,6 +202,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       });
       await api.register(gridRoutes, { db: deps.db, areas: deps.areas, basemap: deps.config.mapTiles });
       await api.register(casesRoutes, { deps: caseDeps });
+      await api.register(portalRoutes, { db: deps.db, clock: deps.clock });
       await api.register(caseChangesRoutes, { db: deps.db, feed: new CaseChangeFeed(deps.listen) });
       await api.register(knowledgeRoutes, { deps: caseDeps });
       await api.register(mediaRoutes, {

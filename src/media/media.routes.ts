@@ -20,6 +20,7 @@ import {
   receiveFile,
   requireVisibleCase,
 } from './media.ts';
+import { openPublicMediaFile } from './public-media.ts';
 import { uploadTooLarge } from './spool.ts';
 
 /** What a multipart upload may hold besides its files: the stage, and room for a client's extra field. */
@@ -138,33 +139,47 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async 
     async (request) => ({ items: await listCaseMedia(deps, request.actor, request.params.caseNumber) }),
   );
 
-  for (const variant of ['original', 'thumbnail'] as const) {
-    app.get(
-      variant === 'original' ? '/media/:id' : '/media/:id/thumbnail',
-      {
-        config: { action: 'case.media.read' },
-        schema: {
-          tags: ['media'],
-          summary: variant === 'original' ? 'A photo or document of a case you may see' : 'The thumbnail of a photo',
-          params: MediaIdParams,
-          response: {
-            200: Type.Unsafe({ type: 'string', format: 'binary', description: 'The file (photos: no metadata)' }),
-            ...errorResponses(400, 401, 404),
+  // The same files twice: for those who may see the case (staff, its reporter), and for anyone once a
+  // moderator approved the photo of a published case (the public portal).
+  for (const audience of ['case', 'public'] as const) {
+    for (const variant of ['original', 'thumbnail'] as const) {
+      const prefix = audience === 'public' ? '/public/media/:id' : '/media/:id';
+      app.get(
+        variant === 'original' ? prefix : `${prefix}/thumbnail`,
+        {
+          config: audience === 'public' ? { public: true } : { action: 'case.media.read' },
+          schema: {
+            tags: audience === 'public' ? ['public'] : ['media'],
+            summary:
+              audience === 'public'
+                ? `An approved photo of a published case${variant === 'thumbnail' ? ' (thumbnail)' : ''}`
+                : variant === 'original'
+                  ? 'A photo or document of a case you may see'
+                  : 'The thumbnail of a photo',
+            ...(audience === 'public' ? { security: [] } : {}),
+            params: MediaIdParams,
+            response: {
+              200: Type.Unsafe({ type: 'string', format: 'binary', description: 'The file (photos: no metadata)' }),
+              ...errorResponses(400, 401, 404),
+            },
           },
         },
-      },
-      async (request, reply) => {
-        const file = await openMediaFile(deps, request.actor, request.params.id, variant);
-        if (!file) throw mediaNotFound(request.params.id);
-        reply
-          .type(file.mediaType)
-          .header('content-length', String(file.byteSize))
-          // A document is downloaded, never rendered in the console's origin; nothing may run in either.
-          .header('content-disposition', file.mediaType === 'application/pdf' ? 'attachment' : 'inline')
-          .header('content-security-policy', "default-src 'none'; sandbox");
-        return reply.send(file.stream);
-      },
-    );
+        async (request, reply) => {
+          const file =
+            audience === 'public'
+              ? await openPublicMediaFile(deps, request.params.id, variant)
+              : await openMediaFile(deps, request.actor, request.params.id, variant);
+          if (!file) throw mediaNotFound(request.params.id);
+          reply
+            .type(file.mediaType)
+            .header('content-length', String(file.byteSize))
+            // A document is downloaded, never rendered in the console's origin; nothing may run in either.
+            .header('content-disposition', file.mediaType === 'application/pdf' ? 'attachment' : 'inline')
+            .header('content-security-policy', "default-src 'none'; sandbox");
+          return reply.send(file.stream);
+        },
+      );
+    }
   }
 
   app.post(

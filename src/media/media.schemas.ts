@@ -27,6 +27,7 @@ export const MediaItemResponse = Type.Object({
   publication: Type.Enum(PUBLICATION_STATES, {
     description: 'Shown to the public only once a moderator approved it',
   }),
+  moderationReason: Nullable(Type.String({ description: "The moderator's reason, which the public reads" })),
   createdAt: DateTime,
   flags: Type.Array(MediaFlagSchema, { description: 'Why a dispatcher should look twice (staff only)' }),
   evidence: Nullable(

@@ -404,6 +404,7 @@ export async function listCaseMedia(
       'm.flags',
       'm.sealed_evidence',
       'm.publication',
+      'm.moderation_reason',
       'm.created_at',
       'e.seq as event_seq',
     ])
@@ -447,6 +448,7 @@ export async function listCaseMedia(
     thumbnailUrl: row.thumbnail_hash ? `/api/v1/media/${row.id}/thumbnail` : null,
     eventSeq: row.event_seq,
     publication: row.publication,
+    moderationReason: row.moderation_reason,
     createdAt: row.created_at,
     // Another case's number, and where the photographer stood: for staff who may see the case only.
     flags: staff ? row.flags.map(shown) : [],

@@ -100,6 +100,8 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
     sealed_evidence: IP,
   },
   case_personal_items: { case_id: G, sealed: CS, key_id: G, kinds: G },
+  // Who said "me too" on which case: a resident's account tied to a place and a problem.
+  case_supports: { case_id: G, user_id: IP, created_at: G },
   case_surveys: {
     ...all(G, [
       'id',
@@ -142,6 +144,8 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
       'reported_by_citizen',
       'parent_case_id',
       'me_too_count',
+      'public_text_hidden_reason',
+      'public_text_moderated_at',
       'pending_extension',
       'paused_at',
       'urgency_flags',

@@ -77,6 +77,7 @@ export const POLICIES = {
   // The caller is on the line and gives their number: which of the city's cases they reported before.
   'case.caller_history': { roles: DESK, scope: 'personal_data', what: "look up a caller's earlier cases" },
   'case.survey': { roles: ['citizen', 'dispatcher'], scope: 'cases:write', what: 'answer a satisfaction survey' },
+  'case.support': { roles: ['citizen'], scope: 'cases:write', what: 'support a published case ("me too")' },
   'case.media.upload': {
     roles: ['citizen', 'dispatcher', 'handler', 'grid_worker', 'supervisor'],
     scope: 'cases:write',
@@ -84,6 +85,11 @@ export const POLICIES = {
   },
   'case.media.read': { roles: [...CASE_READERS, 'citizen'], scope: 'cases:read', what: 'see the photos of a case' },
   'case.media.moderate': { roles: DESK, scope: 'cases:write', what: 'approve or hide photos for the public' },
+  'case.public.moderate': {
+    roles: DESK,
+    scope: 'cases:write',
+    what: "hide or show a case's words on the public portal",
+  },
   'patrol.record': { roles: ['grid_worker'], scope: 'cases:write', what: 'record a patrol' },
   'patrol.team': { roles: ['supervisor', 'admin'], scope: 'cases:read', what: "see the grid workers' patrol coverage" },
   'patrol.coverage': {

@@ -45,19 +45,7 @@ export async function suggestForIntake(
 ): Promise<IntakeSuggestion> {
   const input = { title: text.title, body: text.description };
   const models = await currentClassifiers(db);
-  const categoryTarget = CATEGORY_TARGETS.find((target) => models.has(target));
-  const categoryModel = categoryTarget ? models.get(categoryTarget) : undefined;
-  const categories: SuggestedCategory[] = categoryModel
-    ? (
-        await topThreeNamed(categoryModel.classifier, input, (codes) =>
-          db
-            .selectFrom('categories')
-            .select(['code as key', 'name_zh', 'name_en'])
-            .where('code', 'in', codes)
-            .execute(),
-        )
-      ).map(({ key, ...s }) => ({ code: key, ...s }))
-    : [];
+  const { categories, categoryModel } = await suggestCategoriesWith(db, models, input);
   const bodyModel = models.get('body');
   const bodies: SuggestedBody[] = bodyModel
     ? (
@@ -81,6 +69,35 @@ export async function suggestForIntake(
     .returning('id')
     .executeTakeFirstOrThrow();
   return { id: row.id, categories, categoryModelVersion: categoryModel?.version ?? null, bodies, urgency };
+}
+
+/**
+ * The three likeliest categories of a text, at the finest level with a trained model, recorded nowhere:
+ * for the public portal, where a resident types before signing in.
+ */
+export async function suggestCategories(
+  db: Db,
+  text: { title: string; description: string },
+): Promise<SuggestedCategory[]> {
+  const models = await currentClassifiers(db);
+  return (await suggestCategoriesWith(db, models, { title: text.title, body: text.description })).categories;
+}
+
+async function suggestCategoriesWith(db: Db, models: Awaited<ReturnType<typeof currentClassifiers>>, input: TextInput) {
+  const categoryTarget = CATEGORY_TARGETS.find((target) => models.has(target));
+  const categoryModel = categoryTarget ? models.get(categoryTarget) : undefined;
+  const categories: SuggestedCategory[] = categoryModel
+    ? (
+        await topThreeNamed(categoryModel.classifier, input, (codes) =>
+          db
+            .selectFrom('categories')
+            .select(['code as key', 'name_zh', 'name_en'])
+            .where('code', 'in', codes)
+            .execute(),
+        )
+      ).map(({ key, ...s }) => ({ code: key, ...s }))
+    : [];
+  return { categories, categoryModel };
 }
 
 /** The classifier's three likeliest labels with their names; a label whose row is gone is left out. */

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { DateTime, errorResponses, Nullable, Uuid } from '../lib/http-schemas.ts';
-import { suggestForIntake } from './intake-suggestions.ts';
+import { suggestCategories, suggestForIntake } from './intake-suggestions.ts';
 import { listModels } from './models.ts';
 import { MODEL_TARGETS } from './text.tables.ts';
 import { DANGERS } from './urgency.ts';
@@ -73,6 +73,30 @@ export const textRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock }> = a
       },
     },
     (request) => suggestForIntake(db, request.actor, request.body, clock.now()),
+  );
+
+  app.post(
+    '/public/category-suggestions',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['public'],
+        summary: 'The likeliest categories of a resident’s words, before they sign in (nothing is kept)',
+        security: [],
+        body: Type.Object(
+          {
+            title: Type.String({ maxLength: 200 }),
+            description: Type.String({ maxLength: 4000 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ categories: SuggestionResponse.properties.categories }),
+          ...errorResponses(400),
+        },
+      },
+    },
+    async (request) => ({ categories: await suggestCategories(db, request.body) }),
   );
 
   app.get(

@@ -168,6 +168,19 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   'GET /api/v1/patrols/coverage/team': { allow: ['supervisor', 'admin'] },
   'GET /api/v1/public/cases': PUBLIC,
   'GET /api/v1/public/cases/:caseNumber': PUBLIC,
+  'GET /api/v1/public/cases/nearby': { public: true, sample: { query: 'longitude=112.99&latitude=28.19' } },
+  'GET /api/v1/public/media/:id': PUBLIC,
+  'GET /api/v1/public/media/:id/thumbnail': PUBLIC,
+  'GET /api/v1/public/feeds/cases.:format': PUBLIC,
+  'POST /api/v1/public/category-suggestions': { public: true, sample: { body: { title: '矩阵', description: '' } } },
+  // "Me too" is a resident's: on their own case it counts nothing; another's unpublished case is not found.
+  'POST /api/v1/public/cases/:caseNumber/support': { scoped: ['citizen'] },
+  // The desk moderates what the portal shows; showing words already shown changes nothing.
+  'GET /api/v1/cases/:caseNumber/public-display': { allow: ['dispatcher', 'supervisor'] },
+  'PUT /api/v1/cases/:caseNumber/public-display/text': {
+    allow: ['dispatcher', 'supervisor'],
+    sample: { body: { shown: true, reason: 'matrix' } },
+  },
   'GET /api/v1/lifecycle': PUBLIC,
 
   // The knowledge base: staff read it, supervisors and administrators write it (an unknown owner body or

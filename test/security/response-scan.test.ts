@@ -191,6 +191,41 @@ describe('response scanning for personal data', () => {
     );
   }, 300_000);
 
+  /** What anyone, signed in or not, is answered at these URLs: planted numbers and names found in clear. */
+  async function scanAnonymously(urls: string[]): Promise<string[]> {
+    const found: string[] = [];
+    for (const url of urls) {
+      const response = await app.inject({ url });
+      expect(response.statusCode, url).toBeLessThan(500);
+      for (const value of clearNumbers(response.body)) found.push(`GET ${url}: ${value}`);
+      for (const name of [REPORTER_NAME, TEXT_NAME])
+        if (response.body.includes(name)) found.push(`GET ${url}: ${name}`);
+      const digits = readable(response.body);
+      for (const s of spelled) if (digits.includes(s.whole)) found.push(`GET ${url}: "${s.written}" (seed ${s.seed})`);
+    }
+    return found;
+  }
+
+  it('should find no phone or ID-card number or planted name in clear in any public portal answer or feed', async () => {
+    const near = `longitude=${FURONG.longitude}&latitude=${FURONG.latitude}&radiusMetres=2000&limit=20`;
+    const urls = [
+      '/api/v1/public/cases?limit=200',
+      '/api/v1/public/cases?limit=200&state=open&category=01',
+      `/api/v1/public/cases/nearby?${near}`,
+      ...planted.map((caseNumber) => `/api/v1/public/cases/${caseNumber}`),
+      ...['atom', 'rss'].flatMap((format) => [
+        `/api/v1/public/feeds/cases.${format}`,
+        `/api/v1/public/feeds/cases.${format}?lang=en&category=01`,
+      ]),
+    ];
+    expect(await scanAnonymously(urls)).toEqual([]);
+    // The scan saw the planted cases the portal shows: the registered ones of the consenting citizen.
+    const listed = (await app.inject({ url: '/api/v1/public/cases?limit=200' })).json() as Array<{
+      caseNumber: string;
+    }>;
+    expect(listed.map((c) => c.caseNumber)).toEqual(expect.arrayContaining(spelled.map((s) => s.caseNumber)));
+  });
+
   it('should find no phone or ID-card number or planted name in clear in any Open311 answer, XML or JSON', async () => {
     const found: string[] = [];
     const urls = ['json', 'xml'].flatMap((format) => [
@@ -203,15 +238,7 @@ describe('response scanning for personal data', () => {
       ...planted.map((caseNumber) => `/open311/v2/requests/${caseNumber}.${format}?extensions=true`),
       `/open311/v2/servicerequestupdates.${format}`,
     ]);
-    for (const url of urls) {
-      const response = await app.inject({ url });
-      expect(response.statusCode, url).toBeLessThan(500);
-      for (const value of clearNumbers(response.body)) found.push(`GET ${url}: ${value}`);
-      for (const name of [REPORTER_NAME, TEXT_NAME])
-        if (response.body.includes(name)) found.push(`GET ${url}: ${name}`);
-      const digits = readable(response.body);
-      for (const s of spelled) if (digits.includes(s.whole)) found.push(`GET ${url}: "${s.written}" (seed ${s.seed})`);
-    }
+    found.push(...(await scanAnonymously(urls)));
     expect(found).toEqual([]);
     // The scan saw the planted cases the public may see: the registered ones of the consenting citizen.
     const listed = (await app.inject({ url: '/open311/v2/requests.json' })).json() as Array<{

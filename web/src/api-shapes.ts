@@ -7,14 +7,16 @@ import type { paths } from './generated/api-schema.ts';
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type JsonOf<Response> = Response extends { content: { 'application/json': infer Body } } ? Body : never;
 
-/** The JSON a route answers with on success (200, else 201), e.g. `Answer<'/cases/{caseNumber}'>`. */
+/** The JSON a route answers with on success (200, else 201, else 202), e.g. `Answer<'/cases/{caseNumber}'>`. */
 export type Answer<Path extends ApiPath, M extends Method = 'get'> =
   NonNullable<paths[`/api/v1${Path}`][M]> extends { responses: infer Responses }
     ? Responses extends { 200: infer Ok }
       ? JsonOf<Ok>
       : Responses extends { 201: infer Created }
         ? JsonOf<Created>
-        : never
+        : Responses extends { 202: infer Accepted }
+          ? JsonOf<Accepted>
+          : never
     : never;
 
 /** The JSON body a route takes, e.g. `Body<'/users', 'post'>`. */

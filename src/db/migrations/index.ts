@@ -13,6 +13,7 @@ import * as fieldEvidence from './2026-12-03T0900-field-evidence.ts';
 import * as placementSnapping from './2026-12-03T1000-placement-snapping.ts';
 import * as knowledgeBase from './2026-12-03T1500-knowledge-base.ts';
 import * as caseChanges from './2026-12-04T1200-case-changes.ts';
+import * as publicParticipation from './2026-12-04T1400-public-participation.ts';
 import * as categoryAttributes from './2026-12-04T2000-category-attributes.ts';
 
 /**
@@ -34,5 +35,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03T1000-placement-snapping': placementSnapping,
   '2026-12-03T1500-knowledge-base': knowledgeBase,
   '2026-12-04T1200-case-changes': caseChanges,
+  '2026-12-04T1400-public-participation': publicParticipation,
   '2026-12-04T2000-category-attributes': categoryAttributes,
 };

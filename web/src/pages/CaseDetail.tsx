@@ -5,6 +5,7 @@ import { BodyNames } from '../components/BodyName.tsx';
 import { CaseLink } from '../components/CaseLink.tsx';
 import { CaseMedia, useCaseMedia } from '../components/CaseMedia.tsx';
 import { Deadlines } from '../components/Deadlines.tsx';
+import { PublicDisplay } from '../components/PublicDisplay.tsx';
 import { ReporterPanel } from '../components/ReporterPanel.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { SurveyForm, SurveyList, type SurveyOutcome } from '../components/Survey.tsx';
@@ -194,6 +195,15 @@ export function CaseDetail({ caseNumber, me }: { caseNumber: string; me: Me }) {
         </div>
       </div>
       <CaseMedia detail={detail} me={me} items={media.items} reload={media.reload} />
+      {/* The desk moderates what the public portal shows: words and photos, with a public reason. */}
+      {(me.role === 'dispatcher' || me.role === 'supervisor') && (
+        <PublicDisplay
+          caseNumber={detail.caseNumber}
+          version={detail.version}
+          photos={media.items}
+          reloadPhotos={() => void media.reload()}
+        />
+      )}
       <h2>{t('deadlines')}</h2>
       <Deadlines deadlines={detail.deadlines} />
       <h2>{t('surveys')}</h2>

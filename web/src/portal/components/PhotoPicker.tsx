@@ -1,0 +1,55 @@
+import { useEffect, useMemo } from 'preact/hooks';
+import { usePortalWords } from '../messages.ts';
+
+/** The server takes 1–9 files per upload. */
+export const MAX_PHOTOS = 9;
+
+/** The phone's camera or gallery, several photos, with previews to check and remove them. */
+export function PhotoPicker({ photos, onChange }: { photos: File[]; onChange(photos: File[]): void }) {
+  const { w } = usePortalWords();
+  const previews = useMemo(() => photos.map((p) => URL.createObjectURL(p)), [photos]);
+  useEffect(
+    () => () => {
+      for (const url of previews) URL.revokeObjectURL(url);
+    },
+    [previews],
+  );
+  return (
+    <div class="photo-picker">
+      <ul class="thumbs">
+        {previews.map((url, i) => (
+          <li key={url} class="thumb" data-testid="photo-preview">
+            <img src={url} alt={`${i + 1}`} />
+            <button
+              type="button"
+              class="thumb-remove"
+              aria-label={w('removePhoto')}
+              onClick={() => onChange(photos.filter((_, j) => j !== i))}
+            >
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      {photos.length < MAX_PHOTOS && (
+        <label class="button secondary add-photo">
+          {w('addPhotos')}
+          <input
+            type="file"
+            accept="image/*"
+            multiple
+            class="visually-hidden"
+            data-testid="photos-input"
+            onChange={(event) => {
+              const input = event.target as HTMLInputElement;
+              const chosen = [...(input.files ?? [])];
+              input.value = '';
+              onChange([...photos, ...chosen].slice(0, MAX_PHOTOS));
+            }}
+          />
+        </label>
+      )}
+      <p class="hint">{w('photosHint')}</p>
+    </div>
+  );
+}
