@@ -2,6 +2,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database, Db } from '../db/database.ts';
 import { likePrefix } from '../lib/like.ts';
 import { maskForPublic } from '../privacy/index.ts';
+import { filterProfanity } from '../text/index.ts';
 import { caseNotFound } from './cases.errors.ts';
 import type { CaseAction } from './lifecycle.ts';
 
@@ -62,11 +63,11 @@ export interface PublicCaseDetail extends PublicCase {
 }
 
 /**
- * Words as the public may read them: personal data masked (at intake, and again with today's detector,
- * so what it learnt since also covers older cases).
+ * Words as the public may read them (the portal, feeds, Open311): personal data masked (at intake, and
+ * again with today's detector, so what it learnt since also covers older cases), and profanity hidden.
  */
 export function publicText(text: string): string {
-  return maskForPublic(text);
+  return filterProfanity(maskForPublic(text));
 }
 
 const ROUND = 1000;
@@ -92,8 +93,9 @@ export const PUBLIC_STEP_ACTIONS = [
   'suspend',
   'resume',
   'merge',
+  'note',
 ] as const satisfies readonly CaseAction[];
-const STEPS_WITH_REPLY: ReadonlySet<CaseAction> = new Set(['handle', 'answer']);
+const STEPS_WITH_REPLY: ReadonlySet<CaseAction> = new Set(['handle', 'answer', 'note']);
 type PublicStepAction = (typeof PUBLIC_STEP_ACTIONS)[number];
 
 /** The public steps in words, for what is read outside the portal (feeds, messages). */
@@ -112,6 +114,7 @@ export const PUBLIC_STEP_WORDS: Record<PublicStepAction, { zh: string; en: strin
   suspend: { zh: '暂缓办理', en: 'Suspended' },
   resume: { zh: '恢复办理', en: 'Resumed' },
   merge: { zh: '与另一案件合并办理', en: 'Merged with another case' },
+  note: { zh: '公开备注', en: 'Public note' },
 };
 
 function publicColumns(db: Db) {

@@ -8,6 +8,7 @@ import type { Clock } from '../lib/clock.ts';
 import { type MediaStore, runMediaRetentionSweep } from '../media/index.ts';
 import { deliverDueNotifications, type MessageSender } from '../notifications/index.ts';
 import { deleteOldTracks } from '../patrols/index.ts';
+import { runSubscriptionSweep } from '../portal/index.ts';
 import { type Keyring, runRetentionSweep } from '../privacy/index.ts';
 import { forgetUnusedSuggestions } from '../text/index.ts';
 
@@ -33,7 +34,8 @@ async function deliverBacklog(db: Db, keyring: Keyring, sender: MessageSender, n
 }
 
 /**
- * The background work of one instance: the supervision sweep, sending the outbox, awarding points and
+ * The background work of one instance: the supervision sweep, telling residents of what they follow,
+ * sending the outbox, awarding points and
  * anonymising reporters past the retention period (and removing their cases' photos), forgetting patrol
  * tracks past their days, forgetting intake suggestions no report used, the
  * numbers of expired sign-in codes and Idempotency-Keys past their day, and anchoring the audit log's
@@ -65,6 +67,7 @@ export function startBackgroundSweeps(
     try {
       const now = deps.clock.now();
       const notices = await runSupervisionSweep(deps.db, now);
+      const followed = await runSubscriptionSweep(deps.db, now);
       const messages = await deliverBacklog(deps.db, deps.keyring, deps.sender, now);
       const awards = await awardPoints(deps.db);
       const retention = await runRetentionSweep(deps.db, deps.keyring, now, deps.retentionDays);
@@ -88,6 +91,7 @@ export function startBackgroundSweeps(
       if (
         notices.yellow ||
         notices.red ||
+        followed.messages ||
         messages.sent ||
         messages.failed ||
         awards ||
@@ -99,7 +103,7 @@ export function startBackgroundSweeps(
         expiredIdempotencyKeys
       ) {
         deps.log.info(
-          { notices, messages, awards, retention, media, patrols, unusedSuggestions, expiredIdempotencyKeys },
+          { notices, followed, messages, awards, retention, media, patrols, unusedSuggestions, expiredIdempotencyKeys },
           'background sweep',
         );
       }

@@ -14,6 +14,7 @@ import type { MediaTables } from '../media/media.tables.ts';
 import type { NotificationsTables } from '../notifications/notifications.tables.ts';
 import type { OrganizationsTables } from '../organizations/organizations.tables.ts';
 import type { PatrolsTables } from '../patrols/patrols.tables.ts';
+import type { PortalTables } from '../portal/portal.tables.ts';
 import type { PrivacyTables } from '../privacy/privacy.tables.ts';
 import type { RoutingTables } from '../routing/routing.tables.ts';
 import type { TextTables } from '../text/text.tables.ts';
@@ -41,7 +42,8 @@ export interface Database
     MediaTables,
     IdempotencyTables,
     KnowledgeTables,
-    PatrolsTables {}
+    PatrolsTables,
+    PortalTables {}
 
 export type Db = Kysely<Database>;
 

@@ -32,6 +32,14 @@ export const TEMPLATES = {
     zh: '您反映的问题已并入 {parentCaseNumber} 一并办理，办理进展将同步告知您。',
     en: 'Your report was joined to case {parentCaseNumber}; you will hear about its progress.',
   },
+  followed_case_steps: {
+    zh: '您关注的问题 {caseNumber} 有新进展：{stepsZh}。',
+    en: 'Case {caseNumber} you follow: {stepsEn}.',
+  },
+  followed_area_digest: {
+    zh: '您关注的区域/类别 {area} 有 {count} 条新的公开动态：{caseNumbers}。',
+    en: '{count} new public updates in {area}, which you follow: {caseNumbers}.',
+  },
   sign_in_code: {
     zh: '【12345】您的登录验证码为 {code}，{minutes} 分钟内有效。请勿告诉他人。',
     en: '12345: your sign-in code is {code}, valid for {minutes} minutes. Do not share it.',

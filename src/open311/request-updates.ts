@@ -1,9 +1,8 @@
 import type { CaseAction, CaseDeps, CaseStatus } from '../cases/index.ts';
-import { published, recordNote } from '../cases/index.ts';
+import { publicText, published, recordNote } from '../cases/index.ts';
 import type { Db } from '../db/database.ts';
 import { localDateTime } from '../lib/local-date.ts';
 import type { Actor } from '../organizations/index.ts';
-import { maskForPublic } from '../privacy/index.ts';
 import { MAX_REQUESTS, windowOf } from './service-requests.ts';
 
 /**
@@ -166,12 +165,12 @@ export async function findRequestUpdates(
         service_request_id: row.case_number,
         status: STATUS_OF_CASE[row.to_status],
         updated_datetime: localDateTime(row.created_at, timeZone),
-        description: maskForPublic((row.note ?? '').split(PHOTO_LINK, 1)[0]!),
+        description: publicText((row.note ?? '').split(PHOTO_LINK, 1)[0]!),
         media_url: null,
       };
     }
     const step = PUBLIC_STEPS[row.action]!;
-    const reply = step.withReply && row.note ? maskForPublic(row.note) : '';
+    const reply = step.withReply && row.note ? publicText(row.note) : '';
     return {
       update_id: `${row.case_number}-${row.seq}`,
       service_request_id: row.case_number,

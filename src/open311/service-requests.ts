@@ -1,9 +1,8 @@
 import type { ExpressionBuilder } from 'kysely';
-import { published } from '../cases/index.ts';
+import { publicText, published } from '../cases/index.ts';
 import type { Database, Db } from '../db/database.ts';
 import { AppError } from '../lib/app-error.ts';
 import { localDateTime } from '../lib/local-date.ts';
-import { maskForPublic } from '../privacy/index.ts';
 
 /**
  * Cases as Open311 service requests: only published cases (the public portal's rule: the reporter
@@ -118,6 +117,7 @@ function requestColumns(db: Db) {
     .select((eb) => [
       'cases.case_number',
       'cases.title',
+      'cases.public_text_hidden_reason',
       'cases.status',
       'cases.longitude',
       'cases.latitude',
@@ -153,8 +153,12 @@ function toServiceRequest(row: RequestRow, timeZone: string, extensions = false)
     status_notes: null,
     service_name: row.name_zh,
     service_code: row.code,
-    // Masked again with today's detector, as the public portal does.
-    description: maskForPublic(row.title),
+    // As the public portal shows it: masked again with today's detector, profanity hidden, and the
+    // moderator's public reason in place of words hidden from the public.
+    description:
+      row.public_text_hidden_reason === null
+        ? publicText(row.title)
+        : `（内容未公开：${publicText(row.public_text_hidden_reason)}）`,
     agency_responsible: row.body_name,
     service_notice: null,
     requested_datetime: localDateTime(row.created_at, timeZone),
@@ -168,7 +172,7 @@ function toServiceRequest(row: RequestRow, timeZone: string, extensions = false)
     media_url: null,
   };
   if (extensions) {
-    const mask = (value: string) => maskForPublic(value);
+    const mask = (value: string) => publicText(value);
     request.extended_attributes = {
       status: row.status,
       attributes: Object.fromEntries(

@@ -102,6 +102,11 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
   case_personal_items: { case_id: G, sealed: CS, key_id: G, kinds: G },
   // Who said "me too" on which case: a resident's account tied to a place and a problem.
   case_supports: { case_id: G, user_id: IP, created_at: G },
+  // What a resident follows: a person tied to a case or a place they care about.
+  subscriptions: {
+    ...all(G, ['id', 'case_id', 'area_code', 'category_code', 'created_at', 'last_seen_at']),
+    person_id: IP,
+  },
   case_surveys: {
     ...all(G, [
       'id',

@@ -85,6 +85,11 @@ export const POLICIES = {
   },
   'case.media.read': { roles: [...CASE_READERS, 'citizen'], scope: 'cases:read', what: 'see the photos of a case' },
   'case.media.moderate': { roles: DESK, scope: 'cases:write', what: 'approve or hide photos for the public' },
+  'subscription.manage': {
+    roles: ['citizen'],
+    scope: 'personal_data',
+    what: 'follow cases and areas, and stop following them',
+  },
   'case.public.moderate': {
     roles: DESK,
     scope: 'cases:write',

@@ -23,9 +23,13 @@ import {
   PublicCaseListQuery,
   PublicCaseResponse,
   PublicDisplayResponse,
+  SubscribeBody,
+  SubscriptionIdParams,
+  SubscriptionResponse,
   SupportResponse,
   TextModerationBody,
 } from './portal.schemas.ts';
+import { listSubscriptions, subscribe, unsubscribe } from './subscriptions.ts';
 
 /**
  * What the public portal reads without signing in (published cases, their public steps and approved
@@ -128,6 +132,51 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock }> =
     async (request) => {
       await moderateCaseText(db, request.actor, request.params.caseNumber, request.body, clock.now());
       return publicDisplay(db, request.actor, request.params.caseNumber);
+    },
+  );
+
+  app.get(
+    '/me/subscriptions',
+    {
+      config: { action: 'subscription.manage' },
+      schema: {
+        tags,
+        summary: 'The cases and areas you follow',
+        response: { 200: Type.Array(SubscriptionResponse), ...errorResponses(401, 403) },
+      },
+    },
+    async (request) => listSubscriptions(db, request.actor),
+  );
+
+  app.post(
+    '/me/subscriptions',
+    {
+      config: { action: 'subscription.manage' },
+      schema: {
+        tags,
+        summary: 'Follow a case, or an area and/or a category: its public steps come by text message or e-mail',
+        description: 'Messages go only to residents who consented to be contacted (PUT /me/consents).',
+        body: SubscribeBody,
+        response: { 201: SubscriptionResponse, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await subscribe(db, request.actor, request.body, clock.now())),
+  );
+
+  app.delete(
+    '/me/subscriptions/:id',
+    {
+      config: { action: 'subscription.manage' },
+      schema: {
+        tags,
+        summary: 'Stop following',
+        params: SubscriptionIdParams,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await unsubscribe(db, request.actor, request.params.id);
+      return reply.code(204).send(null);
     },
   );
 

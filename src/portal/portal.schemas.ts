@@ -104,3 +104,21 @@ export const TextModerationBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const SubscriptionResponse = Type.Object({
+  id: Type.String(),
+  caseNumber: Type.Union([Type.String(), Type.Null()]),
+  areaCode: Type.Union([Type.String(), Type.Null()]),
+  categoryCode: Type.Union([Type.String(), Type.Null()]),
+  createdAt: DateTime,
+});
+
+export const SubscribeBody = Type.Union([
+  Type.Object({ caseNumber: CaseNumber }, { additionalProperties: false }),
+  Type.Object(
+    { areaCode: Type.Optional(Code), categoryCode: Type.Optional(Code) },
+    { additionalProperties: false, minProperties: 1 },
+  ),
+]);
+
+export const SubscriptionIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });

@@ -25,6 +25,7 @@ export {
 } from './models.ts';
 export { MultinomialNaiveBayes } from './naive-bayes.ts';
 export { type Placement, placeText } from './places.ts';
+export { filterProfanity, findProfanity } from './profanity.ts';
 export { type ReplyJudgement, rankReplies } from './reply-quality.ts';
 export { cosineOfWords, wordCounts } from './similarity.ts';
 export { TaxonomyTerms } from './taxonomy-terms.ts';

@@ -193,7 +193,20 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the public portal on a phone (Chromium)
     );
     expect(rated.surveys).toEqual([expect.objectContaining({ satisfaction: 'satisfied', solved: true })]);
 
+    // The resident follows the pothole they supported: its steps will come by text message.
+    await page.goto(`${base}/portal/cases/${existing.caseNumber}`);
+    await page.getByTestId('follow-case').click();
+    await page.getByTestId('follow-case-done').waitFor();
+    const following = await session
+      .database()
+      .db.selectFrom('subscriptions')
+      .innerJoin('cases', 'cases.id', 'subscriptions.case_id')
+      .select('cases.case_number')
+      .execute();
+    expect(following.map((f) => f.case_number)).toEqual([existing.caseNumber]);
+
     // Signed out, anyone tracks it by number: the public steps and the answer, no names.
+    await page.getByTestId('nav-home').click();
     await page.getByTestId('sign-out').click();
     await page.getByTestId('track-number').fill(caseNumber);
     await page.getByTestId('track-submit').click();

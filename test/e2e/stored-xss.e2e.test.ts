@@ -40,7 +40,12 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('stored XSS through the portal, the cons
     await rm(fixtures, { recursive: true, force: true });
   });
 
-  async function inject<T>(username: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object): Promise<T> {
+  async function inject<T>(
+    username: string,
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    payload?: object,
+  ): Promise<T> {
     const response = await session
       .app()
       .inject({ method, url: `/api/v1${url}`, headers: await session.as(username), payload });
@@ -49,7 +54,11 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('stored XSS through the portal, the cons
   }
 
   async function reportPublished(title: string, description: string) {
-    const categories = await inject<{ code: string; nameZh: string; level: number }[]>('dispatcher', 'GET', '/categories');
+    const categories = await inject<{ code: string; nameZh: string; level: number }[]>(
+      'dispatcher',
+      'GET',
+      '/categories',
+    );
     const categoryCode = categories.find((c) => c.nameZh === '城市公共设施' && c.level === 3)!.code;
     const { caseNumber } = await inject<{ caseNumber: string }>('citizen2', 'POST', '/cases', {
       title,
@@ -84,7 +93,10 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('stored XSS through the portal, the cons
     });
     expect(uploaded.status, await uploaded.clone().text()).toBe(201);
     const { items } = (await uploaded.json()) as { items: { id: string }[] };
-    await inject('dispatcher', 'POST', `/media/${items[0]!.id}/publication`, { publication: 'hidden', reason: PHOTO_REASON });
+    await inject('dispatcher', 'POST', `/media/${items[0]!.id}/publication`, {
+      publication: 'hidden',
+      reason: PHOTO_REASON,
+    });
     const handler = await session
       .database()
       .db.selectFrom('users')

@@ -175,6 +175,10 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   'POST /api/v1/public/category-suggestions': { public: true, sample: { body: { title: '矩阵', description: '' } } },
   // "Me too" is a resident's: on their own case it counts nothing; another's unpublished case is not found.
   'POST /api/v1/public/cases/:caseNumber/support': { scoped: ['citizen'] },
+  // Following cases and areas is a resident's; an unknown subscription is not found.
+  'GET /api/v1/me/subscriptions': { allow: ['citizen'] },
+  'POST /api/v1/me/subscriptions': { allow: ['citizen'], sample: { body: { caseNumber: '2026-999999' } } },
+  'DELETE /api/v1/me/subscriptions/:id': { allow: ['citizen'] },
   // The desk moderates what the portal shows; showing words already shown changes nothing.
   'GET /api/v1/cases/:caseNumber/public-display': { allow: ['dispatcher', 'supervisor'] },
   'PUT /api/v1/cases/:caseNumber/public-display/text': {

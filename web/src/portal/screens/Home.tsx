@@ -3,6 +3,7 @@ import { api, errorText, type PublicCase } from '../../api.ts';
 import { linkTo, navigate } from '../../router.ts';
 import { CaseCard } from '../components/CaseCard.tsx';
 import { CasesMap } from '../components/CasesMap.tsx';
+import { FollowButton } from '../components/FollowButton.tsx';
 import { usePortalWords } from '../messages.ts';
 import { usePortalReference } from '../reference.ts';
 
@@ -173,6 +174,19 @@ export function Home() {
               >
                 {w('loadMore')}
               </button>
+            )}
+            {(filter.area || filter.category) && (
+              <p>
+                <FollowButton
+                  key={`${filter.area}/${filter.category}`}
+                  target={{
+                    ...(filter.area ? { areaCode: filter.area } : {}),
+                    ...(filter.category ? { categoryCode: filter.category } : {}),
+                  }}
+                  label={w('followArea')}
+                  testId="follow-area"
+                />
+              </p>
             )}
             <p class="feeds">
               {w('feeds')}{' '}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type CaseSummary, errorText } from '../../api.ts';
+import type { Answer } from '../../api-shapes.ts';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { linkTo } from '../../router.ts';
 import { useSession } from '../context.ts';
@@ -40,6 +41,7 @@ export function Mine() {
       )}
       {!items && !error && <p>{w('loading')}</p>}
       {items?.length === 0 && <p>{w('mineEmpty')}</p>}
+      <Following />
       <ul class="case-list" data-testid="my-cases">
         {items?.map((item) => (
           <li key={item.caseNumber} class="case-card">
@@ -50,6 +52,55 @@ export function Mine() {
               <StatusBadge status={item.status} /> <span class="nowrap">{date(item.createdAt)}</span> ·{' '}
               <span class="case-number">{item.caseNumber}</span>
             </p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+type Subscription = Answer<'/me/subscriptions'>[number];
+
+/** What the resident follows, each with a way to stop. */
+function Following() {
+  const { w } = usePortalWords();
+  const [items, setItems] = useState<Subscription[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const load = () =>
+    api<Subscription[]>('/me/subscriptions')
+      .then(setItems)
+      .catch((e) => setError(errorText(e)));
+  useEffect(() => {
+    void load();
+  }, []);
+  if (!items.length && !error) return null;
+  return (
+    <section aria-labelledby="following-title">
+      <h2 id="following-title">{w('following')}</h2>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <ul class="case-list" data-testid="following">
+        {items.map((item) => (
+          <li key={item.id} class="case-card inline">
+            <span>
+              {item.caseNumber
+                ? w('followingCase', { n: item.caseNumber })
+                : w('followingArea', { area: [item.areaCode, item.categoryCode].filter(Boolean).join(' / ') })}
+            </span>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() =>
+                api(`/me/subscriptions/${item.id}`, { method: 'DELETE' })
+                  .then(load)
+                  .catch((e) => setError(errorText(e)))
+              }
+            >
+              {w('unfollow')}
+            </button>
           </li>
         ))}
       </ul>

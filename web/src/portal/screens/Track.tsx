@@ -4,6 +4,7 @@ import type { Answer } from '../../api-shapes.ts';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { useCaseChanges } from '../../live.ts';
 import { linkTo } from '../../router.ts';
+import { FollowButton } from '../components/FollowButton.tsx';
 import { MeTooButton } from '../components/MeTooButton.tsx';
 import { Rating } from '../components/Rating.tsx';
 import { useSession } from '../context.ts';
@@ -30,13 +31,14 @@ function ownSteps(detail: CaseDetail): Step[] {
     'suspend',
     'resume',
     'merge',
+    'note',
   ]);
   return detail.events
     .filter((e) => shown.has(e.action))
     .map((e) => ({
       action: e.action,
       at: e.createdAt,
-      reply: ['handle', 'answer'].includes(e.action) ? e.note : null,
+      reply: ['handle', 'answer', 'note'].includes(e.action) ? e.note : null,
     }));
 }
 
@@ -123,7 +125,13 @@ export function Track({ caseNumber }: { caseNumber: string }) {
       </p>
       {shown && !own && hiddenReason === null && <p class="description">{shown.description}</p>}
       {own && <p class="description">{own.description}</p>}
-      {shown && status !== 'closed' && !own && <MeTooButton caseNumber={caseNumber} />}
+      {status !== 'closed' && (
+        <p class="actions">
+          {shown && !own && <MeTooButton caseNumber={caseNumber} />}
+          {/* The reporter hears of every step already. */}
+          {!own && <FollowButton target={{ caseNumber }} label={w('followCase')} testId="follow-case" />}
+        </p>
+      )}
 
       {own?.mayAnswerSurvey && <Rating caseNumber={caseNumber} onRated={() => setVersion((v) => v + 1)} />}
       {own && !own.mayAnswerSurvey && own.surveys.length > 0 && (
