@@ -31,7 +31,7 @@ export {
   TRANSITION_ACTIONS,
   type TransitionAction,
 } from './lifecycle.ts';
-export { CaseChangeFeed, caseChangesRoutes } from './live.ts';
+export { CaseChangeFeed, caseChangesRoutes, publicCaseChangesRoutes } from './live.ts';
 export { clientNoteIdTaken, type NoteInput, type RecordedNote, recordNote } from './notes.ts';
 export { unmaskCaseReporter } from './personal-data.ts';
 export { moderateCaseText, publicDisplay } from './public-moderation.ts';

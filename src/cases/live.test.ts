@@ -75,4 +75,29 @@ forEachDatabase('live case changes', (database) => {
     expect(await response.text()).toContain('event: ready');
     expect(Date.now() - started).toBeLessThan(2_000);
   });
+
+  it('should tell anyone the public steps of one published case, and nothing of an unpublished one', async () => {
+    const caseNumber = await report('citizen', '公开跟踪');
+    const act = (action: string, extra: object = {}) =>
+      as('dispatcher').then((headers) =>
+        app.inject({
+          method: 'POST',
+          url: `/api/v1/cases/${caseNumber}/actions`,
+          headers,
+          payload: { action, ...extra },
+        }),
+      );
+    // Not yet registered: not public, so there is no stream of it.
+    expect((await fetch(`${base}/api/v1/public/cases/${caseNumber}/changes?seconds=0`)).status).toBe(404);
+    await act('register');
+    const other = await report('citizen', '另一件');
+    const response = await fetch(`${base}/api/v1/public/cases/${caseNumber}/changes?seconds=2`);
+    expect(response.status).toBe(200);
+    const body = response.text();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await act('suspend', { note: '等待', reviewDate: '2027-01-01' });
+    const told = await body;
+    expect(told).toContain(`"caseNumber":"${caseNumber}","action":"suspend","status":"suspended"`);
+    expect(told).not.toContain(other);
+  });
 });

@@ -12,7 +12,13 @@ import { Type } from 'typebox';
 import { auditRoutes } from '../audit/index.ts';
 import { authRoutes, type SessionTimes } from '../auth/index.ts';
 import { type CityCalendar, calendarRoutes } from '../calendar/index.ts';
-import { CaseChangeFeed, type CaseDeps, caseChangesRoutes, casesRoutes } from '../cases/index.ts';
+import {
+  CaseChangeFeed,
+  type CaseDeps,
+  caseChangesRoutes,
+  casesRoutes,
+  publicCaseChangesRoutes,
+} from '../cases/index.ts';
 import { type Config, readConfig } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Listen } from '../db/pglite-thread.ts';
@@ -203,7 +209,10 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       await api.register(gridRoutes, { db: deps.db, areas: deps.areas, basemap: deps.config.mapTiles });
       await api.register(casesRoutes, { deps: caseDeps });
       await api.register(portalRoutes, { db: deps.db, clock: deps.clock });
-      await api.register(caseChangesRoutes, { db: deps.db, feed: new CaseChangeFeed(deps.listen) });
+      // One LISTEN per process, shared by the console's streams and the portal's.
+      const caseChanges = new CaseChangeFeed(deps.listen);
+      await api.register(caseChangesRoutes, { db: deps.db, feed: caseChanges });
+      await api.register(publicCaseChangesRoutes, { db: deps.db, feed: caseChanges });
       await api.register(knowledgeRoutes, { deps: caseDeps });
       await api.register(mediaRoutes, {
         deps: { ...media, db: deps.db, clock: deps.clock, keyring: deps.keyring, policy: caseDeps.policy },

@@ -74,6 +74,21 @@ forEachDatabase('the public portal', (database) => {
     });
   });
 
+  describe('places', () => {
+    it('should place an address in the area the gazetteer names, and say so when it names none', async () => {
+      const found = await app.inject({ url: `/api/v1/public/places?q=${encodeURIComponent('芙蓉区五一大道')}` });
+      expect(found.statusCode, found.body).toBe(200);
+      expect(found.json().placement).toMatchObject({
+        areaCode: expect.stringMatching(/^430102/),
+        nameZh: expect.any(String),
+      });
+      expect(found.json().placement.evidence.join()).toContain('芙蓉');
+      const none = await app.inject({ url: '/api/v1/public/places?q=somewhere' });
+      expect(none.json()).toEqual({ placement: null });
+      expect((await app.inject({ url: '/api/v1/public/places?q=' })).statusCode).toBe(400);
+    });
+  });
+
   describe('me too', () => {
     it('should count one support per resident, not the reporter’s own, and refuse without a sign-in', async () => {
       const caseNumber = await reportAndRegister('人行道破损');

@@ -14,11 +14,14 @@ import type { Clock } from '../lib/clock.ts';
 import { errorResponses } from '../lib/http-schemas.ts';
 import { publicPhotos } from '../media/index.ts';
 import { caseFeed } from './feeds.ts';
+import { placeForResident } from './places.ts';
 import {
   FeedParams,
   FeedQuery,
   NearbyQuery,
   NearbyResponse,
+  PlaceQuery,
+  PlaceResponse,
   PublicCaseDetailResponse,
   PublicCaseListQuery,
   PublicCaseResponse,
@@ -68,6 +71,21 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock }> =
       },
     },
     async (request) => nearbyPublicCases(db, request.query),
+  );
+
+  app.get(
+    '/public/places',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'Where an address or place name lies: the area the city’s gazetteer and place aliases find',
+        security: [],
+        querystring: PlaceQuery,
+        response: { 200: PlaceResponse, ...errorResponses(400) },
+      },
+    },
+    async (request) => ({ placement: await placeForResident(db, request.query.q) }),
   );
 
   app.get(

@@ -122,3 +122,23 @@ export const SubscribeBody = Type.Union([
 ]);
 
 export const SubscriptionIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const PlaceQuery = Type.Object(
+  {
+    q: Type.String({ minLength: 1, maxLength: 500, description: 'An address or place name, as a resident writes it' }),
+  },
+  { additionalProperties: false },
+);
+
+export const PlaceResponse = Type.Object({
+  placement: Type.Union([
+    Type.Object({
+      areaCode: Type.String(),
+      level: Type.String(),
+      nameZh: Type.String(),
+      nameEn: Type.String(),
+      evidence: Type.Array(Type.String(), { description: 'The words that named the place' }),
+    }),
+    Type.Null(),
+  ]),
+});

@@ -256,5 +256,22 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the public portal on a phone (Chromium)
     await page.getByTestId('report-title').focus();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('report-description');
+    // An address typed and Enter: the gazetteer's area is named and outlined for a tap inside it.
+    await page.getByTestId('report-address').fill('芙蓉区五一大道');
+    await page.getByTestId('report-address').press('Enter');
+    await expect(page.locator('[data-testid="address-placed"][data-found="true"]').textContent()).resolves.toContain('芙蓉');
+  });
+
+  it('should lay the map beside the list on a desk screen', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${base}/portal/`);
+    await page.locator('[data-testid="public-cases"][data-loaded="true"]').waitFor();
+    await page.locator('[data-testid="cases-map"][data-ready="true"]').waitFor();
+    const map = (await page.getByTestId('cases-map').boundingBox())!;
+    const list = (await page.getByTestId('public-cases').boundingBox())!;
+    expect(list.x).toBeGreaterThan(map.x + map.width - 1);
+    await expectAccessible('front page at 1440 px');
+    await page.screenshot({ path: `${OUTPUT_DIR}/portal-08-home-1440.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
   });
 });

@@ -103,6 +103,7 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   'GET /api/v1/cases': { allow: EVERYONE },
   // A live stream: seconds=0 ends it at once, after its first event.
   'GET /api/v1/cases/changes': { allow: EVERYONE, sample: { query: 'seconds=0' } },
+  'GET /api/v1/public/cases/:caseNumber/changes': { public: true, sample: { query: 'seconds=0' } },
   'GET /api/v1/cases/counts': { allow: EVERYONE },
   'GET /api/v1/cases/map': { allow: EVERYONE },
   'GET /api/v1/cases/queue': { allow: STAFF },
@@ -169,6 +170,7 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   'GET /api/v1/public/cases': PUBLIC,
   'GET /api/v1/public/cases/:caseNumber': PUBLIC,
   'GET /api/v1/public/cases/nearby': { public: true, sample: { query: 'longitude=112.99&latitude=28.19' } },
+  'GET /api/v1/public/places': { public: true, sample: { query: 'q=%E8%8A%99%E8%93%89%E5%8C%BA' } },
   'GET /api/v1/public/media/:id': PUBLIC,
   'GET /api/v1/public/media/:id/thumbnail': PUBLIC,
   'GET /api/v1/public/feeds/cases.:format': PUBLIC,

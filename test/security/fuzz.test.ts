@@ -532,9 +532,11 @@ function urlOf(route: Route, recipe: Recipe): string {
   const param = (text: string) => (recipe.rawParams && sendableRaw(text) ? text : encode(text));
   let path = route.url.replace(/:(\w+)/g, (_, name: string) => param(recipe.params[name] ?? ''));
   if (path.endsWith('*')) path = path.slice(0, -1) + param(recipe.params['*'] ?? '');
-  // The live stream runs for up to a minute unless told otherwise: every fuzzed request to it also says
+  // The live streams run for up to a minute unless told otherwise: every fuzzed request to them also says
   // seconds=0 (a second `seconds` the fuzzer made makes the query invalid: a 400, as it should).
-  const streamEnd: Array<[string, string]> = route.url === '/api/v1/cases/changes' ? [['seconds', '0']] : [];
+  const streamEnd: Array<[string, string]> = /\/cases(\/:caseNumber)?\/changes$/.test(route.url)
+    ? [['seconds', '0']]
+    : [];
   const query = [...recipe.query, ...streamEnd]
     .map(([key, value]) =>
       recipe.rawQuery && sendableRaw(key) && sendableRaw(value) && !/[&=]/.test(key + value)

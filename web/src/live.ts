@@ -20,7 +20,12 @@ const REOPEN_MS = 5_000;
  * lost connection); each restart calls `onChange` without a change, since steps taken meanwhile are not
  * replayed, so a page refreshes then too.
  */
-export function useCaseChanges(onChange: (change: CaseChange | null) => void, enabled = true) {
+export function useCaseChanges(
+  onChange: (change: CaseChange | null) => void,
+  enabled = true,
+  /** Another stream of the same events: the portal's of one published case. */
+  path = '/api/v1/cases/changes',
+) {
   const latest = useRef(onChange);
   latest.current = onChange;
   useEffect(() => {
@@ -41,7 +46,7 @@ export function useCaseChanges(onChange: (change: CaseChange | null) => void, en
       }, wait);
     };
     const open = () => {
-      source = new EventSource('/api/v1/cases/changes');
+      source = new EventSource(path);
       source.addEventListener('ready', () => {
         if (opened) settle(null);
         opened = true;
@@ -62,5 +67,5 @@ export function useCaseChanges(onChange: (change: CaseChange | null) => void, en
       clearTimeout(reopenTimer);
       source.close();
     };
-  }, [enabled]);
+  }, [enabled, path]);
 }

@@ -90,7 +90,7 @@ export function PublicDisplay({
           data-testid="public-reason"
         />
       </label>
-      <p class="actions">
+      <p>
         {display.textHiddenReason === null ? (
           <button
             type="button"

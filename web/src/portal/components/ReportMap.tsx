@@ -15,12 +15,15 @@ export function ReportMap({
   point,
   nearby,
   label,
+  focus,
   onPick,
 }: {
   outlines: Collection;
   point: PickedPoint | null;
   nearby: PublicCase[];
   label: string;
+  /** An area the resident's address named: outlined, and the map moves to it. */
+  focus: Collection | null;
   onPick(point: PickedPoint): void;
 }) {
   const container = useRef<HTMLElement>(null);
@@ -61,6 +64,13 @@ export function ReportMap({
           layout: { 'text-field': ['get', 'n'], 'text-size': 12, 'text-allow-overlap': true },
           paint: { 'text-color': '#ffffff' },
         });
+        loaded.setData(instance, 'focus', { type: 'FeatureCollection', features: [] });
+        instance.addLayer({
+          id: 'focus-line',
+          type: 'line',
+          source: 'focus',
+          paint: { 'line-color': '#b3261e', 'line-width': 3 },
+        });
         if (!point) loaded.fitToFeatures(instance, outlines.features, 13, 8);
         setMap(instance);
       });
@@ -80,6 +90,12 @@ export function ReportMap({
     pin.current.setLngLat([point.longitude, point.latitude]).addTo(map);
     if (map.getZoom() < 15) map.easeTo({ center: [point.longitude, point.latitude], zoom: 16, duration: 0 });
   }, [map, point?.longitude, point?.latitude]);
+
+  useEffect(() => {
+    if (!map || !focus) return;
+    lib.current!.setData(map, 'focus', focus);
+    if (!point) lib.current!.fitToFeatures(map, focus.features, 17, 16);
+  }, [map, focus]);
 
   useEffect(() => {
     if (!map) return;

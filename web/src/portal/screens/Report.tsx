@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorText, type PublicCase, uploadMedia } from '../../api.ts';
 import type { Answer } from '../../api-shapes.ts';
 import type { PickedPoint } from '../../map.ts';
+import type { Collection } from '../../map-areas.ts';
 import { linkTo } from '../../router.ts';
 import { CaseCard } from '../components/CaseCard.tsx';
 import { MeTooButton } from '../components/MeTooButton.tsx';
@@ -15,6 +16,7 @@ import { usePortalReference } from '../reference.ts';
 type Nearby = Answer<'/public/cases/nearby'>;
 type Suggested = Answer<'/public/category-suggestions', 'post'>['categories'];
 type Consents = Answer<'/me/consents'>['consents'];
+type Placement = Answer<'/public/places'>['placement'];
 
 /** How long the resident stops typing before the category is suggested from their words. */
 const SUGGEST_AFTER_MS = 700;
@@ -33,6 +35,7 @@ export function Report() {
   const [locating, setLocating] = useState(false);
   const [locationError, setLocationError] = useState<string | null>(null);
   const [address, setAddress] = useState('');
+  const [placed, setPlaced] = useState<{ placement: Placement; outline: Collection | null } | null>(null);
   const [photos, setPhotos] = useState<File[]>([]);
   const [nearby, setNearby] = useState<Nearby | null>(null);
   const [title, setTitle] = useState('');
@@ -106,6 +109,24 @@ export function Report() {
       },
       { enableHighAccuracy: true, timeout: 15_000 },
     );
+  };
+
+  /** The address on the map: the area the city's gazetteer finds for it, outlined for a tap inside. */
+  const findAddress = async () => {
+    if (!address.trim()) return;
+    try {
+      const { placement } = await api<Answer<'/public/places'>>(
+        `/public/places?q=${encodeURIComponent(address.trim())}`,
+      );
+      const outline = placement
+        ? await api<Collection>(
+            `/grid/areas.geojson?${new URLSearchParams({ within: placement.areaCode, level: placement.level })}`,
+          )
+        : null;
+      setPlaced({ placement, outline });
+    } catch (e) {
+      setError(errorText(e));
+    }
   };
 
   const send = async (event: Event) => {
@@ -202,6 +223,7 @@ export function Report() {
             point={point}
             nearby={nearby ?? []}
             label={w('mapPickLabel')}
+            focus={placed?.outline ?? null}
             onPick={(picked) => pick(picked, 'map')}
           />
         )}
@@ -223,15 +245,36 @@ export function Report() {
         )}
         <label class="field">
           <span>{w('address')}</span>
-          <input
-            value={address}
-            autoComplete="street-address"
-            placeholder={w('addressHint')}
-            maxLength={500}
-            onInput={(e) => setAddress((e.target as HTMLInputElement).value)}
-            data-testid="report-address"
-          />
+          <span class="inline">
+            <input
+              value={address}
+              autoComplete="street-address"
+              placeholder={w('addressHint')}
+              maxLength={500}
+              onInput={(e) => {
+                setAddress((e.target as HTMLInputElement).value);
+                setPlaced(null);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  void findAddress();
+                }
+              }}
+              data-testid="report-address"
+            />
+            <button type="button" class="secondary" onClick={() => void findAddress()} data-testid="find-address">
+              {w('findAddress')}
+            </button>
+          </span>
         </label>
+        {placed && (
+          <p role="status" data-testid="address-placed" data-found={String(placed.placement !== null)}>
+            {placed.placement
+              ? w('addressFound', { name: name(placed.placement), words: placed.placement.evidence.join('、') })
+              : w('addressNotFound')}
+          </p>
+        )}
       </fieldset>
 
       <fieldset>

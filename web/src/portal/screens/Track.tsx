@@ -81,10 +81,14 @@ export function Track({ caseNumber }: { caseNumber: string }) {
     };
   }, [caseNumber, me?.userId, version]);
 
-  // Live: a signed-in reporter's stream carries their own cases' steps.
-  useCaseChanges((change) => {
-    if (!change || change.caseNumber === caseNumber) setVersion((v) => v + 1);
-  }, Boolean(me));
+  // Live: the reporter's own stream (their cases' steps), or anyone's stream of this published case.
+  useCaseChanges(
+    (change) => {
+      if (!change || change.caseNumber === caseNumber) setVersion((v) => v + 1);
+    },
+    state === 'found' && (own !== null || shown !== null),
+    own ? '/api/v1/cases/changes' : `/api/v1/public/cases/${caseNumber}/changes`,
+  );
 
   if (state === 'loading') return <p>{w('loading')}</p>;
   if (state === 'failed') {
