@@ -14,9 +14,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photoWithGps } from '../media-fixtures.ts';
 import { seriousViolations } from './accessibility.ts';
-import { OUTPUT_DIR } from './browser.ts';
 import { CAN_RUN_CONSOLE_TESTS, consoleSession } from './console-session.ts';
 
+const SCREENSHOTS = 'docs/screenshots';
 const RESIDENT_PHONE = '13900139000';
 /** Where the pothole is: a pavement in 芙蓉区. */
 const POTHOLE = { longitude: 112.9901, latitude: 28.1951 };
@@ -37,7 +37,8 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the public portal on a phone (Chromium)
     await rm(fixtures, { recursive: true, force: true });
   });
 
-  const shot = (name: string) => page.screenshot({ path: `${OUTPUT_DIR}/portal-${name}.png`, fullPage: true });
+  /** The README links these (docs/screenshots/portal-*.png). */
+  const shot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}/portal-${name}.png`, fullPage: true });
 
   async function inject<T>(username: string, method: 'GET' | 'POST', url: string, payload?: object): Promise<T> {
     const response = await session
@@ -259,7 +260,9 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the public portal on a phone (Chromium)
     // An address typed and Enter: the gazetteer's area is named and outlined for a tap inside it.
     await page.getByTestId('report-address').fill('芙蓉区五一大道');
     await page.getByTestId('report-address').press('Enter');
-    await expect(page.locator('[data-testid="address-placed"][data-found="true"]').textContent()).resolves.toContain('芙蓉');
+    await expect(page.locator('[data-testid="address-placed"][data-found="true"]').textContent()).resolves.toContain(
+      '芙蓉',
+    );
   });
 
   it('should lay the map beside the list on a desk screen', async () => {
@@ -271,7 +274,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the public portal on a phone (Chromium)
     const list = (await page.getByTestId('public-cases').boundingBox())!;
     expect(list.x).toBeGreaterThan(map.x + map.width - 1);
     await expectAccessible('front page at 1440 px');
-    await page.screenshot({ path: `${OUTPUT_DIR}/portal-08-home-1440.png` });
+    await page.screenshot({ path: `${SCREENSHOTS}/portal-08-home-1440.png` });
     await page.setViewportSize({ width: 390, height: 844 });
   });
 });
