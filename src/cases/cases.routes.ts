@@ -42,6 +42,7 @@ import { duplicateCandidates } from './duplicates.ts';
 import { reportCase } from './intake.ts';
 import { CASE_STATUSES, RULES, TRANSITION_ACTIONS } from './lifecycle.ts';
 import { caseReporter, reporterFromRef, unmaskCaseReporter } from './personal-data.ts';
+import { PUBLIC_STEP_ACTIONS } from './public-view.ts';
 import { runSupervisionSweep, supervisionBoard } from './supervision.ts';
 import { answerSurvey } from './surveys.ts';
 import { transitionCase } from './transitions.ts';
@@ -386,6 +387,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> = async 
           .filter(([, needed]) => needed)
           .map(([field]) => field),
       })),
+      publicSteps: [...PUBLIC_STEP_ACTIONS],
     }),
   );
 };

@@ -307,6 +307,9 @@ export const LifecycleResponse = Type.Object({
       requires: Type.Array(Type.String()),
     }),
   ),
+  publicSteps: Type.Array(Type.String(), {
+    description: 'The steps the public is told of (the portal, feeds, Open311 updates); the rest are internal',
+  }),
 });
 
 export const CaseCountsResponse = Type.Object({

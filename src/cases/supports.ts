@@ -2,7 +2,7 @@ import type { Db } from '../db/database.ts';
 import type { Actor } from '../organizations/index.ts';
 import { caseNotFound, supportClosed } from './cases.errors.ts';
 import { published } from './public-view.ts';
-import { priorityAfterMeToo } from './transitions.ts';
+import { countMeToo } from './transitions.ts';
 
 /**
  * A resident's "me too" on an open published case (FixMyStreet's support): it counts like a duplicate
@@ -33,12 +33,6 @@ export async function supportCase(
       .returning('case_id')
       .executeTakeFirst();
     if (!inserted) return { meTooCount: row.me_too_count, counted: false };
-    const meToo = row.me_too_count + 1;
-    await trx
-      .updateTable('cases')
-      .set({ me_too_count: meToo, priority: priorityAfterMeToo(row.priority, meToo), updated_at: now })
-      .where('id', '=', row.id)
-      .execute();
-    return { meTooCount: meToo, counted: true };
+    return { meTooCount: await countMeToo(trx, row, now), counted: true };
   });
 }

@@ -80,6 +80,24 @@ const PRIORITY_BY_ME_TOO: ReadonlyArray<[number, Priority]> = [
   [3, 'high'],
 ];
 
+/**
+ * One more "me too" on a case (a duplicate merged into it, or a resident's support), raising its priority
+ * as the count passes each threshold. Call with the case's row locked.
+ */
+export async function countMeToo(
+  trx: Db,
+  target: { id: string; priority: Priority; me_too_count: number },
+  now: Date,
+): Promise<number> {
+  const meToo = target.me_too_count + 1;
+  await trx
+    .updateTable('cases')
+    .set({ me_too_count: meToo, priority: priorityAfterMeToo(target.priority, meToo), updated_at: now })
+    .where('id', '=', target.id)
+    .execute();
+  return meToo;
+}
+
 export function priorityAfterMeToo(current: Priority, meTooCount: number): Priority {
   const raised = PRIORITY_BY_ME_TOO.find(([threshold]) => meTooCount >= threshold)?.[1];
   return raised && PRIORITIES.indexOf(raised) > PRIORITIES.indexOf(current) ? raised : current;
@@ -370,12 +388,7 @@ export async function transitionWithin(
       if (!parent || parent.id === row.id || parent.parent_case_id || ['cancelled', 'merged'].includes(parent.status)) {
         throw badParentCase(input.parentCaseNumber!);
       }
-      const meToo = parent.me_too_count + 1;
-      await trx
-        .updateTable('cases')
-        .set({ me_too_count: meToo, priority: priorityAfterMeToo(parent.priority, meToo), updated_at: now })
-        .where('id', '=', parent.id)
-        .execute();
+      await countMeToo(trx, parent, now);
       changes.parent_case_id = parent.id;
       details.parentCaseNumber = parent.case_number;
       notifyParams = { parentCaseNumber: parent.case_number };

@@ -470,9 +470,18 @@ export async function openMediaFile(
     .where('m.id', '=', id)
     .where(visibleTo(actor))
     .executeTakeFirst();
+  return storedVariant(deps.store, row, variant);
+}
+
+/** The stored file of a photo or document row found, or of its thumbnail (WebP); null when there is none. */
+export async function storedVariant(
+  store: MediaStore,
+  row: { media_type: MediaType; content_hash: string; thumbnail_hash: string | null } | undefined,
+  variant: 'original' | 'thumbnail',
+) {
   const hash = variant === 'original' ? row?.content_hash : row?.thumbnail_hash;
   if (!row || !hash) return null;
-  const file = await deps.store.get(hash);
+  const file = await store.get(hash);
   if (!file) return null;
   return { ...file, mediaType: variant === 'original' ? row.media_type : ('image/webp' as const) };
 }

@@ -1,5 +1,6 @@
 import { publicText, published } from '../cases/index.ts';
 import type { Db } from '../db/database.ts';
+import { storedVariant } from './media.ts';
 import type { MediaStore } from './media-store.ts';
 
 /** A photo as the public portal shows it: no flags, no evidence, no uploader. */
@@ -66,9 +67,5 @@ export async function openPublicMediaFile(
     .where('m.publication', '=', 'approved')
     .where('m.media_type', '<>', 'application/pdf')
     .executeTakeFirst();
-  const hash = variant === 'original' ? row?.content_hash : row?.thumbnail_hash;
-  if (!row || !hash) return null;
-  const file = await deps.store.get(hash);
-  if (!file) return null;
-  return { ...file, mediaType: variant === 'original' ? row.media_type : ('image/webp' as const) };
+  return storedVariant(deps.store, row, variant);
 }

@@ -1,5 +1,5 @@
 import { createContext } from 'preact';
-import { useContext } from 'preact/hooks';
+import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
 
 export type Language = 'zh-CN' | 'en';
 
@@ -1372,3 +1372,31 @@ export function translator(language: Language): Translator {
 
 export const I18n = createContext<Translator>(translator('zh-CN'));
 export const useI18n = () => useContext(I18n);
+
+/**
+ * The language a front end shows, remembered on this device for all three (console, patrol app, portal)
+ * and told to the page (`<html lang>`, for screen readers and fonts); `toggle` switches zh-CN ⇄ English.
+ */
+export function useLanguage(): { language: Language; i18n: Translator; toggle(): void } {
+  const [language, setLanguage] = useState<Language>(
+    () => (localStorage.getItem('civicgrid.lang') as Language | null) ?? 'zh-CN',
+  );
+  const i18n = useMemo(() => translator(language), [language]);
+  useEffect(() => {
+    document.documentElement.lang = language;
+    localStorage.setItem('civicgrid.lang', language);
+  }, [language]);
+  return { language, i18n, toggle: () => setLanguage((l) => (l === 'zh-CN' ? 'en' : 'zh-CN')) };
+}
+
+/**
+ * A front end's own words on top of the console's translator: `w('key', { n: 3 })` fills `{n}`. Each
+ * front end keeps its words in one file, zh-CN and English side by side.
+ */
+export function useOwnWords<Key extends string>(words: { 'zh-CN': Record<Key, string>; en: Record<Key, string> }) {
+  const i18n = useI18n();
+  const own = words[i18n.language];
+  const w = (key: Key, values: Record<string, string | number> = {}) =>
+    own[key].replace(/\{(\w+)\}/g, (all, name: string) => (name in values ? String(values[name]) : all));
+  return { ...i18n, w };
+}

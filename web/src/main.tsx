@@ -1,7 +1,7 @@
 import { render } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, type Me, restoreSession, setCsrfToken, whenSignedOut } from './api.ts';
-import { I18n, type Language, translator } from './i18n.ts';
+import { I18n, useLanguage } from './i18n.ts';
 import { SignIn } from './pages/SignIn.tsx';
 import { loadReferenceData, onReferenceChanged, Reference, type ReferenceData } from './reference-data.ts';
 import { linkTo, navigate, useLocation } from './router.ts';
@@ -10,10 +10,7 @@ import './styles.css';
 import type { Answer } from './api-shapes.ts';
 
 function App() {
-  const [language, setLanguage] = useState<Language>(
-    () => (localStorage.getItem('civicgrid.lang') as Language) ?? 'zh-CN',
-  );
-  const i18n = useMemo(() => translator(language), [language]);
+  const { i18n, toggle: toggleLanguage } = useLanguage();
   const [me, setMe] = useState<Me | null>(null);
   const [reference, setReference] = useState<ReferenceData | null>(null);
   const [checked, setChecked] = useState(false);
@@ -22,11 +19,6 @@ function App() {
   // On a phone the top bar folds its links into a menu; opening a page folds it again.
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [url.pathname, url.search, me]);
-
-  useEffect(() => {
-    document.documentElement.lang = language;
-    localStorage.setItem('civicgrid.lang', language);
-  }, [language]);
 
   useEffect(() => {
     // Any 401 (the session ended, expired, or was signed out elsewhere) brings back the sign-in page.
@@ -127,12 +119,7 @@ function App() {
               </nav>
             )}
             <div class="spacer" />
-            <button
-              type="button"
-              class="link"
-              data-testid="language"
-              onClick={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')}
-            >
+            <button type="button" class="link" data-testid="language" onClick={toggleLanguage}>
               {i18n.t('language')}
             </button>
             {me && (

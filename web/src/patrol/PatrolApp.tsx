@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Me, restoreSession, setCsrfToken, whenSignedOut } from '../api.ts';
-import { I18n, type Language, translator } from '../i18n.ts';
+import { I18n, useLanguage } from '../i18n.ts';
 import { linkTo, navigate, useLocation } from '../router.ts';
 import { Icon } from './components/Icon.tsx';
 import { Patrol, type PatrolState } from './context.ts';
@@ -20,17 +20,9 @@ import { pauseRecording, resumePatrol } from './track.ts';
 const SEND_EVERY_MS = 15_000;
 
 export function PatrolApp() {
-  const [language, setLanguage] = useState<Language>(
-    () => (localStorage.getItem('civicgrid.lang') as Language | null) ?? 'zh-CN',
-  );
-  const i18n = useMemo(() => translator(language), [language]);
+  const { language, i18n, toggle } = useLanguage();
   /** undefined: not known yet; null: signed out. */
   const [me, setMe] = useState<Me | null | undefined>(undefined);
-
-  useEffect(() => {
-    document.documentElement.lang = language;
-    localStorage.setItem('civicgrid.lang', language);
-  }, [language]);
 
   useEffect(() => {
     whenSignedOut(() => setMe(null));
@@ -71,13 +63,9 @@ export function PatrolApp() {
       {me === undefined ? (
         <p class="p-loading">…</p>
       ) : me === null ? (
-        <SignIn
-          onSignedIn={signedIn}
-          language={language}
-          onLanguage={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')}
-        />
+        <SignIn onSignedIn={signedIn} language={language} onLanguage={toggle} />
       ) : (
-        <SignedIn me={me} onSignOut={signOut} onLanguage={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')} />
+        <SignedIn me={me} onSignOut={signOut} onLanguage={toggle} />
       )}
     </I18n.Provider>
   );

@@ -2,7 +2,7 @@
  * The patrol app's words, zh-CN and English side by side (one file per front end, as STYLE.md §6 asks).
  * Statuses, priorities, dangers, dates and names come from the console's i18n module (`term`, `date`, `name`).
  */
-import { useI18n } from '../i18n.ts';
+import { useOwnWords } from '../i18n.ts';
 
 const zh = {
   refusal_MEDIA_ERR_WRONG_STAGE: '案件已不在这一环节（例如已被他人核查）',
@@ -285,10 +285,8 @@ export type WordKey = Key;
 
 /** The console's translator plus the patrol app's words: `w('due', { time })`. */
 export function useWords() {
-  const i18n = useI18n();
-  const words = i18n.language === 'zh-CN' ? zh : en;
-  const w = (key: Key, values: Record<string, string | number> = {}) =>
-    words[key].replace(/\{(\w+)\}/g, (all, name: string) => (name in values ? String(values[name]) : all));
+  const own = useOwnWords({ 'zh-CN': zh, en });
+  const words = own.language === 'zh-CN' ? zh : en;
   /**
    * A refusal as the worker reads it: what it means in their language, then the server's own words (kept
    * `message (CODE)` when queued, so a reason in another language still says exactly what happened).
@@ -298,5 +296,5 @@ export function useWords() {
     const key = `refusal_${code}` as Key;
     return code && key in words ? `${words[key]} — ${reason}` : reason;
   };
-  return { ...i18n, w, refusal };
+  return { ...own, refusal };
 }

@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Me, restoreSession, setCsrfToken, whenSignedOut } from '../api.ts';
-import { I18n, type Language, translator } from '../i18n.ts';
+import { I18n, useLanguage } from '../i18n.ts';
 import { linkTo, navigate, useLocation } from '../router.ts';
 import { PhoneSignIn } from './components/PhoneSignIn.tsx';
 import { Session, useSession } from './context.ts';
@@ -17,18 +17,10 @@ export const BASE = '/portal/';
  * the language, and who is signed in; the sign-in dialog opens only when something is to be sent.
  */
 export function Portal() {
-  const [language, setLanguage] = useState<Language>(
-    () => (localStorage.getItem('civicgrid.lang') as Language | null) ?? 'zh-CN',
-  );
-  const i18n = useMemo(() => translator(language), [language]);
+  const { i18n, toggle } = useLanguage();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [asking, setAsking] = useState(false);
   const waiting = useRef<((me: Me | null) => void)[]>([]);
-
-  useEffect(() => {
-    document.documentElement.lang = language;
-    localStorage.setItem('civicgrid.lang', language);
-  }, [language]);
 
   useEffect(() => {
     whenSignedOut(() => setMe(null));
@@ -68,11 +60,7 @@ export function Portal() {
   return (
     <I18n.Provider value={i18n}>
       <Session.Provider value={session}>
-        <Shell
-          onLanguage={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')}
-          onSignOut={signOut}
-          onSignIn={() => void session.signedIn()}
-        />
+        <Shell onLanguage={toggle} onSignOut={signOut} onSignIn={() => void session.signedIn()} />
         {asking && <PhoneSignIn onDone={finishSignIn} />}
       </Session.Provider>
     </I18n.Provider>

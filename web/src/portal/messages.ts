@@ -2,7 +2,7 @@
  * The public portal's words, zh-CN and English side by side (one file per front end, as STYLE.md §6 asks).
  * Statuses, dates and category names come from the console's i18n module (`term`, `date`, `name`).
  */
-import { useI18n } from '../i18n.ts';
+import { useOwnWords } from '../i18n.ts';
 
 const zh = {
   appName: '市民服务',
@@ -251,10 +251,4 @@ const en: Record<Key, string> = {
 };
 
 /** The console's translator plus the portal's words: `w('metres', { n })`. */
-export function usePortalWords() {
-  const i18n = useI18n();
-  const words = i18n.language === 'zh-CN' ? zh : en;
-  const w = (key: Key, values: Record<string, string | number> = {}) =>
-    words[key].replace(/\{(\w+)\}/g, (all, name: string) => (name in values ? String(values[name]) : all));
-  return { ...i18n, w };
-}
+export const usePortalWords = () => useOwnWords({ 'zh-CN': zh, en });

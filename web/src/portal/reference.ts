@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type Area, api, type Category } from '../api.ts';
+import { type Area, api, type Category, type Lifecycle } from '../api.ts';
 import type { Collection } from '../map-areas.ts';
 
 /** What every portal page needs, public and rarely changing: categories, districts and streets, outlines. */
@@ -10,6 +10,8 @@ export interface PortalReference {
   /** The districts' outlines, drawn under the cases. */
   outlines: Collection;
   categoryByCode: Map<string, Category>;
+  /** The steps the public is told of (the server's list, from /lifecycle). */
+  publicSteps: ReadonlySet<string>;
 }
 
 let loading: Promise<PortalReference> | null = null;
@@ -19,11 +21,13 @@ function load(): Promise<PortalReference> {
     api<Category[]>('/categories'),
     api<Area[]>('/grid/areas?level=district&level=street'),
     api<Collection>('/grid/areas.geojson?level=district'),
-  ]).then(([categories, areas, outlines]) => ({
+    api<Lifecycle>('/lifecycle'),
+  ]).then(([categories, areas, outlines, lifecycle]) => ({
     categories,
     areas,
     outlines,
     categoryByCode: new Map(categories.map((c) => [c.code, c])),
+    publicSteps: new Set(lifecycle.publicSteps),
   }));
   // A failed load is tried again by the next page that asks.
   loading.catch(() => {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'preact/hooks';
+import { usePreviewUrls } from '../../components/photo-previews.ts';
 import { useWords } from '../messages.ts';
 import { Icon } from './Icon.tsx';
 
@@ -18,13 +18,7 @@ export function PhotoInput({
   testid?: string;
 }) {
   const { w } = useWords();
-  const previews = useMemo(() => photos.map((p) => URL.createObjectURL(p)), [photos]);
-  useEffect(
-    () => () => {
-      for (const url of previews) URL.revokeObjectURL(url);
-    },
-    [previews],
-  );
+  const previews = usePreviewUrls(photos);
   return (
     <fieldset class="p-field p-photos" data-testid={testid}>
       <legend>

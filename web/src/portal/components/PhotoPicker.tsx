@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'preact/hooks';
+import { usePreviewUrls } from '../../components/photo-previews.ts';
 import { usePortalWords } from '../messages.ts';
 
 /** The server takes 1–9 files per upload. */
@@ -7,13 +7,7 @@ export const MAX_PHOTOS = 9;
 /** The phone's camera or gallery, several photos, with previews to check and remove them. */
 export function PhotoPicker({ photos, onChange }: { photos: File[]; onChange(photos: File[]): void }) {
   const { w } = usePortalWords();
-  const previews = useMemo(() => photos.map((p) => URL.createObjectURL(p)), [photos]);
-  useEffect(
-    () => () => {
-      for (const url of previews) URL.revokeObjectURL(url);
-    },
-    [previews],
-  );
+  const previews = usePreviewUrls(photos);
   return (
     <div class="photo-picker">
       <ul class="thumbs">

@@ -15,31 +15,11 @@ type PublicDetail = Answer<'/public/cases/{caseNumber}'>;
 type Step = { action: string; at: string; reply: string | null };
 
 /** The public steps of the reporter's own case, from what the reporter may read of it. */
-function ownSteps(detail: CaseDetail): Step[] {
-  const shown = new Set([
-    'report',
-    'register',
-    'dispatch',
-    'accept',
-    'return',
-    'handle',
-    'verify_pass',
-    'verify_fail',
-    'close',
-    'answer',
-    'reopen',
-    'suspend',
-    'resume',
-    'merge',
-    'note',
-  ]);
+function ownSteps(detail: CaseDetail, publicSteps: ReadonlySet<string>): Step[] {
+  const withReply = new Set(['handle', 'answer', 'note']);
   return detail.events
-    .filter((e) => shown.has(e.action))
-    .map((e) => ({
-      action: e.action,
-      at: e.createdAt,
-      reply: ['handle', 'answer', 'note'].includes(e.action) ? e.note : null,
-    }));
+    .filter((e) => publicSteps.has(e.action))
+    .map((e) => ({ action: e.action, at: e.createdAt, reply: withReply.has(e.action) ? e.note : null }));
 }
 
 /**
@@ -112,7 +92,7 @@ export function Track({ caseNumber }: { caseNumber: string }) {
   const title = own?.title ?? (hiddenReason === null ? shown!.title : w('textHidden', { reason: hiddenReason }));
   const status = own?.status ?? shown!.status;
   const category = shown?.category ?? (own ? reference?.categoryByCode.get(own.category.code) : undefined);
-  const steps: Step[] = own ? ownSteps(own) : shown!.steps;
+  const steps: Step[] = own ? ownSteps(own, reference?.publicSteps ?? new Set()) : shown!.steps;
   const createdAt = own?.createdAt ?? shown!.createdAt;
   const closedAt = own?.closedAt ?? shown?.closedAt ?? null;
   return (
