@@ -6,7 +6,7 @@ import { buildTestApp, DEMO_NOW, keyringOf, loadSmallDemoCity } from '../../test
 import { verifyAuditChain } from '../audit/index.ts';
 import { enqueueNotifications } from '../notifications/index.ts';
 import { runRetentionSweep } from './data-rights.ts';
-import { readIdentity, sealLegacyPersons } from './persons.ts';
+import { readIdentity, recordPerson, sealLegacyPersons } from './persons.ts';
 
 forEachDatabase('citizens’ data rights', (database) => {
   let app: FastifyInstance;
@@ -180,6 +180,53 @@ forEachDatabase('citizens’ data rights', (database) => {
       .where('reporter_person_id', 'is not', null)
       .execute();
     expect(open.length).toBeGreaterThan(0);
+  });
+
+  it('should anonymise the writer of a partner application’s note once every case they wrote on is past retention', async () => {
+    const { db } = database();
+    const keyring = keyringOf(database());
+    const [closedCase, openCase] = await Promise.all([
+      db.selectFrom('cases').select(['id', 'event_count']).where('status', '=', 'closed').executeTakeFirstOrThrow(),
+      db
+        .selectFrom('cases')
+        .select(['id', 'event_count'])
+        .where('status', 'in', ['dispatched', 'in_progress'])
+        .executeTakeFirstOrThrow(),
+    ]);
+    const author = await recordPerson(db, keyring, { name: '应用用户', email: 'writer@example.com' });
+    const stillWriting = await recordPerson(db, keyring, { name: '另一位', email: 'other@example.com' });
+    const note = (caseRow: { id: string; event_count: number }, personId: string, seq: number) => ({
+      case_id: caseRow.id,
+      seq,
+      action: 'note' as const,
+      from_status: null,
+      to_status: 'closed' as const,
+      actor_user_id: sql<string>`(select id from users where username = 'dispatcher')`,
+      actor_role: 'dispatcher',
+      note: '应用中的状态',
+      details: JSON.stringify({ authorPersonId: personId }),
+      created_at: DEMO_NOW,
+    });
+    await db
+      .insertInto('case_events')
+      .values([
+        note(closedCase, author, closedCase.event_count + 100),
+        note(closedCase, stillWriting, closedCase.event_count + 101),
+        note(openCase, stillWriting, openCase.event_count + 100),
+      ])
+      .execute();
+    const later = new Date(DEMO_NOW.getTime() + 400 * 86_400_000);
+    await runRetentionSweep(db, keyring, later, 365);
+    const persons = await db
+      .selectFrom('persons')
+      .select(['id', 'sealed', 'anonymised_at'])
+      .where('id', 'in', [author, stillWriting])
+      .execute();
+    const byId = new Map(persons.map((p) => [p.id, p]));
+    expect(byId.get(author)).toMatchObject({ sealed: null, anonymised_at: later });
+    // Still writing on an open case: kept.
+    expect(byId.get(stillWriting)!.anonymised_at).toBeNull();
+    expect(await readIdentity(db, keyring, author)).toBeNull();
   });
 
   it('should seal identities a database from before encryption holds in clear, once', async () => {

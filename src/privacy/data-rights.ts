@@ -529,6 +529,63 @@ export async function runRetentionSweep(
     });
     cases += batch.cases;
     persons += batch.persons;
-    if (batch.cases < batchSize) return { cases, persons };
+    if (batch.cases < batchSize)
+      return { cases, persons: persons + (await forgetNoteAuthors(db, keyring, now, cutoff)) };
   }
+}
+
+/**
+ * The writers of partner applications' notes (Open311 updates), sealed as persons and named only in the
+ * note's event (`details.authorPersonId`). The event cannot change (the history is append-only), so the
+ * person is anonymised in place once every case they wrote on has been closed, cancelled or merged for
+ * longer than the retention period, as a reporter would be, unless they are also a reporter or a user.
+ */
+async function forgetNoteAuthors(db: Db, keyring: Keyring, now: Date, cutoff: Date): Promise<number> {
+  const rows = await db
+    .selectFrom('case_events')
+    .innerJoin('persons', (join) => join.on(sql<boolean>`persons.id = (case_events.details->>'authorPersonId')::uuid`))
+    .select('persons.id')
+    .distinct()
+    .where('case_events.action', '=', 'note')
+    .where('persons.anonymised_at', 'is', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('case_events as other')
+            .innerJoin('cases', 'cases.id', 'other.case_id')
+            .select('other.id')
+            .where('other.action', '=', 'note')
+            .where(sql<boolean>`(other.details->>'authorPersonId')::uuid = persons.id`)
+            .where((eb) =>
+              eb.or([
+                eb('cases.status', 'not in', ['closed', 'cancelled', 'merged']),
+                eb(sql<Date>`coalesce(cases.closed_at, cases.updated_at)`, '>=', cutoff),
+              ]),
+            ),
+        ),
+      ),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('cases').select('cases.id').whereRef('cases.reporter_person_id', '=', 'persons.id'))),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('users').select('users.id').whereRef('users.person_id', '=', 'persons.id'))),
+    )
+    .execute();
+  if (!rows.length) return 0;
+  await db.transaction().execute(async (trx) => {
+    for (const row of rows) {
+      await anonymisePerson(trx, row.id, now);
+      await forgetRequestedChanges(trx, row.id);
+    }
+    await appendAudit(trx, keyring, {
+      at: now,
+      actorUserId: null,
+      actorRole: null,
+      action: 'retention.anonymise',
+      subjectType: 'persons',
+      details: { noteAuthors: rows.length, cutoff: cutoff.toISOString() },
+    });
+  });
+  return rows.length;
 }
