@@ -37,8 +37,8 @@ export const TEMPLATES = {
     en: 'Case {caseNumber} you follow: {stepsEn}.',
   },
   followed_area_digest: {
-    zh: '您关注的区域/类别 {area} 有 {count} 条新的公开动态：{caseNumbers}。',
-    en: '{count} new public updates in {area}, which you follow: {caseNumbers}.',
+    zh: '您关注的 {areaZh} 有 {count} 条新的公开动态：{caseNumbers}。',
+    en: '{count} new public updates in {areaEn}, which you follow: {caseNumbers}.',
   },
   sign_in_code: {
     zh: '【12345】您的登录验证码为 {code}，{minutes} 分钟内有效。请勿告诉他人。',

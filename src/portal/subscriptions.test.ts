@@ -112,6 +112,10 @@ forEachDatabase('subscriptions', (database) => {
       const digests = await messagesTo('citizen2', 'followed_area_digest');
       expect(digests.length - before).toBe(1);
       expect(Number(digests.at(-1)!.params.count)).toBeGreaterThanOrEqual(4);
+      expect(digests.at(-1)!.params).toMatchObject({
+        areaZh: '芙蓉区 / 城乡建设',
+        areaEn: expect.stringContaining(' / '),
+      });
     });
   });
 });

@@ -90,6 +90,31 @@ export async function unsubscribe(db: Db, actor: Actor, id: string): Promise<voi
   if (!deleted.numDeletedRows) throw subscriptionNotFound(id);
 }
 
+/** An area and a category followed, by their names in both languages ("芙蓉区 / 城乡建设"). */
+async function followedNames(db: Db, subscription: { area_code: string | null; category_code: string | null }) {
+  const [area, category] = await Promise.all([
+    subscription.area_code
+      ? db
+          .selectFrom('grid_areas')
+          .select(['name_zh', 'name_en'])
+          .where('code', '=', subscription.area_code)
+          .executeTakeFirst()
+      : undefined,
+    subscription.category_code
+      ? db
+          .selectFrom('categories')
+          .select(['name_zh', 'name_en'])
+          .where('code', '=', subscription.category_code)
+          .executeTakeFirst()
+      : undefined,
+  ]);
+  const named = (language: 'name_zh' | 'name_en') =>
+    [area?.[language] ?? subscription.area_code, category?.[language] ?? subscription.category_code]
+      .filter(Boolean)
+      .join(' / ');
+  return { areaZh: named('name_zh'), areaEn: named('name_en') };
+}
+
 /**
  * Tells each subscriber of the public steps since they were last told: a message per followed case with
  * new steps, a digest per followed area (at most hourly). Due subscriptions are taken with `FOR UPDATE
@@ -153,7 +178,7 @@ export async function runSubscriptionSweep(db: Db, now: Date): Promise<{ subscri
                   caseId: null,
                   template: 'followed_area_digest',
                   params: {
-                    area: [subscription.area_code, subscription.category_code].filter(Boolean).join(' / '),
+                    ...(await followedNames(trx, subscription)),
                     count: String(found.length),
                     caseNumbers: [...new Set(found.map((s) => s.case_number))]
                       .slice(0, CASES_NAMED_IN_A_DIGEST)

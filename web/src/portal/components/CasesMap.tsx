@@ -1,7 +1,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PublicCase } from '../../api.ts';
-import type { Collection } from '../../map-areas.ts';
+import { basemapTiles, type Collection } from '../../map-areas.ts';
 import { navigate } from '../../router.ts';
 
 type MapLibrary = typeof import('../../components/location-map.ts');
@@ -24,8 +24,11 @@ export function CasesMap({ cases, outlines, label }: { cases: PublicCase[]; outl
       const instance = await loaded.blankMap(container.current!, { zoom: 10 });
       if (gone) return instance.remove();
       made = instance;
-      instance.on('load', () => {
+      instance.on('load', async () => {
         loaded.addAreaLayers(instance, outlines);
+        // The city's own tiles under the boundaries, where it configured them (MAP_TILE_URL).
+        const tiles = await basemapTiles();
+        if (tiles) loaded.addBasemap(instance, tiles);
         loaded.setData(instance, 'cases', { type: 'FeatureCollection', features: [] });
         instance.addLayer({
           id: 'case-points',

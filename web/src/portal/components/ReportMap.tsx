@@ -2,7 +2,7 @@ import type { Map as MapLibreMap, Marker } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PublicCase } from '../../api.ts';
 import type { PickedPoint } from '../../map.ts';
-import type { Collection } from '../../map-areas.ts';
+import { basemapTiles, type Collection } from '../../map-areas.ts';
 
 type MapLibrary = typeof import('../../components/location-map.ts');
 
@@ -43,8 +43,11 @@ export function ReportMap({
       if (gone) return instance.remove();
       made = instance;
       pin.current = loaded.pinPicker(instance, (picked) => onPickRef.current(picked));
-      instance.on('load', () => {
+      instance.on('load', async () => {
         loaded.addAreaLayers(instance, outlines);
+        // The city's own tiles under the boundaries, where it configured them (MAP_TILE_URL).
+        const tiles = await basemapTiles();
+        if (tiles) loaded.addBasemap(instance, tiles);
         loaded.setData(instance, 'nearby', { type: 'FeatureCollection', features: [] });
         instance.addLayer({
           id: 'nearby-points',

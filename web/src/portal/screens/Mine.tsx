@@ -5,6 +5,7 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { linkTo } from '../../router.ts';
 import { useSession } from '../context.ts';
 import { usePortalWords } from '../messages.ts';
+import { usePortalReference } from '../reference.ts';
 
 /** The signed-in resident's own reports, published or not, newest first. */
 export function Mine() {
@@ -63,7 +64,16 @@ type Subscription = Answer<'/me/subscriptions'>[number];
 
 /** What the resident follows, each with a way to stop. */
 function Following() {
-  const { w } = usePortalWords();
+  const { w, name } = usePortalWords();
+  const { reference } = usePortalReference();
+  const areaName = (code: string | null) => {
+    const area = code ? reference?.areas.find((a) => a.code === code) : undefined;
+    return area ? name(area) : code;
+  };
+  const categoryName = (code: string | null) => {
+    const category = code ? reference?.categoryByCode.get(code) : undefined;
+    return category ? name(category) : code;
+  };
   const [items, setItems] = useState<Subscription[]>([]);
   const [error, setError] = useState<string | null>(null);
   const load = () =>
@@ -88,7 +98,9 @@ function Following() {
             <span>
               {item.caseNumber
                 ? w('followingCase', { n: item.caseNumber })
-                : w('followingArea', { area: [item.areaCode, item.categoryCode].filter(Boolean).join(' / ') })}
+                : w('followingArea', {
+                    area: [areaName(item.areaCode), categoryName(item.categoryCode)].filter(Boolean).join(' / '),
+                  })}
             </span>
             <button
               type="button"
