@@ -108,7 +108,10 @@ export const publicCaseChangesRoutes: FastifyPluginAsyncTypebox<{ db: Db; feed: 
         security: [],
         params: CaseNumberParams,
         querystring: Type.Object({ seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: STREAM_SECONDS })) }),
-        response: errorResponses(400, 404),
+        response: {
+          200: Type.Unsafe({ type: 'string', description: 'text/event-stream: `event: case` per public step' }),
+          ...errorResponses(400, 404),
+        },
       },
     },
     async (request, reply) => {

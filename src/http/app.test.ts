@@ -34,6 +34,7 @@ forEachDatabase('the HTTP application', (database) => {
       'post /api/v1/users',
       'post /api/v1/handling-bodies',
       'post /api/v1/knowledge/articles',
+      'post /api/v1/me/subscriptions',
     ];
     const NO_CONTENT = [
       'post /api/v1/auth/sign-out',
