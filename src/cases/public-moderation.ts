@@ -27,20 +27,14 @@ export async function moderateCaseText(
   return { textHiddenReason: row.public_text_hidden_reason };
 }
 
-/** What a moderator needs to know of a case's public display. */
+/** What a moderator needs to know of a case's public display, in one query. */
 export async function publicDisplay(db: Db, actor: Actor, caseNumber: string) {
   const row = await db
     .selectFrom('cases')
-    .select('cases.public_text_hidden_reason')
+    .select((eb) => ['cases.public_text_hidden_reason', published(eb).as('published')])
     .where('cases.case_number', '=', caseNumber)
     .where(visibleTo(actor))
     .executeTakeFirst();
   if (!row) throw caseNotFound(caseNumber);
-  const shown = await db
-    .selectFrom('cases')
-    .select('cases.id')
-    .where('cases.case_number', '=', caseNumber)
-    .where(published)
-    .executeTakeFirst();
-  return { published: shown !== undefined, textHiddenReason: row.public_text_hidden_reason };
+  return { published: Boolean(row.published), textHiddenReason: row.public_text_hidden_reason };
 }
