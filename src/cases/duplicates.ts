@@ -5,7 +5,6 @@ import { cosineOfWords, loadCityWords, wordCounts } from '../text/index.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { caseNotFound } from './cases.errors.ts';
 import type { CaseStatus } from './lifecycle.ts';
-import { nearness } from './nearness.ts';
 import { visibleTo } from './visibility.ts';
 
 /** How near, how recent and how alike a case must be to count as a possible duplicate. */
@@ -33,6 +32,7 @@ export interface DuplicateCandidate {
   createdAt: Date;
 }
 
+const METRES_PER_DEGREE = 111_320;
 // The database narrows candidates by place, time and kind (indexed), keeps the most recent of them, and
 // ranks those by character trigrams; the words then decide. Every step is bounded whatever one account
 // posted at one spot: at most NEARBY_LIMIT rows are compared by trigrams, over the first COMPARED_CHARS of
@@ -98,18 +98,20 @@ export async function duplicateCandidates(
     .where('cases.created_at', '<=', subject.created_at);
   let distance: ReturnType<typeof sql<number>> | undefined;
   if (subject.longitude !== null && subject.latitude !== null) {
-    const around = nearness({ longitude: subject.longitude, latitude: subject.latitude }, policy.radiusMetres);
-    distance = around.distance;
+    const dLat = policy.radiusMetres / METRES_PER_DEGREE;
+    const dLon = dLat / Math.cos((subject.latitude * Math.PI) / 180);
+    // Equirectangular distance: exact enough within a few hundred metres, and plain SQL on both databases.
+    distance = sql<number>`sqrt(power((cases.longitude - ${subject.longitude}) * ${METRES_PER_DEGREE * Math.cos((subject.latitude * Math.PI) / 180)}, 2) + power((cases.latitude - ${subject.latitude}) * ${METRES_PER_DEGREE}, 2))`;
     const near = distance;
-    const { box } = around;
+    const { latitude, longitude } = subject;
     const gridCode = subject.grid_code;
     nearby = nearby.where((eb) =>
       eb.or([
         eb.and([
-          eb('cases.latitude', '>=', box.minLatitude),
-          eb('cases.latitude', '<=', box.maxLatitude),
-          eb('cases.longitude', '>=', box.minLongitude),
-          eb('cases.longitude', '<=', box.maxLongitude),
+          eb('cases.latitude', '>=', latitude - dLat),
+          eb('cases.latitude', '<=', latitude + dLat),
+          eb('cases.longitude', '>=', longitude - dLon),
+          eb('cases.longitude', '<=', longitude + dLon),
           eb(near, '<=', policy.radiusMetres),
         ]),
         // An earlier case with no point, placed from its text in an area this point lies in.

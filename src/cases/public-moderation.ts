@@ -27,14 +27,20 @@ export async function moderateCaseText(
   return { textHiddenReason: row.public_text_hidden_reason };
 }
 
-/** What a moderator needs to know of a case's public display, in one query. */
+/** What a moderator needs to know of a case's public display. */
 export async function publicDisplay(db: Db, actor: Actor, caseNumber: string) {
   const row = await db
     .selectFrom('cases')
-    .select((eb) => ['cases.public_text_hidden_reason', published(eb).as('published')])
+    .select('cases.public_text_hidden_reason')
     .where('cases.case_number', '=', caseNumber)
     .where(visibleTo(actor))
     .executeTakeFirst();
   if (!row) throw caseNotFound(caseNumber);
-  return { published: Boolean(row.published), textHiddenReason: row.public_text_hidden_reason };
+  const shown = await db
+    .selectFrom('cases')
+    .select('cases.id')
+    .where('cases.case_number', '=', caseNumber)
+    .where(published)
+    .executeTakeFirst();
+  return { published: shown !== undefined, textHiddenReason: row.public_text_hidden_reason };
 }

@@ -5,7 +5,6 @@ import { maskForPublic } from '../privacy/index.ts';
 import { filterProfanity } from '../text/index.ts';
 import { caseNotFound } from './cases.errors.ts';
 import type { CaseAction } from './lifecycle.ts';
-import { nearness } from './nearness.ts';
 
 /**
  * Which cases the public sees (the FixMyStreet-style public map and list): those whose reporter consented
@@ -73,6 +72,7 @@ export function publicText(text: string): string {
 
 const ROUND = 1000;
 const LIST_DESCRIPTION_CHARACTERS = 1000;
+const METRES_PER_DEGREE = 111_320;
 
 /**
  * The steps a resident is told of. Internal ones (extensions asked and granted, relocations, the desk's
@@ -217,14 +217,18 @@ export async function nearbyPublicCases(
   db: Db,
   near: NearbyQuery,
 ): Promise<(PublicCase & { distanceMetres: number })[]> {
-  const { distance, box, metresTo } = nearness(near, near.radiusMetres);
+  const dLat = near.radiusMetres / METRES_PER_DEGREE;
+  const dLon = dLat / Math.cos((near.latitude * Math.PI) / 180);
+  // Equirectangular distance: exact enough within a few hundred metres, and plain SQL on both databases
+  // (PostGIS is optional). The bounding box lets the planner use the coordinates' index first.
+  const distance = sql<number>`sqrt(power((cases.longitude - ${near.longitude}) * ${METRES_PER_DEGREE * Math.cos((near.latitude * Math.PI) / 180)}, 2) + power((cases.latitude - ${near.latitude}) * ${METRES_PER_DEGREE}, 2))`;
   const rows = await publicColumns(db)
     .select(distance.as('distance'))
     .where('cases.status', '<>', 'closed')
-    .where('cases.latitude', '>=', box.minLatitude)
-    .where('cases.latitude', '<=', box.maxLatitude)
-    .where('cases.longitude', '>=', box.minLongitude)
-    .where('cases.longitude', '<=', box.maxLongitude)
+    .where('cases.latitude', '>=', near.latitude - dLat)
+    .where('cases.latitude', '<=', near.latitude + dLat)
+    .where('cases.longitude', '>=', near.longitude - dLon)
+    .where('cases.longitude', '<=', near.longitude + dLon)
     .where(distance, '<=', near.radiusMetres)
     .orderBy('distance')
     .orderBy('cases.created_at', 'desc')
@@ -232,8 +236,10 @@ export async function nearbyPublicCases(
     .execute();
   return rows.map((row) => {
     const shown = toPublic(row);
-    // To the rounded public point: the distance tells no more than the map does.
-    return { ...shown, distanceMetres: Math.round(metresTo(shown.location!)) };
+    const { longitude, latitude } = shown.location!;
+    const dx = (longitude - near.longitude) * METRES_PER_DEGREE * Math.cos((near.latitude * Math.PI) / 180);
+    const dy = (latitude - near.latitude) * METRES_PER_DEGREE;
+    return { ...shown, distanceMetres: Math.round(Math.hypot(dx, dy)) };
   });
 }
 
