@@ -8,10 +8,12 @@ import type { CalendarTables } from '../calendar/calendar.tables.ts';
 import type { CasesTables } from '../cases/cases.tables.ts';
 import type { EvaluationTables } from '../evaluation/evaluation.tables.ts';
 import type { GridTables } from '../grid/grid.tables.ts';
+import type { HubTables } from '../hub/hub.tables.ts';
 import type { IdempotencyTables } from '../idempotency/idempotency.tables.ts';
 import type { KnowledgeTables } from '../knowledge/knowledge.tables.ts';
 import type { MediaTables } from '../media/media.tables.ts';
 import type { NotificationsTables } from '../notifications/notifications.tables.ts';
+import type { OpenDataTables } from '../opendata/opendata.tables.ts';
 import type { OrganizationsTables } from '../organizations/organizations.tables.ts';
 import type { PatrolsTables } from '../patrols/patrols.tables.ts';
 import type { PortalTables } from '../portal/portal.tables.ts';
@@ -43,7 +45,8 @@ export interface Database
     IdempotencyTables,
     KnowledgeTables,
     PatrolsTables,
-    PortalTables {}
+    PortalTables,
+    OpenDataTables {}
 
 export type Db = Kysely<Database>;
 

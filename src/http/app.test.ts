@@ -35,6 +35,7 @@ forEachDatabase('the HTTP application', (database) => {
       'post /api/v1/handling-bodies',
       'post /api/v1/knowledge/articles',
       'post /api/v1/me/subscriptions',
+      'post /api/v1/open-data/releases',
     ];
     const NO_CONTENT = [
       'post /api/v1/auth/sign-out',

@@ -33,6 +33,7 @@ import { ErrorResponse } from '../lib/http-schemas.ts';
 import { type MediaLimits, type MediaStore, mediaRoutes, mediaStoreFromConfig, stepEvidence } from '../media/index.ts';
 import type { MessageSender } from '../notifications/index.ts';
 import { open311Routes, sendOpen311Error } from '../open311/index.ts';
+import { openDataRoutes } from '../opendata/index.ts';
 import { organizationsRoutes } from '../organizations/index.ts';
 import { patrolsRoutes } from '../patrols/index.ts';
 import { portalRoutes } from '../portal/index.ts';
@@ -214,6 +215,9 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       await api.register(caseChangesRoutes, { db: deps.db, feed: caseChanges });
       await api.register(publicCaseChangesRoutes, { db: deps.db, feed: caseChanges });
       await api.register(knowledgeRoutes, { deps: caseDeps });
+      await api.register(openDataRoutes, {
+        deps: { db: deps.db, clock: deps.clock, timeZone: caseDeps.policy.timeZone },
+      });
       await api.register(mediaRoutes, {
         deps: { ...media, db: deps.db, clock: deps.clock, keyring: deps.keyring, policy: caseDeps.policy },
         claimIdempotency,

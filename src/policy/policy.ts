@@ -165,6 +165,13 @@ export const POLICIES = {
     what: 'see the data classification',
   },
   'audit.read': { roles: ['auditor'], scope: 'audit:read', what: 'read the audit trail' },
+  // Open data: the data steward publishes aggregates of the cases and keeps each dataset's privacy budget.
+  'opendata.publish': { roles: ['data_steward'], scope: 'configuration', what: 'publish open-data releases' },
+  'opendata.budget': {
+    roles: ['data_steward'],
+    scope: 'configuration',
+    what: "see and set the open data's privacy budgets",
+  },
   // A partner application's account (civicgrid open311 add-client): its key files cases through Open311 only.
   'open311.report': { roles: ['dispatcher'], scope: 'open311', what: 'file cases through Open311' },
   // The same account's key adds its users' updates to cases as notes (POST servicerequestupdates).

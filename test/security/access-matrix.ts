@@ -272,6 +272,16 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   'GET /api/v1/data-classification': { allow: ['data_steward', 'auditor', 'admin'] },
   'GET /api/v1/privacy/purposes': PUBLIC,
   'GET /api/v1/audit': { allow: ['auditor'] },
+  // Open data: the steward publishes (a period ending before it starts: refused after the policy check,
+  // changing nothing) and keeps the budgets (an unknown dataset: not found); anyone lists and downloads.
+  'POST /api/v1/open-data/releases': {
+    allow: ['data_steward'],
+    sample: { body: { title: '矩阵', areaLevel: 'district', from: '2026-10', to: '2026-09' } },
+  },
+  'GET /api/v1/open-data/budgets': { allow: ['data_steward'] },
+  'PUT /api/v1/open-data/budgets/:dataset': { allow: ['data_steward'], sample: { body: { totalEpsilon: 1 } } },
+  'GET /api/v1/public/open-data/releases': PUBLIC,
+  'GET /api/v1/public/open-data/releases/:id/data.:format': PUBLIC,
   'GET /api/v1/audit/verify': { allow: ['auditor'] },
 
   // Text intelligence
