@@ -8,7 +8,6 @@ import type { CalendarTables } from '../calendar/calendar.tables.ts';
 import type { CasesTables } from '../cases/cases.tables.ts';
 import type { EvaluationTables } from '../evaluation/evaluation.tables.ts';
 import type { GridTables } from '../grid/grid.tables.ts';
-import type { HubTables } from '../hub/hub.tables.ts';
 import type { IdempotencyTables } from '../idempotency/idempotency.tables.ts';
 import type { KnowledgeTables } from '../knowledge/knowledge.tables.ts';
 import type { MediaTables } from '../media/media.tables.ts';
