@@ -12,6 +12,8 @@
  *   reported/registered ─answer→ closed (直接答复: the desk answers from the knowledge base at first contact)
  *   dispatched/in_progress ─request_extension→ (same; one pending request) ─approve_/refuse_extension→ (same)
  *   any status ─note→ (same): a public note recorded on the case (a partner application's update)
+ *   any open status ─record_closure→ closed: imported history, closed in the system it came from (no
+ *   one takes this step in CivicGrid; the importer writes it with the source's own closure time)
  *
  * Pure: no I/O. The transition service, the replay check, the API's "allowed actions" and the console's
  * buttons all read these rules, so they cannot disagree.
@@ -56,14 +58,17 @@ export const CASE_ACTIONS = [
   'approve_extension',
   'refuse_extension',
   'note',
+  'record_closure',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 /**
  * The actions taken on an existing case: everything but the report that creates it, and the note, which
  * is recorded (cases/notes.ts) but moves nothing, so it is no step of the loop anyone is offered.
  */
-export type TransitionAction = Exclude<CaseAction, 'report' | 'note'>;
-export const TRANSITION_ACTIONS = CASE_ACTIONS.filter((a): a is TransitionAction => a !== 'report' && a !== 'note');
+export type TransitionAction = Exclude<CaseAction, 'report' | 'note' | 'record_closure'>;
+export const TRANSITION_ACTIONS = CASE_ACTIONS.filter(
+  (a): a is TransitionAction => a !== 'report' && a !== 'note' && a !== 'record_closure',
+);
 
 /**
  * Who, beyond the role, may take an action: anyone of the role; the assigned body's staff; or the
@@ -229,6 +234,14 @@ export const RULES: Record<CaseAction, Rule> = {
   // A public note (a partner application's update, Open311): on a case in any status, changing none. The
   // desk's roles, as a partner application's account is a desk account (civicgrid open311 add-client).
   note: { from: CASE_STATUSES, to: 'same', roles: DESK, relation: 'any', requires: { note: true } },
+  // Imported history (hub/case-history.ts): the source closed the case; no role takes this step here.
+  record_closure: {
+    from: ['reported', 'registered', 'dispatched', 'in_progress', 'returned', 'handled', 'verified', 'reopened'],
+    to: 'closed',
+    roles: [],
+    relation: 'any',
+    requires: {},
+  },
 };
 
 /** The steps that close a case, after which the reporter is asked for the survey. */

@@ -20,6 +20,7 @@ const CHANGING = new Set([
   'audit seal-legacy',
   'model train',
   'open311 add-client',
+  'import',
 ]);
 
 /** The command's full name ("grid import"), from the innermost command up. */

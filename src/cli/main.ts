@@ -4,6 +4,7 @@ import { auditCommand } from './commands/audit.ts';
 import { calendarCommand } from './commands/calendar.ts';
 import { gridCommand } from './commands/grid.ts';
 import { hotIssuesCommand } from './commands/hot-issues.ts';
+import { importCommand } from './commands/import.ts';
 import { keysCommand } from './commands/keys.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { modelCommand } from './commands/model.ts';
@@ -33,6 +34,7 @@ for (const register of [
   modelCommand,
   open311Command,
   hotIssuesCommand,
+  importCommand,
 ]) {
   register(program);
 }

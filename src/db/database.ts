@@ -8,6 +8,7 @@ import type { CalendarTables } from '../calendar/calendar.tables.ts';
 import type { CasesTables } from '../cases/cases.tables.ts';
 import type { EvaluationTables } from '../evaluation/evaluation.tables.ts';
 import type { GridTables } from '../grid/grid.tables.ts';
+import type { HubTables } from '../hub/hub.tables.ts';
 import type { IdempotencyTables } from '../idempotency/idempotency.tables.ts';
 import type { KnowledgeTables } from '../knowledge/knowledge.tables.ts';
 import type { MediaTables } from '../media/media.tables.ts';
@@ -45,6 +46,7 @@ export interface Database
     KnowledgeTables,
     PatrolsTables,
     PortalTables,
+    HubTables,
     OpenDataTables {}
 
 export type Db = Kysely<Database>;

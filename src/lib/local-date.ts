@@ -28,10 +28,17 @@ function offsetMinutes(timeZone: string, at: Date): number {
 
 /** The instant a local date begins in a time zone. */
 export function startOfLocalDate(date: string, timeZone: string): Date {
-  const utcMidnight = new Date(`${date}T00:00:00Z`);
-  const guess = new Date(utcMidnight.getTime() - offsetMinutes(timeZone, utcMidnight) * 60_000);
-  // Once more from the guess, in case the offset differs there (a clock change near midnight).
-  return new Date(utcMidnight.getTime() - offsetMinutes(timeZone, guess) * 60_000);
+  return instantOfWallTime(new Date(`${date}T00:00:00Z`), timeZone);
+}
+
+/**
+ * The instant a wall-clock time in a time zone stands for; the wall time is given as a Date whose UTC
+ * fields are the local ones (what a file's "2018/12/31 23:55" or a spreadsheet's date cell means).
+ */
+export function instantOfWallTime(wall: Date, timeZone: string): Date {
+  const guess = new Date(wall.getTime() - offsetMinutes(timeZone, wall) * 60_000);
+  // Once more from the guess, in case the offset differs there (a clock change in between).
+  return new Date(wall.getTime() - offsetMinutes(timeZone, guess) * 60_000);
 }
 
 /** An instant as a W3C date-time in a time zone, with its offset: 2026-11-20T10:00:00+08:00. */

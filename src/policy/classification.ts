@@ -38,6 +38,8 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
     ip: IP,
   },
   calendar_days: all(G, ['date', 'kind', 'name_zh', 'name_en']),
+  case_sources: all(G, ['case_id', 'source_key', 'source_id', 'import_id']),
+  category_mappings: all(G, ['source_key', 'source_value', 'category_id', 'decided_by', 'updated_at']),
   case_clocks: all(G, [
     'id',
     'case_id',
@@ -161,6 +163,9 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
     ...all(IP, ['longitude', 'latitude', 'address', 'reporter_person_id', 'reported_by_user_id']),
   },
   // The text of a suggestion request is not kept: only what was suggested and chosen.
+  // A rejected value may be a resident's name or number from the source file.
+  import_rejections: { ...all(G, ['import_id', 'row_number', 'column_name', 'reason']), value: IP },
+  import_sources: all(G, ['key', 'mapping', 'updated_at']),
   intake_suggestions: {
     // Who asked: a citizen's account when a citizen reported, tied to their case.
     created_by_user_id: IP,
@@ -224,6 +229,19 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
       'key_id',
     ]),
     sealed_changes: CS,
+  },
+  dataset_imports: {
+    ...all(G, ['id', 'dataset_id', 'source_key', 'file_name', 'file_sha256', 'file_bytes', 'format', 'encoding']),
+    ...all(G, ['status', 'rows_read', 'rows_imported', 'rows_unchanged', 'rows_rejected', 'rows_unplaced']),
+    ...all(G, ['committed_row', 'error', 'started_by_user_id', 'started_at', 'finished_at']),
+  },
+  dataset_versions: {
+    ...all(G, ['dataset_id', 'version', 'import_id', 'made_by', 'row_count', 'rows_changed', 'created_at']),
+  },
+  datasets: {
+    ...all(G, ['id', 'slug', 'kind', 'title_zh', 'title_en', 'description', 'owner_body_id', 'columns', 'level']),
+    ...all(G, ['personal', 'update_frequency', 'licence', 'spatial_coverage', 'temporal_start', 'temporal_end']),
+    ...all(G, ['is_public', 'quality', 'row_count', 'created_at', 'modified_at']),
   },
   extension_requests: all(G, [
     'id',

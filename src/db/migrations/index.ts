@@ -16,6 +16,7 @@ import * as caseChanges from './2026-12-04T1200-case-changes.ts';
 import * as publicParticipation from './2026-12-04T1400-public-participation.ts';
 import * as categoryAttributes from './2026-12-04T2000-category-attributes.ts';
 import * as subscriptions from './2026-12-04T2100-subscriptions.ts';
+import * as dataHub from './2026-12-05T0900-data-hub.ts';
 import * as openData from './2026-12-05T0920-open-data.ts';
 
 /**
@@ -40,5 +41,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04T1400-public-participation': publicParticipation,
   '2026-12-04T2000-category-attributes': categoryAttributes,
   '2026-12-04T2100-subscriptions': subscriptions,
+  '2026-12-05T0900-data-hub': dataHub,
   '2026-12-05T0920-open-data': openData,
 };
