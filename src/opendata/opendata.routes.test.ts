@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseKind, forEachDatabase, type TestDatabase } from '../../test/db.ts';
 import { buildTestApp, loadSmallDemoCity } from '../../test/demo-city.ts';
@@ -117,6 +118,33 @@ forEachDatabase('open-data releases', (database, kind: DatabaseKind) => {
       for (const feature of geo.features) {
         expect(feature.properties.areaCode).toMatch(/^43010[0-9]{10}$/);
         expect(casePoints.has(feature.geometry.coordinates.join(','))).toBe(false);
+      }
+    });
+
+    it('should not count the cases of a reporter who withdrew consent to statistics and open data', async () => {
+      const grandTotal = async () => {
+        const release = (await publish({ threshold: 1 })).json();
+        return (await download(release.id, 'json')).json().rows.at(-1).value as number;
+      };
+      const before = await grandTotal();
+      const { db } = database();
+      const month = sql<string>`to_char(cases.created_at at time zone 'Asia/Shanghai', 'YYYY-MM')`;
+      const reporter = await db
+        .selectFrom('cases')
+        .innerJoin('persons', 'persons.id', 'cases.reporter_person_id')
+        .select(['persons.id', db.fn.countAll<string>().as('cases')])
+        .where('cases.status', 'not in', ['merged', 'cancelled'])
+        .where('cases.grid_code', 'is not', null)
+        .where(month, '>=', period.from)
+        .where(month, '<=', period.to)
+        .groupBy('persons.id')
+        .orderBy('cases', 'desc')
+        .executeTakeFirstOrThrow();
+      await db.updateTable('persons').set({ statistics_consent: false }).where('id', '=', reporter.id).execute();
+      try {
+        expect(await grandTotal()).toBe(before - Number(reporter.cases));
+      } finally {
+        await db.updateTable('persons').set({ statistics_consent: true }).where('id', '=', reporter.id).execute();
       }
     });
 

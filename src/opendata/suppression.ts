@@ -26,8 +26,8 @@
  * suppressed cells hold the fewest cases (plus one per cell) wins: that is the information lost.
  *
  * Why this method, and not an LP-based one (Fischetti–Salazar's optimal model, or iterating an LP audit
- * and adding cells): it needs no solver in the server (no LP library on npm is both maintained and
- * robust at tens of thousands of variables), it takes a quarter of a second for 20 categories × 9 districts
+ * and adding cells): it needs no solver in the server (GLPK, the robust LP solver on npm as glpk.js, is
+ * GPL-3.0, which this Apache-2.0 server does not ship; the tests use it), it takes a quarter of a second for 20 categories × 9 districts
  * × 12 months, and its guarantee holds by construction, for non-negative reals and for integers alike (the
  * shift moves whole units). It suppresses somewhat more than an optimal pattern would. The guarantee is
  * checked independently by an LP solver (glpk) in suppression.test.ts and suppression.property.test.ts.
