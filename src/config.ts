@@ -35,6 +35,8 @@ export interface Config {
   /** The SMTP server for email (smtp://user:password@host:587); without it emails are written to the log. */
   smtpUrl: string | undefined;
   emailFrom: string;
+  /** The MQTT broker devices publish their readings to (mqtt://, mqtts://, ws://); without it, HTTP only. */
+  mqttUrl: string | undefined;
   /** NODE_ENV=production: no development key is generated, cookies are Secure by default. */
   production: boolean;
   /** Open311: the jurisdiction_id this server answers for, and whom client developers ask for help and keys. */
@@ -111,6 +113,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsGatewayToken: env.SMS_GATEWAY_TOKEN || undefined,
     smtpUrl: env.SMTP_URL || undefined,
     emailFrom: env.EMAIL_FROM || '12345 <noreply@localhost>',
+    mqttUrl: env.MQTT_URL || undefined,
     production,
     keyFile: env.CIVICGRID_KEY_FILE || undefined,
     envKey: env.CIVICGRID_KEY || undefined,

@@ -44,11 +44,20 @@ const DEFAULT_CHANNEL: Partial<Record<Actor['role'], Channel>> = {
   grid_worker: 'grid_patrol',
 };
 
-/** Takes in a report from any channel and returns the new case's number. */
-export async function reportCase(deps: CaseDeps, actor: Actor, input: NewCase): Promise<string> {
+/**
+ * Takes in a report from any channel and returns the new case's number. `systemChannel` is for the
+ * platform's own systems (the sensor feeds' rules), never for a person's request: no role may report
+ * through it, so it is given apart from the input a route passes on.
+ */
+export async function reportCase(
+  deps: CaseDeps,
+  actor: Actor,
+  input: NewCase,
+  systemChannel?: 'sensor',
+): Promise<string> {
   if (!RULES.report.roles.includes(actor.role)) throw actionForbidden('report', 'role', []);
-  const channel = input.channel ?? DEFAULT_CHANNEL[actor.role] ?? 'web';
-  if (!REPORT_CHANNELS[actor.role]?.includes(channel)) throw channelForbidden(actor.role, channel);
+  const channel = systemChannel ?? input.channel ?? DEFAULT_CHANNEL[actor.role] ?? 'web';
+  if (!systemChannel && !REPORT_CHANNELS[actor.role]?.includes(channel)) throw channelForbidden(actor.role, channel);
   if (!input.location && !input.address?.trim()) throw missingInput('report', 'a location or an address');
 
   const category = await requireLeafCategory(deps.db, input.categoryCode);

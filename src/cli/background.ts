@@ -1,6 +1,6 @@
 import { type AuditAnchor, anchorHead, auditHead } from '../audit/index.ts';
 import { forgetExpiredSignInCodes } from '../auth/index.ts';
-import { runSupervisionSweep } from '../cases/index.ts';
+import { type CaseDeps, runSupervisionSweep } from '../cases/index.ts';
 import type { Db } from '../db/database.ts';
 import { awardPoints } from '../evaluation/index.ts';
 import { deleteExpiredIdempotencyKeys } from '../idempotency/index.ts';
@@ -10,6 +10,7 @@ import { deliverDueNotifications, type MessageSender } from '../notifications/in
 import { deleteOldTracks } from '../patrols/index.ts';
 import { runSubscriptionSweep } from '../portal/index.ts';
 import { type Keyring, runRetentionSweep } from '../privacy/index.ts';
+import { ensureReadingPartitions, runSilenceSweep } from '../sensors/index.ts';
 import { forgetUnusedSuggestions } from '../text/index.ts';
 
 const NOTIFICATION_BATCH = 50;
@@ -55,6 +56,8 @@ export function startBackgroundSweeps(
     /** Patrol tracks are kept this many days. */
     patrolTrackDays: number;
     auditAnchorFile?: string;
+    /** The case services: silent sensor devices raise their cases through them. */
+    cases: CaseDeps;
     log: Log;
   },
   intervalSeconds: number,
@@ -78,6 +81,15 @@ export function startBackgroundSweeps(
       );
       const patrols = await deleteOldTracks(deps.db, now, deps.patrolTrackDays);
       const unusedSuggestions = await forgetUnusedSuggestions(deps.db, now);
+      const silentDevices = await runSilenceSweep(deps.cases, (deviceId, error) =>
+        deps.log.warn({ err: error, deviceId }, 'could not raise the case of a silent sensor device'),
+      );
+      const partitions = await ensureReadingPartitions(deps.db, now);
+      if (partitions.failed.length)
+        deps.log.warn(
+          { failed: partitions.failed },
+          'sensor readings: monthly partitions not made; run `civicgrid migrate`',
+        );
       await forgetExpiredSignInCodes(deps.db, now);
       const expiredIdempotencyKeys = await deleteExpiredIdempotencyKeys(deps.db, now);
       const head = deps.auditAnchorFile
@@ -100,10 +112,24 @@ export function startBackgroundSweeps(
         media.files ||
         patrols ||
         unusedSuggestions ||
+        silentDevices.cases ||
+        partitions.created.length ||
         expiredIdempotencyKeys
       ) {
         deps.log.info(
-          { notices, followed, messages, awards, retention, media, patrols, unusedSuggestions, expiredIdempotencyKeys },
+          {
+            notices,
+            followed,
+            messages,
+            awards,
+            retention,
+            media,
+            patrols,
+            unusedSuggestions,
+            expiredIdempotencyKeys,
+            silentDevices,
+            partitionsMade: partitions.created,
+          },
           'background sweep',
         );
       }

@@ -19,6 +19,7 @@ import type { PatrolsTables } from '../patrols/patrols.tables.ts';
 import type { PortalTables } from '../portal/portal.tables.ts';
 import type { PrivacyTables } from '../privacy/privacy.tables.ts';
 import type { RoutingTables } from '../routing/routing.tables.ts';
+import type { SensorsTables } from '../sensors/sensors.tables.ts';
 import type { TextTables } from '../text/text.tables.ts';
 import { withCommitHooks } from './commit-hooks.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -47,6 +48,7 @@ export interface Database
     PatrolsTables,
     PortalTables,
     HubTables,
+    SensorsTables,
     OpenDataTables {}
 
 export type Db = Kysely<Database>;

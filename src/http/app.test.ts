@@ -36,6 +36,8 @@ forEachDatabase('the HTTP application', (database) => {
       'post /api/v1/knowledge/articles',
       'post /api/v1/me/subscriptions',
       'post /api/v1/open-data/releases',
+      'post /api/v1/sensors/device-types',
+      'post /api/v1/sensors/devices',
     ];
     const NO_CONTENT = [
       'post /api/v1/auth/sign-out',

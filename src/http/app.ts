@@ -39,6 +39,7 @@ import { patrolsRoutes } from '../patrols/index.ts';
 import { portalRoutes } from '../portal/index.ts';
 import { type Keyring, privacyRoutes } from '../privacy/index.ts';
 import { routingRoutes } from '../routing/index.ts';
+import { sensorIntakeRoutes, sensorsRoutes } from '../sensors/index.ts';
 import { textRoutes } from '../text/index.ts';
 import { auditChanges, authenticate } from './auth.ts';
 import { handleError } from './error-handler.ts';
@@ -96,6 +97,25 @@ const BODY_LIMIT_BYTES = 256 * 1024;
 export const CITY_TIME_ZONE = 'Asia/Shanghai';
 /** 15 MB over a poor mobile link (0.5 Mbit/s) takes about 4 minutes. */
 const REQUEST_TIMEOUT_MS = 5 * 60_000;
+
+/** What the case services need, the same for the routes and for the work outside requests (sensor feeds, sweeps). */
+export function caseDepsOf(
+  deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'areas' | 'calendar' | 'keyring'>,
+): CaseDeps {
+  return {
+    db: deps.db,
+    clock: deps.clock,
+    policy: {
+      reopenWindowDays: deps.config.reopenWindowDays,
+      timeZone: CITY_TIME_ZONE,
+      citizenCasesPerDay: deps.config.citizenCasesPerDay,
+    },
+    locateArea: (longitude, latitude) => deps.areas.place(longitude, latitude),
+    calendar: deps.calendar,
+    keyring: deps.keyring,
+    evidence: stepEvidence,
+  };
+}
 
 /** Builds the HTTP application without listening, so tests can `inject()` requests. */
 export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false) {
@@ -165,19 +185,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     }
   });
 
-  const caseDeps: CaseDeps = {
-    db: deps.db,
-    clock: deps.clock,
-    policy: {
-      reopenWindowDays: deps.config.reopenWindowDays,
-      timeZone: CITY_TIME_ZONE,
-      citizenCasesPerDay: deps.config.citizenCasesPerDay,
-    },
-    locateArea: (longitude, latitude) => deps.areas.place(longitude, latitude),
-    calendar: deps.calendar,
-    keyring: deps.keyring,
-    evidence: stepEvidence,
-  };
+  const caseDeps = caseDepsOf(deps);
   const media = deps.media ?? temporaryMedia();
 
   await app.register(
@@ -218,6 +226,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       await api.register(openDataRoutes, {
         deps: { db: deps.db, clock: deps.clock, timeZone: caseDeps.policy.timeZone },
       });
+      await api.register(sensorsRoutes, { deps: caseDeps });
       await api.register(mediaRoutes, {
         deps: { ...media, db: deps.db, clock: deps.clock, keyring: deps.keyring, policy: caseDeps.policy },
         claimIdempotency,
@@ -276,6 +285,8 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     },
     prefix: '/open311',
   });
+  // Devices' way in (物联感知): each message signed with its device's key, no session or token.
+  await app.register(sensorIntakeRoutes, { deps: caseDeps, prefix: '/sensors/v1' });
 
   await serveConsole(app);
   return app;

@@ -383,6 +383,27 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
     'created_at',
     'updated_at',
   ]),
+  // Sensor feeds: devices' points and readings describe city infrastructure, not people; a device's key
+  // lets whoever holds it file readings (and so cases) as that device.
+  sensor_cases: all(G, ['id', 'device_id', 'rule_code', 'case_id', 'breach_at', 'value', 'claimed_at', 'released_at']),
+  sensor_device_types: all(G, [
+    'id',
+    'code',
+    'name_zh',
+    'name_en',
+    'unit',
+    'silence_minutes',
+    'silence_category_code',
+    'created_at',
+  ]),
+  sensor_devices: {
+    ...all(G, ['id', 'device_type_id', 'name', 'longitude', 'latitude', 'key_id', 'created_at', 'created_by_user_id']),
+    ...all(G, ['last_measured_at', 'last_value', 'last_received_at', 'accepted_count', 'duplicate_count']),
+    ...all(G, ['out_of_order_count', 'malformed_count', 'refused_count']),
+    sealed_key: C,
+  },
+  sensor_readings: all(G, ['device_id', 'measured_at', 'value', 'received_at', 'via']),
+  sensor_rules: all(G, ['id', 'device_type_id', 'code', 'kind', 'threshold', 'category_code']),
   sessions: {
     ...all(C, ['id_hash', 'csrf_token']),
     ...all(G, ['user_id', 'created_at', 'last_seen_at', 'expires_at', 'revoked_at']),

@@ -145,6 +145,10 @@ export const POLICIES = {
   'knowledge.read': { roles: STAFF, scope: 'cases:read', what: 'read the knowledge base' },
   'knowledge.edit': { roles: MANAGERS, scope: 'configuration', what: 'write knowledge-base articles' },
   'knowledge.answer': { roles: DESK, scope: 'cases:write', what: 'answer a case from the knowledge base' },
+  // Sensor feeds (物联感知): the desk and administrators see the devices and what their rules opened;
+  // administrators register device types, rules and devices (a device's key is configuration).
+  'sensor.read': { roles: [...DESK, 'admin'], scope: 'cases:read', what: 'see the sensor devices and their readings' },
+  'sensor.configure': { roles: ['admin'], scope: 'configuration', what: 'register sensor device types and devices' },
   'insight.hot_issues': { roles: [...DESK, 'admin'], scope: 'evaluation:read', what: 'see the hot issues' },
   'insight.replies': { roles: MANAGERS, scope: 'evaluation:read', what: 'see the quality of replies' },
 

@@ -59,6 +59,17 @@ const SEALED = [
       key_id: keyring.current.id,
     }),
   },
+  {
+    // Sensor devices' keys (sensors/devices.ts): sealed, not hashed, since checking an HMAC needs the key.
+    count: 'deviceKeys',
+    table: 'sensor_devices',
+    id: 'id',
+    column: 'sealed_key',
+    reseal: (keyring: Keyring, id: string, value: unknown) => ({
+      sealed_key: seal(keyring, value, id),
+      key_id: keyring.current.id,
+    }),
+  },
 ] as const;
 
 type Counts = Record<(typeof SEALED)[number]['count'], number>;

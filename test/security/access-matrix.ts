@@ -189,6 +189,26 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   },
   'GET /api/v1/lifecycle': PUBLIC,
 
+  // Sensor feeds: samples name an unknown category or device type, refused after the policy check.
+  'GET /api/v1/sensors/device-types': { allow: ['dispatcher', 'supervisor', 'admin'] },
+  'POST /api/v1/sensors/device-types': {
+    allow: ['admin'],
+    sample: {
+      body: {
+        code: 'matrix',
+        nameZh: '矩阵',
+        nameEn: 'matrix',
+        unit: 'm',
+        rules: [{ code: 'high', kind: 'above', threshold: 1, categoryCode: 'no-such-category' }],
+      },
+    },
+  },
+  'GET /api/v1/sensors/devices': { allow: ['dispatcher', 'supervisor', 'admin'] },
+  'POST /api/v1/sensors/devices': {
+    allow: ['admin'],
+    sample: { body: { typeCode: 'no-such-type', name: '矩阵', longitude: 112.98, latitude: 28.19 } },
+  },
+
   // The knowledge base: staff read it, supervisors and administrators write it (an unknown owner body or
   // article: refused after the policy check, changing nothing); the desk answers cases from it; residents
   // search its public answers without signing in.

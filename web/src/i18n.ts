@@ -355,6 +355,7 @@ const zh = {
   urgencyEvidence: '危险情形（依据原文）',
   hotIssues: '热点问题',
   knowledgeBase: '知识库',
+  sensors: '物联感知',
   hotIssuesHint: '同一地点、同一问题的案件归为一组，按热度排序：案件数、反映人数、附议数、持续时间和增长。',
   heat: '热度',
   place: '地点',
@@ -807,6 +808,7 @@ const en: Record<MessageKey, string> = {
   urgencyEvidence: 'Danger (words of the report)',
   hotIssues: 'Hot issues',
   knowledgeBase: 'Knowledge base',
+  sensors: 'Sensors',
   hotIssuesHint:
     'Cases about the same problem at the same place, grouped and ranked by heat: cases, reporters, "me too"s, time span and growth.',
   heat: 'Heat',
@@ -1187,6 +1189,9 @@ const auditActions: Record<Language, Record<string, string>> = {
     'audit.read': '查看审计日志',
     'open311.report': '合作应用经 Open311 提交诉求',
     'open311.update': '合作应用经 Open311 为案件添加公开备注',
+    'sensor.read': '查看物联感知设备',
+    'sensor.configure': '登记物联感知设备类型或设备',
+    'sensor.reading_refused': '拒收设备数据（签名或时间戳无效）',
     'auth.sign_in': '登录',
     'auth.sign_in_failed': '登录失败',
     'auth.sign_in_locked': '登录被锁定',
@@ -1262,6 +1267,9 @@ const auditActions: Record<Language, Record<string, string>> = {
     'audit.read': 'Read the audit trail',
     'open311.report': 'A partner application filed a case through Open311',
     'open311.update': 'A partner application added a public note to a case through Open311',
+    'sensor.read': 'See the sensor devices',
+    'sensor.configure': 'Register a sensor device type or device',
+    'sensor.reading_refused': 'Refused a device message (bad signature or timestamp)',
     'auth.sign_in': 'Signed in',
     'auth.sign_in_failed': 'Sign-in failed',
     'auth.sign_in_locked': 'Sign-in locked',
@@ -1306,6 +1314,7 @@ const auditSubjects: Record<Language, Record<string, string>> = {
     case_media: '案件照片',
     cases: '案件',
     command: '命令',
+    sensor_device: '物联感知设备',
   },
   en: {
     case: 'Case',
@@ -1316,6 +1325,7 @@ const auditSubjects: Record<Language, Record<string, string>> = {
     case_media: 'Case photos',
     cases: 'Cases',
     command: 'Command',
+    sensor_device: 'Sensor device',
   },
 };
 

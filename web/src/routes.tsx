@@ -17,6 +17,7 @@ import { PublicCases } from './pages/PublicCases.tsx';
 import { RoutingRules } from './pages/RoutingRules.tsx';
 import { SupervisionBoard } from './pages/SupervisionBoard.tsx';
 import { Workbench } from './pages/Workbench.tsx';
+import { Sensors } from './sensors/Sensors.tsx';
 
 /**
  * The console's pages. To add one: write it under pages/, add a line here, and (if it belongs in the
@@ -76,6 +77,12 @@ export const ROUTES: Route[] = [
     render: (_match, { me }) => <KnowledgeBase me={me} />,
     roles: ['dispatcher', 'handler', 'grid_worker', 'supervisor', 'admin'],
     nav: { path: '/knowledge', label: 'knowledgeBase' },
+  },
+  {
+    pattern: /^\/sensors$/,
+    render: (_match, { me }) => <Sensors me={me} />,
+    roles: ['dispatcher', 'supervisor', 'admin'],
+    nav: { path: '/sensors', label: 'sensors' },
   },
   {
     pattern: /^\/routing-rules$/,

@@ -29,6 +29,7 @@ interface Status {
       requests: number;
       signInCodes: number;
       photoEvidence: number;
+      deviceKeys: number;
       auditEntries: number;
     };
   }[];
@@ -153,6 +154,7 @@ describe('civicgrid keys', () => {
           requests: 0,
           signInCodes: 0,
           photoEvidence: 0,
+          deviceKeys: 0,
           auditEntries: expect.any(Number),
         },
       },

@@ -119,6 +119,7 @@ export function keysCommand(program: Command) {
           requests: 0,
           signInCodes: 0,
           photoEvidence: 0,
+          deviceKeys: 0,
           auditEntries: 0,
         };
         const ids = keyring.ids();

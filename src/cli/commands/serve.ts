@@ -13,11 +13,12 @@ import {
   seedDemoStructure,
 } from '../../demo/seed-demo.ts';
 import { AreaLocator } from '../../grid/index.ts';
-import { buildApp, CITY_TIME_ZONE } from '../../http/app.ts';
+import { buildApp, CITY_TIME_ZONE, caseDepsOf } from '../../http/app.ts';
 import { serverLoggerOptions } from '../../http/logging.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { mediaStoreFromConfig } from '../../media/index.ts';
 import { logSender, senderByChannel, smsGatewaySender, smtpSender } from '../../notifications/index.ts';
+import { startSensorMqtt } from '../../sensors/index.ts';
 import { startBackgroundSweeps } from '../background.ts';
 import { describeDatabase, openConfiguredDatabase, openKeyring } from '../runtime.ts';
 import { demoSeedOptions, describeSeed, INTERRUPTED_DEMO, trainMissingDemoModels } from './seed-demo.ts';
@@ -105,6 +106,7 @@ export function serveCommand(program: Command) {
         },
         logger,
       );
+      const cases = caseDepsOf({ db: handle.db, clock: systemClock, config, areas, calendar, keyring });
       // The sweeps begin once the demo's history is written: a sweep amid it would act on half-made cases.
       let stopSweeps = () => {};
       const startSweeps = () => {
@@ -119,6 +121,7 @@ export function serveCommand(program: Command) {
             mediaStore,
             patrolTrackDays: config.patrolTrackDays,
             auditAnchorFile: config.auditAnchorFile,
+            cases,
             log: app.log,
           },
           config.sweepIntervalSeconds,
@@ -145,6 +148,7 @@ export function serveCommand(program: Command) {
         clearInterval(refresh);
         stopSweeps();
         training.abort();
+        await mqtt?.stop();
         app.log.info(`${signal} received: finishing requests and closing the database`);
         // Requests in flight get a few seconds to finish; connections still open then (a client's idle
         // keep-alive socket would otherwise hold the process for the 72 s of Fastify's keep-alive) are cut.
@@ -158,6 +162,8 @@ export function serveCommand(program: Command) {
       process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
       await app.listen({ port: config.port, host: config.host });
+      // Sensor readings over MQTT, when a broker is configured; it reconnects by itself and never ends the process.
+      const mqtt = config.mqttUrl ? startSensorMqtt(cases, config.mqttUrl, app.log) : null;
       const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       const address = `http://${shownHost}:${config.port}`;
       console.log(`\nCivicGrid is ready: console ${address}/  API docs ${address}/docs`);
