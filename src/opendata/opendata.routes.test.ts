@@ -95,6 +95,14 @@ forEachDatabase('open-data releases', (database, kind: DatabaseKind) => {
         expect(longitude).toBeGreaterThan(111);
         expect(latitude).toBeGreaterThan(27);
       }
+      // The database refuses to change or remove what was published.
+      const { db } = database();
+      await expect(
+        db.updateTable('open_data_releases').set({ cells: '[]' }).where('id', '=', release.id).execute(),
+      ).rejects.toThrow(/append-only/);
+      await expect(db.deleteFrom('open_data_releases').where('id', '=', release.id).execute()).rejects.toThrow(
+        /append-only/,
+      );
       const listed = await app.inject({ url: '/api/v1/public/open-data/releases' });
       expect(listed.json().items.map((r: { id: string }) => r.id)).toContain(release.id);
       const unknown = await app.inject({

@@ -52,10 +52,25 @@ export async function up(db: Kysely<any>): Promise<void> {
       spent_at timestamptz not null
     )`.execute(db);
   await sql`create index privacy_ledger_dataset on privacy_ledger (dataset, spent_at)`.execute(db);
+
+  // A release's numbers, once published, and the ledger's record of what was spent are never changed or
+  // removed: the database itself refuses (a download must give what was first published, and a noisy
+  // table drawn again would let the noise be averaged away).
+  await sql`
+    create function open_data_append_only() returns trigger language plpgsql as $$
+    begin
+      raise exception '% is append-only (% refused)', tg_table_name, tg_op;
+    end $$`.execute(db);
+  for (const table of ['open_data_releases', 'privacy_ledger']) {
+    await sql`
+      create trigger ${sql.raw(`${table}_append_only`)} before update or delete on ${sql.table(table)}
+      for each row execute function open_data_append_only()`.execute(db);
+  }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop table if exists privacy_ledger`.execute(db);
   await sql`drop table if exists open_data_releases`.execute(db);
   await sql`drop table if exists open_data_budgets`.execute(db);
+  await sql`drop function if exists open_data_append_only()`.execute(db);
 }
