@@ -29,6 +29,10 @@ export function Sensors({ me }: { me: Me }) {
     void load();
   }, []);
 
+  const typeName = (code: string) => {
+    const type = types.find((t) => t.code === code);
+    return type ? name(type) : code;
+  };
   const rule = (type: DeviceType, r: DeviceType['rules'][number]) =>
     text(r.kind, { threshold: r.threshold, unit: type.unit });
 
@@ -56,7 +60,7 @@ export function Sensors({ me }: { me: Me }) {
             {devices.map((d) => (
               <tr key={d.id} data-device={d.id}>
                 <td class="title-cell">{d.name}</td>
-                <td data-label={text('type')}>{d.typeCode}</td>
+                <td data-label={text('type')}>{typeName(d.typeCode)}</td>
                 <td data-label={text('lastReading')} class="nowrap">
                   {d.lastValue === null || !d.lastMeasuredAt
                     ? text('never')
@@ -65,7 +69,7 @@ export function Sensors({ me }: { me: Me }) {
                 <td data-label={text('heardAt')} class="nowrap">
                   {d.lastReceivedAt ? date(d.lastReceivedAt) : '—'}
                 </td>
-                <td data-label={text('state')}>
+                <td data-label={text('state')} class="nowrap">
                   <span class={d.silent ? 'error' : ''}>{d.silent ? text('silent') : text('ok')}</span>
                 </td>
                 <td data-label={text('counters')}>
