@@ -25,6 +25,7 @@ import type { Listen } from '../db/pglite-thread.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from '../demo/demo-city.ts';
 import { evaluationRoutes, firstContactRoutes } from '../evaluation/index.ts';
 import { type AreaLocator, gridRoutes } from '../grid/index.ts';
+import { catalogueRoutes, ckanRoutes } from '../hub/index.ts';
 import { insightRoutes } from '../insight/index.ts';
 import { knowledgeRoutes } from '../knowledge/index.ts';
 import { AppError } from '../lib/app-error.ts';
@@ -227,6 +228,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
         deps: { db: deps.db, clock: deps.clock, timeZone: caseDeps.policy.timeZone },
       });
       await api.register(sensorsRoutes, { deps: caseDeps });
+      await api.register(catalogueRoutes, { db: deps.db, clock: deps.clock });
       await api.register(mediaRoutes, {
         deps: { ...media, db: deps.db, clock: deps.clock, keyring: deps.keyring, policy: caseDeps.policy },
         claimIdempotency,
@@ -285,6 +287,8 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
     },
     prefix: '/open311',
   });
+  // Harvesters' way in: CKAN's action API over the public datasets, read-only, no sign-in.
+  await app.register(ckanRoutes, { db: deps.db, prefix: '/api/3/action' });
   // Devices' way in (物联感知): each message signed with its device's key, no session or token.
   await app.register(sensorIntakeRoutes, { deps: caseDeps, prefix: '/sensors/v1' });
 

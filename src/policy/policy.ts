@@ -176,6 +176,14 @@ export const POLICIES = {
     scope: 'configuration',
     what: "see and set the open data's privacy budgets",
   },
+  // The data catalogue (数据目录): staff and the oversight roles see what the city holds; the data steward
+  // and administrators decide what is published in the open catalogue (CKAN API, DCAT).
+  'catalogue.read': { roles: CASE_READERS, scope: 'cases:read', what: 'see the data catalogue' },
+  'catalogue.publish': {
+    roles: ['data_steward', 'admin'],
+    scope: 'configuration',
+    what: 'publish a dataset in the open catalogue or withdraw it',
+  },
   // A partner application's account (civicgrid open311 add-client): its key files cases through Open311 only.
   'open311.report': { roles: ['dispatcher'], scope: 'open311', what: 'file cases through Open311' },
   // The same account's key adds its users' updates to cases as notes (POST servicerequestupdates).

@@ -303,6 +303,13 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   'GET /api/v1/public/open-data/releases': PUBLIC,
   'GET /api/v1/public/open-data/releases/:id/data.:format': PUBLIC,
   'GET /api/v1/audit/verify': { allow: ['auditor'] },
+  // The data catalogue: staff and the oversight roles read it; the steward and administrators publish a
+  // dataset (":slug" is no dataset name: refused after the policy check, changing nothing); anyone reads
+  // the open part as DCAT.
+  'GET /api/v1/catalogue/datasets': { allow: STAFF_ACCOUNTS },
+  'GET /api/v1/catalogue/datasets/:slug': { allow: STAFF_ACCOUNTS },
+  'PUT /api/v1/catalogue/datasets/:slug/public': { allow: ['data_steward', 'admin'], sample: { body: { public: false } } },
+  'GET /api/v1/public/catalogue.jsonld': PUBLIC,
 
   // Text intelligence
   'POST /api/v1/text/intake-suggestions': {

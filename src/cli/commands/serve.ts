@@ -15,6 +15,7 @@ import {
 import { AreaLocator } from '../../grid/index.ts';
 import { buildApp, CITY_TIME_ZONE, caseDepsOf } from '../../http/app.ts';
 import { serverLoggerOptions } from '../../http/logging.ts';
+import { registerPlatformDatasets } from '../../hub/index.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { mediaStoreFromConfig } from '../../media/index.ts';
 import { logSender, senderByChannel, smsGatewaySender, smtpSender } from '../../notifications/index.ts';
@@ -60,6 +61,8 @@ export function serveCommand(program: Command) {
       }
       await areas.reload();
       await loadShippedCalendars(handle.db);
+      // The platform's own datasets in the catalogue, as the schema and the data classification now say.
+      await registerPlatformDatasets(handle.db, systemClock.now());
       await calendar.reload();
       // A trail whose head has no MAC could not be extended: say so now, rather than refuse every change.
       const head = await handle.db
