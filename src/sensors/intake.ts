@@ -51,9 +51,15 @@ export function signReadings(deviceKey: string, timestamp: string, body: string)
  * counts those measured before the device's latest as out of order, counts malformed ones, and judges the
  * rules; a breach opens a case unless the (device, rule) holds an open one. A refused message is counted on
  * its device and written to the audit trail. Throws 401 for a refused message, 400 when any reading was
- * malformed (the others are kept: one bad reading does not lose a batch).
+ * malformed (the others are kept: one bad reading does not lose a batch). A case that cannot be filed (its
+ * rule's category was removed from the taxonomy) goes to `onCaseError`: the readings are stored, and the
+ * device is not told to send again what it sent right.
  */
-export async function takeReadings(deps: CaseDeps, message: SignedMessage): Promise<IntakeResult> {
+export async function takeReadings(
+  deps: CaseDeps,
+  message: SignedMessage,
+  onCaseError: (ruleCode: string, error: unknown) => void,
+): Promise<IntakeResult> {
   const { db, keyring } = deps;
   const now = deps.clock.now();
   const known = UUID.test(message.deviceId);
@@ -147,8 +153,12 @@ export async function takeReadings(deps: CaseDeps, message: SignedMessage): Prom
   for (const breach of breaches) {
     if (seen.has(breach.ruleCode)) continue;
     seen.add(breach.ruleCode);
-    const opened = await openRuleCase(deps, breach);
-    if (opened) cases.push(opened);
+    try {
+      const opened = await openRuleCase(deps, breach);
+      if (opened) cases.push(opened);
+    } catch (error) {
+      onCaseError(breach.ruleCode, error);
+    }
   }
   if (problems.length) throw malformedReadings(problems, { ...result, cases: cases.length });
   return { ...result, cases };

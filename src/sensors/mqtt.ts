@@ -38,7 +38,9 @@ export function startSensorMqtt(deps: CaseDeps, url: string, log: Log): { client
   client.on('error', (error) => log.warn({ err: error }, 'sensor feeds: MQTT error; reconnecting'));
   client.on('offline', () => log.warn({ broker: redacted(url) }, 'sensor feeds: MQTT broker unreachable; retrying'));
   client.on('message', (topic, payload) => {
-    void takeMqttMessage(deps, topic, payload).catch((error) => {
+    const caseError = (ruleCode: string, error: unknown) =>
+      log.warn({ err: error, topic, ruleCode }, 'sensor feeds: a breach’s case could not be filed');
+    void takeMqttMessage(deps, topic, payload, caseError).catch((error) => {
       if (error instanceof AppError) log.info({ topic, code: error.code, details: error.details }, error.message);
       else log.warn({ err: error, topic }, 'sensor feeds: a reading message could not be taken in');
     });
@@ -47,7 +49,12 @@ export function startSensorMqtt(deps: CaseDeps, url: string, log: Log): { client
 }
 
 /** One MQTT message through the common intake. */
-export async function takeMqttMessage(deps: CaseDeps, topic: string, payload: Buffer) {
+export async function takeMqttMessage(
+  deps: CaseDeps,
+  topic: string,
+  payload: Buffer,
+  onCaseError: (ruleCode: string, error: unknown) => void,
+) {
   const deviceId = TOPIC.exec(topic)?.[1] ?? '';
   let envelope: { timestamp?: unknown; signature?: unknown; body?: unknown } = {};
   try {
@@ -55,14 +62,18 @@ export async function takeMqttMessage(deps: CaseDeps, topic: string, payload: Bu
   } catch {
     // Not an envelope: refused below as unsigned, like an HTTP request without its headers.
   }
-  return takeReadings(deps, {
-    deviceId,
-    timestamp: typeof envelope.timestamp === 'string' ? envelope.timestamp : String(envelope.timestamp ?? ''),
-    signature: typeof envelope.signature === 'string' ? envelope.signature : undefined,
-    body: typeof envelope.body === 'string' ? envelope.body : '',
-    via: 'mqtt',
-    origin: {},
-  });
+  return takeReadings(
+    deps,
+    {
+      deviceId,
+      timestamp: typeof envelope.timestamp === 'string' ? envelope.timestamp : String(envelope.timestamp ?? ''),
+      signature: typeof envelope.signature === 'string' ? envelope.signature : undefined,
+      body: typeof envelope.body === 'string' ? envelope.body : '',
+      via: 'mqtt',
+      origin: {},
+    },
+    onCaseError,
+  );
 }
 
 /** The broker's address without its password, for the log. */

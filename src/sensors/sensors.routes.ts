@@ -111,14 +111,19 @@ export const sensorIntakeRoutes: FastifyPluginAsyncTypebox<{ deps: CaseDeps }> =
         const value = request.headers[name];
         return typeof value === 'string' ? value : undefined;
       };
-      return takeReadings(deps, {
-        deviceId: request.params.deviceId,
-        timestamp: header('x-civicgrid-timestamp'),
-        signature: header('x-civicgrid-signature'),
-        body: typeof request.body === 'string' ? request.body : '',
-        via: 'http',
-        origin: originOf(request),
-      });
+      return takeReadings(
+        deps,
+        {
+          deviceId: request.params.deviceId,
+          timestamp: header('x-civicgrid-timestamp'),
+          signature: header('x-civicgrid-signature'),
+          body: typeof request.body === 'string' ? request.body : '',
+          via: 'http',
+          origin: originOf(request),
+        },
+        (ruleCode, error) =>
+          request.log.error({ err: error, deviceId: request.params.deviceId, ruleCode }, 'sensor case not filed'),
+      );
     },
   );
 };

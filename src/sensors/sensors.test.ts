@@ -228,6 +228,50 @@ forEachDatabase('sensor feeds over HTTP', (database) => {
     expect((await counts()).counts).toMatchObject({ accepted: 8, malformed: 3 });
   });
 
+  it('should keep the readings and answer 200 when a breach’s case cannot be filed, leaving no claim behind', async () => {
+    // A category of its own, removed from the taxonomy after the type named it.
+    const parent = await database()
+      .db.selectFrom('categories')
+      .select(['id', 'code'])
+      .where('level', '=', 2)
+      .orderBy('code')
+      .executeTakeFirstOrThrow();
+    const removed = `${parent.code}99`;
+    await database()
+      .db.insertInto('categories')
+      .values({ code: removed, parent_id: parent.id, level: 3, name_zh: '测试', name_en: 'Test' })
+      .execute();
+    const admin = await as('admin');
+    const type = await app.inject({
+      method: 'POST',
+      url: '/api/v1/sensors/device-types',
+      headers: admin,
+      payload: {
+        code: 'tilt',
+        nameZh: '井盖倾角',
+        nameEn: 'Manhole tilt',
+        unit: '°',
+        rules: [{ code: 'open', kind: 'above', threshold: 10, categoryCode: removed }],
+      },
+    });
+    expect(type.statusCode, type.body).toBe(201);
+    const cover = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/sensors/devices',
+        headers: admin,
+        payload: { typeCode: 'tilt', name: '井盖 7 号', ...POINT },
+      })
+    ).json() as typeof device;
+    await database().db.deleteFrom('categories').where('code', '=', removed).execute();
+    time.set(at(62));
+    const answer = await send(reading(62, 30), { key: cover.deviceKey, deviceId: cover.id });
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.json()).toMatchObject({ accepted: 1, cases: [] });
+    // The claim was given up with its case: nothing holds the pair.
+    expect(await sensorCases(database().db, cover.id)).toEqual([]);
+  });
+
   it('should raise one case for a silent device, once per silent spell, with several sweeps at once', async () => {
     const errors: unknown[] = [];
     // Heard from at minute 61; the limit is 30 minutes.
