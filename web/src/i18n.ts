@@ -356,6 +356,7 @@ const zh = {
   hotIssues: '热点问题',
   knowledgeBase: '知识库',
   sensors: '物联感知',
+  dataCatalogue: '数据目录',
   hotIssuesHint: '同一地点、同一问题的案件归为一组，按热度排序：案件数、反映人数、附议数、持续时间和增长。',
   heat: '热度',
   place: '地点',
@@ -809,6 +810,7 @@ const en: Record<MessageKey, string> = {
   hotIssues: 'Hot issues',
   knowledgeBase: 'Knowledge base',
   sensors: 'Sensors',
+  dataCatalogue: 'Data catalogue',
   hotIssuesHint:
     'Cases about the same problem at the same place, grouped and ranked by heat: cases, reporters, "me too"s, time span and growth.',
   heat: 'Heat',

@@ -1,6 +1,7 @@
 import type { ComponentType, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Me } from './api.ts';
+import { DataCatalogue, DatasetPage } from './catalogue/DataCatalogue.tsx';
 import type { MessageKey } from './i18n.ts';
 import { KnowledgeBase } from './knowledge/KnowledgeBase.tsx';
 import { Administration } from './pages/Administration.tsx';
@@ -29,6 +30,9 @@ export interface Route {
   roles?: string[];
   nav?: { path: string; label: MessageKey };
 }
+
+/** Who reads the data catalogue (policy: catalogue.read): staff and the oversight roles. */
+const CATALOGUE_READERS = ['dispatcher', 'handler', 'grid_worker', 'supervisor', 'admin', 'data_steward', 'auditor'];
 
 export const ROUTES: Route[] = [
   {
@@ -83,6 +87,17 @@ export const ROUTES: Route[] = [
     render: (_match, { me }) => <Sensors me={me} />,
     roles: ['dispatcher', 'supervisor', 'admin'],
     nav: { path: '/sensors', label: 'sensors' },
+  },
+  {
+    pattern: /^\/catalogue$/,
+    render: () => <DataCatalogue />,
+    roles: CATALOGUE_READERS,
+    nav: { path: '/catalogue', label: 'dataCatalogue' },
+  },
+  {
+    pattern: /^\/catalogue\/([a-z0-9][a-z0-9_-]{1,99})$/,
+    render: (match, { me }) => <DatasetPage slug={match[1]!} me={me} />,
+    roles: CATALOGUE_READERS,
   },
   {
     pattern: /^\/routing-rules$/,
