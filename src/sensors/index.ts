@@ -1,4 +1,3 @@
-export { readingsTopic } from './devices.ts';
 export { signReadings, takeReadings } from './intake.ts';
 export { startSensorMqtt } from './mqtt.ts';
 export { ensureReadingPartitions } from './partitions.ts';

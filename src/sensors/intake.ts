@@ -9,11 +9,11 @@ import { badSignature, malformedReadings, staleTimestamp } from './sensors.error
 import type { RuleKind } from './sensors.tables.ts';
 
 /** A signed message may be this far from the server's clock: replays older than this are refused. */
-export const TIMESTAMP_TOLERANCE_SECONDS = 300;
+const TIMESTAMP_TOLERANCE_SECONDS = 300;
 /** A reading measured further ahead than this is a device clock gone wrong, not a reading. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 /** Readings one message may carry. */
-export const MAX_READINGS_PER_MESSAGE = 1000;
+const MAX_READINGS_PER_MESSAGE = 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;

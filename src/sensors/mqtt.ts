@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { connect, type MqttClient } from 'mqtt';
 import type { CaseDeps } from '../cases/index.ts';
 import { AppError } from '../lib/app-error.ts';
@@ -7,7 +8,7 @@ import { takeReadings } from './intake.ts';
  * Every instance subscribes through one shared subscription ($share, MQTT 5 and Mosquitto ≥ 1.6), so the
  * broker gives each message to one instance rather than to all of them.
  */
-export const READINGS_SUBSCRIPTION = '$share/civicgrid/civicgrid/devices/+/readings';
+const READINGS_SUBSCRIPTION = '$share/civicgrid/civicgrid/devices/+/readings';
 const TOPIC = /^civicgrid\/devices\/([^/]+)\/readings$/;
 /** A broker that went away is tried again this often, for as long as the server runs. */
 const RECONNECT_MS = 5_000;
@@ -25,7 +26,7 @@ interface Log {
  */
 export function startSensorMqtt(deps: CaseDeps, url: string, log: Log): { client: MqttClient; stop(): Promise<void> } {
   const client = connect(url, {
-    clientId: `civicgrid-${crypto.randomUUID()}`,
+    clientId: `civicgrid-${randomUUID()}`,
     reconnectPeriod: RECONNECT_MS,
     connectTimeout: 10_000,
   });
@@ -49,7 +50,7 @@ export function startSensorMqtt(deps: CaseDeps, url: string, log: Log): { client
 }
 
 /** One MQTT message through the common intake. */
-export async function takeMqttMessage(
+async function takeMqttMessage(
   deps: CaseDeps,
   topic: string,
   payload: Buffer,
