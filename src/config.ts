@@ -7,6 +7,9 @@ import type { MediaLimits } from './media/media.ts';
 import { PATROL_TRACK_DAYS } from './patrols/patrols.ts';
 
 /** Everything the process reads from its environment, read once. Nothing else touches process.env. */
+/** The city's time zone: its days, years and wall-clock times (China has one zone, without daylight saving). */
+export const CITY_TIME_ZONE = 'Asia/Shanghai';
+
 export interface Config {
   port: number;
   host: string;

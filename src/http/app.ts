@@ -19,7 +19,7 @@ import {
   casesRoutes,
   publicCaseChangesRoutes,
 } from '../cases/index.ts';
-import { type Config, readConfig } from '../config.ts';
+import { CITY_TIME_ZONE, type Config, readConfig } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Listen } from '../db/pglite-thread.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from '../demo/demo-city.ts';
@@ -95,7 +95,9 @@ const DATA_REQUEST_WORKING_DAYS = 15;
 
 /** JSON bodies larger than this are refused with 413: cases are text; photos go to their own (multipart) route. */
 const BODY_LIMIT_BYTES = 256 * 1024;
-export const CITY_TIME_ZONE = 'Asia/Shanghai';
+
+export { CITY_TIME_ZONE };
+
 /** 15 MB over a poor mobile link (0.5 Mbit/s) takes about 4 minutes. */
 const REQUEST_TIMEOUT_MS = 5 * 60_000;
 

@@ -19,6 +19,8 @@ export interface BatchOutcome {
   imported: number;
   unchanged: number;
   unplaced: number;
+  /** Why the unplaced ones are: no point, a 0,0 point, a point outside every area. */
+  unplacedByReason?: Record<string, number>;
   rejected: Rejection[];
 }
 
@@ -42,6 +44,8 @@ interface HistoricalRecord {
   description: string;
   address: string | null;
   point: [number, number] | null;
+  /** Why there is no point to place, when there is none. */
+  pointProblem: string | null;
 }
 
 const TITLE_MAX = 200;
@@ -84,12 +88,15 @@ export function readHistoricalRow(mapping: CaseHistoryMapping, row: SourceRow): 
   if (!title) return reject(columns.title.join(' · '), 'no title');
   const latitude = columns.latitude ? parseNumber(v[columns.latitude]) : undefined;
   const longitude = columns.longitude ? parseNumber(v[columns.longitude]) : undefined;
-  const usable =
-    latitude !== undefined &&
-    longitude !== undefined &&
-    !(latitude === 0 && longitude === 0) &&
-    Math.abs(latitude) <= 90 &&
-    Math.abs(longitude) <= 180;
+  const pointProblem =
+    latitude === undefined || longitude === undefined
+      ? 'no point'
+      : latitude === 0 && longitude === 0
+        ? 'a 0,0 point'
+        : Math.abs(latitude) > 90 || Math.abs(longitude) > 180
+          ? 'a point off the globe'
+          : null;
+  const usable = pointProblem === null;
   return {
     rowNumber: row.rowNumber,
     sourceId,
@@ -99,7 +106,8 @@ export function readHistoricalRow(mapping: CaseHistoryMapping, row: SourceRow): 
     title: title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX - 1)}…` : title,
     description: joined(v, columns.description, '\n') || title,
     address: columns.address ? textOf(v[columns.address]) : null,
-    point: usable ? [longitude, latitude] : null,
+    point: usable && longitude !== undefined && latitude !== undefined ? [longitude, latitude] : null,
+    pointProblem,
   };
 }
 
@@ -258,7 +266,12 @@ export async function writeHistoricalCases(
   const personal: { index: number; found: ReturnType<typeof maskPersonalData>['found'] }[] = [];
   for (const [i, record] of fresh.entries()) {
     const placement = record.point ? deps.locateArea(record.point[0], record.point[1]) : null;
-    if (!placement) outcome.unplaced++;
+    if (!placement) {
+      outcome.unplaced++;
+      const reason = record.pointProblem ?? 'a point outside every area';
+      outcome.unplacedByReason ??= {};
+      outcome.unplacedByReason[reason] = (outcome.unplacedByReason[reason] ?? 0) + 1;
+    }
     const title = maskPersonalData(record.title);
     const description = maskPersonalData(record.description);
     const found = [...title.found, ...description.found];

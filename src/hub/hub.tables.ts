@@ -25,6 +25,12 @@ export interface DatasetQuality {
   measuredAt: string;
   rows: number;
   columns: Record<string, { completeness: number; validity: number; uniqueness: number }>;
+  /** Rejected rows' share of the last import (a row rejected for two columns counts in each). */
+  rejectedShare?: number;
+  /** Days from the newest record (or the last change) to the measurement. */
+  timelinessDays?: number;
+  /** Case histories: the share of cases placed on the city's grid. */
+  placedShare?: number;
 }
 
 export interface DatasetTable {
@@ -70,6 +76,8 @@ export interface DatasetImportTable {
   rows_unchanged: Generated<number>;
   rows_rejected: Generated<number>;
   rows_unplaced: Generated<number>;
+  /** Unplaced rows by why: no point, a 0,0 point, a point outside every area. */
+  unplaced_reasons: JSONColumnType<Record<string, number>, string | undefined, string>;
   committed_row: Generated<number>;
   error: string | null;
   started_by_user_id: string | null;

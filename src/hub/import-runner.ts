@@ -7,7 +7,14 @@ import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { csvForExcel } from '../lib/csv.ts';
 import { type BatchOutcome, type CaseHistoryDeps, CategoryMapper, writeHistoricalCases } from './case-history.ts';
-import { createDatastoreTable, datastoreTable, inferColumns, writeReferenceRows } from './datastore.ts';
+import {
+  createDatastoreTable,
+  datastoreTable,
+  inferColumns,
+  type PreparedReferenceRows,
+  prepareReferenceRows,
+  writeReferenceRows,
+} from './datastore.ts';
 import { badFile, datasetNotFound, missingColumns, unknownTemplate } from './hub.errors.ts';
 import type { DatasetColumn } from './hub.tables.ts';
 import { openFile, type SourceRow } from './readers.ts';
@@ -48,8 +55,20 @@ export interface ImportSummary {
   imported: number;
   unchanged: number;
   unplaced: number;
+  unplacedByReason: Record<string, number>;
   rejected: number;
   rejectedByReason: Record<string, number>;
+}
+
+/** The import's unplaced counts by reason, with a batch's added (in SQL, so the row lock orders them). */
+function addCounts(batch: Record<string, number>) {
+  return sql<string>`(
+    select coalesce(jsonb_object_agg(key, total), '{}'::jsonb)::text from (
+      select key, sum(value::int) as total from (
+        select * from jsonb_each_text(dataset_imports.unplaced_reasons)
+        union all select * from jsonb_each_text(${JSON.stringify(batch)}::jsonb)
+      ) as counts group by key
+    ) as sums)::jsonb`;
 }
 
 const DEFAULT_BATCH = 1000;
@@ -126,7 +145,8 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
 
   let position = run.committedRow;
   let read = 0;
-  const writeBatch = async (batch: SourceRow[]) => {
+  const reference = { slug: dataset.slug, columns: dataset.columns, keyColumn, timeZone, importId: run.id };
+  const writeBatch = async (batch: SourceRow[], prepared: PreparedReferenceRows | null) => {
     const last = batch.at(-1)?.rowNumber ?? position;
     await deps.db.transaction().execute(async (trx) => {
       const outcome: BatchOutcome =
@@ -137,11 +157,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
               { sourceKey, mapping, categories, importId: run.id, userId: options.userId, now },
               batch,
             )
-          : await writeReferenceRows(
-              trx,
-              { slug: dataset.slug, columns: dataset.columns, keyColumn, timeZone, importId: run.id },
-              batch,
-            );
+          : await writeReferenceRows(trx, reference, prepared ?? prepareReferenceRows(reference, batch));
       if (outcome.rejected.length) {
         await trx
           .insertInto('import_rejections')
@@ -166,6 +182,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
           rows_imported: eb('rows_imported', '+', outcome.imported),
           rows_unchanged: eb('rows_unchanged', '+', outcome.unchanged),
           rows_unplaced: eb('rows_unplaced', '+', outcome.unplaced),
+          unplaced_reasons: addCounts(outcome.unplacedByReason ?? {}),
           rows_rejected: eb('rows_rejected', '+', new Set(outcome.rejected.map((r) => r.rowNumber)).size),
         }))
         .where('id', '=', run.id)
@@ -177,6 +194,14 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     position = last;
   };
 
+  // One batch is written while the next is read and typed: the file and the database work at once.
+  let writing: Promise<void> | null = null;
+  const submit = async (batch: SourceRow[]) => {
+    const prepared = mapping ? null : prepareReferenceRows(reference, batch);
+    if (writing) await writing;
+    writing = writeBatch(batch, prepared);
+    writing.catch(() => {}); // awaited (and thrown) at the next submit or at the end
+  };
   try {
     let batch: SourceRow[] = [];
     const size = options.batchSize ?? DEFAULT_BATCH;
@@ -189,12 +214,13 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
       if (row.rowNumber <= run.committedRow) continue; // committed by the run that crashed
       batch.push(row);
       if (batch.length >= size) {
-        await writeBatch(batch);
+        await submit(batch);
         batch = [];
         options.onProgress?.({ rows: read, bytes: opened.bytesRead(), totalBytes: info.size });
       }
     }
-    if (batch.length) await writeBatch(batch);
+    if (batch.length) await submit(batch);
+    if (writing) await writing;
     options.onProgress?.({ rows: read, bytes: info.size, totalBytes: info.size });
   } catch (error) {
     // A file that cannot be read on is a failed import; a crash leaves it running, to be resumed.
@@ -442,6 +468,7 @@ async function finishImport(
       imported: changed,
       unchanged: Number(run.rows_unchanged),
       unplaced: Number(run.rows_unplaced),
+      unplacedByReason: run.unplaced_reasons,
       rejected: Number(run.rows_rejected),
       rejectedByReason: Object.fromEntries(reasons.map((r) => [r.reason, Number(r.rows)])),
     };

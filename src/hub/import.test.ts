@@ -7,6 +7,7 @@ import type { DatabaseHandle } from '../db/database.ts';
 import { CITY_TIME_ZONE } from '../http/app.ts';
 import { fixedClock } from '../lib/clock.ts';
 import { type ImportDeps, runImport } from './import-runner.ts';
+import { measureQuality } from './quality.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
@@ -141,7 +142,14 @@ forEachDatabase('data hub imports', (database) => {
     });
 
     it('should import every row as a historical case with its own times, statuses and a mapped category', async () => {
-      expect(first).toMatchObject({ read: 30, imported: 30, unchanged: 0, rejected: 0, unplaced: 23 });
+      expect(first).toMatchObject({
+        read: 30,
+        imported: 30,
+        unchanged: 0,
+        rejected: 0,
+        unplaced: 23,
+        unplacedByReason: { 'no point': 23 },
+      });
       const cases = await handle.db
         .selectFrom('case_sources')
         .innerJoin('cases', 'cases.id', 'case_sources.case_id')
@@ -211,6 +219,23 @@ forEachDatabase('data hub imports', (database) => {
       expect(dataset).toMatchObject({ kind: 'case_history', row_count: 30 });
       expect(dataset.temporal_start?.toISOString().slice(0, 4)).toBe('2011');
     });
+  });
+
+  it('should measure a dataset’s quality column by column and keep it in the catalogue', async () => {
+    const facilities = await measureQuality(handle.db, deps.clock, 'facilities');
+    expect(facilities).toMatchObject({ rows: 4, rejectedShare: 0 });
+    expect(facilities.columns.床位数).toEqual({ completeness: 0.75, validity: 1, uniqueness: 1 });
+    expect(facilities.columns.类型).toEqual({ completeness: 1, validity: 1, uniqueness: 1 });
+    const nyc = await measureQuality(handle.db, deps.clock, 'nyc-311-history');
+    expect(nyc).toMatchObject({ rows: 30, placedShare: 0.2333 });
+    expect(nyc.columns.point?.completeness).toBe(0.2333);
+    expect(nyc.timelinessDays).toBeGreaterThan(5000);
+    const stored = await handle.db
+      .selectFrom('datasets')
+      .select('quality')
+      .where('slug', '=', 'nyc-311-history')
+      .executeTakeFirstOrThrow();
+    expect(stored.quality).toEqual(nyc);
   });
 
   it('should reject a file it cannot read with a clear reason', async () => {

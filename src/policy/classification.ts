@@ -233,6 +233,7 @@ export const DATA_CLASSIFICATION: Record<string, Record<string, Label>> = {
   dataset_imports: {
     ...all(G, ['id', 'dataset_id', 'source_key', 'file_name', 'file_sha256', 'file_bytes', 'format', 'encoding']),
     ...all(G, ['status', 'rows_read', 'rows_imported', 'rows_unchanged', 'rows_rejected', 'rows_unplaced']),
+    unplaced_reasons: G,
     ...all(G, ['committed_row', 'error', 'started_by_user_id', 'started_at', 'finished_at']),
   },
   dataset_versions: {

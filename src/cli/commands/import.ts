@@ -1,9 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { readConfig } from '../../config.ts';
+import { CITY_TIME_ZONE, readConfig } from '../../config.ts';
 import { AreaLocator } from '../../grid/index.ts';
-import { CITY_TIME_ZONE } from '../../http/app.ts';
-import { CASE_HISTORY_TEMPLATES, type ImportSummary, rejectionsCsv, runImport } from '../../hub/index.ts';
+import {
+  CASE_HISTORY_TEMPLATES,
+  type DatasetQuality,
+  type ImportSummary,
+  measureQuality,
+  rejectionsCsv,
+  runImport,
+} from '../../hub/index.ts';
 import { actorForUsername } from '../../organizations/index.ts';
 import { progressReporter } from '../progress.ts';
 import { openConfiguredDatabase, openKeyring } from '../runtime.ts';
@@ -14,8 +20,25 @@ function describe(summary: ImportSummary, file: string): string {
     summary.resumedAfterRow ? `resumed after row ${summary.resumedAfterRow}` : null,
     `rows read ${summary.read}, imported or changed ${summary.imported}, unchanged ${summary.unchanged}, rejected ${summary.rejected}, unplaced ${summary.unplaced}`,
     ...Object.entries(summary.rejectedByReason).map(([reason, rows]) => `  rejected: ${reason}: ${rows}`),
+    ...Object.entries(summary.unplacedByReason).map(([reason, rows]) => `  unplaced: ${reason}: ${rows}`),
   ];
   return lines.filter(Boolean).join('\n');
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
+
+/** The quality measured after the import, the columns least complete first. */
+function describeQuality(quality: DatasetQuality): string {
+  const columns = Object.entries(quality.columns).sort((a, b) => a[1].completeness - b[1].completeness);
+  return [
+    `quality: ${quality.rows} rows, rejected ${percent(quality.rejectedShare ?? 0)}, newest record ${quality.timelinessDays} days old${quality.placedShare === undefined ? '' : `, placed ${percent(quality.placedShare)}`}`,
+    ...columns
+      .slice(0, 8)
+      .map(
+        ([name, c]) =>
+          `  ${name}: complete ${percent(c.completeness)}, valid ${percent(c.validity)}, distinct ${percent(c.uniqueness)}`,
+      ),
+  ].join('\n');
 }
 
 export function importCommand(program: Command) {
@@ -60,6 +83,7 @@ export function importCommand(program: Command) {
         try {
           const actor = await actorForUsername(handle.db, options.as);
           if (!actor) throw new Error(`There is no user "${options.as}"`);
+          const clock = { now: () => new Date() };
           const locator = new AreaLocator(handle.db, config.placementSnapMetres);
           await locator.reload();
           const summary = await runImport(
@@ -68,7 +92,7 @@ export function importCommand(program: Command) {
               keyring: await openKeyring(handle, config),
               locateArea: (longitude, latitude) => locator.place(longitude, latitude),
               cityTimeZone: CITY_TIME_ZONE,
-              clock: { now: () => new Date() },
+              clock,
             },
             {
               path: file,
@@ -92,6 +116,8 @@ export function importCommand(program: Command) {
           );
           progress.stop();
           console.log(describe(summary, file));
+          const quality = await measureQuality(handle.db, clock, summary.dataset);
+          console.log(describeQuality(quality));
           if (summary.rejected) {
             const target = options.rejected ?? `${file}.rejected.csv`;
             await writeFile(target, await rejectionsCsv(handle.db, summary.importId));

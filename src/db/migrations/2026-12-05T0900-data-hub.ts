@@ -57,6 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       rows_unchanged integer not null default 0,
       rows_rejected integer not null default 0,
       rows_unplaced integer not null default 0,
+      unplaced_reasons jsonb not null default '{}',
       committed_row integer not null default 0,
       error text,
       started_by_user_id uuid references users (id),
