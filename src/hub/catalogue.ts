@@ -108,15 +108,11 @@ function columnType(dataType: string, name: string): ColumnType {
 
 /** A platform table's columns, typed from the live schema and labelled from the data classification. */
 async function platformColumns(db: Db, table: string): Promise<CatalogueColumn[]> {
-  const live = await db
-    .withSchema('information_schema')
-    .selectFrom('columns' as never)
-    .select(['column_name' as never, 'data_type' as never])
-    .where('table_schema' as never, '=', sql`current_schema()` as never)
-    .where('table_name' as never, '=', table as never)
-    .orderBy('ordinal_position' as never)
-    .execute();
-  return (live as unknown as { column_name: string; data_type: string }[]).map(({ column_name, data_type }) => {
+  const live = await sql<{ column_name: string; data_type: string }>`
+    select column_name, data_type from information_schema.columns
+    where table_schema = current_schema() and table_name = ${table}
+    order by ordinal_position`.execute(db);
+  return live.rows.map(({ column_name, data_type }) => {
     const label = DATA_CLASSIFICATION[table]?.[column_name];
     return {
       name: column_name,

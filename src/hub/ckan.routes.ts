@@ -7,10 +7,10 @@ import { Nullable } from '../lib/http-schemas.ts';
 import {
   type DatastoreQuery,
   findDatastore,
+  InvalidDatastoreQuery,
   type PublicDataset,
   publicDatasets,
   searchDatastore,
-  UnknownColumns,
 } from './public-catalogue.ts';
 
 /**
@@ -389,6 +389,7 @@ const Names = Type.Union([
 ]);
 
 const PARAMETERS = {
+  help_show: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100, description: 'An action name' }) }),
   package_list: Type.Object({
     limit: Type.Optional(Limit(1000, 'How many names (all if absent)')),
     offset: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -442,6 +443,7 @@ const DatastoreResult = Type.Object({
 });
 
 const RESULTS = {
+  help_show: Type.String(),
   package_list: Type.Array(Type.String()),
   current_package_list_with_resources: Type.Array(Package),
   package_show: Package,
@@ -521,11 +523,15 @@ export const ckanRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
 
   const originOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
+  /** What each action does, for help_show (where every answer's `help` points). */
+  const summaries = new Map<string, string>();
+
   function action<K extends keyof typeof PARAMETERS>(
     name: K,
     summary: string,
     run: (params: Parameters[K], request: FastifyRequest) => Promise<Static<(typeof RESULTS)[K]>>,
   ) {
+    summaries.set(name, summary);
     const response = { 200: envelope(RESULTS[name]), ...errors };
     const handler = async (params: Parameters[K], request: FastifyRequest) => ({
       help: helpOf(request),
@@ -558,6 +564,12 @@ export const ckanRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
     if (!found) throw notFound('Dataset');
     return found;
   };
+
+  action('help_show', 'What an action does', async ({ name }) => {
+    const summary = summaries.get(name);
+    if (!summary) throw notFound('Action');
+    return `${name}: ${summary}. Read-only; public datasets only.`;
+  });
 
   action('package_list', 'Names of the public datasets', async ({ limit, offset }) =>
     page((await publicDatasets(db)).map((d) => d.slug).sort(), limit, offset),
@@ -672,7 +684,7 @@ export const ckanRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
           _links: { start: link(0), next: link(offset + limit) },
         };
       } catch (error) {
-        if (error instanceof UnknownColumns) throw invalid(error.where, error.message);
+        if (error instanceof InvalidDatastoreQuery) throw invalid(error.where, error.problem);
         throw error;
       }
     },

@@ -130,12 +130,24 @@ export interface DatastoreQuery {
   fields: string[];
 }
 
-export class UnknownColumns extends Error {
+/** A value a column of this type can hold, checked before the query so a wrong one is the caller's error. */
+const FITS: Record<ColumnType, (value: string | number | boolean) => boolean> = {
+  text: () => true,
+  integer: (v) => /^-?\d{1,18}$/.test(String(v)),
+  number: (v) => String(v).trim() !== '' && Number.isFinite(Number(v)),
+  boolean: (v) => ['true', 'false'].includes(String(v)),
+  date: (v) => /^\d{4}-\d{2}-\d{2}$/.test(String(v)) && Number.isFinite(Date.parse(String(v))),
+  timestamp: (v) => Number.isFinite(Date.parse(String(v))),
+  geometry: () => false,
+};
+
+/** A caller's mistake in a datastore query (an unknown column, a value its column cannot hold). */
+export class InvalidDatastoreQuery extends Error {
   constructor(
     readonly where: string,
-    readonly columns: string[],
+    readonly problem: string,
   ) {
-    super(`${where}: no such field ${columns.map((c) => `"${c}"`).join(', ')}`);
+    super(`${where}: ${problem}`);
   }
 }
 
@@ -163,7 +175,8 @@ export async function searchDatastore(
   const known = new Map(columns.map((c) => [c.name, c]));
   const check = (where: string, names: string[]) => {
     const unknown = names.filter((n) => !known.has(n));
-    if (unknown.length) throw new UnknownColumns(where, unknown);
+    if (unknown.length)
+      throw new InvalidDatastoreQuery(where, `no such field ${unknown.map((c) => `"${c}"`).join(', ')}`);
   };
   check('filters', Object.keys(query.filters));
   check(
@@ -171,6 +184,12 @@ export async function searchDatastore(
     query.sort.map((s) => s.column),
   );
   check('fields', query.fields);
+  for (const [name, wanted] of Object.entries(query.filters)) {
+    const type = known.get(name)!.type;
+    const wrong = [wanted].flat().filter((v) => v !== null && !FITS[type](v));
+    if (wrong.length)
+      throw new InvalidDatastoreQuery('filters', `"${name}" (${type}) cannot be ${JSON.stringify(wrong[0])}`);
+  }
   const source = sql`datastore.${sql.id(table)}`;
   const conditions = Object.entries(query.filters).map(([name, wanted]) => {
     const type = SQL_CAST[known.get(name)!.type];

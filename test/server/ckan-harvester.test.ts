@@ -215,6 +215,13 @@ forEachDatabase('a CKAN harvester over the action API', (database) => {
 
     const organizations = await harvester.result<string[]>('organization_list');
     expect(organizations).toEqual(['urban-management']);
+    const described = await harvester.result<{ name: string; title: string; package_count: number }[]>(
+      'organization_list',
+      { all_fields: 'true' },
+    );
+    expect(described).toMatchObject([
+      { name: 'urban-management', title: '长沙市城市管理和综合执法局', package_count: 2 },
+    ]);
     const owner = await harvester.result<{ name: string; package_count: number; packages: Package[] }>(
       'organization_show',
       {
@@ -277,6 +284,8 @@ forEachDatabase('a CKAN harvester over the action API', (database) => {
       { filters: JSON.stringify({ _row_key: 'x' }) },
       { filters: '{"名称": {"$ne": null}}' },
       { filters: 'not json' },
+      { filters: JSON.stringify({ 床位数: 'abc' }) },
+      { filters: JSON.stringify({ 开放日期: 'yesterday' }) },
       { fields: '名称,pg_sleep(1)' },
       { fields: '*' },
     ];
@@ -302,6 +311,9 @@ forEachDatabase('a CKAN harvester over the action API', (database) => {
       expect(status).toBe(404);
       expect(answer).toMatchObject({ success: false, error: { __type: 'Not Found Error' } });
       expect(answer.help).toMatch(/help_show\?name=package_show$/);
+      expect(
+        (await fetch(answer.help.replace(/^https?:\/\/[^/]+/, harvester.base)).then((r) => r.json())).result,
+      ).toMatch(/^package_show: /);
     }
     expect((await harvester.call('resource_show', { id: 'nope' })).status).toBe(404);
     expect((await harvester.call('organization_show', { id: 'public-security' })).status).toBe(404);
