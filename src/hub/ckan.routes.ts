@@ -200,37 +200,58 @@ interface Term {
   value: string | { from: string; to: string; inclusive: boolean };
 }
 
-/** Splits `a:b +c:"d e" -f:[1 TO 2]` into terms; text without a field is searched for. */
-function parseQuery(text: string, parameter: string): { terms: Term[]; words: string[] } {
-  const terms: Term[] = [];
-  const words: string[] = [];
+/** A term (`field:value`, a range) or, without a field, a word searched for anywhere in the dataset. */
+type Clause = { term: Term } | { word: string };
+
+/**
+ * Splits `a:b +c:"d e" -f:[1 TO 2] g:h OR g:i` into groups that must all hold, each group holding when
+ * any of its clauses does (`OR` joins a clause to the one before; `AND`, and a space, start a new group).
+ */
+function parseQuery(text: string, parameter: string): Clause[][] {
+  const groups: Clause[][] = [];
+  let orNext = false;
   const pattern = /([+-]?)(?:([\w.]+):)?(?:\[([^\]]*)\]|\{([^}]*)\}|"([^"]*)"|(\S+))/g;
   for (const match of text.matchAll(pattern)) {
     const [, sign, field, inclusive, exclusive, quoted, bare] = match;
-    const range = inclusive ?? exclusive;
+    let clause: Clause | null = null;
     if (field === undefined) {
       const word = quoted ?? bare ?? '';
-      if (word && word !== '*:*' && word !== '*' && !/^(AND|OR)$/.test(word)) words.push(word);
-      continue;
+      if (word === 'OR' || word === 'AND') {
+        orNext = word === 'OR';
+        continue;
+      }
+      if (word && word !== '*:*' && word !== '*') clause = { word };
+    } else {
+      const range = inclusive ?? exclusive;
+      if (range !== undefined) {
+        const bounds = /^\s*(\S+)\s+TO\s+(\S+)\s*$/.exec(range);
+        if (!bounds) throw invalid(parameter, `"${range}" is not a range (write [from TO to])`);
+        clause = {
+          term: {
+            field,
+            negate: sign === '-',
+            value: { from: bounds[1]!, to: bounds[2]!, inclusive: inclusive !== undefined },
+          },
+        };
+      } else {
+        clause = { term: { field, negate: sign === '-', value: quoted ?? bare ?? '' } };
+      }
     }
-    if (range !== undefined) {
-      const bounds = /^\s*(\S+)\s+TO\s+(\S+)\s*$/.exec(range);
-      if (!bounds) throw invalid(parameter, `"${range}" is not a range (write [from TO to])`);
-      terms.push({
-        field,
-        negate: sign === '-',
-        value: { from: bounds[1]!, to: bounds[2]!, inclusive: inclusive !== undefined },
-      });
-    } else if (!(field === '*' && bare === '*')) {
-      terms.push({ field, negate: sign === '-', value: quoted ?? bare ?? '' });
-    }
+    if (!clause) continue;
+    if ('term' in clause) checkTerm(clause.term, parameter);
+    const last = groups.at(-1);
+    if (orNext && last) last.push(clause);
+    else groups.push([clause]);
+    orNext = false;
   }
-  return { terms, words };
+  if (orNext) throw invalid(parameter, 'ends with OR');
+  return groups;
 }
 
 const DATE_FIELDS = { metadata_modified: 'modifiedAt', metadata_created: 'createdAt' } as const;
 
-function fieldValues(dataset: PublicDataset, field: string): string[] | null {
+/** A dataset's values of a TEXT_FIELDS field (checkTerm has refused any other). */
+function fieldValues(dataset: PublicDataset, field: string): string[] {
   switch (field) {
     case 'name':
       return [dataset.slug];
@@ -251,7 +272,24 @@ function fieldValues(dataset: PublicDataset, field: string): string[] | null {
     case 'tags':
       return keywordsOf(dataset);
     default:
-      return null;
+      return [];
+  }
+}
+
+const TEXT_FIELDS = ['name', 'id', 'title', 'notes', 'organization', 'owner_org', 'license_id', 'res_format', 'tags'];
+
+/** A term on a field the search knows, with dates that read as dates: checked before any dataset is. */
+function checkTerm(term: Term, parameter: string) {
+  if (term.field in DATE_FIELDS) {
+    const texts = typeof term.value === 'string' ? [term.value] : [term.value.from, term.value.to];
+    for (const text of texts) instantOf(text, parameter);
+  } else if (!TEXT_FIELDS.includes(term.field)) {
+    throw invalid(
+      parameter,
+      `cannot search on the field "${term.field}" (${[...Object.keys(DATE_FIELDS), ...TEXT_FIELDS].join(', ')})`,
+    );
+  } else if (typeof term.value !== 'string') {
+    throw invalid(parameter, `"${term.field}" takes a value, not a range`);
   }
 }
 
@@ -279,9 +317,7 @@ function matches(dataset: PublicDataset, term: Term, parameter: string): boolean
     }
   } else {
     const values = fieldValues(dataset, term.field);
-    if (values === null) throw invalid(parameter, `cannot search on the field "${term.field}"`);
-    if (typeof term.value !== 'string') throw invalid(parameter, `"${term.field}" takes a value, not a range`);
-    const wanted = term.value.toLowerCase();
+    const wanted = String(term.value).toLowerCase();
     hit =
       wanted === '*'
         ? values.length > 0
@@ -594,13 +630,15 @@ export const ckanRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
     'package_search',
     'Search the public datasets (q, fq with field:value and [from TO to] ranges, rows, start, sort)',
     async ({ q = '', fq = '', rows = 10, start = 0, sort = 'score desc, metadata_modified desc' }, request) => {
-      const query = parseQuery(q, 'q');
-      const filter = parseQuery(fq, 'fq');
       const order = sorter(sort);
-      const terms = [...query.terms, ...filter.terms];
-      const words = [...query.words, ...filter.words];
+      const holds = (dataset: PublicDataset, clause: Clause, parameter: string) =>
+        'word' in clause ? mentions(dataset, clause.word) : matches(dataset, clause.term, parameter);
+      const wanted = [
+        ...parseQuery(q, 'q').map((group) => ({ group, parameter: 'q' })),
+        ...parseQuery(fq, 'fq').map((group) => ({ group, parameter: 'fq' })),
+      ];
       const found = (await publicDatasets(db))
-        .filter((d) => terms.every((t) => matches(d, t, 'fq')) && words.every((w) => mentions(d, w)))
+        .filter((d) => wanted.every(({ group, parameter }) => group.some((clause) => holds(d, clause, parameter))))
         .sort(order);
       return {
         count: found.length,

@@ -199,6 +199,13 @@ forEachDatabase('a CKAN harvester over the action API', (database) => {
       'facilities',
       'weather-sample',
     ]);
+    expect((await harvester.search('name:facilities OR name:grid-areas')).map((p) => p.name)).toEqual([
+      'facilities',
+      'grid-areas',
+    ]);
+    expect(
+      (await harvester.search('name:facilities OR name:grid-areas res_format:GeoJSON')).map((p) => p.name),
+    ).toEqual(['grid-areas']);
     const words = await harvester.result<{ count: number; results: Package[] }>('package_search', { q: 'Facilities' });
     expect(words.results.map((p) => p.name)).toEqual(['facilities']);
     const posted = await harvester.call<{ count: number; results: Package[] }>(
@@ -323,6 +330,9 @@ forEachDatabase('a CKAN harvester over the action API', (database) => {
       { sort: 'secret asc' },
       { fq: 'password:x' },
       { fq: 'metadata_modified:[yesterday TO *]' },
+      { fq: 'name:facilities OR' },
+      { fq: 'name:facilities OR secret:x' },
+      { q: 'name:[a TO b]' },
     ];
     for (const params of refused) {
       const { status, answer } = await harvester.call('package_search', params);
