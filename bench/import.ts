@@ -89,6 +89,7 @@ async function templates() {
         skipped: first.read - first.imported - first.unchanged - first.rejected,
         rejected: first.rejected,
         rejectedByReason: first.rejectedByReason,
+        unplacedByReason: first.unplacedByReason,
         placed,
         unplaced: first.unplaced,
         rowsPerSecond: Math.round(first.read / seconds),
@@ -271,18 +272,25 @@ function measured(database: string, result: { seconds: number; output: string },
   };
 }
 
-const report: Record<string, unknown> = { date: new Date().toISOString(), rows: ROWS };
+// Parts not run this time keep their last results.
+const RESULTS = path.join(import.meta.dirname, 'results/import.json');
+const report: Record<string, unknown> = {
+  ...(fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : {}),
+  date: new Date().toISOString(),
+};
 if (PARTS.includes('1')) {
   report.templates = await templates();
   console.log('\nShipped templates on the real files (PostgreSQL; New York placed on its 71 community districts)');
   console.table(
-    (report.templates as Record<string, unknown>[]).map(({ rejectedByReason, ...r }) => ({
+    (report.templates as Record<string, unknown>[]).map(({ rejectedByReason, unplacedByReason, ...r }) => ({
       ...r,
-      reasons: JSON.stringify(rejectedByReason),
+      rejectedWhy: JSON.stringify(rejectedByReason),
+      unplacedWhy: JSON.stringify(unplacedByReason),
     })),
   );
 }
 if (PARTS.includes('2')) {
+  report.rows = ROWS;
   const raw = await rawLoad();
   const copy = raw[0] as { seconds: number };
   report.rawLoad = raw.map((r) => ({ ...r, ratioToCopy: (r.seconds as number) / copy.seconds }));
@@ -290,4 +298,4 @@ if (PARTS.includes('2')) {
   console.table((report.rawLoad as Record<string, unknown>[]).map(({ summary, ...r }) => r));
 }
 fs.mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });
-fs.writeFileSync(path.join(import.meta.dirname, 'results/import.json'), `${JSON.stringify(report, null, 2)}\n`);
+fs.writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);

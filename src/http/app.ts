@@ -25,7 +25,7 @@ import type { Listen } from '../db/pglite-thread.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from '../demo/demo-city.ts';
 import { evaluationRoutes, firstContactRoutes } from '../evaluation/index.ts';
 import { type AreaLocator, gridRoutes } from '../grid/index.ts';
-import { catalogueRoutes, ckanRoutes } from '../hub/index.ts';
+import { catalogueRoutes, ckanRoutes, importRoutes } from '../hub/index.ts';
 import { insightRoutes } from '../insight/index.ts';
 import { knowledgeRoutes } from '../knowledge/index.ts';
 import { AppError } from '../lib/app-error.ts';
@@ -98,6 +98,8 @@ const BODY_LIMIT_BYTES = 256 * 1024;
 
 export { CITY_TIME_ZONE };
 
+/** A city's yearly export of one source is a few hundred megabytes; more is split or given to the CLI. */
+const IMPORT_MAX_BYTES = 1024 * 1024 * 1024;
 /** 15 MB over a poor mobile link (0.5 Mbit/s) takes about 4 minutes. */
 const REQUEST_TIMEOUT_MS = 5 * 60_000;
 
@@ -231,6 +233,12 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       });
       await api.register(sensorsRoutes, { deps: caseDeps });
       await api.register(catalogueRoutes, { db: deps.db, clock: deps.clock });
+      await api.register(importRoutes, {
+        deps: { ...caseDeps, cityTimeZone: CITY_TIME_ZONE },
+        // Beside the media uploads, under the data folder: a file being imported outlives a restart.
+        uploadDir: path.join(path.dirname(media.tempDir), 'imports'),
+        maxFileBytes: IMPORT_MAX_BYTES,
+      });
       await api.register(mediaRoutes, {
         deps: { ...media, db: deps.db, clock: deps.clock, keyring: deps.keyring, policy: caseDeps.policy },
         claimIdempotency,

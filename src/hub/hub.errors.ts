@@ -17,3 +17,7 @@ export const missingColumns = defineError('HUB_ERR_MISSING_COLUMNS', 400, (colum
   message: `The file lacks the columns the mapping needs: ${columns.join(', ')}`,
   details: { columns },
 }));
+
+export const importNotFound = defineError('HUB_ERR_IMPORT_NOT_FOUND', 404, (id: string) => ({
+  message: `There is no import ${id}`,
+}));

@@ -11,7 +11,7 @@ export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 /** One column of a dataset's schema, as the catalogue shows it and the datastore table types it. */
 export interface DatasetColumn {
-  /** Its name in the datastore table and the API (lower-case ASCII). */
+  /** Its name in the datastore table and the API: the source's own, trimmed (quoted wherever it is used). */
   name: string;
   /** Its name in the source file, when it came from one. */
   source?: string;

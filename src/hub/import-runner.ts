@@ -42,6 +42,10 @@ export interface ImportOptions {
   batchSize?: number;
   headerRows?: number;
   onProgress?(progress: { rows: number; bytes: number; totalBytes: number }): void;
+  /** The file's name as its sender called it (an upload is stored under another). */
+  fileName?: string;
+  /** Told the import's id once the file is known to be readable and the import is under way. */
+  onStarted?(importId: string): void;
 }
 
 export interface ImportSummary {
@@ -126,12 +130,14 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     return inferColumns(buffered, timeZone);
   });
 
+  const keyColumn = options.target.kind === 'reference' ? (options.target.keyColumn ?? null) : null;
+  if (keyColumn && !dataset.columns.some((c) => c.name === keyColumn)) throw missingColumns([keyColumn]);
   if (dataset.kind === 'reference') await createDatastoreTable(deps.db, dataset.slug, dataset.columns);
 
   const run = await claimImport(deps.db, {
     datasetId: dataset.id,
     sourceKey,
-    fileName: basename(options.path),
+    fileName: options.fileName ?? basename(options.path),
     digest,
     bytes: info.size,
     format: opened.format,
@@ -140,8 +146,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     now,
   });
   const categories = mapping ? new CategoryMapper(sourceKey, mapping) : null;
-  const keyColumn = options.target.kind === 'reference' ? (options.target.keyColumn ?? null) : null;
-  if (keyColumn && !dataset.columns.some((c) => c.name === keyColumn)) throw missingColumns([keyColumn]);
+  options.onStarted?.(run.id);
 
   let position = run.committedRow;
   let read = 0;

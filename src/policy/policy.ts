@@ -184,6 +184,12 @@ export const POLICIES = {
     scope: 'configuration',
     what: 'publish a dataset in the open catalogue or withdraw it',
   },
+  // Importing other systems' data (数据汇聚): the same people who answer for what the catalogue holds.
+  'catalogue.import': {
+    roles: ['data_steward', 'admin'],
+    scope: 'configuration',
+    what: 'import files into the catalogue (historical cases, reference data)',
+  },
   // A partner application's account (civicgrid open311 add-client): its key files cases through Open311 only.
   'open311.report': { roles: ['dispatcher'], scope: 'open311', what: 'file cases through Open311' },
   // The same account's key adds its users' updates to cases as notes (POST servicerequestupdates).

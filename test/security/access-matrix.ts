@@ -308,8 +308,15 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   // the open part as DCAT.
   'GET /api/v1/catalogue/datasets': { allow: STAFF_ACCOUNTS },
   'GET /api/v1/catalogue/datasets/:slug': { allow: STAFF_ACCOUNTS },
-  'PUT /api/v1/catalogue/datasets/:slug/public': { allow: ['data_steward', 'admin'], sample: { body: { public: false } } },
+  'PUT /api/v1/catalogue/datasets/:slug/public': {
+    allow: ['data_steward', 'admin'],
+    sample: { body: { public: false } },
+  },
   'GET /api/v1/public/catalogue.jsonld': PUBLIC,
+  // Imports: a JSON body is refused (400, not multipart) after the policy check, importing nothing.
+  'POST /api/v1/catalogue/imports': { allow: ['data_steward', 'admin'], sample: { body: {} } },
+  'GET /api/v1/catalogue/imports/:id': { allow: STAFF_ACCOUNTS },
+  'GET /api/v1/catalogue/imports/:id/rejected.csv': { allow: ['data_steward', 'admin'] },
 
   // Text intelligence
   'POST /api/v1/text/intake-suggestions': {

@@ -2,6 +2,7 @@ import type { ComponentType, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Me } from './api.ts';
 import { DataCatalogue, DatasetPage } from './catalogue/DataCatalogue.tsx';
+import { ImportData } from './catalogue/ImportData.tsx';
 import type { MessageKey } from './i18n.ts';
 import { KnowledgeBase } from './knowledge/KnowledgeBase.tsx';
 import { Administration } from './pages/Administration.tsx';
@@ -93,6 +94,12 @@ export const ROUTES: Route[] = [
     render: () => <DataCatalogue />,
     roles: CATALOGUE_READERS,
     nav: { path: '/catalogue', label: 'dataCatalogue' },
+  },
+  {
+    pattern: /^\/catalogue\/import$/,
+    render: () => <ImportData />,
+    roles: ['data_steward', 'admin'],
+    nav: { path: '/catalogue/import', label: 'importData' },
   },
   {
     pattern: /^\/catalogue\/([a-z0-9][a-z0-9_-]{1,99})$/,
