@@ -20,6 +20,7 @@ import type { PortalTables } from '../portal/portal.tables.ts';
 import type { PrivacyTables } from '../privacy/privacy.tables.ts';
 import type { RoutingTables } from '../routing/routing.tables.ts';
 import type { SensorsTables } from '../sensors/sensors.tables.ts';
+import type { SharingTables } from '../sharing/sharing.tables.ts';
 import type { TextTables } from '../text/text.tables.ts';
 import { withCommitHooks } from './commit-hooks.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -49,6 +50,7 @@ export interface Database
     PortalTables,
     HubTables,
     SensorsTables,
+    SharingTables,
     OpenDataTables {}
 
 export type Db = Kysely<Database>;

@@ -38,6 +38,7 @@ forEachDatabase('the HTTP application', (database) => {
       'post /api/v1/open-data/releases',
       'post /api/v1/sensors/device-types',
       'post /api/v1/sensors/devices',
+      'post /api/v1/sharing/requests',
     ];
     const NO_CONTENT = [
       'post /api/v1/auth/sign-out',

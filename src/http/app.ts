@@ -41,6 +41,7 @@ import { portalRoutes } from '../portal/index.ts';
 import { type Keyring, privacyRoutes } from '../privacy/index.ts';
 import { routingRoutes } from '../routing/index.ts';
 import { sensorIntakeRoutes, sensorsRoutes } from '../sensors/index.ts';
+import { sharingRoutes } from '../sharing/index.ts';
 import { textRoutes } from '../text/index.ts';
 import { auditChanges, authenticate } from './auth.ts';
 import { handleError } from './error-handler.ts';
@@ -233,6 +234,7 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
       });
       await api.register(sensorsRoutes, { deps: caseDeps });
       await api.register(catalogueRoutes, { db: deps.db, clock: deps.clock });
+      await api.register(sharingRoutes, { deps: { db: deps.db, clock: deps.clock, keys: deps.keyring } });
       await api.register(importRoutes, {
         deps: { ...caseDeps, cityTimeZone: CITY_TIME_ZONE },
         // Beside the media uploads, under the data folder: a file being imported outlives a restart.

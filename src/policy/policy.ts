@@ -190,6 +190,25 @@ export const POLICIES = {
     scope: 'configuration',
     what: 'import files into the catalogue (historical cases, reference data)',
   },
+  // Sharing between departments (数据共享): a body's staff (handlers, the only role that works for a body)
+  // ask for another body's dataset and read it through the grant; the owning body's staff, or the data
+  // steward for any dataset, decide and revoke. The steward and the auditor see every request.
+  'sharing.read': {
+    roles: ['handler', 'data_steward', 'auditor'],
+    scope: 'cases:read',
+    what: 'see requests to share data between departments',
+  },
+  'sharing.request': {
+    roles: ['handler'],
+    scope: 'cases:write',
+    what: "ask for another body's data, or withdraw the request",
+  },
+  'sharing.decide': {
+    roles: ['handler', 'data_steward'],
+    scope: 'cases:write',
+    what: "approve, refuse or revoke access to a body's data",
+  },
+  'sharing.access': { roles: ['handler'], scope: 'cases:read', what: 'read data shared with your body' },
   // A partner application's account (civicgrid open311 add-client): its key files cases through Open311 only.
   'open311.report': { roles: ['dispatcher'], scope: 'open311', what: 'file cases through Open311' },
   // The same account's key adds its users' updates to cases as notes (POST servicerequestupdates).
@@ -275,6 +294,13 @@ export const UNMASK_PURPOSES = {
     roles: ['data_steward'],
     zh: '处理个人信息权利请求',
     en: 'handling a data-rights request',
+  },
+  // Recorded when a body reads a case through a sharing grant (the grant's own purpose is the reason).
+  data_sharing: {
+    roles: ['handler'],
+    zh: '部门间数据共享',
+    en: 'data shared between departments',
+    lookUpOnly: true,
   },
 } as const satisfies Record<string, { roles: readonly Role[]; zh: string; en: string; lookUpOnly?: true }>;
 

@@ -318,6 +318,37 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   'GET /api/v1/catalogue/imports/:id': { allow: STAFF_ACCOUNTS },
   'GET /api/v1/catalogue/imports/:id/rejected.csv': { allow: ['data_steward', 'admin'] },
 
+  // Sharing between departments: a body's staff (handlers) ask and read through a grant; the owning body's
+  // staff or the data steward decide; the steward and the auditor oversee. ":id" is no request or grant
+  // (404 after the policy check); the new request names no dataset (400), changing nothing.
+  'GET /api/v1/sharing/legal-bases': { allow: ['handler', 'data_steward', 'auditor'] },
+  'GET /api/v1/sharing/requests': { allow: ['handler', 'data_steward', 'auditor'] },
+  'GET /api/v1/sharing/requests/:id': { allow: ['handler', 'data_steward', 'auditor'] },
+  'POST /api/v1/sharing/requests': {
+    allow: ['handler'],
+    sample: {
+      body: {
+        dataset: 'no-such-dataset',
+        fields: ['status'],
+        purpose: '矩阵',
+        legalBasis: 'statutory_duty',
+        from: '2026-11-20T00:00:00Z',
+        to: '2027-11-20T00:00:00Z',
+      },
+    },
+  },
+  'POST /api/v1/sharing/requests/:id/approve': { allow: ['handler', 'data_steward'], sample: { body: {} } },
+  'POST /api/v1/sharing/requests/:id/refuse': {
+    allow: ['handler', 'data_steward'],
+    sample: { body: { reason: '矩阵' } },
+  },
+  'POST /api/v1/sharing/requests/:id/withdraw': { allow: ['handler'], sample: {} },
+  'POST /api/v1/sharing/grants/:id/revoke': {
+    allow: ['handler', 'data_steward'],
+    sample: { body: { reason: '矩阵' } },
+  },
+  'GET /api/v1/sharing/grants/:id/rows': { allow: ['handler'] },
+
   // Text intelligence
   'POST /api/v1/text/intake-suggestions': {
     allow: ['citizen', 'dispatcher', 'grid_worker'],

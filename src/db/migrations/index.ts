@@ -19,6 +19,7 @@ import * as subscriptions from './2026-12-04T2100-subscriptions.ts';
 import * as dataHub from './2026-12-05T0900-data-hub.ts';
 import * as openData from './2026-12-05T0920-open-data.ts';
 import * as sensors from './2026-12-05T0930-sensors.ts';
+import * as dataSharing from './2026-12-05T0940-data-sharing.ts';
 
 /**
  * The one ordered migration set, listed statically (no directory scanning, so it also works bundled).
@@ -45,4 +46,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05T0900-data-hub': dataHub,
   '2026-12-05T0920-open-data': openData,
   '2026-12-05T0930-sensors': sensors,
+  '2026-12-05T0940-data-sharing': dataSharing,
 };
