@@ -20,6 +20,7 @@ import { RoutingRules } from './pages/RoutingRules.tsx';
 import { SupervisionBoard } from './pages/SupervisionBoard.tsx';
 import { Workbench } from './pages/Workbench.tsx';
 import { Sensors } from './sensors/Sensors.tsx';
+import { DataSharing } from './sharing/DataSharing.tsx';
 
 /**
  * The console's pages. To add one: write it under pages/, add a line here, and (if it belongs in the
@@ -105,6 +106,13 @@ export const ROUTES: Route[] = [
     pattern: /^\/catalogue\/([a-z0-9][a-z0-9_-]{1,99})$/,
     render: (match, { me }) => <DatasetPage slug={match[1]!} me={me} />,
     roles: CATALOGUE_READERS,
+  },
+  {
+    // Who sees sharing between departments (policy: sharing.read): a body's staff, the steward, the auditor.
+    pattern: /^\/sharing$/,
+    render: (_match, { me }) => <DataSharing me={me} />,
+    roles: ['handler', 'data_steward', 'auditor'],
+    nav: { path: '/sharing', label: 'dataSharing' },
   },
   {
     pattern: /^\/routing-rules$/,
