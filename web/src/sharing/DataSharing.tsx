@@ -152,7 +152,7 @@ function RequestTable(props: {
                   {date(r.grant?.validFrom ?? r.periodFrom)} – {date(r.grant?.validUntil ?? r.periodTo)}
                 </td>
                 <td data-label={text('state')}>
-                  {text(r.state)}
+                  <span class="nowrap">{text(r.state)}</span>
                   {r.refusalReason && <small> · {text('refusedBecause', { reason: r.refusalReason })}</small>}
                   {r.grant?.endReason && <small> · {r.grant.endReason}</small>}
                 </td>
