@@ -26,7 +26,10 @@ export function datastoreTable(slug: string): string {
   return slug.replaceAll('-', '_');
 }
 
-const _SAMPLE_FOR_TYPES = 500;
+/** Rows a new reference dataset's column types are read off. */
+export const ROWS_FOR_TYPES = 500;
+/** A day with no time of day (2026-07-01, 2026/7/1, 2026年7月1日): a date column, not a timestamp. */
+const DATE_ONLY = /^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$/;
 
 /** A column's name as the source writes it, trimmed to what PostgreSQL keeps (63 bytes). */
 function columnName(source: string): string {
@@ -48,9 +51,11 @@ export function inferColumns(sample: readonly SourceRow[], timeZone: string): Da
           ? 'integer'
           : every((v) => parseNumber(typeof v === 'number' ? v : (textOf(v) ?? '')) !== undefined)
             ? 'number'
-            : every((v) => v instanceof Date || (typeof v === 'string' && parseInstant(v, timeZone) !== undefined))
-              ? 'timestamp'
-              : 'text';
+            : every((v) => typeof v === 'string' && DATE_ONLY.test(v.trim()) && parseInstant(v, timeZone) !== undefined)
+              ? 'date'
+              : every((v) => v instanceof Date || (typeof v === 'string' && parseInstant(v, timeZone) !== undefined))
+                ? 'timestamp'
+                : 'text';
     return { name: columnName(source), source, type };
   });
 }

@@ -13,6 +13,7 @@ import {
   inferColumns,
   type PreparedReferenceRows,
   prepareReferenceRows,
+  ROWS_FOR_TYPES,
   writeReferenceRows,
 } from './datastore.ts';
 import { badFile, datasetNotFound, missingColumns, unknownTemplate } from './hub.errors.ts';
@@ -122,7 +123,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     checkColumns(mapping, buffered);
   }
   const dataset = await ensureDataset(deps.db, options.target, mapping, now, async () => {
-    while (buffered.length < 500) {
+    while (buffered.length < ROWS_FOR_TYPES) {
       const next = await rows.next();
       if (next.done) break;
       buffered.push(next.value);

@@ -710,6 +710,16 @@ describe('fuzzing every route', () => {
             expect(response.headers['content-type'], what).toMatch(/^text\/xml/);
             expect(response.body, what).toContain(`<error><code>${response.statusCode}</code><description>`);
           }
+        } else if (response.statusCode >= 400 && route.url.startsWith('/api/3/action/')) {
+          // CKAN's own error shape, so that harvesters understand it: { success: false, error: { __type, message } }.
+          expect(response.headers['content-type'], what).toMatch(/^application\/json/);
+          const answer = JSON.parse(response.body) as {
+            success?: unknown;
+            error?: { __type?: unknown; message?: unknown };
+          };
+          expect(answer.success, `${what}: ${response.body.slice(0, 300)}`).toBe(false);
+          expect(typeof answer.error?.__type, `${what}: ${response.body.slice(0, 300)}`).toBe('string');
+          expect(typeof answer.error?.message, `${what}: ${response.body.slice(0, 300)}`).toBe('string');
         } else if (response.statusCode >= 400) {
           expect(response.headers['content-type'], what).toMatch(/^application\/json/);
           const error = (JSON.parse(response.body) as { error?: { code?: unknown; message?: unknown } }).error;

@@ -61,20 +61,17 @@ async function snapshot(env: Record<string, string>) {
         .execute(),
       rejections: await db
         .selectFrom('import_rejections')
+        .innerJoin('dataset_imports', 'dataset_imports.id', 'import_rejections.import_id')
         .select(['row_number', 'column_name', 'reason'])
+        .where('dataset_imports.source_key', '=', 'nyc311')
         .orderBy('row_number')
         .execute(),
+      // The demo's own reference imports (seed-demo) are the same in both; this import is the one compared.
       counts: await db
         .selectFrom('dataset_imports')
-        .select([
-          'status',
-          'rows_read',
-          'rows_imported',
-          'rows_unchanged',
-          'rows_rejected',
-          'rows_unplaced',
-          'committed_row',
-        ])
+        .select(['status', 'rows_read', 'rows_imported', 'rows_unchanged', 'rows_rejected', 'rows_unplaced'])
+        .select(['committed_row', 'unplaced_reasons'])
+        .where('source_key', '=', 'nyc311')
         .execute(),
       counters: await db.selectFrom('case_number_counters').selectAll().orderBy('year').execute(),
     };

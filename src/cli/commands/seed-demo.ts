@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { readConfig } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
+import { seedDemoReferenceData } from '../../demo/reference-data.ts';
 import { demoLoadInterrupted, isEmpty, type SeedOptions, type SeedReport, seedDemoCity } from '../../demo/seed-demo.ts';
 import { AreaLocator } from '../../grid/index.ts';
 import { CITY_TIME_ZONE } from '../../http/app.ts';
@@ -28,6 +29,29 @@ export async function loadDemoCity(options: SeedOptions): Promise<SeedReport> {
   } finally {
     progress.stop();
   }
+}
+
+/**
+ * The demo city's reference data (population by district, synthetic weather), imported through the data
+ * hub like a city's own; after the structure, since the import is done as the administrator.
+ */
+export async function loadDemoReferenceData(options: SeedOptions): Promise<void> {
+  const admin = await options.db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', 'admin')
+    .executeTakeFirstOrThrow();
+  await options.areas.reload();
+  await seedDemoReferenceData(
+    {
+      db: options.db,
+      keyring: options.keyring,
+      locateArea: (longitude, latitude) => options.areas.place(longitude, latitude),
+      cityTimeZone: options.timeZone,
+      clock: { now: () => options.now },
+    },
+    admin.id,
+  );
 }
 
 /** The models the new-case form suggests from: the finest category level and the handling body. */
@@ -90,15 +114,15 @@ export function seedDemoCommand(program: Command) {
           process.exitCode = 1;
           return;
         }
-        const report = await loadDemoCity(
-          demoSeedOptions(
-            handle.db,
-            new AreaLocator(handle.db, config.placementSnapMetres),
-            await openKeyring(handle, config),
-            config.reopenWindowDays,
-            options.cases,
-          ),
+        const seedOptions = demoSeedOptions(
+          handle.db,
+          new AreaLocator(handle.db, config.placementSnapMetres),
+          await openKeyring(handle, config),
+          config.reopenWindowDays,
+          options.cases,
         );
+        const report = await loadDemoCity(seedOptions);
+        await loadDemoReferenceData(seedOptions);
         console.log(describeSeed(report));
         const models = await trainMissingDemoModels(handle.db, {
           onStep: (step) => process.stderr.write(`${step}…\n`),

@@ -22,7 +22,13 @@ import { logSender, senderByChannel, smsGatewaySender, smtpSender } from '../../
 import { startSensorMqtt } from '../../sensors/index.ts';
 import { startBackgroundSweeps } from '../background.ts';
 import { describeDatabase, openConfiguredDatabase, openKeyring } from '../runtime.ts';
-import { demoSeedOptions, describeSeed, INTERRUPTED_DEMO, trainMissingDemoModels } from './seed-demo.ts';
+import {
+  demoSeedOptions,
+  describeSeed,
+  INTERRUPTED_DEMO,
+  loadDemoReferenceData,
+  trainMissingDemoModels,
+} from './seed-demo.ts';
 
 const GRID_REFRESH_MS = 10_000;
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -54,6 +60,7 @@ export function serveCommand(program: Command) {
       if (config.demoData && (await isEmpty(handle.db))) {
         const options = demoSeedOptions(handle.db, areas, keyring, config.reopenWindowDays);
         const structure = await seedDemoStructure(options);
+        await loadDemoReferenceData(options);
         console.log(
           'Demo city 长沙: areas, handling bodies, categories and users loaded; its cases follow once listening.',
         );
