@@ -98,6 +98,7 @@ const DATA_REQUEST_WORKING_DAYS = 15;
 const BODY_LIMIT_BYTES = 256 * 1024;
 
 export { CITY_TIME_ZONE };
+
 /** A city's yearly export of one source is a few hundred megabytes; more is split or given to the CLI. */
 const IMPORT_MAX_BYTES = 1024 * 1024 * 1024;
 
