@@ -2,13 +2,12 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { forEachDatabase } from '../../test/db.ts';
-import { buildTestApp, DEMO_NOW, keyringOf, loadSmallDemoCity } from '../../test/demo-city.ts';
+import { buildTestApp, DEMO_NOW, loadSmallDemoCity } from '../../test/demo-city.ts';
+import { importAsAdmin } from '../../test/hub-imports.ts';
 import type { DatabaseHandle } from '../db/database.ts';
-import { CITY_TIME_ZONE } from '../http/app.ts';
 import { fixedClock } from '../lib/clock.ts';
 import { DATA_CLASSIFICATION } from '../policy/index.ts';
 import { registerPlatformDatasets } from './catalogue.ts';
-import { runImport } from './import-runner.ts';
 
 /**
  * The catalogue as staff see it: the platform's own datasets registered from the live schema and the
@@ -24,26 +23,13 @@ forEachDatabase('data catalogue (staff)', (database) => {
     handle = database();
     const { areas } = await loadSmallDemoCity(handle, 10);
     await registerPlatformDatasets(handle.db, DEMO_NOW);
-    const admin = await handle.db
-      .selectFrom('users')
-      .select('id')
-      .where('username', '=', 'admin')
-      .executeTakeFirstOrThrow();
-    const deps = {
-      db: handle.db,
-      keyring: keyringOf(handle),
-      locateArea: () => null,
-      cityTimeZone: CITY_TIME_ZONE,
-      clock: fixedClock(DEMO_NOW),
-    };
-    await runImport(deps, {
+    await importAsAdmin(handle, fixedClock(DEMO_NOW), {
       path: join(import.meta.dirname, 'fixtures/facilities-gbk.csv'),
       target: {
         kind: 'reference',
         dataset: { slug: 'facilities', titleZh: '公共设施', titleEn: 'Public facilities' },
         keyColumn: '编号',
       },
-      userId: admin.id,
     });
     ({ app, as } = await buildTestApp(handle, areas));
   }, 120_000);

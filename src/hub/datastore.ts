@@ -12,7 +12,8 @@ import { parseInstant, parseNumber, textOf, typedValue } from './values.ts';
  * database). `_row_key` is the source's own id when the dataset names a key column, else a hash of the
  * row, so importing the same file again changes nothing.
  */
-const SQL_TYPES: Record<ColumnType, string> = {
+/** Each column type's PostgreSQL type in a datastore table (and the cast a value read for it takes). */
+export const SQL_TYPES: Record<ColumnType, string> = {
   text: 'text',
   integer: 'bigint',
   number: 'double precision',

@@ -27,14 +27,16 @@ export function detectEncodingOf(sample: Buffer, whole: boolean): { encoding: Te
   if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { encoding: 'utf-8', bom: true };
   if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf-16le', bom: true };
   if (sample[0] === 0xfe && sample[1] === 0xff) return { encoding: 'utf-16be', bom: true };
-  // UTF-16 without a mark: ASCII text has a zero in every other byte.
+  // UTF-16 without a mark: its ASCII characters (digits, commas, line ends) have a zero byte, on one side
+  // only, while UTF-8, GBK and Big5 text has no zero bytes at all.
   const zeros = (from: number) => {
     let count = 0;
     for (let i = from; i < Math.min(sample.length, 4096); i += 2) if (sample[i] === 0) count++;
     return count / Math.max(1, Math.min(sample.length, 4096) / 2);
   };
-  if (zeros(1) > 0.3 && zeros(0) < 0.05) return { encoding: 'utf-16le', bom: false };
-  if (zeros(0) > 0.3 && zeros(1) < 0.05) return { encoding: 'utf-16be', bom: false };
+  const [even, odd] = [zeros(0), zeros(1)];
+  if (odd >= 0.02 && even <= odd / 10) return { encoding: 'utf-16le', bom: false };
+  if (even >= 0.02 && odd <= even / 10) return { encoding: 'utf-16be', bom: false };
   if (isUtf8(whole ? sample : trimPartialCharacter(sample))) return { encoding: 'utf-8', bom: false };
   const guess = jschardet.detect(sample).encoding?.toLowerCase() ?? '';
   if (guess.startsWith('big5')) return { encoding: 'big5', bom: false };

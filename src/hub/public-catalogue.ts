@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { listReleases } from '../opendata/index.ts';
 import { type CatalogueColumn, type DatasetSummary, listDatasets } from './catalogue.ts';
-import { datastoreTable } from './datastore.ts';
+import { datastoreTable, SQL_TYPES } from './datastore.ts';
 import type { ColumnType, DatasetQuality } from './hub.tables.ts';
 
 /**
@@ -151,16 +151,6 @@ export class InvalidDatastoreQuery extends Error {
   }
 }
 
-const SQL_CAST: Record<ColumnType, string> = {
-  text: 'text',
-  integer: 'bigint',
-  number: 'double precision',
-  boolean: 'boolean',
-  date: 'date',
-  timestamp: 'timestamptz',
-  geometry: 'jsonb',
-};
-
 /**
  * Reads a datastore table. Every column named by the caller (filters, sort, fields) must be one of the
  * dataset's own: they are checked against its schema, then written as quoted identifiers, and every value
@@ -192,7 +182,7 @@ export async function searchDatastore(
   }
   const source = sql`datastore.${sql.id(table)}`;
   const conditions = Object.entries(query.filters).map(([name, wanted]) => {
-    const type = SQL_CAST[known.get(name)!.type];
+    const type = SQL_TYPES[known.get(name)!.type];
     const values = [wanted].flat();
     const column = sql`${sql.id(name)}`;
     const alternatives = values.map((v) =>

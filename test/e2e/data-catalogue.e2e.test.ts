@@ -9,11 +9,9 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CITY_TIME_ZONE } from '../../src/http/app.ts';
-import { runImport } from '../../src/hub/import-runner.ts';
 import { registerPlatformDatasets } from '../../src/hub/index.ts';
 import { systemClock } from '../../src/lib/clock.ts';
-import { keyringOf } from '../demo-city.ts';
+import { importAsAdmin } from '../hub-imports.ts';
 import { CAN_RUN_CONSOLE_TESTS, consoleSession } from './console-session.ts';
 
 const SCREENSHOTS = 'docs/screenshots';
@@ -27,19 +25,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the data catalogue page (Chromium)', ()
     page = session.page();
     const handle = session.database();
     await registerPlatformDatasets(handle.db, systemClock.now());
-    const admin = await handle.db
-      .selectFrom('users')
-      .select('id')
-      .where('username', '=', 'admin')
-      .executeTakeFirstOrThrow();
-    const deps = {
-      db: handle.db,
-      keyring: keyringOf(handle),
-      locateArea: () => null,
-      cityTimeZone: CITY_TIME_ZONE,
-      clock: systemClock,
-    };
-    await runImport(deps, {
+    await importAsAdmin(handle, systemClock, {
       path: join(FIXTURES, 'facilities-gbk.csv'),
       target: {
         kind: 'reference',
@@ -51,15 +37,13 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the data catalogue page (Chromium)', ()
         },
         keyColumn: '编号',
       },
-      userId: admin.id,
     });
-    await runImport(deps, {
+    await importAsAdmin(handle, systemClock, {
       path: join(FIXTURES, 'weather-utf16.txt'),
       target: {
         kind: 'reference',
         dataset: { slug: 'weather-sample', titleZh: '逐日天气样例', titleEn: 'Daily weather sample' },
       },
-      userId: admin.id,
     });
     // Quality figures as the hub's measurement writes them: shown when present.
     await handle.db

@@ -2,12 +2,11 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CITY_TIME_ZONE } from '../../src/http/app.ts';
-import { runImport } from '../../src/hub/import-runner.ts';
 import { registerPlatformDatasets } from '../../src/hub/index.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import { forEachDatabase } from '../db.ts';
-import { buildTestApp, DEMO_NOW, keyringOf, loadSmallDemoCity } from '../demo-city.ts';
+import { buildTestApp, DEMO_NOW, loadSmallDemoCity } from '../demo-city.ts';
+import { importAsAdmin } from '../hub-imports.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../src/hub/fixtures');
 
@@ -114,34 +113,20 @@ forEachDatabase('a CKAN harvester over the action API', (database) => {
     const handle = database();
     const { areas } = await loadSmallDemoCity(handle, 30);
     await registerPlatformDatasets(handle.db, clock.now());
-    const admin = await handle.db
-      .selectFrom('users')
-      .select('id')
-      .where('username', '=', 'admin')
-      .executeTakeFirstOrThrow();
-    const deps = {
-      db: handle.db,
-      keyring: keyringOf(handle),
-      locateArea: () => null,
-      cityTimeZone: CITY_TIME_ZONE,
-      clock,
-    };
-    await runImport(deps, {
+    await importAsAdmin(handle, clock, {
       path: join(FIXTURES, 'facilities-gbk.csv'),
       target: {
         kind: 'reference',
         dataset: { slug: 'facilities', titleZh: '公共设施', titleEn: 'Public facilities', licence: 'CC-BY-4.0' },
         keyColumn: '编号',
       },
-      userId: admin.id,
     });
-    await runImport(deps, {
+    await importAsAdmin(handle, clock, {
       path: join(FIXTURES, 'weather-utf16.txt'),
       target: {
         kind: 'reference',
         dataset: { slug: 'weather-sample', titleZh: '天气样例', titleEn: 'Weather sample' },
       },
-      userId: admin.id,
     });
     ({ app, as } = await buildTestApp(handle, areas, clock));
     await publish('facilities', true);
