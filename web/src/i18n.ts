@@ -359,6 +359,7 @@ const zh = {
   dataCatalogue: '数据目录',
   dataSharing: '数据共享',
   importData: '数据导入',
+  openData: '开放数据',
   hotIssuesHint: '同一地点、同一问题的案件归为一组，按热度排序：案件数、反映人数、附议数、持续时间和增长。',
   heat: '热度',
   place: '地点',
@@ -815,6 +816,7 @@ const en: Record<MessageKey, string> = {
   dataCatalogue: 'Data catalogue',
   dataSharing: 'Data sharing',
   importData: 'Import data',
+  openData: 'Open data',
   hotIssuesHint:
     'Cases about the same problem at the same place, grouped and ranked by heat: cases, reporters, "me too"s, time span and growth.',
   heat: 'Heat',

@@ -5,6 +5,7 @@ import { DataCatalogue, DatasetPage } from './catalogue/DataCatalogue.tsx';
 import { ImportData } from './catalogue/ImportData.tsx';
 import type { MessageKey } from './i18n.ts';
 import { KnowledgeBase } from './knowledge/KnowledgeBase.tsx';
+import { OpenData } from './opendata/OpenData.tsx';
 import { Administration } from './pages/Administration.tsx';
 import { AuditTrail } from './pages/AuditTrail.tsx';
 import { CaseDetail } from './pages/CaseDetail.tsx';
@@ -106,6 +107,13 @@ export const ROUTES: Route[] = [
     pattern: /^\/catalogue\/([a-z0-9][a-z0-9_-]{1,99})$/,
     render: (match, { me }) => <DatasetPage slug={match[1]!} me={me} />,
     roles: CATALOGUE_READERS,
+  },
+  {
+    // Publishing open data and keeping its ε budgets is the steward's (policy: opendata.publish).
+    pattern: /^\/open-data$/,
+    render: () => <OpenData />,
+    roles: ['data_steward'],
+    nav: { path: '/open-data', label: 'openData' },
   },
   {
     // Who sees sharing between departments (policy: sharing.read): a body's staff, the steward, the auditor.

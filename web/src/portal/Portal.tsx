@@ -7,13 +7,14 @@ import { Session, useSession } from './context.ts';
 import { usePortalWords } from './messages.ts';
 import { Home } from './screens/Home.tsx';
 import { Mine } from './screens/Mine.tsx';
+import { OpenData } from './screens/OpenData.tsx';
 import { Report } from './screens/Report.tsx';
 import { Track } from './screens/Track.tsx';
 
 export const BASE = '/portal/';
 
 /**
- * The portal's shell: a header with the three places a resident goes (public cases, report, my reports),
+ * The portal's shell: a header with the places a resident goes (public cases, report, my reports, open data),
  * the language, and who is signed in; the sign-in dialog opens only when something is to be sent.
  */
 export function Portal() {
@@ -72,7 +73,7 @@ function Shell({ onLanguage, onSignOut, onSignIn }: { onLanguage(): void; onSign
   const url = useLocation();
   const path = url.pathname.startsWith(BASE) ? url.pathname.slice(BASE.length) : '';
   const caseNumber = /^cases\/([0-9]{4}-[0-9]{1,10})$/.exec(path)?.[1];
-  const page = caseNumber ? 'track' : path === 'report' ? 'report' : path === 'mine' ? 'mine' : 'home';
+  const page = caseNumber ? 'track' : path === 'report' || path === 'mine' || path === 'open-data' ? path : 'home';
   const main = useRef<HTMLElement>(null);
   const firstPage = useRef(true);
 
@@ -114,6 +115,13 @@ function Shell({ onLanguage, onSignOut, onSignIn }: { onLanguage(): void; onSign
           <a {...linkTo(`${BASE}mine`)} aria-current={page === 'mine' ? 'page' : undefined} data-testid="nav-mine">
             {w('navMine')}
           </a>
+          <a
+            {...linkTo(`${BASE}open-data`)}
+            aria-current={page === 'open-data' ? 'page' : undefined}
+            data-testid="nav-open-data"
+          >
+            {w('navOpenData')}
+          </a>
         </nav>
         <div class="portal-tools">
           <button
@@ -148,6 +156,7 @@ function Shell({ onLanguage, onSignOut, onSignIn }: { onLanguage(): void; onSign
         {page === 'home' && <Home />}
         {page === 'report' && <Report />}
         {page === 'mine' && <Mine />}
+        {page === 'open-data' && <OpenData />}
         {page === 'track' && caseNumber && <Track caseNumber={caseNumber} />}
       </main>
     </>
