@@ -70,7 +70,11 @@ export function OpenData() {
             </p>
             <p class="case-card-meta">
               {w('suppressed', { n: release.suppressedCells })} ·{' '}
-              {release.epsilon === null ? w('suppressionOnly') : w('withNoise', { epsilon: release.epsilon })}
+              {release.epsilon === null ? (
+                w('suppressionOnly')
+              ) : (
+                <span class="nowrap">{w('withNoise', { epsilon: release.epsilon })}</span>
+              )}
             </p>
             <p class="downloads">
               {Object.entries(FORMATS).map(([format, name]) => (
@@ -99,10 +103,16 @@ export function OpenData() {
               {(language === 'zh-CN' ? dataset.title_translated.zh : dataset.title_translated.en) || dataset.title}
             </h3>
             {dataset.notes && <p class="description">{dataset.notes}</p>}
-            <p class="case-card-meta">
-              {dataset.organization && <>{w('publisher', { name: dataset.organization.display_name })} · </>}
-              {w('licence', { licence: dataset.license_title })}
-            </p>
+            {(dataset.organization || dataset.license_title) && (
+              <p class="case-card-meta">
+                {[
+                  dataset.organization && w('publisher', { name: dataset.organization.display_name }),
+                  dataset.license_title && w('licence', { licence: dataset.license_title }),
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </p>
+            )}
             {dataset.resources.length > 0 && (
               <ul class="resources" aria-label={w('resources')}>
                 {dataset.resources.map((resource) => (
