@@ -49,6 +49,7 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the open-data pages (Chromium)', () => 
     await publish(TITLE);
     const row = page.getByTestId('releases').locator('tr', { hasText: TITLE });
     await row.waitFor();
+    expect(await form.locator('input[name="title"]').inputValue()).toBe('');
     expect(await row.textContent()).toContain('仅小数抑制');
     const links = row.locator('a[download]');
     expect(await links.allTextContents()).toEqual(['CSV', 'JSON', 'GeoJSON']);
@@ -57,13 +58,18 @@ describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the open-data pages (Chromium)', () => 
     await page.getByTestId('releases').locator('tr', { hasText: '加噪声' }).waitFor();
     expect(await page.getByTestId('remaining').textContent()).toMatch(/^0\.4/);
 
-    // A second ε = 0.6 would overspend the budget of 1: the server's 409 is shown as it is.
+    // A second ε = 0.6 would overspend the budget of 1: the server's 409 is told with what remains.
     await publish('各区案件数（超出预算）', 0.6);
     const alert = page.getByTestId('open-data-error');
     await alert.waitFor();
     expect(await alert.textContent()).toContain('OPENDATA_ERR_BUDGET_EXCEEDED');
+    expect(await alert.textContent()).toContain('只剩 0.4');
     expect(await page.getByTestId('releases').textContent()).not.toContain('超出预算');
     await page.screenshot({ path: `${SCREENSHOTS}/open-data-console.png` });
+    // On a phone the page folds to one column and the tables scroll inside their own box.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1440, height: 900 });
 
     const budget = page.locator('[data-testid="budget"][data-dataset="cases"]');
     await budget.locator('input[name="totalEpsilon"]').fill('2');

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText } from '../api.ts';
+import { ApiError, api, errorText } from '../api.ts';
 import type { Answer, Body } from '../api-shapes.ts';
 import { useOpenDataText } from './opendata-text.ts';
 import './opendata.css';
@@ -55,7 +55,8 @@ export function OpenData() {
 
   const publish = (event: Event) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const element = event.currentTarget as HTMLFormElement;
+    const form = new FormData(element);
     const field = (name: string) => String(form.get(name) ?? '').trim();
     const body: ReleaseBody = {
       title: field('title'),
@@ -71,11 +72,24 @@ export function OpenData() {
     api<Release>('/open-data/releases', { method: 'POST', body })
       .then((release) => {
         setNotice(w('published', { title: release.title }));
+        // The title goes, so that the same release is not published twice by a second click.
+        const title = element.querySelector<HTMLInputElement>('input[name="title"]');
+        if (title) title.value = '';
         load();
       })
-      .catch((e) => setError(errorText(e)))
+      .catch((e) => setError(refusal(e)))
       .finally(() => setBusy(false));
   };
+
+  // Past the budget, the steward is told what remains and what to do, the server's code after it.
+  const refusal = (e: unknown) =>
+    e instanceof ApiError && e.code === 'OPENDATA_ERR_BUDGET_EXCEEDED' && e.details
+      ? `${w('overBudget', {
+          epsilon: String(e.details.epsilon),
+          remaining: String(e.details.remainingEpsilon),
+          dataset: String(e.details.dataset),
+        })} (${e.code})`
+      : errorText(e);
 
   const setTotal = (dataset: string) => (event: Event) => {
     event.preventDefault();

@@ -45,6 +45,8 @@ const zh = {
   setTotal: '设定总预算',
   save: '保存',
   saved: '总预算已设为 {total}',
+  overBudget:
+    '未发布：这次发布要花费 ε = {epsilon}，但 {dataset} 的隐私预算只剩 {remaining}。请减小 ε、不加噪声发布，或提高总预算。',
 };
 
 const en: typeof zh = {
@@ -91,6 +93,8 @@ const en: typeof zh = {
   setTotal: 'Set the total',
   save: 'Save',
   saved: 'The total is now {total}',
+  overBudget:
+    'Not published: this release would spend ε = {epsilon}, but only {remaining} of the {dataset} budget remains. Use a smaller ε, publish without noise, or raise the total.',
 };
 
 export const useOpenDataText = () => useOwnWords({ 'zh-CN': zh, en });
