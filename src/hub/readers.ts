@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import chain from 'stream-chain';
@@ -70,7 +70,17 @@ export async function openFile(path: string, options: { headerRows?: number } = 
   const format = await formatOf(path);
   let bytes = 0;
   const bytesRead = () => bytes;
-  const counted = () => createReadStream(path).on('data', (chunk) => (bytes += chunk.length));
+  // Counted as it passes, through a transform: a 'data' listener on the file would start it flowing before
+  // its reader is attached (the workbook reader attaches later), and the first chunks would be lost.
+  const counted = () =>
+    createReadStream(path).pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          bytes += chunk.length;
+          done(null, chunk);
+        },
+      }),
+    );
   if (format === 'xlsx') return { format, encoding: null, rows: xlsxRows(counted(), options.headerRows), bytesRead };
   const { encoding } = await detectEncoding(path);
   const text = () => counted().pipe(decoder(encoding));
