@@ -35,6 +35,10 @@ const PAGES = {
   'admin-areas': { path: '/admin?tab=areas', ready: 'administration' },
   'admin-calendar': { path: '/admin?tab=calendar', ready: 'administration' },
   audit: { path: '/audit', ready: 'audit-trail' },
+  catalogue: { path: '/catalogue', ready: 'data-catalogue' },
+  'import-data': { path: '/catalogue/import', ready: 'import-data' },
+  'open-data': { path: '/open-data', ready: 'open-data' },
+  sharing: { path: '/sharing', ready: 'data-sharing' },
 } as const;
 type PageName = keyof typeof PAGES;
 
@@ -56,6 +60,7 @@ const ROLES: Record<string, PageName[]> = {
     'routing-rules',
     'map',
     'public',
+    'catalogue',
   ],
   supervisor: [
     'cases',
@@ -67,6 +72,7 @@ const ROLES: Record<string, PageName[]> = {
     'sensors',
     'routing-rules',
     'map',
+    'catalogue',
   ],
   admin: [
     'cases',
@@ -82,11 +88,13 @@ const ROLES: Record<string, PageName[]> = {
     'admin-categories',
     'admin-areas',
     'admin-calendar',
+    'catalogue',
+    'import-data',
   ],
-  'handler.urban-management': ['cases', 'case', 'queue', 'evaluation', 'knowledge', 'map'],
-  gridworker: ['cases', 'new-case', 'knowledge', 'map'],
-  steward: ['cases', 'data-requests', 'map'],
-  auditor: ['cases', 'audit', 'map'],
+  'handler.urban-management': ['cases', 'case', 'queue', 'evaluation', 'knowledge', 'map', 'catalogue', 'sharing'],
+  gridworker: ['cases', 'new-case', 'knowledge', 'map', 'catalogue'],
+  steward: ['cases', 'data-requests', 'map', 'catalogue', 'import-data', 'open-data', 'sharing'],
+  auditor: ['cases', 'audit', 'map', 'catalogue', 'sharing'],
 };
 
 describe.skipIf(!CAN_RUN_CONSOLE_TESTS)('the console on a phone (Chromium)', () => {

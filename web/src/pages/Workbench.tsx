@@ -99,25 +99,43 @@ export function Workbench({ query }: { query: URLSearchParams }) {
   }, [view, filters]);
 
   // A reload keeps the dispatcher's place: the same case if it is still listed, else the row at the same
-  // position (the one that moved up into it). Cases acted on here stay until they leave the queue.
+  // position (the one that moved up into it). A case acted on here has left the queue, but it stays on the
+  // desk where it was, marked with what was done, until the view or a filter changes: the dispatcher sees
+  // it went, and the live refresh its own step causes does not pull the rows from under the keyboard.
   const rows = page?.items ?? [];
+  const outcomesNow = useRef(outcomes);
+  outcomesNow.current = outcomes;
+  const loadedFor = useRef<string | null>(null);
+  const pageNow = useRef(page);
+  pageNow.current = page;
   const load = async () => {
     const request = ++latest.current;
     try {
       const answer = await api<DeskPage>(`/cases/desk?${queryString}`);
       if (request !== latest.current) return;
-      setPage((previous) => {
-        setCurrent((focused) => {
-          if (focused && answer.items.some((c) => c.caseNumber === focused)) return focused;
-          const at = Math.max(0, previous?.items.findIndex((c) => c.caseNumber === focused) ?? 0);
-          return answer.items[Math.min(at, answer.items.length - 1)]?.caseNumber ?? null;
-        });
-        return answer;
+      const sameView = loadedFor.current === queryString;
+      loadedFor.current = queryString;
+      const isDone = (caseNumber: string) => {
+        const outcome = outcomesNow.current[caseNumber];
+        return sameView && outcome !== undefined && 'state' in outcome && outcome.state === 'done';
+      };
+      const previous = pageNow.current;
+      const listed = new Set(answer.items.map((c) => c.caseNumber));
+      const items = [...answer.items];
+      (previous?.items ?? []).forEach((c, i) => {
+        if (!listed.has(c.caseNumber) && isDone(c.caseNumber)) items.splice(Math.min(i, items.length), 0, c);
       });
-      setOutcomes((all) =>
-        Object.fromEntries(Object.entries(all).filter(([n]) => answer.items.some((c) => c.caseNumber === n))),
-      );
-      setSelected((all) => new Set([...all].filter((n) => answer.items.some((c) => c.caseNumber === n))));
+      const shown: DeskPage = { ...answer, items };
+      pageNow.current = shown;
+      setPage(shown);
+      setCurrent((focused) => {
+        if (focused && items.some((c) => c.caseNumber === focused)) return focused;
+        const at = Math.max(0, previous?.items.findIndex((c) => c.caseNumber === focused) ?? 0);
+        return items[Math.min(at, items.length - 1)]?.caseNumber ?? null;
+      });
+      const onDesk = (n: string) => shown.items.some((c) => c.caseNumber === n);
+      setOutcomes((all) => Object.fromEntries(Object.entries(all).filter(([n]) => onDesk(n))));
+      setSelected((all) => new Set([...all].filter((n) => onDesk(n) && !isDone(n))));
       setRefreshedAt(new Date());
       setError(null);
     } catch (e) {
