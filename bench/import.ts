@@ -24,6 +24,7 @@ import { importAreas } from '../src/grid/index.ts';
 import { CITY_TIME_ZONE } from '../src/http/app.ts';
 import { runImport } from '../src/hub/index.ts';
 import { actorForUsername } from '../src/organizations/index.ts';
+import { seededRandom } from '../src/text/random.ts';
 import { keyringOf, loadSmallDemoCity } from '../test/demo-city.ts';
 import { runCli } from '../test/server/server-process.ts';
 import { createServerDatabase, openBenchDatabase } from './bench-database.ts';
@@ -113,17 +114,6 @@ function usDate(ms: number): string {
   return `${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${d.getUTCFullYear()} ${pad(hour)}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}`;
 }
 
-/** A deterministic generator (mulberry32), so every run writes the same file. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function writeNycShaped(file: string, rows: number) {
   const [header = [], ...real] = parse(
     fs.readFileSync(path.join(SHARED, 'us311/nyc_311_2000.csv'), 'utf8'),
@@ -137,7 +127,8 @@ async function writeNycShaped(file: string, rows: number) {
     'Latitude',
     'Longitude',
   ].map(at);
-  const next = random(20261205);
+  // Seeded, so every run writes the same file.
+  const next = seededRandom(20261205);
   const out = fs.createWriteStream(file);
   const write = (line: string) =>
     out.write(line) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', r));

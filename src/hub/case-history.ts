@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { yearIn } from '../cases/case-number.ts';
+import { reserveCaseNumbers, yearIn } from '../cases/case-number.ts';
 import type { CaseAction, CaseStatus } from '../cases/lifecycle.ts';
 import type { Database, Db } from '../db/database.ts';
 import type { Placement } from '../grid/index.ts';
@@ -376,28 +376,11 @@ async function recordClosure(
     .execute();
 }
 
-/**
- * Case numbers for a batch, one counter update per year rather than per case: the counter moves by the
- * batch's count for that year, and the numbers below it are this batch's.
- */
+/** Case numbers for a batch, in its order: one counter step per year rather than one per case. */
 async function caseNumbersFor(trx: Transaction<Database>, years: readonly number[]): Promise<string[]> {
   const counts = new Map<number, number>();
   for (const year of years) counts.set(year, (counts.get(year) ?? 0) + 1);
-  const next = new Map<number, number>();
-  for (const [year, count] of counts) {
-    const row = await trx
-      .insertInto('case_number_counters')
-      .values({ year, last_value: count })
-      .onConflict((oc) =>
-        oc.column('year').doUpdateSet((eb) => ({ last_value: eb('case_number_counters.last_value', '+', count) })),
-      )
-      .returning('last_value')
-      .executeTakeFirstOrThrow();
-    next.set(year, row.last_value - count + 1);
-  }
-  return years.map((year) => {
-    const value = next.get(year) as number;
-    next.set(year, value + 1);
-    return `${year}-${String(value).padStart(6, '0')}`;
-  });
+  const reserved = new Map<number, string[]>();
+  for (const [year, count] of counts) reserved.set(year, await reserveCaseNumbers(trx, year, count));
+  return years.map((year) => reserved.get(year)?.shift() as string);
 }

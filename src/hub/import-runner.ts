@@ -458,12 +458,6 @@ async function finishImport(
         .where('id', '=', dataset.id)
         .execute();
     }
-    const reasons = await trx
-      .selectFrom('import_rejections')
-      .select(['reason', (eb) => eb.fn.count<string>('row_number').distinct().as('rows')])
-      .where('import_id', '=', importId)
-      .groupBy('reason')
-      .execute();
     return {
       importId,
       dataset: dataset.slug,
@@ -476,9 +470,20 @@ async function finishImport(
       unplaced: Number(run.rows_unplaced),
       unplacedByReason: run.unplaced_reasons,
       rejected: Number(run.rows_rejected),
-      rejectedByReason: Object.fromEntries(reasons.map((r) => [r.reason, Number(r.rows)])),
+      rejectedByReason: await rejectedByReason(trx, importId),
     };
   });
+}
+
+/** An import's rejected rows counted by reason (a row rejected for two columns counts once per reason). */
+export async function rejectedByReason(db: Db, importId: string): Promise<Record<string, number>> {
+  const reasons = await db
+    .selectFrom('import_rejections')
+    .select(['reason', (eb) => eb.fn.count<number>('row_number').distinct().as('rows')])
+    .where('import_id', '=', importId)
+    .groupBy('reason')
+    .execute();
+  return Object.fromEntries(reasons.map((r) => [r.reason, Number(r.rows)]));
 }
 
 /** The rejected rows of an import as CSV: row number, column, reason and the value, in file order. */

@@ -9,7 +9,7 @@ import { Type } from 'typebox';
 import { AppError } from '../lib/app-error.ts';
 import { DateTime, errorResponses, Nullable, Uuid } from '../lib/http-schemas.ts';
 import { badFile, importNotFound } from './hub.errors.ts';
-import { type ImportDeps, type ImportTarget, rejectionsCsv, runImport } from './import-runner.ts';
+import { type ImportDeps, type ImportTarget, rejectedByReason, rejectionsCsv, runImport } from './import-runner.ts';
 import { measureQuality } from './quality.ts';
 import { FILE_FORMATS } from './readers.ts';
 
@@ -61,12 +61,6 @@ export const importRoutes: FastifyPluginAsyncTypebox<{
       .where('dataset_imports.id', '=', id)
       .executeTakeFirst();
     if (!run) throw importNotFound(id);
-    const reasons = await deps.db
-      .selectFrom('import_rejections')
-      .select(['reason', (eb) => eb.fn.count<number>('row_number').distinct().as('rows')])
-      .where('import_id', '=', id)
-      .groupBy('reason')
-      .execute();
     return {
       id: run.id,
       dataset: run.slug,
@@ -82,7 +76,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{
       rowsRejected: run.rows_rejected,
       rowsUnplaced: run.rows_unplaced,
       unplacedByReason: run.unplaced_reasons,
-      rejectedByReason: Object.fromEntries(reasons.map((r) => [r.reason, Number(r.rows)])),
+      rejectedByReason: await rejectedByReason(deps.db, id),
       startedAt: run.started_at,
       finishedAt: run.finished_at,
     };

@@ -53,8 +53,8 @@ export async function formatOf(path: string): Promise<FileFormat> {
   throw badFile(`${extension || 'a file without an extension'} is not a format the importer reads`);
 }
 
-async function firstText(path: string, bytes: number): Promise<string> {
-  const { encoding } = await detectEncoding(path);
+async function firstText(path: string, bytes: number, known?: TextEncoding): Promise<string> {
+  const encoding = known ?? (await detectEncoding(path)).encoding;
   const stream = createReadStream(path, { start: 0, end: bytes - 1 }).pipe(decoder(encoding));
   let text = '';
   for await (const chunk of stream) text += chunk;
@@ -87,11 +87,11 @@ export async function openFile(path: string, options: { headerRows?: number } = 
   const opened = { format, encoding, bytesRead };
   switch (format) {
     case 'csv':
-      return { ...opened, rows: csvRows(text(), await firstText(path, 8192)) };
+      return { ...opened, rows: csvRows(text(), await firstText(path, 8192, encoding)) };
     case 'ndjson':
       return { ...opened, rows: ndjsonRows(text()) };
     case 'json':
-      return { ...opened, rows: jsonRows(text(), await firstText(path, 4096)) };
+      return { ...opened, rows: jsonRows(text(), await firstText(path, 4096, encoding)) };
     case 'geojson':
       return { ...opened, rows: geojsonRows(text()) };
     case 'topojson':
